@@ -1,0 +1,1 @@
+"""litekube: a Kubernetes control plane in one SQLite file."""

@@ -1,0 +1,163 @@
+"""The error tree of litekube. No I/O happens here.
+
+    LitekubeError
+    ├── ManifestError      malformed YAML/JSON, unknown kind, missing apiVersion
+    └── ApiError           errors the API layer answers with (a Kubernetes Status)
+        ├── BadRequest     400: strict decoding errors (unknown fields, wrong types)
+        ├── NotFound       404
+        ├── AlreadyExists  409
+        ├── Conflict       409: stale resourceVersion
+        ├── Expired        410: a watch or list from before the compaction point
+        ├── Invalid        422: validation failed; carries field causes
+        └── Timeout        504
+
+Errors are raised by the engine and turned into a message and an exit code
+only in cli.py. Each ApiError renders the exact text kubectl prints for the
+corresponding Status (`Error from server (NotFound): ...`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "Cause", "Raw",
+]
+
+
+class LitekubeError(Exception):
+    """Base of every error litekube raises on purpose."""
+
+    def render(self) -> str:
+        """The one line the CLI prints for this error."""
+        return f"error: {self}"
+
+
+class ManifestError(LitekubeError):
+    """A manifest cannot be read: malformed document, unknown kind, ..."""
+
+
+class ApiError(LitekubeError):
+    """An error the API server answers with; `reason` is the Status reason."""
+
+    reason = "InternalError"
+    code = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.source: str | None = None
+
+    def with_source(self, verb: str, source: str) -> "ApiError":
+        """Name the file (and document) the request came from, as kubectl does."""
+        self.source = f'error when {verb} {source}: '
+        return self
+
+    def render(self) -> str:
+        return f"Error from server ({self.reason}): {self.source or ''}{self.message}"
+
+
+class BadRequest(ApiError):
+    reason, code = "BadRequest", 400
+
+
+class NotFound(ApiError):
+    reason, code = "NotFound", 404
+
+    @classmethod
+    def of(cls, resource: str, name: str) -> "NotFound":
+        """`resource` is the plural resource with its group: `deployments.apps`."""
+        return cls(f'{resource} "{name}" not found')
+
+
+class AlreadyExists(ApiError):
+    reason, code = "AlreadyExists", 409
+
+    @classmethod
+    def of(cls, resource: str, name: str) -> "AlreadyExists":
+        return cls(f'{resource} "{name}" already exists')
+
+
+class Conflict(ApiError):
+    reason, code = "Conflict", 409
+
+    @classmethod
+    def of(cls, resource: str, name: str) -> "Conflict":
+        return cls(
+            f'Operation cannot be fulfilled on {resource} "{name}": the object has been '
+            "modified; please apply your changes to the latest version and try again")
+
+
+class Expired(ApiError):
+    reason, code = "Expired", 410
+
+
+class Timeout(ApiError):
+    reason, code = "Timeout", 504
+
+
+@dataclass(frozen=True)
+class Cause:
+    """One field error, worded as Kubernetes' field.Error renders it.
+
+    `type` is the error type's text: "Invalid value", "Required value",
+    "Unsupported value", "Duplicate value", "Forbidden", "Too long", "Not found".
+    `value` is rendered only for the types that show it.
+    """
+
+    field: str
+    type: str
+    detail: str = ""
+    value: object = field(default=None)
+    show_value: bool = False
+
+    def __str__(self) -> str:
+        if self.type == "Required value":
+            text = f"{self.field}: Required value"
+        elif self.type in ("Forbidden", "Too long", "Too many", "Internal error"):
+            text = f"{self.field}: {self.type}"
+        elif self.type == "Unsupported value":
+            text = f"{self.field}: Unsupported value: {_render_value(self.value)}"
+        else:
+            text = f"{self.field}: {self.type}: {_render_value(self.value)}"
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+class Raw(str):
+    """A value already rendered as Go would (`map[string]string{"app":"web"}`)."""
+
+
+def _render_value(value: object) -> str:
+    """Render a value as Go's field.Error does: strings quoted, numbers bare."""
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return str(value)
+
+
+class Invalid(ApiError):
+    """422: `The Deployment "web" is invalid: spec.replicas: Invalid value: ...`."""
+
+    reason, code = "Invalid", 422
+
+    def __init__(self, kind: str, name: str, causes: list[Cause]) -> None:
+        self.kind, self.name, self.causes = kind, name, list(causes)
+        super().__init__(f'The {kind} "{name}" is invalid: {self.aggregate()}')
+
+    def aggregate(self) -> str:
+        """One cause prints bare; several print as Go's Aggregate: `[a, b]`."""
+        texts = [str(c) for c in self.causes]
+        return texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+
+    def render(self) -> str:
+        # kubectl prints Invalid from the Status details, not the message, so
+        # the source goes after the kubectl text rather than inside it.
+        where = f" ({self.source[:-2]})" if self.source else ""
+        return f"{self.message}{where}"

@@ -1,0 +1,1 @@
+"""Pure data layer: kinds, validation, defaulting, selectors, manifests. No I/O happens here."""

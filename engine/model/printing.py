@@ -1,0 +1,90 @@
+"""Rendering objects as kubectl prints them: tables, YAML, JSON, names.
+
+No I/O happens here; the CLI writes the returned text. Tables follow
+kubectl's tabwriter layout: left-aligned columns separated by three spaces.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import tabulate as _tabulate
+import yaml
+
+from engine.model import kinds, tables
+
+__all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS"]
+
+FORMATS = ("table", "wide", "yaml", "json", "name")
+
+_KUBECTL = _tabulate.TableFormat(
+    lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
+    headerrow=_tabulate.DataRow("", "   ", ""), datarow=_tabulate.DataRow("", "   ", ""),
+    padding=0, with_header_hide=None)
+
+
+def grid(headers: list[str] | None, rows: list[list[str]]) -> str:
+    """Columns as kubectl's tabwriter prints them, without trailing spaces."""
+    if not rows and not headers:
+        return ""
+    saved, _tabulate.MIN_PADDING = _tabulate.MIN_PADDING, 0  # kubectl pads headers like cells
+    try:
+        text = _tabulate.tabulate(rows, headers=headers or (), tablefmt=_KUBECTL,
+                                  disable_numparse=True, stralign="left", missingval="")
+    finally:
+        _tabulate.MIN_PADDING = saved
+    lines = [line.rstrip() for line in text.splitlines()]
+    if not headers and lines and len(rows) + 1 == len(lines):
+        lines = lines[1:]
+    return "\n".join(lines)
+
+
+def _labels(obj: dict) -> str:
+    labels = (obj.get("metadata") or {}).get("labels") or {}
+    return ",".join(f"{k}={v}" for k, v in sorted(labels.items())) or "<none>"
+
+
+def table(objs: list[dict], now: datetime, *, wide: bool = False, all_namespaces: bool = False,
+          show_labels: bool = False, with_kind: bool = False, headers: bool = True) -> str:
+    """One kind's objects as `kubectl get` prints them."""
+    if not objs:
+        return ""
+    kind = objs[0]["kind"]
+    columns = [c for c in tables.columns(kind) if wide or c.priority == 0]
+    keep = [i for i, c in enumerate(tables.columns(kind)) if wide or c.priority == 0]
+    head = [c.name for c in columns]
+    rows = []
+    for obj in objs:
+        cells = tables.row(obj, now)
+        cells = [cells[i] for i in keep]
+        if with_kind:
+            cells[0] = f"{kinds.lookup(kind).qualified}/{cells[0]}"
+        if all_namespaces:
+            cells.insert(0, (obj.get("metadata") or {}).get("namespace", ""))
+        if show_labels:
+            cells.append(_labels(obj))
+        rows.append(cells)
+    if all_namespaces:
+        head.insert(0, "NAMESPACE")
+    if show_labels:
+        head.append("LABELS")
+    return grid(head if headers else None, rows)
+
+
+def list_object(objs: list[dict]) -> dict:
+    """Several objects as kubectl wraps them for -o yaml/json: a `List`."""
+    return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
+
+
+def to_yaml(objs: list[dict]) -> str:
+    value = objs[0] if len(objs) == 1 else list_object(objs)
+    return yaml.safe_dump(value, sort_keys=True, default_flow_style=False, allow_unicode=True).rstrip("\n")
+
+
+def to_json(objs: list[dict]) -> str:
+    value = objs[0] if len(objs) == 1 else list_object(objs)
+    return json.dumps(value, indent=4, sort_keys=True, ensure_ascii=False)
+
+
+def names(objs: list[dict]) -> str:
+    return "\n".join(f"{kinds.lookup(o['kind']).qualified}/{o['metadata']['name']}" for o in objs)

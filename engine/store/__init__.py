@@ -1,0 +1,7 @@
+"""The etcd stand-in: objects, revisions, changelog, compare-and-swap, compaction.
+
+This package does I/O (SQLAlchemy on SQLite). Public surface: `Store`, `Change`.
+"""
+from engine.store.objects import Store, Change, Stored
+
+__all__ = ["Store", "Change", "Stored"]

@@ -1,0 +1,104 @@
+"""Opening a store database: engines, SQLite settings, and migrations on open.
+
+This module does I/O. Two engines share one database: the writer begins
+every transaction with `BEGIN IMMEDIATE` (so concurrent processes queue on
+the busy timeout instead of failing with "database is locked" or losing
+updates), the reader takes short deferred snapshots that never hold the
+write lock. Alembic migrations run on open, inside an IMMEDIATE transaction
+so that two processes opening a new database do not race.
+"""
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+
+__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config"]
+
+HEAD = "0001"  # the newest migration; tests check it against Alembic's head
+
+
+def url_for(db: str) -> str:
+    """An SQLAlchemy URL for `--db`: a URL as is, otherwise an SQLite file path."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser().absolute()}"
+
+
+def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> Engine:
+    engine = create_engine(url, connect_args={"timeout": busy_timeout})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # pragma: no branch
+        dbapi_connection.isolation_level = None  # litekube owns BEGIN
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        conn.exec_driver_sql(begin)
+
+    return engine
+
+
+def open_engines(url: str, busy_timeout: float = 30.0) -> tuple[Engine, Engine]:
+    """(writer, reader) engines for a database URL; only SQLite files for now."""
+    if not url.startswith("sqlite"):
+        raise NotImplementedError(f"litekube's store does not support {url.split(':')[0]} yet")
+    if url in ("sqlite://", "sqlite:///:memory:"):
+        raise ValueError("litekube needs a database file, not an in-memory database")
+    writer = _sqlite_engine(url, "BEGIN IMMEDIATE", busy_timeout)
+    reader = _sqlite_engine(url, "BEGIN", busy_timeout)
+    return writer, reader
+
+
+def alembic_config(connection=None):
+    """An Alembic Config built in code, pointing at the packaged migrations."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(resources.files("migrations")))
+    config.set_main_option("sqlalchemy.url", str(connection.engine.url) if connection else "")
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def _current(connection) -> str | None:
+    exists = connection.execute(text(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")).first()
+    if exists is None:
+        return None
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def migrate(writer: Engine, reader: Engine | None = None, target: str = "head") -> None:
+    """Upgrade the database to `target`; a no-op (without importing Alembic) when current."""
+    with (reader or writer).begin() as connection:
+        if target == "head" and _current(connection) == HEAD:
+            return
+    from alembic import command
+
+    with writer.begin() as connection:
+        if target == "head" and _current(connection) == HEAD:  # another process won the race
+            return
+        command.upgrade(alembic_config(connection), target)
+
+
+def downgrade(writer: Engine, target: str) -> None:
+    """Downgrade to `target` (`base` removes everything); used by tests and operators."""
+    from alembic import command
+
+    with writer.begin() as connection:
+        command.downgrade(alembic_config(connection), target)
+
+
+def default_db() -> str:
+    """`LITEKUBE_DB`, else `./litekube.db`."""
+    return os.environ.get("LITEKUBE_DB") or "litekube.db"

@@ -1,0 +1,280 @@
+"""The store: current objects with compare-and-swap, the changelog, compaction.
+
+This module does I/O. Objects are stored as canonical JSON without
+`metadata.resourceVersion`; the resource version lives in its own column,
+assigned by the triggers, and is put back into the body on every read.
+Every write happens inside `Store.write()`, one `BEGIN IMMEDIATE`
+transaction; reads happen inside `Store.read()`, a short snapshot.
+"""
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator
+
+from sqlalchemy import Connection, text
+
+from engine import errors
+from engine.model import kinds
+from engine.store import database
+
+__all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
+
+DEFAULT_HISTORY = 10_000
+DEFAULT_MIN_AGE = 300.0
+COMPACT_BATCH = 1_000
+
+
+def encode(body: dict) -> str:
+    """Canonical JSON of a body without its resourceVersion: equal objects, equal text."""
+    meta = body.get("metadata")
+    if meta and "resourceVersion" in meta:
+        body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def decode(text_: str, rv: int) -> dict:
+    """The body with `metadata.resourceVersion` set to `rv` as Kubernetes' decimal string."""
+    body = json.loads(text_)
+    body.setdefault("metadata", {})["resourceVersion"] = str(rv)
+    return body
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One current object as read from the store."""
+
+    kind: str
+    namespace: str
+    name: str
+    uid: str
+    resource_version: int
+    body: dict
+
+
+@dataclass(frozen=True)
+class Change:
+    """One changelog row: what one revision did (ADDED, MODIFIED or DELETED)."""
+
+    revision: int
+    type: str
+    kind: str
+    namespace: str
+    name: str
+    uid: str
+    body: dict
+    prev_revision: int | None
+    time: float
+
+
+def _resource(kind: str) -> str:
+    try:
+        return kinds.lookup(kind).resource
+    except errors.ManifestError:
+        return kind.lower()
+
+
+class Reader:
+    """Reads inside one snapshot (a transaction) of the store."""
+
+    def __init__(self, connection: Connection, wall: Callable[[], float]) -> None:
+        self.connection = connection
+        self._wall = wall
+
+    def revision(self) -> int:
+        """The newest revision: the resourceVersion a list is consistent at."""
+        return self.connection.execute(text("SELECT rev FROM revision WHERE id = 1")).scalar_one()
+
+    def now(self) -> float:
+        """The cluster clock: the stored clock, never behind the wall clock."""
+        stored = self.connection.execute(text("SELECT now FROM clock WHERE id = 1")).scalar_one()
+        return max(stored, self._wall())
+
+    def get(self, kind: str, namespace: str, name: str) -> Stored | None:
+        row = self.connection.execute(text(
+            "SELECT uid, resource_version, body FROM objects "
+            "WHERE kind = :kind AND namespace = :namespace AND name = :name"),
+            {"kind": kind, "namespace": namespace, "name": name}).first()
+        if row is None:
+            return None
+        return Stored(kind, namespace, name, row.uid, row.resource_version,
+                      decode(row.body, row.resource_version))
+
+    def list(self, kind: str, namespace: str | None = None) -> list[Stored]:
+        """Every object of a kind, optionally in one namespace, ordered by namespace and name."""
+        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = :kind"
+        params: dict = {"kind": kind}
+        if namespace is not None:
+            sql += " AND namespace = :namespace"
+            params["namespace"] = namespace
+        rows = self.connection.execute(text(sql + " ORDER BY namespace, name"), params)
+        return [Stored(kind, r.namespace, r.name, r.uid, r.resource_version,
+                       decode(r.body, r.resource_version)) for r in rows]
+
+    def list_all(self) -> list[Stored]:
+        """Every object of every kind: the initial list of an informer cache."""
+        rows = self.connection.execute(text(
+            "SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id"))
+        return [Stored(r.kind, r.namespace, r.name, r.uid, r.resource_version,
+                       decode(r.body, r.resource_version)) for r in rows]
+
+
+class Writer(Reader):
+    """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision."""
+
+    def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
+        """Insert a new object; its revision. Raises AlreadyExists."""
+        if self.get(kind, namespace, name) is not None:
+            raise errors.AlreadyExists.of(_resource(kind), name)
+        self.connection.execute(text(
+            "INSERT INTO objects (kind, namespace, name, uid, body) "
+            "VALUES (:kind, :namespace, :name, :uid, :body)"),
+            {"kind": kind, "namespace": namespace, "name": name, "uid": uid, "body": encode(body)})
+        return self._rv(kind, namespace, name)
+
+    def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
+        """Compare-and-swap on the resource version; the (possibly unchanged) revision.
+
+        Raises NotFound when the object is gone and Conflict when `expected` is stale.
+        A body equal to the stored one creates no revision.
+        """
+        result = self.connection.execute(text(
+            "UPDATE objects SET body = :body WHERE kind = :kind AND namespace = :namespace "
+            "AND name = :name AND resource_version = :expected"),
+            {"kind": kind, "namespace": namespace, "name": name, "body": encode(body),
+             "expected": expected})
+        if result.rowcount == 0:
+            self._missing_or_conflict(kind, namespace, name)
+        return self._rv(kind, namespace, name)
+
+    def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
+        """Remove an object (a DELETED changelog row); the revision of the removal."""
+        sql = "DELETE FROM objects WHERE kind = :kind AND namespace = :namespace AND name = :name"
+        params: dict = {"kind": kind, "namespace": namespace, "name": name}
+        if expected is not None:
+            sql += " AND resource_version = :expected"
+            params["expected"] = expected
+        if self.connection.execute(text(sql), params).rowcount == 0:
+            self._missing_or_conflict(kind, namespace, name)
+        return self.revision()
+
+    def set_clock(self, now: float) -> None:
+        """Move the cluster clock forward to `now` (never back)."""
+        self.connection.execute(text("UPDATE clock SET now = MAX(now, :now) WHERE id = 1"), {"now": now})
+
+    def _rv(self, kind: str, namespace: str, name: str) -> int:
+        # RETURNING does not see what AFTER triggers wrote, so read it back.
+        return self.connection.execute(text(
+            "SELECT resource_version FROM objects WHERE kind = :kind AND namespace = :namespace "
+            "AND name = :name"), {"kind": kind, "namespace": namespace, "name": name}).scalar_one()
+
+    def _missing_or_conflict(self, kind: str, namespace: str, name: str) -> None:
+        if self.get(kind, namespace, name) is None:
+            raise errors.NotFound.of(_resource(kind), name)
+        raise errors.Conflict.of(_resource(kind), name)
+
+
+class Store:
+    """A litekube database: open it, then read, write, watch and compact.
+
+    `wall` is the wall clock (injectable for tests); the cluster clock is the
+    stored clock, moved forward to the wall clock by every write.
+    """
+
+    def __init__(self, url: str, *, wall: Callable[[], float] = time.time,
+                 busy_timeout: float = 30.0, history: int = DEFAULT_HISTORY,
+                 min_age: float = DEFAULT_MIN_AGE) -> None:
+        self.url = database.url_for(url)
+        self.wall = wall
+        self.history, self.min_age = history, min_age
+        self._writer, self._reader = database.open_engines(self.url, busy_timeout)
+        database.migrate(self._writer, self._reader)
+
+    def close(self) -> None:
+        self._writer.dispose()
+        self._reader.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Reader]:
+        with self._reader.begin() as connection:
+            yield Reader(connection, self.wall)
+
+    @contextmanager
+    def write(self) -> Iterator[Writer]:
+        """One IMMEDIATE transaction: everything inside commits together or not at all."""
+        with self._writer.begin() as connection:
+            writer = Writer(connection, self.wall)
+            writer.set_clock(self.wall())
+            yield writer
+
+    def revision(self) -> int:
+        with self.read() as reader:
+            return reader.revision()
+
+    def now(self) -> float:
+        with self.read() as reader:
+            return reader.now()
+
+    def compacted(self) -> int:
+        """The compaction point: reading changes from before it fails with Expired."""
+        with self.read() as reader:
+            return reader.connection.execute(text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+
+    def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> list[Change]:
+        """Changelog rows after revision `since`, oldest first (the watch primitive).
+
+        Raises Expired when `since` is older than the compaction point.
+        """
+        with self.read() as reader:
+            compacted = reader.connection.execute(
+                text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+            if since < compacted:
+                raise errors.Expired(f"too old resource version: {since} ({compacted})")
+            sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
+                   "WHERE rev > :since")
+            params: dict = {"since": since, "limit": limit}
+            wanted = list(kinds_ or ())
+            if wanted:
+                sql += " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(wanted))) + ")"
+                params.update({f"k{i}": k for i, k in enumerate(wanted)})
+            rows = reader.connection.execute(text(sql + " ORDER BY rev LIMIT :limit"), params)
+            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, decode(r.body, r.rev),
+                           r.prev_rev, r.ts) for r in rows]
+
+    def compact(self, history: int | None = None, min_age: float | None = None,
+                batch: int = COMPACT_BATCH) -> int:
+        """Delete changelog rows older than the kept history, in small transactions.
+
+        Keeps the newest `history` revisions and every revision younger than
+        `min_age` seconds. Returns the new compaction point.
+        """
+        history = self.history if history is None else history
+        min_age = self.min_age if min_age is None else min_age
+        while True:
+            with self.write() as writer:
+                conn = writer.connection
+                head = writer.revision()
+                done = conn.execute(text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+                cutoff = writer.now() - min_age
+                young = conn.execute(text("SELECT MIN(rev) FROM changelog WHERE ts > :cutoff"),
+                                     {"cutoff": cutoff}).scalar()
+                target = head - history
+                if young is not None:
+                    target = min(target, young - 1)
+                step = min(target, done + batch)
+                if step <= done:
+                    break
+                conn.execute(text("DELETE FROM changelog WHERE rev <= :step"), {"step": step})
+                conn.execute(text("UPDATE compaction SET rev = :step WHERE id = 1"), {"step": step})
+        self.checkpoint()
+        return done
+
+    def checkpoint(self) -> None:
+        """A PASSIVE WAL checkpoint, outside any transaction, so the file stays bounded."""
+        raw = self._writer.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        finally:
+            raw.close()

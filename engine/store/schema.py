@@ -1,0 +1,70 @@
+"""The store's tables, as SQLAlchemy Core metadata. No I/O happens here.
+
+`objects` holds the current object per (kind, namespace, name); `changelog`
+holds one row per revision, written only by the triggers of `triggers.py`.
+`revision` is the one-row global counter; `compaction` records the revision
+at or below which the changelog was compacted; `clock` is the cluster clock
+the triggers stamp onto changelog rows.
+"""
+from __future__ import annotations
+
+from sqlalchemy import (CheckConstraint, Column, Float, Index, Integer, MetaData, Table, Text,
+                        UniqueConstraint)
+
+__all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock"]
+
+metadata = MetaData(naming_convention={
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+})
+
+revision = Table(
+    "revision", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("rev", Integer, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+compaction = Table(
+    "compaction", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("rev", Integer, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+clock = Table(
+    "clock", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("now", Float, nullable=False),
+    Column("virtual", Integer, nullable=False, server_default="1"),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+objects = Table(
+    "objects", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("namespace", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("uid", Text, nullable=False),
+    Column("resource_version", Integer, nullable=False, server_default="0"),
+    Column("body", Text, nullable=False),
+    UniqueConstraint("kind", "namespace", "name"),
+    implicit_returning=False,
+)
+
+changelog = Table(
+    "changelog", metadata,
+    Column("rev", Integer, primary_key=True, autoincrement=False),
+    Column("op", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("namespace", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("uid", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    Column("prev_rev", Integer),
+    Column("ts", Float, nullable=False),
+    Index("ix_changelog_kind_rev", "kind", "rev"),
+)

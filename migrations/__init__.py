@@ -1,0 +1,1 @@
+"""Alembic environment and versions for litekube's store (shipped inside the package)."""

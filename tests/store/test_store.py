@@ -1,0 +1,189 @@
+"""The store on real SQLite: revisions, compare-and-swap, changelog, compaction."""
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+
+import pytest
+
+from engine import errors
+from engine.store import Store
+
+
+def cm(name: str, **data: str) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
+            "data": data}
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(str(tmp_path / "t.db"), wall=lambda: 1_000_000.0)
+    yield s
+    s.close()
+
+
+class TestRevisions:
+    def test_every_write_gets_the_next_revision(self, store):
+        with store.write() as w:
+            assert w.create("ConfigMap", "default", "a", "u1", cm("a")) == 1
+            assert w.create("ConfigMap", "default", "b", "u2", cm("b")) == 2
+        with store.write() as w:
+            assert w.update("ConfigMap", "default", "a", cm("a", x="1"), 1) == 3
+            assert w.delete("ConfigMap", "default", "b") == 4
+        assert [(c.revision, c.type, c.name) for c in store.changes(0)] == [
+            (1, "ADDED", "a"), (2, "ADDED", "b"), (3, "MODIFIED", "a"), (4, "DELETED", "b")]
+
+    def test_a_no_op_write_creates_no_revision(self, store):
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u1", cm("a", x="1"))
+            assert w.update("ConfigMap", "default", "a", cm("a", x="1"), 1) == 1
+        assert store.revision() == 1
+        assert len(store.changes(0)) == 1
+
+    def test_a_rolled_back_transaction_leaves_no_hole(self, store):
+        with pytest.raises(RuntimeError):
+            with store.write() as w:
+                w.create("ConfigMap", "default", "a", "u1", cm("a"))
+                raise RuntimeError("boom")
+        with store.write() as w:
+            assert w.create("ConfigMap", "default", "b", "u2", cm("b")) == 1
+        assert [c.name for c in store.changes(0)] == ["b"]
+
+    def test_the_body_carries_its_resource_version(self, store):
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u1", cm("a"))
+        with store.read() as r:
+            assert r.get("ConfigMap", "default", "a").body["metadata"]["resourceVersion"] == "1"
+        change = store.changes(0)[0]
+        assert change.body["metadata"]["resourceVersion"] == "1"
+        assert change.time == 1_000_000.0
+
+    def test_the_deleted_row_keeps_the_last_body(self, store):
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u1", cm("a", x="1"))
+            w.delete("ConfigMap", "default", "a")
+        deleted = store.changes(1)[0]
+        assert (deleted.type, deleted.body["data"], deleted.prev_revision) == ("DELETED", {"x": "1"}, 1)
+
+
+class TestCompareAndSwap:
+    def test_a_stale_resource_version_is_a_conflict_and_changes_nothing(self, store):
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u1", cm("a"))
+            w.update("ConfigMap", "default", "a", cm("a", x="1"), 1)
+        with pytest.raises(errors.Conflict) as exc:
+            with store.write() as w:
+                w.update("ConfigMap", "default", "a", cm("a", x="2"), 1)
+        assert exc.value.render() == (
+            'Error from server (Conflict): Operation cannot be fulfilled on configmaps "a": the object '
+            "has been modified; please apply your changes to the latest version and try again")
+        with store.read() as r:
+            assert r.get("ConfigMap", "default", "a").body["data"] == {"x": "1"}
+        assert store.revision() == 2
+
+    def test_creating_twice_is_already_exists(self, store):
+        with store.write() as w:
+            w.create("Deployment", "default", "web", "u1", {"kind": "Deployment"})
+        with pytest.raises(errors.AlreadyExists, match='deployments.apps "web" already exists'):
+            with store.write() as w:
+                w.create("Deployment", "default", "web", "u2", {"kind": "Deployment"})
+
+    def test_updating_a_missing_object_is_not_found(self, store):
+        with pytest.raises(errors.NotFound, match='pods "x" not found'):
+            with store.write() as w:
+                w.update("Pod", "default", "x", {"kind": "Pod"}, 1)
+
+
+class TestWatchAndCompaction:
+    def fill(self, store, n):
+        for i in range(n):
+            with store.write() as w:
+                w.create("ConfigMap", "default", f"c{i}", f"u{i}", cm(f"c{i}"))
+
+    def test_changes_after_a_revision_and_by_kind(self, store):
+        self.fill(store, 5)
+        with store.write() as w:
+            w.create("Secret", "default", "s", "us", {"kind": "Secret"})
+        assert [c.revision for c in store.changes(3)] == [4, 5, 6]
+        assert [c.revision for c in store.changes(0, kinds_=["Secret"])] == [6]
+        assert [c.revision for c in store.changes(0, limit=2)] == [1, 2]
+
+    def test_compaction_keeps_the_history_and_expires_older_reads(self, store):
+        self.fill(store, 25)
+        assert store.compact(history=10, min_age=0, batch=4) == 15
+        assert store.compacted() == 15
+        assert [c.revision for c in store.changes(15)][0] == 16
+        with pytest.raises(errors.Expired) as exc:
+            store.changes(14)
+        assert exc.value.render() == "Error from server (Expired): too old resource version: 14 (15)"
+
+    def test_compaction_keeps_young_revisions(self, tmp_path):
+        clock = [1000.0]
+        store = Store(str(tmp_path / "t.db"), wall=lambda: clock[0])
+        self.fill(store, 5)
+        clock[0] = 2000.0
+        for i in range(5, 10):
+            with store.write() as w:
+                w.create("ConfigMap", "default", f"c{i}", f"u{i}", cm(f"c{i}"))
+        # history 2 would allow compacting to 8, but revisions 6..10 are younger than 300s
+        assert store.compact(history=2, min_age=300) == 5
+        store.close()
+
+    def test_nothing_to_compact_is_a_no_op(self, store):
+        self.fill(store, 3)
+        assert store.compact() == 0
+        assert len(store.changes(0)) == 3
+
+
+def _increment(path: str, rounds: int) -> int:
+    """A controller-style read-modify-write loop with CAS retries; returns conflicts seen."""
+    store = Store(path)
+    conflicts = 0
+    done = 0
+    while done < rounds:
+        with store.read() as r:
+            current = r.get("ConfigMap", "default", "counter")
+        body = current.body
+        body["data"]["n"] = str(int(body["data"]["n"]) + 1)
+        try:
+            with store.write() as w:
+                w.update("ConfigMap", "default", "counter", body, current.resource_version)
+            done += 1
+        except errors.Conflict:
+            conflicts += 1
+    store.close()
+    return conflicts
+
+
+class TestConcurrentProcesses:
+    def test_no_update_is_lost_and_nothing_is_locked(self, tmp_path):
+        path = str(tmp_path / "shared.db")
+        store = Store(path)
+        with store.write() as w:
+            w.create("ConfigMap", "default", "counter", "u", cm("counter", n="0"))
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Pool(4) as pool:
+            pool.starmap(_increment, [(path, 50)] * 4)
+        with store.read() as r:
+            assert r.get("ConfigMap", "default", "counter").body["data"]["n"] == "200"
+        assert store.revision() == 201
+        store.close()
+
+
+class TestSettings:
+    def test_wal_and_synchronous_normal(self, store, tmp_path):
+        with store.read() as r:
+            assert r.connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert r.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+            assert r.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+    def test_write_transactions_begin_immediate(self, store, tmp_path):
+        """A second writer waits on the lock instead of failing at once."""
+        other = sqlite3.connect(str(tmp_path / "t.db"), timeout=0.05, isolation_level=None)
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u", cm("a"))
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        other.close()
