@@ -17,7 +17,7 @@ corresponding Status (`Error from server (NotFound): ...`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
@@ -108,7 +108,7 @@ class Cause:
     field: str
     type: str
     detail: str = ""
-    value: object = field(default=None)
+    value: object = None
     show_value: bool = False
 
     def __str__(self) -> str:
