@@ -1,0 +1,34 @@
+"""Field descriptions of every kind litekube serves, one table per API area.
+
+No I/O happens here. `KIND_SCHEMAS["Deployment"]` is the top-level Struct of
+a kind; `describe(kind)` flattens it to `{"spec.replicas": "integer", ...}`.
+"""
+from __future__ import annotations
+
+from engine.model.schemas.core import CORE
+from engine.model.schemas.networking import NETWORKING
+from engine.model.schemas.types import ListOf, MapOf, Struct, json_type
+from engine.model.schemas.workloads import WORKLOADS
+
+__all__ = ["KIND_SCHEMAS", "describe"]
+
+KIND_SCHEMAS: dict[str, Struct] = {**CORE, **WORKLOADS, **NETWORKING}
+
+
+def describe(kind: str) -> dict[str, str]:
+    """Every field path of a kind with its JSON type; list members appear as `containers[]`."""
+    out: dict[str, str] = {}
+
+    def walk(spec: Struct, prefix: str, depth: int) -> None:
+        for name, sub in spec.fields.items():
+            path = f"{prefix}{name}"
+            out[path] = json_type(sub)
+            while isinstance(sub, (ListOf, MapOf)):
+                if isinstance(sub, ListOf):
+                    path += "[]"
+                sub = sub.elem
+            if isinstance(sub, Struct) and depth < 12:
+                walk(sub, path + ".", depth + 1)
+
+    walk(KIND_SCHEMAS[kind], "", 0)
+    return out
