@@ -76,9 +76,27 @@ def list_object(objs: list[dict]) -> dict:
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
+class _GoYaml(yaml.SafeDumper):
+    """Dump as kubectl does (go-yaml): `|` blocks for multi-line text, double quotes when needed."""
+
+    def choose_scalar_style(self):  # type: ignore[no-untyped-def]
+        style = super().choose_scalar_style()
+        return '"' if style == "'" else style
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_GoYaml.add_representer(str, _represent_str)
+
+
 def to_yaml(objs: list[dict]) -> str:
     value = objs[0] if len(objs) == 1 else list_object(objs)
-    return yaml.safe_dump(value, sort_keys=True, default_flow_style=False, allow_unicode=True).rstrip("\n")
+    return yaml.dump(value, Dumper=_GoYaml, sort_keys=True, default_flow_style=False,
+                     allow_unicode=True, width=float("inf")).rstrip("\n")
 
 
 def to_json(objs: list[dict]) -> str:

@@ -1,0 +1,142 @@
+"""Admission: decoding, defaulting, metadata bookkeeping and validation of writes.
+
+No I/O happens here: the caller passes the time and the uid. This is the
+part of kube-apiserver that turns a request body into the object to store.
+"""
+from __future__ import annotations
+
+import copy
+import secrets
+
+from engine import errors
+from engine.model import defaults, kinds, schema, validation
+
+__all__ = ["prepare_create", "prepare_update", "GENERATION_KINDS", "STATUS_RESET_KINDS",
+           "generate_name", "namespace_of"]
+
+# Kinds whose metadata.generation Kubernetes maintains (those with a spec
+# that a controller observes through status.observedGeneration).
+GENERATION_KINDS = frozenset({
+    "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Ingress",
+    "IngressClass", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+})
+
+# Kinds whose status a create request cannot set (their strategies reset it).
+STATUS_RESET_KINDS = frozenset({
+    "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
+    "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Pod",
+})
+
+# Fields of metadata that clients cannot set; the server owns them.
+_SERVER_OWNED = ("uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp",
+                 "deletionGracePeriodSeconds", "selfLink", "managedFields")
+
+_SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
+
+
+def generate_name(prefix: str, rand: secrets.SystemRandom | None = None) -> str:
+    """`prefix` plus 5 random characters from Kubernetes' alphabet (names.SimpleNameGenerator)."""
+    rand = rand or secrets.SystemRandom()
+    return prefix[:58] + "".join(rand.choice(_SUFFIX_ALPHABET) for _ in range(5))
+
+
+def namespace_of(obj: dict, kind: kinds.Kind, default: str) -> str:
+    """The namespace an object is stored under: "" for cluster-scoped kinds."""
+    if not kind.namespaced:
+        return ""
+    return (obj.get("metadata") or {}).get("namespace") or default
+
+
+def _decode(obj: dict) -> kinds.Kind:
+    api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
+    if not kind_name:
+        raise errors.BadRequest("Object 'Kind' is missing in the request")
+    if not api_version:
+        raise errors.BadRequest("Object 'apiVersion' is missing in the request")
+    try:
+        kind = kinds.by_api(api_version, kind_name)
+    except errors.ManifestError as exc:
+        raise errors.NotFound(str(exc)) from None
+    schema.strict_decode(obj)
+    return kind
+
+
+def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str) -> dict:
+    """The object to store for a create request: decoded, defaulted, stamped, validated.
+
+    Raises BadRequest (unknown field, wrong type), Invalid (validation).
+    """
+    kind = _decode(obj)
+    new = defaults.apply_defaults(copy.deepcopy(obj))
+    meta = new.setdefault("metadata", {})
+    for field in _SERVER_OWNED:
+        meta.pop(field, None)
+    namespace = namespace_of(new, kind, default_namespace)
+    if kind.namespaced:
+        meta["namespace"] = namespace
+    else:
+        meta.pop("namespace", None)
+    if not meta.get("name") and meta.get("generateName"):
+        meta["name"] = generate_name(meta["generateName"])
+    meta["uid"] = uid
+    meta["creationTimestamp"] = now
+    if kind.kind in GENERATION_KINDS:
+        meta["generation"] = 1
+    if kind.kind in STATUS_RESET_KINDS:
+        new.pop("status", None)
+        new = defaults.apply_defaults(new)  # some kinds default a fresh status
+    validation.validate(new)
+    return new
+
+
+def prepare_update(obj: dict, current: dict, *, subresource: str | None = None) -> dict:
+    """The object to store for an update of `current` (already checked for conflicts).
+
+    The server keeps what clients cannot change: identity, creation time,
+    deletion state; `status` on the main resource and everything but
+    `status` on the status subresource; `generation` bumps when spec changes.
+    """
+    kind = _decode(obj)
+    new = defaults.apply_defaults(copy.deepcopy(obj))
+    meta = new.setdefault("metadata", {})
+    old_meta = current.get("metadata", {})
+    for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+                  "generation", "namespace", "name"):
+        if field in old_meta:
+            meta[field] = old_meta[field]
+        else:
+            meta.pop(field, None)
+    meta.pop("resourceVersion", None)
+    if subresource == "finalize":
+        new = copy.deepcopy(current)
+        new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
+        new["metadata"].pop("resourceVersion", None)
+        return new
+    if subresource == "status":
+        new = {**copy.deepcopy(current), "status": copy.deepcopy(new.get("status"))}
+        if new["status"] is None:
+            new.pop("status")
+        new["metadata"].pop("resourceVersion", None)
+    elif kind.kind in STATUS_RESET_KINDS or kind.kind in GENERATION_KINDS:
+        if "status" in current:
+            new["status"] = copy.deepcopy(current["status"])
+        else:
+            new.pop("status", None)
+    if kind.kind in GENERATION_KINDS and new.get("spec") != current.get("spec"):
+        new["metadata"]["generation"] = int(old_meta.get("generation", 0)) + 1
+    if old_meta.get("deletionTimestamp"):
+        _forbid_new_finalizers(new, current)
+    validation.validate(new, current)
+    return new
+
+
+def _forbid_new_finalizers(new: dict, current: dict) -> None:
+    old = set(current.get("metadata", {}).get("finalizers") or [])
+    added = [f for f in new.get("metadata", {}).get("finalizers") or [] if f not in old]
+    if added:
+        kind = kinds.lookup(new["kind"])
+        raise errors.Invalid(kind.kind, new["metadata"].get("name", ""), [errors.Cause(
+            "metadata.finalizers", "Forbidden",
+            f"no new finalizers can be added if the object is being deleted, found new finalizers {added}".replace("'", '"'))])
+
+

@@ -1,0 +1,202 @@
+"""apply, create, replace and delete of manifests, as kubectl does them.
+
+This module does I/O: it reads manifest files and writes through the API.
+Every command over manifests is all-or-nothing: all documents are read and
+checked first, then written in one transaction; any error rolls back all.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import errors
+from engine.api.server import Api, Transaction
+from engine.model import kinds, manifests, patching
+
+__all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied"]
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+_EXTENSIONS = (".yaml", ".yml", ".json")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one object: `deployment.apps/web configured`."""
+
+    kind: kinds.Kind
+    name: str
+    verb: str
+    namespace: str = ""
+
+    def __str__(self) -> str:
+        if self.verb.startswith("deleted"):  # kubectl delete's wording differs from apply's
+            return f'{self.kind.qualified} "{self.name}" {self.verb}'
+        return f"{self.kind.qualified}/{self.name} {self.verb}"
+
+
+def load(paths: list[str], recursive: bool = False, stdin: str | None = None) -> list[manifests.Document]:
+    """Every document of every file (directories in lexical order; `-` is stdin)."""
+    docs: list[manifests.Document] = []
+    for path in paths:
+        if path == "-":
+            docs.extend(manifests.parse(stdin or "", "STDIN"))
+            continue
+        target = Path(path)
+        if target.is_dir():
+            walker = sorted(target.rglob("*") if recursive else target.iterdir())
+            files = [f for f in walker if f.is_file() and f.suffix in _EXTENSIONS]
+        elif target.exists():
+            files = [target]
+        else:
+            raise errors.ManifestError(f'the path "{path}" does not exist')
+        for file in files:
+            docs.extend(manifests.parse(file.read_text(encoding="utf-8"), os.fspath(file)))
+    if not docs:
+        raise errors.ManifestError("no objects passed to apply")
+    return docs
+
+
+def _kind_of(doc: manifests.Document) -> kinds.Kind:
+    try:
+        return kinds.by_api(doc.obj["apiVersion"], doc.obj["kind"])
+    except errors.ManifestError as exc:
+        meta = doc.obj.get("metadata") or {}
+        raise errors.ManifestError(
+            f'resource mapping not found for name: "{meta.get("name", "")}" namespace: '
+            f'"{meta.get("namespace", "")}" from "{doc.source}": {exc}') from None
+
+
+def _namespaced(doc: manifests.Document, kind: kinds.Kind, namespace: str, explicit: bool) -> dict:
+    """The document with its namespace set as kubectl's builder sets it."""
+    obj = copy.deepcopy(doc.obj)
+    meta = obj.setdefault("metadata", {}) or {}
+    obj["metadata"] = meta
+    if not kind.namespaced:
+        return obj
+    own = meta.get("namespace")
+    if own and explicit and own != namespace:
+        raise errors.ManifestError(
+            f'the namespace from the provided object "{own}" does not match the namespace '
+            f'"{namespace}". You must pass \'--namespace={own}\' to perform this operation.')
+    meta["namespace"] = own or namespace
+    return obj
+
+
+def last_applied(obj: dict) -> str:
+    """The annotation value kubectl stores: the manifest as compact JSON, then a newline."""
+    config = copy.deepcopy(obj)
+    meta = config.setdefault("metadata", {})
+    annotations = dict(meta.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    meta["annotations"] = annotations
+    return json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def _prepared(docs, namespace: str, explicit: bool) -> list[tuple[manifests.Document, kinds.Kind, dict]]:
+    """Resolve every document's kind and namespace before anything is written."""
+    return [(doc, kind, _namespaced(doc, kind, namespace, explicit))
+            for doc in docs for kind in [_kind_of(doc)]]
+
+
+def _name(obj: dict, doc: manifests.Document) -> str:
+    name = (obj.get("metadata") or {}).get("name")
+    if not name:
+        raise errors.ManifestError(f"error validating {doc.where}: resource name may not be empty")
+    return name
+
+
+def _suffix(dry_run: str | None) -> str:
+    return {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
+
+
+def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
+          explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """Client-side apply: create, or three-way merge through the last-applied annotation."""
+    prepared = _prepared(docs, namespace, explicit_namespace)
+    outcomes = []
+    with api.write(dry_run=dry_run is not None) as tx:
+        for doc, kind, obj in prepared:
+            name = _name(obj, doc)
+            modified = copy.deepcopy(obj)
+            modified["metadata"].setdefault("annotations", {})
+            modified["metadata"]["annotations"] = {
+                **(modified["metadata"]["annotations"] or {}), LAST_APPLIED: last_applied(obj)}
+            ns = obj["metadata"].get("namespace", "")
+            current = tx.find(kind.kind, ns, name)
+            try:
+                if current is None:
+                    tx.create(modified, namespace=ns)
+                    verb = "created"
+                else:
+                    verb = _apply_patch(tx, kind, ns, name, modified, current)
+            except errors.ApiError as exc:
+                raise exc.with_source("creating" if current is None else "patching", doc.where)
+            outcomes.append(Outcome(kind, name, verb + _suffix(dry_run), ns))
+    return outcomes
+
+
+def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified: dict,
+                 current: dict) -> str:
+    annotation = (current["metadata"].get("annotations") or {}).get(LAST_APPLIED)
+    original = json.loads(annotation) if annotation else None
+    patch = patching.three_way_patch(original, modified, current, kind.kind)
+    if not patch:
+        return "unchanged"
+    tx.patch(kind.kind, ns, name, patch)
+    return "configured"
+
+
+def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
+           explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """`create -f`: every object must not exist yet."""
+    prepared = _prepared(docs, namespace, explicit_namespace)
+    outcomes = []
+    with api.write(dry_run=dry_run is not None) as tx:
+        for doc, kind, obj in prepared:
+            try:
+                created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
+            except errors.ApiError as exc:
+                raise exc.with_source("creating", doc.where)
+            outcomes.append(Outcome(kind, created["metadata"]["name"], "created" + _suffix(dry_run),
+                                    created["metadata"].get("namespace", "")))
+    return outcomes
+
+
+def replace(api: Api, docs: list[manifests.Document], namespace: str = "default",
+            explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """`replace -f`: PUT each object; a resourceVersion in the manifest is a precondition."""
+    prepared = _prepared(docs, namespace, explicit_namespace)
+    outcomes = []
+    with api.write(dry_run=dry_run is not None) as tx:
+        for doc, kind, obj in prepared:
+            name = _name(obj, doc)
+            try:
+                tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
+            except errors.ApiError as exc:
+                raise exc.with_source("replacing", doc.where)
+            outcomes.append(Outcome(kind, name, "replaced" + _suffix(dry_run),
+                                    obj["metadata"].get("namespace", "")))
+    return outcomes
+
+
+def delete(api: Api, docs: list[manifests.Document], namespace: str = "default",
+           explicit_namespace: bool = False, cascade: str = "background",
+           ignore_not_found: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """`delete -f`: delete every object named by the manifests."""
+    prepared = _prepared(docs, namespace, explicit_namespace)
+    outcomes = []
+    with api.write(dry_run=dry_run is not None) as tx:
+        for doc, kind, obj in prepared:
+            name = _name(obj, doc)
+            ns = obj["metadata"].get("namespace", "")
+            try:
+                tx.delete(kind.kind, ns, name, propagation=cascade.capitalize())
+            except errors.NotFound as exc:
+                if ignore_not_found:
+                    continue
+                raise exc.with_source("deleting", doc.where)
+            outcomes.append(Outcome(kind, name, "deleted" + _suffix(dry_run), ns))
+    return outcomes

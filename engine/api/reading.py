@@ -1,0 +1,136 @@
+"""Addressing objects as kubectl does (`deploy web`, `deploy/web`, `deploy,svc`, `all`),
+getting, describing and deleting them.
+
+This module does I/O through the API.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine import errors
+from engine.api.applying import Outcome
+from engine.api.server import Api
+from engine.model import kinds
+
+__all__ = ["parse_targets", "get", "Result", "delete", "no_resources", "events_for", "related"]
+
+Target = tuple[kinds.Kind, "str | None"]
+
+
+def parse_targets(args: list[str]) -> list[Target]:
+    """`["deploy,svc", "web"]` or `["deploy/web", "svc/web"]` → (kind, name) pairs.
+
+    A kind without names yields (kind, None): every object of that kind.
+    """
+    if not args:
+        raise errors.ManifestError("You must specify the type of resource to get.")
+    if "/" in args[0]:
+        targets = []
+        for arg in args:
+            if "/" not in arg:
+                raise errors.ManifestError(
+                    f"there is no need to specify a resource type as a separate argument when passing "
+                    f"arguments in resource/name form (e.g. 'litekube get resource/<resource_name>' "
+                    f"instead of 'litekube get resource resource/<resource_name>'")
+            type_, _, name = arg.partition("/")
+            targets.extend((k, name) for k in kinds.resolve(type_))
+        return targets
+    types = [t for t in args[0].split(",") if t]
+    resolved = [k for t in types for k in kinds.resolve(t)]
+    names = args[1:]
+    if not names:
+        return [(k, None) for k in resolved]
+    return [(k, n) for k in resolved for n in names]
+
+
+@dataclass
+class Result:
+    """Objects grouped by kind (in the order asked), the list revision, and misses."""
+
+    groups: list[list[dict]]
+    resource_version: int
+    missing: list[errors.NotFound] = field(default_factory=list)
+
+
+def get(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,
+        selector: str | None = None, field_selector: str | None = None,
+        prefix_match: bool = False) -> Result:
+    """Fetch the targets; raises NotFound for a missing named object."""
+    groups: dict[str, list[dict]] = {}
+    with api.read() as tx:
+        revision = tx.reader.revision()
+        for kind, name in targets:
+            group = groups.setdefault(kind.kind, [])
+            ns = None if all_namespaces else namespace
+            if name is None:
+                group.extend(tx.list(kind.kind, ns, selector, field_selector).items)
+                continue
+            found = tx.find(kind.kind, namespace, name)
+            if found is None and prefix_match:
+                matches = [o for o in tx.list(kind.kind, namespace).items
+                           if o["metadata"]["name"].startswith(name)]
+                if matches:
+                    group.extend(matches)
+                    continue
+            if found is None:
+                raise errors.NotFound.of(kind.resource, name)
+            group.append(found)
+    return Result(list(groups.values()), revision)
+
+
+def no_resources(namespace: str, all_namespaces: bool) -> str:
+    """kubectl's message for an empty answer."""
+    return "No resources found" if all_namespaces else f"No resources found in {namespace} namespace."
+
+
+def delete(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,
+           selector: str | None = None, cascade: str = "background", grace_period: int | None = None,
+           ignore_not_found: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """Delete named objects, or every object of a kind matching a selector, in one transaction."""
+    outcomes = []
+    suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
+    with api.write(dry_run=dry_run is not None) as tx:
+        for kind, name in targets:
+            if name is None:
+                ns = None if all_namespaces else namespace
+                victims = [(o["metadata"].get("namespace", ""), o["metadata"]["name"])
+                           for o in tx.list(kind.kind, ns, selector).items]
+            else:
+                victims = [(namespace, name)]
+            for ns, victim in victims:
+                try:
+                    tx.delete(kind.kind, ns, victim, propagation=cascade.capitalize(),
+                              grace_period=grace_period)
+                except errors.NotFound:
+                    if ignore_not_found:
+                        continue
+                    raise
+                outcomes.append(Outcome(kind, victim, "deleted" + suffix, ns))
+    return outcomes
+
+
+def events_for(api: Api, obj: dict) -> list[dict]:
+    """The Events whose involvedObject is `obj`, oldest first."""
+    meta = obj["metadata"]
+    namespace = meta.get("namespace") or "default"
+    with api.read() as tx:
+        events = [e for e in tx.list("Event", namespace).items
+                  if (e.get("involvedObject") or {}).get("uid") == meta.get("uid")
+                  or ((e.get("involvedObject") or {}).get("kind") == obj["kind"]
+                      and (e.get("involvedObject") or {}).get("name") == meta["name"]
+                      and not (e.get("involvedObject") or {}).get("uid"))]
+    return sorted(events, key=lambda e: e.get("lastTimestamp") or e.get("eventTime") or "")
+
+
+def related(api: Api, obj: dict) -> dict:
+    """What kubectl describe shows beside an object: a Deployment's ReplicaSets, a Node's pods."""
+    meta = obj["metadata"]
+    with api.read() as tx:
+        if obj["kind"] == "Deployment":
+            owned = [rs for rs in tx.list("ReplicaSet", meta["namespace"]).items
+                     if any(r.get("uid") == meta["uid"] for r in rs["metadata"].get("ownerReferences") or [])]
+            return {"replicasets": owned}
+        if obj["kind"] == "Node":
+            pods = tx.list("Pod", None, field_selector=f"spec.nodeName={meta['name']}").items
+            return {"pods": pods}
+    return {}

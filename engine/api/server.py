@@ -1,0 +1,330 @@
+"""The API server: create, get, list, update, patch and delete on the store.
+
+This module does I/O through the store. Every request runs in a store
+transaction; `Api.write()` opens one transaction for several requests so
+that a batch (an `apply -f` of many documents, a reconciler's actions)
+commits together or not at all.
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Callable, Iterator
+
+from engine import errors
+from engine.api import admission
+from engine.model import events, kinds, nodes, patching, selectors
+from engine.store import Store
+from engine.store.objects import Reader, Writer
+
+__all__ = ["Api", "Transaction", "Listing", "SYSTEM_NAMESPACES", "timestamp"]
+
+SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+
+
+def timestamp(seconds: float) -> str:
+    """RFC 3339 in UTC with whole seconds, as Kubernetes writes metav1.Time."""
+    return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A list answer: the items and the revision the list is consistent at."""
+
+    items: list[dict]
+    resource_version: int
+
+
+class Transaction:
+    """Requests inside one store transaction (read-your-writes)."""
+
+    def __init__(self, api: "Api", reader: Reader) -> None:
+        self.api = api
+        self.reader = reader
+
+    @property
+    def writer(self) -> Writer:
+        if not isinstance(self.reader, Writer):
+            raise RuntimeError("a read transaction cannot write")
+        return self.reader
+
+    # -- reads -----------------------------------------------------------
+    def now(self) -> float:
+        return self.reader.now()
+
+    def get(self, kind: str, namespace: str, name: str) -> dict:
+        """The object, or NotFound in kubectl's wording."""
+        k = kinds.lookup(kind)
+        stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
+        if stored is None:
+            raise errors.NotFound.of(k.resource, name)
+        return stored.body
+
+    def find(self, kind: str, namespace: str, name: str) -> dict | None:
+        k = kinds.lookup(kind)
+        stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
+        return None if stored is None else stored.body
+
+    def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
+             field_selector: str | None = None) -> Listing:
+        """Objects of a kind (in a namespace, or all when None), filtered by selectors."""
+        k = kinds.lookup(kind)
+        labels = selectors.parse(label_selector) if label_selector else None
+        fields = selectors.parse_fields(field_selector) if field_selector else None
+        items = []
+        for stored in self.reader.list(k.kind, namespace if k.namespaced else None):
+            body = stored.body
+            if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
+                continue
+            if fields is not None and not selectors.match_fields(body, fields):
+                continue
+            items.append(body)
+        return Listing(items, self.reader.revision())
+
+    # -- writes ----------------------------------------------------------
+    def create(self, obj: dict, *, namespace: str = "default") -> dict:
+        """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
+        new = admission.prepare_create(obj, default_namespace=namespace,
+                                       now=timestamp(self.now()), uid=str(uuid.uuid4()))
+        kind = kinds.lookup(new["kind"])
+        meta = new["metadata"]
+        ns = meta.get("namespace", "")
+        if kind.namespaced:
+            self._check_namespace(ns)
+        rv = self.writer.create(kind.kind, ns, meta["name"], meta["uid"], new)
+        meta["resourceVersion"] = str(rv)
+        return new
+
+    def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None) -> dict:
+        """Replace an object (PUT). A resourceVersion in the body is a precondition.
+
+        Removing the last finalizer of an object being deleted removes it.
+        """
+        kind = kinds.lookup(obj.get("kind", ""))
+        meta = obj.get("metadata") or {}
+        ns = admission.namespace_of(obj, kind, namespace)
+        name = meta.get("name", "")
+        stored = self.reader.get(kind.kind, ns, name)
+        if stored is None:
+            raise errors.NotFound.of(kind.resource, name)
+        expected = meta.get("resourceVersion")
+        if expected not in (None, "") and str(expected) != str(stored.resource_version):
+            raise errors.Conflict.of(kind.resource, name)
+        new = admission.prepare_update(obj, stored.body, subresource=subresource)
+        return self._write(kind, ns, name, new, stored.resource_version)
+
+    def update_status(self, obj: dict, *, namespace: str = "default") -> dict:
+        return self.update(obj, namespace=namespace, subresource="status")
+
+    def patch(self, kind: str, namespace: str, name: str, patch: dict | list,
+              patch_type: str = "strategic", subresource: str | None = None) -> dict:
+        """Patch an object: `strategic`, `merge` (RFC 7386) or `json` (RFC 6902)."""
+        current = self.get(kind, namespace, name)
+        if patch_type == "merge":
+            new = patching.merge_patch(current, patch)
+        elif patch_type == "json":
+            try:
+                new = patching.json_patch(current, patch)
+            except ValueError as exc:
+                raise errors.BadRequest(str(exc)) from None
+        else:
+            new = patching.strategic_merge(current, patch, current["kind"])
+        new.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]
+        return self.update(new, namespace=namespace, subresource=subresource)
+
+    def delete(self, kind: str, namespace: str, name: str, *, propagation: str | None = None,
+               grace_period: int | None = None, resource_version: str | None = None) -> dict | None:
+        """Delete an object as kube-apiserver does; the object if it still exists, else None.
+
+        Objects with finalizers (including the garbage collector's `orphan` and
+        `foregroundDeletion`) and scheduled pods get a deletionTimestamp and stay
+        until their finalizers are gone or their kubelet removes them.
+        """
+        k = kinds.lookup(kind)
+        ns = namespace if k.namespaced else ""
+        stored = self.reader.get(k.kind, ns, name)
+        if stored is None:
+            raise errors.NotFound.of(k.resource, name)
+        if resource_version and str(resource_version) != str(stored.resource_version):
+            raise errors.Conflict.of(k.resource, name)
+        obj = copy.deepcopy(stored.body)
+        meta = obj["metadata"]
+        finalizers = list(meta.get("finalizers") or [])
+        policy = propagation or _existing_policy(finalizers) or _default_policy(k.kind)
+        for gc_finalizer in ("orphan", "foregroundDeletion"):
+            if gc_finalizer in finalizers:
+                finalizers.remove(gc_finalizer)
+        if policy == "Orphan":
+            finalizers.append("orphan")
+        elif policy == "Foreground":
+            finalizers.append("foregroundDeletion")
+        grace = _grace_period(obj, grace_period)
+        if k.kind == "Namespace":
+            obj.setdefault("status", {})["phase"] = "Terminating"
+            grace = grace or 0
+        if not finalizers and not grace and not (k.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers")):
+            self.writer.delete(k.kind, ns, name)
+            return None
+        now = self.now()
+        if meta.get("deletionTimestamp"):
+            # A second delete may only shorten the grace period.
+            old_grace = meta.get("deletionGracePeriodSeconds") or 0
+            if grace is not None and grace < old_grace:
+                meta["deletionGracePeriodSeconds"] = grace
+                meta["deletionTimestamp"] = timestamp(now + grace)
+        else:
+            meta["deletionTimestamp"] = timestamp(now + (grace or 0))
+            meta["deletionGracePeriodSeconds"] = grace or 0
+        meta["finalizers"] = finalizers
+        if not finalizers:
+            meta.pop("finalizers")
+        return self._write(k, ns, name, obj, stored.resource_version)
+
+    def bind(self, namespace: str, name: str, uid: str, node: str) -> dict:
+        """The pods/binding subresource: assign a node and mark the pod PodScheduled."""
+        stored = self.reader.get("Pod", namespace, name)
+        if stored is None or (uid and stored.uid != uid):
+            raise errors.NotFound.of("pods", name)
+        pod = copy.deepcopy(stored.body)
+        if (pod.get("spec") or {}).get("nodeName"):
+            raise errors.Conflict(f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"')
+        if pod["metadata"].get("deletionTimestamp"):
+            raise errors.Conflict(f"pod {name} is being deleted, cannot be assigned to a host")
+        pod["spec"]["nodeName"] = node
+        status = pod.setdefault("status", {})
+        conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+        conditions.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                              "lastTransitionTime": timestamp(self.now())})
+        status["conditions"] = conditions
+        rv = self.writer.update("Pod", namespace, name, pod, stored.resource_version)
+        pod["metadata"]["resourceVersion"] = str(rv)
+        return pod
+
+    def record_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
+                     host: str = "", existing: dict | None = None) -> dict:
+        """Create an Event, or bump `existing` (the same event seen before)."""
+        now = timestamp(self.now())
+        if existing is not None:
+            current = self.reader.get("Event", existing["metadata"]["namespace"], existing["metadata"]["name"])
+            if current is not None:
+                bumped = events.bump(current.body, now)
+                rv = self.writer.update("Event", current.namespace, current.name, bumped, current.resource_version)
+                bumped["metadata"]["resourceVersion"] = str(rv)
+                return bumped
+        name = f"{involved.get('name', '')}.{int(self.now() * 1e9) + self._event_seq():x}"
+        return self.create(events.new_event(involved, type_, reason, message, component, host, now, name),
+                           namespace=involved.get("namespace") or "default")
+
+    def _event_seq(self) -> int:
+        self._events = getattr(self, "_events", 0) + 1
+        return self._events
+
+    def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> None:
+        """Remove an object now (grace 0): what a kubelet does after killing a pod."""
+        k = kinds.lookup(kind)
+        stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
+        if stored is None or (uid and stored.uid != uid):
+            raise errors.NotFound.of(k.resource, name)
+        self.writer.delete(k.kind, stored.namespace, name)
+
+    # -- helpers ---------------------------------------------------------
+    def _write(self, kind: kinds.Kind, ns: str, name: str, new: dict, expected: int) -> dict | None:
+        meta = new["metadata"]
+        if meta.get("deletionTimestamp") and not meta.get("finalizers") and not _waits_for_kubelet(new) \
+                and not (kind.kind == "Namespace" and (new.get("spec") or {}).get("finalizers")):
+            self.writer.delete(kind.kind, ns, name, expected)
+            return None
+        rv = self.writer.update(kind.kind, ns, name, new, expected)
+        meta["resourceVersion"] = str(rv)
+        return new
+
+    def _check_namespace(self, namespace: str) -> None:
+        ns = self.reader.get("Namespace", "", namespace)
+        if ns is None:
+            raise errors.NotFound.of("namespaces", namespace)
+        if ns.body["metadata"].get("deletionTimestamp"):
+            raise errors.ApiError(
+                f"unable to create new content in namespace {namespace} because it is being terminated")
+
+
+def _existing_policy(finalizers: list[str]) -> str | None:
+    if "orphan" in finalizers:
+        return "Orphan"
+    if "foregroundDeletion" in finalizers:
+        return "Foreground"
+    return None
+
+
+def _default_policy(kind: str) -> str:
+    return "Orphan" if kind == "Job" else "Background"
+
+
+def _grace_period(obj: dict, requested: int | None) -> int:
+    """Only scheduled, non-terminal pods are deleted gracefully."""
+    if obj.get("kind") != "Pod":
+        return 0
+    if not (obj.get("spec") or {}).get("nodeName"):
+        return 0
+    if (obj.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+        return 0
+    if requested is not None:
+        return requested
+    return int((obj.get("spec") or {}).get("terminationGracePeriodSeconds", 30))
+
+
+def _waits_for_kubelet(obj: dict) -> bool:
+    return obj.get("kind") == "Pod" and bool((obj.get("metadata") or {}).get("deletionGracePeriodSeconds"))
+
+
+class _RolledBack(Exception):
+    """Ends a dry-run transaction without committing it."""
+
+
+class Api:
+    """The API server over one store."""
+
+    def __init__(self, store: Store, shape: nodes.Shape | None = None,
+                 node_count: int = nodes.DEFAULT_NODES) -> None:
+        self.store = store
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count)
+
+    @contextmanager
+    def read(self) -> Iterator[Transaction]:
+        with self.store.read() as reader:
+            yield Transaction(self, reader)
+
+    @contextmanager
+    def write(self, dry_run: bool = False) -> Iterator[Transaction]:
+        """One write transaction; with `dry_run` everything is rolled back at the end."""
+        try:
+            with self.store.write() as writer:
+                yield Transaction(self, writer)
+                if dry_run:
+                    raise _RolledBack()
+        except _RolledBack:
+            pass
+
+    def call(self, fn: Callable[[Transaction], object]) -> object:
+        with self.write() as tx:
+            return fn(tx)
+
+    def bootstrap(self, shape: nodes.Shape, node_count: int) -> bool:
+        """On a new database: the namespaces every cluster has, and its simulated nodes.
+
+        Returns whether this call created the cluster.
+        """
+        with self.read() as tx:
+            if tx.reader.revision() > 0:
+                return False
+        with self.write() as tx:
+            if tx.reader.revision() > 0:
+                return False
+            tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock
+            for name in SYSTEM_NAMESPACES:
+                tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            for index in range(node_count):
+                tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
+        return True

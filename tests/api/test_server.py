@@ -1,0 +1,220 @@
+"""The API server on real SQLite: admission, metadata, CAS, deletion, namespaces."""
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from engine import errors
+
+
+def deployment(name="web", replicas=2, image="nginx:1.27", namespace=None):
+    meta = {"name": name, "labels": {"app": name}}
+    if namespace:
+        meta["namespace"] = namespace
+    return {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": meta,
+            "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                     "template": {"metadata": {"labels": {"app": name}},
+                                  "spec": {"containers": [{"name": "app", "image": image}]}}}}
+
+
+def configmap(name="cfg", **data):
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name}, "data": data}
+
+
+class TestBootstrap:
+    def test_a_new_cluster_has_the_system_namespaces(self, api):
+        with api.read() as tx:
+            names = [n["metadata"]["name"] for n in tx.list("Namespace").items]
+        assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
+
+    def test_the_clock_starts_at_the_wall_clock(self, api):
+        assert api.store.now() == 1_700_000_000.0
+
+
+class TestCreate:
+    def test_metadata_is_managed_by_the_server(self, api):
+        with api.write() as tx:
+            created = tx.create(deployment())
+        meta = created["metadata"]
+        assert meta["namespace"] == "default"
+        assert meta["generation"] == 1
+        assert meta["creationTimestamp"] == "2023-11-14T22:13:20Z"
+        assert len(meta["uid"]) == 36 and meta["resourceVersion"].isdigit()
+
+    def test_defaults_are_applied(self, api):
+        with api.write() as tx:
+            created = tx.create(deployment())
+        spec = created["spec"]
+        assert spec["strategy"] == {"type": "RollingUpdate",
+                                    "rollingUpdate": {"maxSurge": "25%", "maxUnavailable": "25%"}}
+        assert (spec["revisionHistoryLimit"], spec["progressDeadlineSeconds"]) == (10, 600)
+        assert spec["template"]["spec"]["restartPolicy"] == "Always"
+
+    def test_client_set_status_and_uid_are_ignored(self, api):
+        obj = deployment()
+        obj["metadata"]["uid"] = "mine"
+        obj["status"] = {"replicas": 99}
+        with api.write() as tx:
+            created = tx.create(obj)
+        assert created["metadata"]["uid"] != "mine" and "status" not in created
+
+    def test_a_missing_namespace_is_refused(self, api):
+        with pytest.raises(errors.NotFound) as exc:
+            with api.write() as tx:
+                tx.create(deployment(namespace="nope"))
+        assert exc.value.render() == 'Error from server (NotFound): namespaces "nope" not found'
+
+    def test_invalid_objects_are_refused_with_kubernetes_wording(self, api):
+        with pytest.raises(errors.Invalid) as exc:
+            with api.write() as tx:
+                tx.create(deployment(replicas=-1))
+        assert exc.value.render() == (
+            'The Deployment "web" is invalid: spec.replicas: Invalid value: -1: '
+            "must be greater than or equal to 0")
+
+    def test_unknown_fields_are_refused(self, api):
+        obj = deployment()
+        obj["spec"]["replica"] = 3
+        with pytest.raises(errors.BadRequest) as exc:
+            with api.write() as tx:
+                tx.create(obj)
+        assert exc.value.render() == (
+            'Error from server (BadRequest): Deployment in version "v1" cannot be handled as a '
+            'Deployment: strict decoding error: unknown field "spec.replica"')
+
+    def test_generate_name(self, api):
+        obj = configmap()
+        obj["metadata"] = {"generateName": "cfg-"}
+        with api.write() as tx:
+            name = tx.create(obj)["metadata"]["name"]
+        assert name.startswith("cfg-") and len(name) == 9
+
+
+class TestUpdate:
+    def test_generation_bumps_only_when_spec_changes(self, api):
+        with api.write() as tx:
+            created = tx.create(deployment())
+        labelled = copy.deepcopy(created)
+        labelled["metadata"]["labels"]["tier"] = "front"
+        with api.write() as tx:
+            assert tx.update(labelled)["metadata"]["generation"] == 1
+        scaled = tx_get(api, "Deployment", "web")
+        scaled["spec"]["replicas"] = 5
+        with api.write() as tx:
+            assert tx.update(scaled)["metadata"]["generation"] == 2
+
+    def test_status_writes_never_bump_generation_and_main_writes_keep_status(self, api):
+        with api.write() as tx:
+            created = tx.create(deployment())
+        status = copy.deepcopy(created)
+        status["status"] = {"replicas": 2}
+        with api.write() as tx:
+            after = tx.update_status(status)
+        assert after["metadata"]["generation"] == 1 and after["status"] == {"replicas": 2}
+        main = copy.deepcopy(after)
+        main["status"] = {"replicas": 0}
+        with api.write() as tx:
+            assert tx.update(main)["status"] == {"replicas": 2}
+
+    def test_a_stale_resource_version_is_a_conflict(self, api):
+        with api.write() as tx:
+            created = tx.create(configmap(a="1"))
+        first = copy.deepcopy(created)
+        first["data"] = {"a": "2"}
+        with api.write() as tx:
+            tx.update(first)
+        stale = copy.deepcopy(created)
+        stale["data"] = {"a": "3"}
+        with pytest.raises(errors.Conflict):
+            with api.write() as tx:
+                tx.update(stale)
+        assert tx_get(api, "ConfigMap", "cfg")["data"] == {"a": "2"}
+
+    def test_an_identical_write_creates_no_revision(self, api):
+        with api.write() as tx:
+            created = tx.create(configmap(a="1"))
+        before = api.store.revision()
+        with api.write() as tx:
+            again = tx.update(copy.deepcopy(created))
+        assert api.store.revision() == before
+        assert again["metadata"]["resourceVersion"] == created["metadata"]["resourceVersion"]
+
+    def test_selector_is_immutable(self, api):
+        with api.write() as tx:
+            created = tx.create(deployment())
+        changed = copy.deepcopy(created)
+        changed["spec"]["selector"] = {"matchLabels": {"app": "other"}}
+        changed["spec"]["template"]["metadata"]["labels"] = {"app": "other"}
+        with pytest.raises(errors.Invalid, match="field is immutable"):
+            with api.write() as tx:
+                tx.update(changed)
+
+
+class TestDelete:
+    def test_an_object_without_finalizers_is_removed(self, api):
+        with api.write() as tx:
+            tx.create(configmap())
+            assert tx.delete("ConfigMap", "default", "cfg") is None
+            assert tx.find("ConfigMap", "default", "cfg") is None
+
+    def test_finalizers_hold_the_object_until_removed(self, api):
+        obj = configmap()
+        obj["metadata"]["finalizers"] = ["example.com/hold"]
+        with api.write() as tx:
+            tx.create(obj)
+            held = tx.delete("ConfigMap", "default", "cfg")
+        assert held["metadata"]["deletionTimestamp"] == "2023-11-14T22:13:20Z"
+        released = copy.deepcopy(held)
+        released["metadata"]["finalizers"] = []
+        with api.write() as tx:
+            assert tx.update(released) is None
+            assert tx.find("ConfigMap", "default", "cfg") is None
+
+    @pytest.mark.parametrize("propagation,finalizer", [("Orphan", "orphan"), ("Foreground", "foregroundDeletion")],
+                             ids=["orphan", "foreground"])
+    def test_propagation_policies_add_the_collectors_finalizer(self, api, propagation, finalizer):
+        with api.write() as tx:
+            tx.create(deployment())
+            held = tx.delete("Deployment", "default", "web", propagation=propagation)
+        assert held["metadata"]["finalizers"] == [finalizer]
+
+    def test_no_new_finalizers_while_deleting(self, api):
+        obj = configmap()
+        obj["metadata"]["finalizers"] = ["a/b"]
+        with api.write() as tx:
+            tx.create(obj)
+            held = tx.delete("ConfigMap", "default", "cfg")
+        held["metadata"]["finalizers"] = ["a/b", "c/d"]
+        with pytest.raises(errors.Invalid, match="no new finalizers can be added"):
+            with api.write() as tx:
+                tx.update(held)
+
+    def test_deleting_a_missing_object_is_not_found(self, api):
+        with pytest.raises(errors.NotFound, match='deployments.apps "x" not found'):
+            with api.write() as tx:
+                tx.delete("Deployment", "default", "x")
+
+    def test_a_deleting_namespace_refuses_new_content(self, api):
+        with api.write() as tx:
+            tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "gone"}})
+            tx.delete("Namespace", "", "gone")
+        with pytest.raises(errors.ApiError, match="because it is being terminated"):
+            with api.write() as tx:
+                tx.create(deployment(namespace="gone"))
+
+
+class TestDryRun:
+    def test_a_server_dry_run_writes_nothing(self, api):
+        before = api.store.revision()
+        with api.write(dry_run=True) as tx:
+            tx.create(configmap())
+            assert tx.find("ConfigMap", "default", "cfg") is not None
+        assert api.store.revision() == before
+        with api.read() as tx:
+            assert tx.find("ConfigMap", "default", "cfg") is None
+
+
+def tx_get(api, kind, name, namespace="default"):
+    with api.read() as tx:
+        return tx.get(kind, namespace, name)
