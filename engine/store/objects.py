@@ -88,9 +88,12 @@ class Reader:
         return self.connection.execute(text("SELECT rev FROM revision WHERE id = 1")).scalar_one()
 
     def now(self) -> float:
-        """The cluster clock: the stored clock, never behind the wall clock."""
-        stored = self.connection.execute(text("SELECT now FROM clock WHERE id = 1")).scalar_one()
-        return max(stored, self._wall())
+        """The cluster clock: the stored clock in virtual time, else never behind the wall clock."""
+        row = self.connection.execute(text("SELECT now, virtual FROM clock WHERE id = 1")).one()
+        return row.now if row.virtual else max(row.now, self._wall())
+
+    def virtual(self) -> bool:
+        return bool(self.connection.execute(text("SELECT virtual FROM clock WHERE id = 1")).scalar_one())
 
     def get(self, kind: str, namespace: str, name: str) -> Stored | None:
         row = self.connection.execute(text(
@@ -160,9 +163,16 @@ class Writer(Reader):
             self._missing_or_conflict(kind, namespace, name)
         return self.revision()
 
-    def set_clock(self, now: float) -> None:
-        """Move the cluster clock forward to `now` (never back)."""
+    def set_clock(self, now: float, virtual: bool | None = None) -> None:
+        """Move the cluster clock forward to `now` (never back); optionally switch its mode."""
         self.connection.execute(text("UPDATE clock SET now = MAX(now, :now) WHERE id = 1"), {"now": now})
+        if virtual is not None:
+            self.connection.execute(text("UPDATE clock SET virtual = :v WHERE id = 1"), {"v": int(virtual)})
+
+    def follow_wall(self) -> None:
+        """In wall-clock mode, move the cluster clock up to the wall clock before writing."""
+        self.connection.execute(text("UPDATE clock SET now = MAX(now, :now) WHERE id = 1 AND virtual = 0"),
+                                {"now": self._wall()})
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
         # RETURNING does not see what AFTER triggers wrote, so read it back.
@@ -206,7 +216,7 @@ class Store:
         """One IMMEDIATE transaction: everything inside commits together or not at all."""
         with self._writer.begin() as connection:
             writer = Writer(connection, self.wall)
-            writer.set_clock(self.wall())
+            writer.follow_wall()
             yield writer
 
     def revision(self) -> int:
@@ -216,6 +226,33 @@ class Store:
     def now(self) -> float:
         with self.read() as reader:
             return reader.now()
+
+    def load_state(self) -> tuple[int | None, str | None]:
+        """The control plane's persisted (cursor, timers JSON)."""
+        with self.read() as reader:
+            row = reader.connection.execute(text("SELECT cursor, timers FROM controlplane WHERE id = 1")).one()
+            return row.cursor, row.timers
+
+    def save_state(self, cursor: int, timers: str) -> None:
+        with self.write() as writer:
+            writer.connection.execute(text("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
+                                      {"c": cursor, "t": timers})
+
+    def try_lock(self, holder: str, ttl: float) -> str | None:
+        """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
+        with self.write() as writer:
+            row = writer.connection.execute(text("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
+            if row.holder and row.holder != holder and (row.expires or 0) > self.wall():
+                return row.holder
+            writer.connection.execute(text("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
+                                      {"h": holder, "e": self.wall() + ttl})
+            return None
+
+    def unlock(self, holder: str) -> None:
+        with self.write() as writer:
+            writer.connection.execute(text(
+                "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
+                {"h": holder})
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""

@@ -4,14 +4,15 @@
 holds one row per revision, written only by the triggers of `triggers.py`.
 `revision` is the one-row global counter; `compaction` records the revision
 at or below which the changelog was compacted; `clock` is the cluster clock
-the triggers stamp onto changelog rows.
+the triggers stamp onto changelog rows; `controlplane` keeps the control
+plane's cursor, pending timers and the lock that embedded runs take.
 """
 from __future__ import annotations
 
 from sqlalchemy import (CheckConstraint, Column, Float, Index, Integer, MetaData, Table, Text,
                         UniqueConstraint)
 
-__all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock"]
+__all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -39,6 +40,16 @@ clock = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("now", Float, nullable=False),
     Column("virtual", Integer, nullable=False, server_default="1"),
+    CheckConstraint("id = 1", name="single_row"),
+)
+
+controlplane = Table(
+    "controlplane", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("cursor", Integer),
+    Column("timers", Text),
+    Column("holder", Text),
+    Column("expires", Float),
     CheckConstraint("id = 1", name="single_row"),
 )
 

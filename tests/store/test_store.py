@@ -17,7 +17,9 @@ def cm(name: str, **data: str) -> dict:
 
 @pytest.fixture
 def store(tmp_path):
-    s = Store(str(tmp_path / "t.db"), wall=lambda: 1_000_000.0)
+    s = Store(str(tmp_path / "t.db"))
+    with s.write() as w:
+        w.set_clock(1_000_000.0)  # virtual time, the default: the clock moves only when told
     yield s
     s.close()
 
@@ -118,10 +120,12 @@ class TestWatchAndCompaction:
         assert exc.value.render() == "Error from server (Expired): too old resource version: 14 (15)"
 
     def test_compaction_keeps_young_revisions(self, tmp_path):
-        clock = [1000.0]
-        store = Store(str(tmp_path / "t.db"), wall=lambda: clock[0])
+        store = Store(str(tmp_path / "t.db"))
+        with store.write() as w:
+            w.set_clock(1000.0)
         self.fill(store, 5)
-        clock[0] = 2000.0
+        with store.write() as w:
+            w.set_clock(2000.0)
         for i in range(5, 10):
             with store.write() as w:
                 w.create("ConfigMap", "default", f"c{i}", f"u{i}", cm(f"c{i}"))
@@ -168,6 +172,28 @@ class TestConcurrentProcesses:
             assert r.get("ConfigMap", "default", "counter").body["data"]["n"] == "200"
         assert store.revision() == 201
         store.close()
+
+
+class TestClock:
+    def test_virtual_time_stands_still_until_moved(self, tmp_path):
+        store = Store(str(tmp_path / "c.db"), wall=lambda: 5000.0)
+        with store.write() as w:
+            w.set_clock(100.0)
+        assert store.now() == 100.0
+        with store.write() as w:
+            w.set_clock(50.0)  # never backwards
+        assert store.now() == 100.0
+
+    def test_wall_time_follows_the_wall_clock_on_writes(self, tmp_path):
+        wall = [5000.0]
+        store = Store(str(tmp_path / "c.db"), wall=lambda: wall[0])
+        with store.write() as w:
+            w.set_clock(100.0, virtual=False)
+        assert store.now() == 5000.0
+        wall[0] = 6000.0
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u", cm("a"))
+        assert store.changes(0)[0].time == 6000.0
 
 
 class TestSettings:

@@ -1,0 +1,33 @@
+"""Control-plane state: the changelog cursor, pending timers, and the embedded lock.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-27
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "controlplane",
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("cursor", sa.Integer),
+        sa.Column("timers", sa.Text),
+        sa.Column("holder", sa.Text),
+        sa.Column("expires", sa.Float),
+        sa.CheckConstraint("id = 1", name=op.f("ck_controlplane_single_row")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_controlplane")),
+    )
+    op.execute("INSERT INTO controlplane (id) VALUES (1)")
+
+
+def downgrade() -> None:
+    op.drop_table("controlplane")
