@@ -1,0 +1,480 @@
+"""litekube's command line: kubectl's verbs over a control plane in one SQLite file.
+
+Commands parse their flags, call the engine and render what it returns;
+engine errors become kubectl's messages and exit codes here, and only here.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from datetime import datetime, timezone
+
+import click
+
+from engine import errors
+from engine.api import applying, operating, reading
+from engine.api.server import Api
+from engine.model import describing, durations, kinds, nodes, printing
+from engine.runtime import embedded
+from engine.store import Store
+
+__all__ = ["main", "cli"]
+
+VERSION = "0.1.0"
+SERVER_VERSION = "v1.32.0-litekube"
+
+
+class Context:
+    """What every command shares: the database, opened on first use."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._api: Api | None = None
+
+    @property
+    def api(self) -> Api:
+        if self._api is None:
+            self._api = Api(Store(self.db))
+        return self._api
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
+
+    def settle(self) -> None:
+        """After a write: run the embedded control plane until the cluster settles."""
+        report = embedded.settle(self.api)
+        if report is not None and not report.settled:
+            click.echo(report.message(), err=True)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _fail(error: errors.LitekubeError) -> None:
+    click.echo(error.render(), err=True)
+    sys.exit(1)
+
+
+def handle_errors(fn):
+    """Turn engine errors into kubectl's one-line message and exit code 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except errors.LitekubeError as exc:
+            _fail(exc)
+    return wrapper
+
+
+def namespace_options(fn):
+    fn = click.option("-n", "--namespace", default=None, help="The namespace (default: default).")(fn)
+    return fn
+
+
+def output_options(fn):
+    """The output flags every listing command shares."""
+    fn = click.option("-o", "--output", type=click.Choice(printing.FORMATS), default="table",
+                      help="Output format: table, wide, yaml, json or name.")(fn)
+    fn = click.option("--no-headers", is_flag=True, help="Print tables without the header row.")(fn)
+    fn = click.option("--show-labels", is_flag=True, help="Add a LABELS column.")(fn)
+    return fn
+
+
+def file_options(fn):
+    fn = click.option("-f", "--filename", "filenames", multiple=True, required=True,
+                      help="A manifest file, a directory of them, or - for stdin.")(fn)
+    fn = click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")(fn)
+    return fn
+
+
+def dry_run_option(fn):
+    return click.option("--dry-run", type=click.Choice(["none", "client", "server"]), default="none",
+                        help="client: only print; server: check everything, write nothing.")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="LITEKUBE_DB", default="litekube.db", show_default=True,
+              help="The database file (or an SQLAlchemy URL); also LITEKUBE_DB.")
+@click.version_option(VERSION, prog_name="litekube")
+@click.pass_context
+def cli(ctx: click.Context, db: str) -> None:
+    """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
+    ctx.obj = Context(db)
+
+
+# -- manifests ---------------------------------------------------------------
+
+def _docs(filenames, recursive):
+    stdin = sys.stdin.read() if "-" in filenames else None
+    return applying.load(list(filenames), recursive, stdin)
+
+
+def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry_run, **kwargs):
+    docs = _docs(filenames, recursive)
+    mode = None if dry_run == "none" else dry_run
+    if mode == "client":
+        # A client dry run talks to no server: it only reads and resolves the manifests.
+        outcomes = [applying.Outcome(kinds.by_api(d.obj["apiVersion"], d.obj["kind"]),
+                                     (d.obj.get("metadata") or {}).get("name", ""),
+                                     _client_verb(action) + " (dry run)") for d in docs]
+    else:
+        outcomes = action(ctx.api, docs, namespace or "default", namespace is not None,
+                          dry_run=mode, **kwargs)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if mode is None:
+        ctx.settle()
+
+
+def _client_verb(action) -> str:
+    return {"apply": "created", "create": "created", "replace": "replaced", "delete": "deleted"}[
+        action.__name__]
+
+
+@cli.command()
+@file_options
+@namespace_options
+@dry_run_option
+@pass_context
+@handle_errors
+def apply(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
+    """Create or update objects from manifests (three-way merge, like kubectl apply)."""
+    _manifest_command(applying.apply, ctx, filenames, recursive, namespace, dry_run)
+
+
+@cli.command()
+@file_options
+@namespace_options
+@dry_run_option
+@pass_context
+@handle_errors
+def create(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
+    """Create objects from manifests; an object that exists already is an error."""
+    _manifest_command(applying.create, ctx, filenames, recursive, namespace, dry_run)
+
+
+@cli.command()
+@file_options
+@namespace_options
+@dry_run_option
+@pass_context
+@handle_errors
+def replace(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
+    """Replace objects from manifests; a stale metadata.resourceVersion is a Conflict."""
+    _manifest_command(applying.replace, ctx, filenames, recursive, namespace, dry_run)
+
+
+@cli.command()
+@click.argument("args", nargs=-1)
+@click.option("-f", "--filename", "filenames", multiple=True, help="Delete the objects of these manifests.")
+@click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")
+@click.option("-l", "--selector", default=None, help="Delete the objects matching this label selector.")
+@click.option("--all", "all_", is_flag=True, help="Delete every object of the kinds given.")
+@click.option("-A", "--all-namespaces", is_flag=True, help="With --all or -l: in every namespace.")
+@click.option("--cascade", type=click.Choice(["background", "foreground", "orphan"]), default="background",
+              help="How dependents are deleted (default background).")
+@click.option("--ignore-not-found", is_flag=True, help="Treat a missing object as deleted.")
+@click.option("--grace-period", type=int, default=None, help="Seconds pods get to terminate.")
+@namespace_options
+@dry_run_option
+@pass_context
+@handle_errors
+def delete(ctx: Context, args, filenames, recursive, selector, all_, all_namespaces, cascade,
+           ignore_not_found, grace_period, namespace, dry_run) -> None:
+    """Delete objects by manifest, TYPE NAME..., TYPE/NAME, -l SELECTOR or --all."""
+    if filenames:
+        if args:
+            raise click.UsageError("when paths are given, no resource arguments may be given")
+        _manifest_command(applying.delete, ctx, filenames, recursive, namespace, dry_run,
+                          cascade=cascade, ignore_not_found=ignore_not_found)
+        return
+    if not args:
+        raise click.UsageError("You must provide one or more resources by argument or filename.")
+    targets = reading.parse_targets(list(args))
+    if not any(name for _, name in targets) and not (all_ or selector):
+        raise click.UsageError("resource(s) were provided, but no name was specified")
+    outcomes = reading.delete(ctx.api, targets, namespace=namespace or "default",
+                              all_namespaces=all_namespaces, selector=selector, cascade=cascade,
+                              grace_period=grace_period, ignore_not_found=ignore_not_found,
+                              dry_run=None if dry_run == "none" else dry_run)
+    if not outcomes and not ignore_not_found:
+        click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if dry_run == "none" and outcomes:
+        ctx.settle()
+
+
+# -- reading -----------------------------------------------------------------
+
+def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
+            show_labels: bool, no_headers: bool, with_kind: bool) -> str:
+    objs = [o for group in groups for o in group]
+    if output == "yaml":
+        return printing.to_yaml(objs)
+    if output == "json":
+        return printing.to_json(objs)
+    if output == "name":
+        return printing.names(objs)
+    now = ctx.now()
+    blocks = [printing.table(group, now, wide=output == "wide", all_namespaces=all_namespaces,
+                             show_labels=show_labels, with_kind=with_kind, headers=not no_headers)
+              for group in groups if group]
+    return "\n\n".join(blocks)
+
+
+@cli.command()
+@click.argument("args", nargs=-1, required=True)
+@namespace_options
+@click.option("-A", "--all-namespaces", is_flag=True, help="List across every namespace.")
+@click.option("-l", "--selector", default=None, help="Label selector: a=b, a!=b, a in (x,y), !a ...")
+@click.option("--field-selector", default=None, help="Field selector: metadata.name=web, status.phase=Running ...")
+@click.option("-w", "--watch", is_flag=True, help="After listing, print every change as it happens.")
+@click.option("--request-timeout", default="0", help="Stop watching after this long (e.g. 30s; 0: never).")
+@output_options
+@pass_context
+@handle_errors
+def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector, watch, request_timeout,
+        output, no_headers, show_labels) -> None:
+    """List objects: TYPE[,TYPE...] [NAME...] or TYPE/NAME ..., with kubectl's columns."""
+    targets = reading.parse_targets(list(args))
+    result = reading.get(ctx.api, targets, namespace=namespace or "default",
+                         all_namespaces=all_namespaces, selector=selector, field_selector=field_selector)
+    groups = [g for g in result.groups if g]
+    with_kind = len({k.kind for k, _ in targets}) > 1 or any("/" in a for a in args) and len(groups) > 1
+    if groups:
+        click.echo(_render(ctx, groups, output, all_namespaces=all_namespaces, show_labels=show_labels,
+                           no_headers=no_headers, with_kind=with_kind))
+    elif not watch:
+        click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
+    if watch:
+        _watch(ctx, targets, result.resource_version, namespace or "default", all_namespaces, output,
+               show_labels, _seconds(request_timeout))
+
+
+def _seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        try:
+            return durations.parse_duration(text)
+        except ValueError:
+            raise click.BadParameter(f"invalid duration {text!r}", param_hint="--request-timeout") from None
+
+
+def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, timeout) -> None:
+    wanted = {k.kind for k, _ in targets}
+    names = {n for _, n in targets if n}
+    deadline = time.monotonic() + timeout if timeout else None
+    while deadline is None or time.monotonic() < deadline:
+        changes = ctx.api.store.changes(since, kinds_=wanted)
+        for change in changes:
+            since = change.revision
+            if kinds.lookup(change.kind).namespaced and not all_namespaces and change.namespace != namespace:
+                continue
+            if names and change.name not in names:
+                continue
+            click.echo(_render(ctx, [[change.body]], output, all_namespaces=all_namespaces,
+                               show_labels=show_labels, no_headers=True, with_kind=False))
+        if not changes:
+            time.sleep(0.2)
+
+
+@cli.command()
+@click.argument("args", nargs=-1, required=True)
+@namespace_options
+@click.option("-A", "--all-namespaces", is_flag=True, help="Describe across every namespace.")
+@click.option("-l", "--selector", default=None, help="Label selector.")
+@pass_context
+@handle_errors
+def describe(ctx: Context, args, namespace, all_namespaces, selector) -> None:
+    """Show an object in detail, with its Events, as kubectl describe does."""
+    targets = reading.parse_targets(list(args))
+    result = reading.get(ctx.api, targets, namespace=namespace or "default",
+                         all_namespaces=all_namespaces, selector=selector, prefix_match=True)
+    objs = [o for group in result.groups for o in group]
+    if not objs:
+        click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
+        return
+    now = ctx.now()
+    texts = [describing.describe(obj, reading.events_for(ctx.api, obj), now, reading.related(ctx.api, obj))
+             for obj in objs]
+    click.echo("\n\n".join(t.rstrip("\n") for t in texts))
+
+
+@cli.command("api-resources")
+@click.option("--namespaced", type=bool, default=None, help="Only namespaced (true) or cluster (false) kinds.")
+@click.option("-o", "--output", type=click.Choice(["table", "wide", "name"]), default="table",
+              help="Output format.")
+@click.option("--no-headers", is_flag=True, help="Print without the header row.")
+def api_resources(namespaced, output, no_headers) -> None:
+    """List the kinds litekube serves, as kubectl api-resources does."""
+    served = sorted(kinds.KINDS, key=lambda k: (k.group != "", k.group, k.plural))
+    if namespaced is not None:
+        served = [k for k in served if k.namespaced == namespaced]
+    if output == "name":
+        click.echo("\n".join(k.resource for k in served))
+        return
+    headers = ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+    rows = [[k.plural, ",".join(k.short_names), k.api_version, str(k.namespaced).lower(), k.kind]
+            for k in served]
+    if output == "wide":
+        headers += ["VERBS", "CATEGORIES"]
+        for row, k in zip(rows, served):
+            row += ["[create delete deletecollection get list patch update watch]", ",".join(k.categories)]
+    click.echo(printing.grid(None if no_headers else headers, rows))
+
+
+@cli.command()
+@click.option("--client", is_flag=True, help="Only the client version.")
+@pass_context
+def version(ctx: Context, client) -> None:
+    """Print the client and server versions."""
+    click.echo(f"Client Version: v{VERSION}")
+    if not client:
+        click.echo(f"Server Version: {SERVER_VERSION}")
+
+
+@cli.command()
+@click.option("--since", type=int, default=0, help="Print revisions after this one (default: all kept).")
+@click.option("-w", "--watch", is_flag=True, help="Keep printing new revisions as they commit.")
+@click.option("--request-timeout", default="0", help="Stop watching after this long (0: never).")
+@click.option("--no-headers", is_flag=True, help="Print without the header row.")
+@pass_context
+@handle_errors
+def changes(ctx: Context, since, watch, request_timeout, no_headers) -> None:
+    """The changelog: one row per revision, as etcd's watchers see the store."""
+    timeout = _seconds(request_timeout)
+    deadline = time.monotonic() + timeout if timeout else None
+    headers = None if no_headers else ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
+    while True:
+        batch = ctx.api.store.changes(since, limit=1000)
+        if batch:
+            rows = [[str(c.revision), _iso(c.time), c.type, c.kind,
+                     f"{c.namespace}/{c.name}" if c.namespace else c.name] for c in batch]
+            click.echo(printing.grid(headers, rows))
+            headers = None
+            since = batch[-1].revision
+            continue
+        if not watch or (deadline is not None and time.monotonic() >= deadline):
+            break
+        time.sleep(0.2)
+
+
+def _iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# -- the control plane -------------------------------------------------------------
+
+@cli.command()
+@click.option("--nodes", "node_count", type=click.IntRange(0, 5000), default=nodes.DEFAULT_NODES, show_default=True,
+              help="How many simulated nodes.")
+@click.option("--cpu", default="4", show_default=True, help="CPU of each node.")
+@click.option("--memory", default="16Gi", show_default=True, help="Memory of each node.")
+@click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pods per node.")
+@click.pass_context
+@handle_errors
+def init(click_ctx: click.Context, node_count, cpu, memory, pods) -> None:
+    """Create a new cluster in the database with N simulated nodes."""
+    ctx: Context = click_ctx.obj
+    ctx._api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count)
+    if not ctx._api.created:
+        raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
+    click.echo(f"cluster created in {ctx.db} with {node_count} node{'s' if node_count != 1 else ''}")
+    ctx.settle()
+
+
+@cli.group()
+def node() -> None:
+    """Add simulated nodes."""
+
+
+@node.command("add")
+@click.argument("name")
+@click.option("--cpu", default="4", show_default=True, help="CPU of the node.")
+@click.option("--memory", default="16Gi", show_default=True, help="Memory of the node.")
+@click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pod limit.")
+@click.option("--labels", default=None, help="Labels: k=v,k2=v2.")
+@click.option("--taints", default=None, help="Taints: k=v:NoSchedule,k2:NoExecute.")
+@pass_context
+@handle_errors
+def node_add(ctx: Context, name, cpu, memory, pods, labels, taints) -> None:
+    """Add a simulated node: node/NAME created."""
+    shape = nodes.Shape(cpu, memory, pods, nodes.parse_labels(labels), nodes.parse_taints(taints))
+    with ctx.api.write() as tx:
+        index = len(tx.list("Node").items)
+        tx.create(nodes.node_manifest(name, shape, index))
+    click.echo(f"node/{name} created")
+    ctx.settle()
+
+
+@cli.command()
+@click.argument("duration")
+@pass_context
+@handle_errors
+def advance(ctx: Context, duration) -> None:
+    """Move the virtual cluster clock forward by DURATION (e.g. 30s, 5m) and settle."""
+    seconds = _seconds(duration)
+    before = ctx.api.store.now()
+    report = embedded.advance(ctx.api, seconds)
+    if report is None:
+        raise errors.ManifestError("a litekube run process is leading: the cluster runs on the wall clock")
+    if not report.settled:
+        click.echo(report.message(), err=True)
+    click.echo(f"advanced {durations.human_duration(ctx.api.store.now() - before)} to {_iso(ctx.api.store.now())}")
+
+
+@cli.command()
+@pass_context
+@handle_errors
+def run(ctx: Context) -> None:
+    """Run the control plane on the wall clock until Ctrl-C (a second run stands by)."""
+    import signal
+    import threading
+
+    stop = threading.Event()
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    embedded.run(ctx.api, stop, on_state=lambda state: click.echo(f"litekube: {state}", err=True))
+
+
+@cli.command()
+@click.argument("which", type=click.Choice(sorted(operating.FAULTS)))
+@click.argument("name")
+@namespace_options
+@pass_context
+@handle_errors
+def fault(ctx: Context, which, name, namespace) -> None:
+    """Inject a fault: node-down NODE, node-up NODE, crash POD, unready POD, ready POD."""
+    click.echo(operating.fault(ctx.api, which, name, namespace or "default"))
+    ctx.settle()
+
+
+@cli.command()
+@click.argument("name")
+@pass_context
+@handle_errors
+def cordon(ctx: Context, name) -> None:
+    """Mark a node unschedulable."""
+    click.echo(operating.cordon(ctx.api, name, True))
+    ctx.settle()
+
+
+@cli.command()
+@click.argument("name")
+@pass_context
+@handle_errors
+def uncordon(ctx: Context, name) -> None:
+    """Mark a node schedulable again."""
+    click.echo(operating.cordon(ctx.api, name, False))
+    ctx.settle()
+
+
+def main() -> None:
+    cli(prog_name="litekube")
+
+
+if __name__ == "__main__":
+    main()

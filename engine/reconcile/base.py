@@ -1,0 +1,203 @@
+"""What every reconciler shares: keys, actions, results, the view, components.
+
+No I/O happens here. A reconciler reads a read-only `View` of the cluster,
+decides, and returns actions; it never mutates an object it read (copy it
+first). `now` is the cluster time in seconds since the epoch (float).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable, NamedTuple, Protocol
+
+__all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent",
+           "Action", "Result", "View", "Component", "key_of", "ref_of", "self_key", "controller_key"]
+
+
+class Key(NamedTuple):
+    """What a reconciler is asked about: one object by kind, namespace and name."""
+
+    kind: str
+    namespace: str
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.namespace}/{self.name}" if self.namespace else f"{self.kind}/{self.name}"
+
+
+def key_of(obj: dict) -> Key:
+    meta = obj.get("metadata") or {}
+    return Key(obj.get("kind", ""), meta.get("namespace", "") or "", meta.get("name", ""))
+
+
+def ref_of(obj: dict) -> dict:
+    """An object reference (Event.involvedObject) for `obj`."""
+    meta = obj.get("metadata") or {}
+    ref = {"apiVersion": obj.get("apiVersion", ""), "kind": obj.get("kind", ""), "name": meta.get("name", ""),
+           "uid": meta.get("uid", ""), "resourceVersion": meta.get("resourceVersion", "")}
+    if meta.get("namespace"):
+        ref["namespace"] = meta["namespace"]
+    return ref
+
+
+# -- actions -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Create:
+    """Create `obj` (a full object dict; generateName allowed)."""
+
+    obj: dict
+
+
+@dataclass(frozen=True)
+class Update:
+    """Replace `obj` (carrying the resourceVersion it was read at: a stale one is a Conflict)."""
+
+    obj: dict
+
+
+@dataclass(frozen=True)
+class UpdateStatus:
+    """Replace only `obj`'s status (the status subresource); same Conflict rule."""
+
+    obj: dict
+
+
+@dataclass(frozen=True)
+class Delete:
+    """Delete as a client would (graceful; propagation Background/Foreground/Orphan).
+
+    `uid` is a precondition: if the object's uid differs, nothing happens.
+    """
+
+    kind: str
+    namespace: str
+    name: str
+    uid: str = ""
+    propagation: str | None = None
+    grace_period: int | None = None
+
+
+@dataclass(frozen=True)
+class Remove:
+    """Remove the object now, with no grace (what a kubelet does after killing a pod)."""
+
+    kind: str
+    namespace: str
+    name: str
+    uid: str = ""
+
+
+@dataclass(frozen=True)
+class Bind:
+    """Bind a pod to a node (the pods/binding subresource): sets spec.nodeName."""
+
+    namespace: str
+    name: str
+    uid: str
+    node: str
+
+
+@dataclass(frozen=True)
+class RecordEvent:
+    """Record a core/v1 Event about `involved` (an object reference, see `ref_of`).
+
+    Events with the same involved object, type, reason, message and source
+    are aggregated: count is bumped and lastTimestamp moved.
+    """
+
+    involved: dict
+    type: str  # "Normal" or "Warning"
+    reason: str
+    message: str
+    component: str
+    host: str = ""
+
+
+Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a reconcile pass asks for; `requeue_after` seconds means "look again then"."""
+
+    actions: list = field(default_factory=list)
+    requeue_after: float | None = None
+    # Whether the requeue is routine (a heartbeat, a health check, a crash
+    # loop's next restart) rather than work in progress; settling the
+    # cluster does not wait for routine requeues. None: the component's default.
+    routine: bool | None = None
+
+
+# -- the view --------------------------------------------------------------------
+
+class View(Protocol):
+    """A read-only snapshot of the cluster, indexed for the lookups reconcilers need.
+
+    Every method costs time proportional to what it returns, never to the
+    size of the cluster. Returned objects must not be mutated.
+    """
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None: ...
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        """Every object of a kind (in a namespace), sorted by namespace and name."""
+        ...
+
+    def by_uid(self, uid: str) -> dict | None: ...
+
+    def owned_by(self, uid: str, kind: str | None = None) -> list[dict]:
+        """Objects with an ownerReference to `uid` (optionally of one kind)."""
+        ...
+
+    def pods_on_node(self, node: str) -> list[dict]:
+        """Pods whose spec.nodeName is `node`."""
+        ...
+
+    def namespaces_objects(self, namespace: str) -> list[dict]:
+        """Every object in a namespace, any kind."""
+        ...
+
+    def node_usage(self, node: str) -> tuple:
+        """(requested, non-zero requested) `resources.Requests` of the live pods on `node`."""
+        ...
+
+
+# -- components ------------------------------------------------------------------
+
+Mapper = Callable[[dict, View], Iterable[Key]]
+
+
+class ReconcileFn(Protocol):
+    def __call__(self, key: Key, view: View, now: float) -> Result: ...
+
+
+@dataclass(frozen=True)
+class Component:
+    """A reconciler and the changes it watches.
+
+    `watches` maps a kind to a function that turns a changed object of that
+    kind into the keys to reconcile (its own key, its owner's, ...).
+    `resync` lists the kinds whose every object is enqueued when a control
+    plane starts without a usable cursor.
+    """
+
+    name: str
+    reconcile: ReconcileFn
+    watches: dict[str, Mapper]
+    primary: str = ""
+    periodic: bool = False
+
+
+def self_key(obj: dict, view: View) -> Iterable[Key]:
+    """The mapper for a component's own kind: the changed object itself."""
+    return (key_of(obj),)
+
+
+def controller_key(owner_kind: str) -> Mapper:
+    """A mapper to the controlling owner of kind `owner_kind`, if any."""
+    def mapper(obj: dict, view: View) -> Iterable[Key]:
+        for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
+            if ref.get("controller") and ref.get("kind") == owner_kind:
+                return (Key(owner_kind, (obj.get("metadata") or {}).get("namespace", ""), ref.get("name", "")),)
+        return ()
+    return mapper

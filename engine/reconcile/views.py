@@ -1,0 +1,126 @@
+"""An in-memory, indexed View of the cluster: the informer cache and the test fixture.
+
+No I/O happens here. The runtime feeds it from the changelog (`put`,
+`discard`); tests build one from a list of objects. Indexes: by kind and
+namespace, by uid, by owner uid, by node (pods), by namespace.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+from engine.model import resources
+from engine.reconcile.base import Key, key_of
+
+__all__ = ["MemoryView"]
+
+
+class MemoryView:
+    """A View over objects held in memory, kept indexed as objects change."""
+
+    def __init__(self, objects: Iterable[dict] = ()) -> None:
+        self._objects: dict[Key, dict] = {}
+        self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
+        self._by_uid: dict[str, dict] = {}
+        self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._by_node: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
+        # Per node: what its non-terminal pods request (filters) and the
+        # non-zero variant (scores), kept up to date as pods change.
+        self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
+        for obj in objects:
+            self.put(obj)
+
+    # -- updates (the runtime's side) ------------------------------------------
+    def put(self, obj: dict) -> None:
+        """Insert or replace an object (by kind, namespace, name)."""
+        key = key_of(obj)
+        old = self._objects.get(key)
+        if old is not None:
+            self._unindex(key, old)
+        self._objects[key] = obj
+        self._by_kind[key.kind][key.namespace][key.name] = obj
+        meta = obj.get("metadata") or {}
+        if meta.get("uid"):
+            self._by_uid[meta["uid"]] = obj
+        for ref in meta.get("ownerReferences") or []:
+            self._by_owner[ref.get("uid", "")][key] = obj
+        if key.kind == "Pod" and (obj.get("spec") or {}).get("nodeName"):
+            self._by_node[obj["spec"]["nodeName"]][key] = obj
+            self._count(obj, +1)
+        if key.namespace:
+            self._by_namespace[key.namespace][key] = obj
+
+    def discard(self, key: Key) -> None:
+        old = self._objects.pop(key, None)
+        if old is not None:
+            self._unindex(key, old)
+
+    def _unindex(self, key: Key, old: dict) -> None:
+        namespaces = self._by_kind[key.kind]
+        namespaces[key.namespace].pop(key.name, None)
+        if not namespaces[key.namespace]:
+            del namespaces[key.namespace]
+        meta = old.get("metadata") or {}
+        if self._by_uid.get(meta.get("uid", "")) is old:
+            del self._by_uid[meta["uid"]]
+        for ref in meta.get("ownerReferences") or []:
+            owned = self._by_owner.get(ref.get("uid", ""))
+            if owned is not None:
+                owned.pop(key, None)
+                if not owned:
+                    del self._by_owner[ref.get("uid", "")]
+        node = (old.get("spec") or {}).get("nodeName") if key.kind == "Pod" else None
+        if node and node in self._by_node:
+            if self._by_node[node].pop(key, None) is not None:
+                self._count(old, -1)
+            if not self._by_node[node]:
+                del self._by_node[node]
+        if key.namespace and key.namespace in self._by_namespace:
+            self._by_namespace[key.namespace].pop(key, None)
+
+    def _count(self, pod: dict, sign: int) -> None:
+        if resources.is_terminal(pod):
+            return
+        node = pod["spec"]["nodeName"]
+        real, non_zero = self._usage.get(node, (resources.Requests(), resources.Requests()))
+        r, nz = resources.pod_requests(pod), resources.pod_requests(pod, non_zero=True)
+        if sign > 0:
+            self._usage[node] = (real + r, non_zero + nz)
+        else:
+            self._usage[node] = (real - r, non_zero - nz)
+
+    # -- reads (the View protocol) ---------------------------------------------
+    def node_usage(self, node: str) -> tuple[resources.Requests, resources.Requests]:
+        """(requested, non-zero requested) by the non-terminal pods bound to `node`."""
+        return self._usage.get(node, (resources.Requests(), resources.Requests()))
+
+    def get(self, kind: str, namespace: str, name: str) -> dict | None:
+        return self._objects.get(Key(kind, namespace, name))
+
+    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+        namespaces = self._by_kind.get(kind)
+        if not namespaces:
+            return []
+        if namespace is not None:
+            return [namespaces[namespace][n] for n in sorted(namespaces.get(namespace, {}))]
+        return [objs[n] for ns in sorted(namespaces) for objs in [namespaces[ns]] for n in sorted(objs)]
+
+    def count(self, kind: str) -> int:
+        return sum(len(objs) for objs in self._by_kind.get(kind, {}).values())
+
+    def by_uid(self, uid: str) -> dict | None:
+        return self._by_uid.get(uid)
+
+    def owned_by(self, uid: str, kind: str | None = None) -> list[dict]:
+        owned = self._by_owner.get(uid, {})
+        return [o for k, o in sorted(owned.items()) if kind is None or k.kind == kind]
+
+    def pods_on_node(self, node: str) -> list[dict]:
+        return [o for _, o in sorted(self._by_node.get(node, {}).items())]
+
+    def namespaces_objects(self, namespace: str) -> list[dict]:
+        return [o for _, o in sorted(self._by_namespace.get(namespace, {}).items())]
+
+    def __len__(self) -> int:
+        return len(self._objects)

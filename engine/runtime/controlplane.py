@@ -1,0 +1,245 @@
+"""The control-plane loop: poll the changelog, keep the cache, reconcile due keys, write.
+
+This module does I/O. One poller feeds the informer cache (a MemoryView)
+and the work queue; due keys are reconciled in batches, and each batch's
+actions are written in one transaction. In virtual time the loop settles:
+it runs until nothing is due, then moves the cluster clock to the next due
+item. The cursor and pending timers are saved, so a later control plane
+resumes where this one stopped.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from dataclasses import dataclass, field
+
+from engine import errors
+from engine.api.server import Api
+from engine.reconcile.base import Component, Key
+from engine.reconcile.views import MemoryView
+from engine.runtime.executing import EventIndex, execute
+from engine.runtime.queue import Item, WorkQueue
+
+__all__ = ["ControlPlane", "Settled"]
+
+log = logging.getLogger("litekube.controlplane")
+
+_RETRY_BASE, _RETRY_MAX = 0.005, 60.0
+
+
+@dataclass
+class Settled:
+    """How a settle ended: `settled` False means a livelock was cut off."""
+
+    settled: bool
+    steps: int
+    started: float
+    ended: float
+    busy: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        busy = ", ".join(self.busy[:5]) + (" ..." if len(self.busy) > 5 else "")
+        return (f"warning: the cluster did not settle after {self.steps} reconciles and "
+                f"{self.ended - self.started:.0f}s of cluster time; still busy: {busy}")
+
+
+class ControlPlane:
+    """Every component, driven by one changelog poller over one API."""
+
+    def __init__(self, api: Api, components: list[Component], *, batch: int = 256) -> None:
+        self.api = api
+        self.store = api.store
+        self.components = {c.name: c for c in components}
+        self.watchers: dict[str, list[tuple[Component, object]]] = {}
+        for component in components:
+            for kind, mapper in component.watches.items():
+                self.watchers.setdefault(kind, []).append((component, mapper))
+        self.batch = batch
+        self.view = MemoryView()
+        self.queue = WorkQueue()
+        self.cursor = 0
+        self.now = 0.0
+        self.failures: dict[Item, int] = {}
+        self.errors: list[str] = []
+        self.index = EventIndex(self.view)
+
+    # -- start and resume --------------------------------------------------------
+    def start(self) -> None:
+        """Load the cache, then enqueue what changed since the saved cursor (or everything)."""
+        cursor, timers = self.store.load_state()
+        self._relist()
+        if cursor is None:
+            self._resync()
+            return
+        try:
+            changes = self._changes_between(cursor, self.cursor)
+        except errors.Expired:
+            self._resync()
+            return
+        for change in changes:
+            self._enqueue(change.body)
+        for component, kind, namespace, name, due, routine in json.loads(timers or "[]"):
+            if component in self.components:
+                self.queue.add(Item(component, Key(kind, namespace, name)), due, routine)
+
+    def _relist(self) -> None:
+        with self.store.read() as reader:
+            revision = reader.revision()
+            self.now = reader.now()
+            stored = reader.list_all()
+        self.view = MemoryView(s.body for s in stored)
+        self.index = EventIndex(self.view)
+        self.cursor = revision
+
+    def _changes_between(self, start: int, end: int) -> list:
+        out, since = [], start
+        while since < end:
+            batch = self.store.changes(since, limit=1000)
+            if not batch:
+                break
+            out.extend(c for c in batch if c.revision <= end)
+            since = batch[-1].revision
+        return out
+
+    def _resync(self) -> None:
+        for kind in self.watchers:
+            for obj in self.view.list(kind):
+                self._enqueue(obj)
+
+    def _enqueue(self, obj: dict, due: float | None = None) -> None:
+        for component, mapper in self.watchers.get(obj.get("kind", ""), ()):
+            for key in mapper(obj, self.view):  # type: ignore[operator]
+                self.queue.add(Item(component.name, key), self.now if due is None else due)
+
+    # -- the loop ----------------------------------------------------------------
+    def poll(self) -> int:
+        """Apply new changelog rows to the cache and enqueue the keys they concern."""
+        seen = 0
+        while True:
+            try:
+                changes = self.store.changes(self.cursor, limit=1000)
+            except errors.Expired:
+                self._relist()
+                self._resync()
+                return seen
+            if not changes:
+                return seen
+            for change in changes:
+                key = Key(change.kind, change.namespace, change.name)
+                cached = self.view.get(*key)
+                cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
+                if change.type == "DELETED":
+                    if cached is not None and cached_rv <= change.revision:
+                        self.view.discard(key)
+                elif cached_rv < change.revision:
+                    self.view.put(change.body)
+                self._enqueue(change.body)
+                self.cursor = change.revision
+            seen += len(changes)
+
+    def step(self) -> int:
+        """Reconcile the keys due now, writing their actions in one transaction."""
+        items = self.queue.pop_due(self.now, self.batch)
+        if not items:
+            return 0
+        try:
+            with self.api.write() as tx:
+                for item in items:
+                    self._reconcile(tx, item)
+        except Exception:  # the batch did not commit: the cache may hold unwritten objects
+            self.errors.append(traceback.format_exc())
+            log.exception("a control-plane batch failed; relisting")
+            self._relist()
+            for item in items:
+                self._retry(item)
+        return len(items)
+
+    def _reconcile(self, tx, item: Item) -> None:
+        component = self.components[item.component]
+        try:
+            result = component.reconcile(item.key, self.view, self.now)
+        except Exception:  # a reconciler bug must not stop the control plane: record it, back off
+            self.errors.append(f"{item.component} {item.key}: {traceback.format_exc()}")
+            log.exception("reconciling %s %s failed", item.component, item.key)
+            self._retry(item)
+            return
+        for action in result.actions:
+            try:
+                execute(tx, action, self.view, self.index)
+            except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
+                self._retry(item)  # level-based: look again once the cache has caught up
+                return
+            except errors.ApiError as exc:
+                self.errors.append(f"{item.component} {item.key}: {exc.render()}")
+                log.warning("%s %s: %s", item.component, item.key, exc.render())
+                self._retry(item)
+                return
+        self.failures.pop(item, None)
+        if result.requeue_after is not None:
+            routine = component.periodic if result.routine is None else result.routine
+            self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
+
+    def _retry(self, item: Item) -> None:
+        failures = self.failures.get(item, 0)
+        self.failures[item] = failures + 1
+        self.queue.add(item, self.now + min(_RETRY_BASE * 2 ** failures, _RETRY_MAX))
+
+    # -- time --------------------------------------------------------------------
+    def advance_to(self, when: float) -> None:
+        """Move the (virtual) cluster clock forward."""
+        if when <= self.now:
+            return
+        with self.store.write() as writer:
+            writer.set_clock(when)
+        self.now = when
+
+    def settle(self, max_steps: int = 200_000, horizon: float = 3600.0) -> Settled:
+        """Run until only routine work is left, jumping virtual time to the next due item.
+
+        Stops with settled=False when `max_steps` reconciles or `horizon`
+        seconds of cluster time pass without settling (a livelock).
+        """
+        started, steps = self.now, 0
+        while True:
+            self.poll()
+            done = self.step()
+            steps += done
+            if done:
+                if steps > max_steps:
+                    return self._finish(False, steps, started)
+                continue
+            progress = self.queue.next_due(routine=False)
+            if progress is None:
+                return self._finish(True, steps, started)
+            if progress - started > horizon:
+                return self._finish(False, steps, started)
+            self.advance_to(min(progress, self.queue.next_due() or progress))
+
+    def advance(self, seconds: float) -> Settled:
+        """Let `seconds` of cluster time pass, doing everything due on the way, then settle."""
+        target = self.now + seconds
+        steps = 0
+        while True:
+            self.poll()
+            done = self.step()
+            steps += done
+            if done:
+                continue
+            upcoming = self.queue.next_due()
+            if upcoming is None or upcoming > target:
+                self.advance_to(target)
+                break
+            self.advance_to(upcoming)
+        return self.settle()
+
+    def _finish(self, settled: bool, steps: int, started: float) -> Settled:
+        self.save()
+        busy = sorted({f"{i.component} {i.key}" for i, _, routine in self.queue.pending() if not routine})
+        return Settled(settled, steps, started, self.now, busy)
+
+    def save(self) -> None:
+        """Persist the cursor and the pending timers for the next control plane."""
+        timers = [[i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
+                  for i, due, routine in self.queue.pending()]
+        self.store.save_state(self.cursor, json.dumps(timers))

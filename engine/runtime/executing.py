@@ -1,0 +1,79 @@
+"""Executing reconcilers' actions through the API, inside the runtime's transaction.
+
+This module does I/O through the API. Every written object goes straight
+into the cache so that the next reconcile in the same batch reads its own
+writes (with the new resourceVersion).
+"""
+from __future__ import annotations
+
+from engine.api.server import Transaction
+from engine.model import events
+from engine.reconcile import base
+from engine.reconcile.views import MemoryView
+
+__all__ = ["execute", "EventIndex"]
+
+
+class EventIndex:
+    """Where each aggregated Event lives, so a repeated event bumps its count."""
+
+    def __init__(self, view: MemoryView) -> None:
+        self._names: dict[tuple, tuple[str, str]] = {}
+        for event in view.list("Event"):
+            key = events.aggregation_key(event.get("involvedObject") or {}, event.get("type", ""),
+                                         event.get("reason", ""), event.get("message", ""),
+                                         (event.get("source") or {}).get("component", ""),
+                                         (event.get("source") or {}).get("host", ""))
+            self._names[key] = (event["metadata"]["namespace"], event["metadata"]["name"])
+
+    def find(self, view: MemoryView, key: tuple) -> dict | None:
+        where = self._names.get(key)
+        return None if where is None else view.get("Event", *where)
+
+    def remember(self, key: tuple, event: dict) -> None:
+        self._names[key] = (event["metadata"]["namespace"], event["metadata"]["name"])
+
+
+def _put(view: MemoryView, obj: dict | None, key: base.Key) -> None:
+    if obj is None:
+        view.discard(key)
+    else:
+        view.put(obj)
+
+
+def execute(tx: Transaction, action: base.Action, view: MemoryView, index: EventIndex) -> None:
+    """Carry out one action; raises the API's errors (Conflict, NotFound, Invalid, ...)."""
+    if isinstance(action, base.Create):
+        created = tx.create(action.obj, namespace=(action.obj.get("metadata") or {}).get("namespace") or "default")
+        view.put(created)
+    elif isinstance(action, base.Update):
+        # A Namespace's spec.finalizers change only through its finalize subresource.
+        sub = "finalize" if action.obj.get("kind") == "Namespace" else None
+        _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace, subresource=sub),
+             base.key_of(action.obj))
+    elif isinstance(action, base.UpdateStatus):
+        _put(view, tx.update_status(action.obj, namespace=base.key_of(action.obj).namespace),
+             base.key_of(action.obj))
+    elif isinstance(action, base.Delete):
+        current = view.get(action.kind, action.namespace, action.name)
+        if action.uid and current is not None and current["metadata"].get("uid") != action.uid:
+            return  # the object was replaced: the precondition fails, nothing to do
+        result = tx.delete(action.kind, action.namespace, action.name, propagation=action.propagation,
+                           grace_period=action.grace_period)
+        _put(view, result, base.Key(action.kind, action.namespace, action.name))
+    elif isinstance(action, base.Remove):
+        tx.remove(action.kind, action.namespace, action.name, action.uid or None)
+        view.discard(base.Key(action.kind, action.namespace, action.name))
+    elif isinstance(action, base.Bind):
+        view.put(tx.bind(action.namespace, action.name, action.uid, action.node))
+    elif isinstance(action, base.RecordEvent):
+        key = events.aggregation_key(action.involved, action.type, action.reason, action.message,
+                                     action.component, action.host)
+        event = tx.record_event(action.involved, action.type, action.reason, action.message,
+                                action.component, action.host, existing=index.find(view, key))
+        view.put(event)
+        index.remember(key, event)
+    else:  # pragma: no cover - the Action union is closed
+        raise TypeError(f"unknown action {action!r}")
+
+

@@ -1,0 +1,28 @@
+"""Fixtures: the real CLI, in-process, on a fresh database file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli as litekube
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+
+
+class Litekube:
+    """Runs `litekube --db <tmp> ARGS...` and returns the click Result."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self.runner.invoke(litekube.cli, ["--db", str(self.db), *args], input=input,
+                                  catch_exceptions=False)
+
+
+@pytest.fixture
+def lk(tmp_path) -> Litekube:
+    return Litekube(tmp_path / "litekube.db")

@@ -1,0 +1,112 @@
+"""apply, create, replace, delete through the real CLI, with kubectl's exact output."""
+from __future__ import annotations
+
+from tests.cli.conftest import SAMPLES
+
+CM = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: cfg
+data:
+  a: "1"
+"""
+
+
+class TestApply:
+    def test_apply_the_samples(self, lk):
+        result = lk("apply", "-f", str(SAMPLES))
+        assert result.exit_code == 0, result.output
+        assert result.stdout == ("namespace/demo created\n"
+                                 "configmap/web-config created\n"
+                                 "deployment.apps/web created\n"
+                                 "service/web created\n")
+        again = lk("apply", "-f", str(SAMPLES))
+        assert again.stdout.splitlines() == ["namespace/demo unchanged", "configmap/web-config unchanged",
+                                             "deployment.apps/web unchanged", "service/web unchanged"]
+
+    def test_apply_from_stdin_then_configure(self, lk):
+        assert lk("apply", "-f", "-", input=CM).stdout == "configmap/cfg created\n"
+        assert lk("apply", "-f", "-", input=CM.replace('"1"', '"2"')).stdout == "configmap/cfg configured\n"
+        assert lk("get", "cm", "cfg", "-o", "jsonpath", ).exit_code == 2  # not a supported format
+
+    def test_an_invalid_document_changes_nothing(self, lk, tmp_path):
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(CM + "---\n" + CM.replace("name: cfg", "name: Bad_Name"))
+        result = lk("apply", "-f", str(bad))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            'The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 '
+            "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end "
+            "with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*') "
+            f'(error when creating "{bad}" (document 2))\n')
+        assert lk("get", "cm").stderr == "No resources found in default namespace.\n"
+
+    def test_unknown_field(self, lk):
+        result = lk("apply", "-f", "-", input=CM.replace("\ndata:", "\ndta:"))
+        assert result.exit_code == 1
+        assert result.stderr == (
+            'Error from server (BadRequest): error when creating "STDIN": ConfigMap in version "v1" cannot be '
+            'handled as a ConfigMap: strict decoding error: unknown field "dta"\n')
+
+    def test_malformed_yaml(self, lk):
+        result = lk("apply", "-f", "-", input="a: b\n  c: d\n")
+        assert (result.exit_code, result.stderr) == (1, (
+            "error: error parsing STDIN: error converting YAML to JSON: yaml: line 2: "
+            "mapping values are not allowed here\n"))
+
+    def test_missing_namespace(self, lk):
+        result = lk("apply", "-f", "-", "-n", "nope", input=CM)
+        assert (result.exit_code, result.stderr) == (
+            1, 'Error from server (NotFound): error when creating "STDIN": namespaces "nope" not found\n')
+
+    def test_dry_runs(self, lk):
+        assert lk("apply", "-f", "-", "--dry-run=client", input=CM).stdout == "configmap/cfg created (dry run)\n"
+        assert lk("apply", "-f", "-", "--dry-run=server", input=CM).stdout == (
+            "configmap/cfg created (server dry run)\n")
+        assert lk("get", "cm").stderr == "No resources found in default namespace.\n"
+
+
+class TestCreateReplaceDelete:
+    def test_create_twice(self, lk):
+        assert lk("create", "-f", "-", input=CM).stdout == "configmap/cfg created\n"
+        again = lk("create", "-f", "-", input=CM)
+        assert (again.exit_code, again.stderr) == (1, (
+            'Error from server (AlreadyExists): error when creating "STDIN": configmaps "cfg" already exists\n'))
+
+    def test_replace_with_a_stale_resource_version(self, lk):
+        lk("create", "-f", "-", input=CM)
+        stale = CM.replace("name: cfg", 'name: cfg\n  resourceVersion: "1"')
+        result = lk("replace", "-f", "-", input=stale)
+        assert (result.exit_code, result.stderr) == (1, (
+            'Error from server (Conflict): error when replacing "STDIN": Operation cannot be fulfilled on '
+            'configmaps "cfg": the object has been modified; please apply your changes to the latest version '
+            "and try again\n"))
+
+    def test_delete_forms(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        assert lk("delete", "cm/web-config", "-n", "demo").stdout == 'configmap "web-config" deleted\n'
+        assert lk("delete", "svc", "web", "-n", "demo").stdout == 'service "web" deleted\n'
+        missing = lk("delete", "deploy", "nosuch", "-n", "demo")
+        assert (missing.exit_code, missing.stderr) == (
+            1, 'Error from server (NotFound): deployments.apps "nosuch" not found\n')
+        assert lk("delete", "deploy", "-l", "app=web", "-n", "demo").stdout == 'deployment.apps "web" deleted\n'
+
+    def test_delete_all_and_by_file(self, lk, tmp_path):
+        f = tmp_path / "cm.yaml"
+        f.write_text(CM)
+        lk("apply", "-f", str(f))
+        assert lk("delete", "-f", str(f)).stdout == 'configmap "cfg" deleted\n'
+        lk("apply", "-f", str(f))
+        assert lk("delete", "cm", "--all").stdout.splitlines() == ['configmap "cfg" deleted']
+
+    def test_delete_needs_a_name(self, lk):
+        result = lk("delete", "cm")
+        assert result.exit_code == 2
+        assert "resource(s) were provided, but no name was specified" in result.stderr
+
+    def test_deleting_a_namespace_deletes_its_contents(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        assert lk("delete", "ns", "demo").stdout == 'namespace "demo" deleted\n'
+        assert lk("get", "ns", "demo").stderr == 'Error from server (NotFound): namespaces "demo" not found\n'
+        assert lk("get", "all", "-n", "demo").stderr == "No resources found in demo namespace.\n"
