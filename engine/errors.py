@@ -9,6 +9,7 @@
         ├── Conflict       409: stale resourceVersion
         ├── Expired        410: a watch or list from before the compaction point
         ├── Invalid        422: validation failed; carries field causes
+        ├── TooManyRequests 429: an eviction a disruption budget refuses
         └── Timeout        504
 
 Errors are raised by the engine and turned into a message and an exit code
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
-    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "Cause", "Raw",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "Cause", "Raw",
 ]
 
 
@@ -90,6 +91,12 @@ class Conflict(ApiError):
 
 class Expired(ApiError):
     reason, code = "Expired", 410
+
+
+class TooManyRequests(ApiError):
+    """429: an eviction that would break a PodDisruptionBudget."""
+
+    reason, code = "TooManyRequests", 429
 
 
 class Timeout(ApiError):
