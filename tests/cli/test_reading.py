@@ -1,0 +1,114 @@
+"""get, describe, changes, api-resources, version through the real CLI, exact output."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from tests.cli.conftest import SAMPLES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class TestGet:
+    def test_tables_for_several_kinds(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        out = lk("get", "cm,svc", "-n", "demo").stdout
+        assert out == ("NAME                   DATA   AGE\n"
+                       "configmap/web-config   2      0s\n"
+                       "\n"
+                       "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
+                       "service/web   ClusterIP   <none>       <none>        80/TCP    0s\n")
+
+    def test_all_namespaces_and_labels(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        out = lk("get", "ns", "-A", "--show-labels", "-l", "team=web").stdout
+        assert out == ("NAMESPACE   NAME   STATUS   AGE   LABELS\n"
+                       "            demo   Active   0s    kubernetes.io/metadata.name=demo,team=web\n")
+
+    def test_label_selectors(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        assert lk("get", "ns", "-l", "team in (web,db)", "-o", "name").stdout == "namespace/demo\n"
+        assert lk("get", "ns", "-l", "!team", "-o", "name").stdout.count("\n") == 4
+        bad = lk("get", "ns", "-l", "a in (b")
+        assert bad.exit_code == 1 and bad.stderr.startswith("Error from server (BadRequest): ")
+
+    def test_type_slash_name_and_not_found(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        assert lk("get", "deploy/web", "svc/web", "-n", "demo", "-o", "name").stdout == (
+            "deployment.apps/web\nservice/web\n")
+        missing = lk("get", "deploy", "nosuch", "-n", "demo")
+        assert (missing.exit_code, missing.stderr) == (
+            1, 'Error from server (NotFound): deployments.apps "nosuch" not found\n')
+        unknown = lk("get", "gizmos")
+        assert (unknown.exit_code, unknown.stderr) == (
+            1, 'error: the server doesn\'t have a resource type "gizmos"\n')
+
+    def test_yaml_and_json(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        as_yaml = yaml.safe_load(lk("get", "cm", "web-config", "-n", "demo", "-o", "yaml").stdout)
+        as_json = json.loads(lk("get", "cm", "web-config", "-n", "demo", "-o", "json").stdout)
+        assert as_yaml == as_json and as_json["data"] == {"GREETING": "hello", "LOG_LEVEL": "info"}
+        listing = yaml.safe_load(lk("get", "ns", "-o", "yaml").stdout)
+        assert (listing["kind"], len(listing["items"])) == ("List", 5)
+
+    def test_empty_answers(self, lk):
+        assert lk("get", "deploy").stderr == "No resources found in default namespace.\n"
+        assert lk("get", "deploy", "-A").stderr == "No resources found\n"
+
+
+class TestDescribe:
+    def test_describe_a_configmap(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        out = lk("describe", "cm", "web-config", "-n", "demo").stdout
+        assert out.startswith("Name:         web-config\nNamespace:    demo\nLabels:       <none>\n"
+                              "Annotations:  <none>\n\nData\n====\nGREETING:\n----\nhello\n")
+        assert out.endswith("Events:  <none>\n")
+
+    def test_describe_by_prefix(self, lk):
+        lk("apply", "-f", str(SAMPLES))
+        assert lk("describe", "cm", "web", "-n", "demo").stdout.startswith("Name:         web-config\n")
+
+
+class TestChanges:
+    def test_one_row_per_revision(self, lk):
+        lk("apply", "-f", "-", input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        lk("delete", "cm", "a")
+        rows = [line.split() for line in lk("changes").stdout.splitlines()]
+        assert rows[0] == ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
+        assert [r[2:] for r in rows[-2:]] == [["ADDED", "ConfigMap", "default/a"],
+                                            ["DELETED", "ConfigMap", "default/a"]]
+        since = int(rows[-2][0])
+        assert [r[0] for r in (line.split() for line in lk("changes", "--since", str(since), "--no-headers")
+                                .stdout.splitlines())] == [str(since + 1)]
+
+
+class TestWatch:
+    def test_get_w_follows_the_changelog(self, tmp_path):
+        env = {**os.environ, "LITEKUBE_DB": str(tmp_path / "w.db")}
+        run = [sys.executable, str(ROOT / "cli.py")]
+        subprocess.run(run + ["get", "ns"], env=env, check=True, capture_output=True)
+        watcher = subprocess.Popen(run + ["get", "cm", "-w", "--request-timeout", "4s"], env=env,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        subprocess.run(run + ["apply", "-f", "-"], env=env, check=True, capture_output=True,
+                       input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w}\ndata: {a: b}\n", text=True)
+        out, _ = watcher.communicate(timeout=20)
+        assert out.split() == ["w", "1", "0s"]
+
+
+class TestInfo:
+    def test_api_resources(self, lk):
+        lines = lk("api-resources").stdout.splitlines()
+        assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
+        assert "deployments                deploy       apps/v1                  true         Deployment" in lines
+        assert len(lines) == 23
+
+    def test_version(self, lk):
+        assert lk("version").stdout == "Client Version: v0.1.0\nServer Version: v1.32.0-litekube\n"
+
