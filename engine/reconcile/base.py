@@ -157,6 +157,10 @@ class View(Protocol):
         """Every object in a namespace, any kind."""
         ...
 
+    def orphans(self, kind: str, namespace: str) -> list[dict]:
+        """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
+        ...
+
     def node_usage(self, node: str) -> tuple:
         """(requested, non-zero requested) `resources.Requests` of the live pods on `node`."""
         ...

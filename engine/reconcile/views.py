@@ -15,6 +15,10 @@ from engine.reconcile.base import Key, key_of
 __all__ = ["MemoryView"]
 
 
+def _controlled(obj: dict) -> bool:
+    return any(r.get("controller") for r in (obj.get("metadata") or {}).get("ownerReferences") or [])
+
+
 class MemoryView:
     """A View over objects held in memory, kept indexed as objects change."""
 
@@ -25,6 +29,8 @@ class MemoryView:
         self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_node: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
+        # Objects without a controller ownerReference, by (kind, namespace): adoption candidates.
+        self._orphans: dict[tuple[str, str], dict[Key, dict]] = defaultdict(dict)
         # Per node: what its non-terminal pods request (filters) and the
         # non-zero variant (scores), kept up to date as pods change.
         self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
@@ -50,6 +56,8 @@ class MemoryView:
             self._count(obj, +1)
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
+        if not _controlled(obj):
+            self._orphans[(key.kind, key.namespace)][key] = obj
 
     def discard(self, key: Key) -> None:
         old = self._objects.pop(key, None)
@@ -78,6 +86,9 @@ class MemoryView:
                 del self._by_node[node]
         if key.namespace and key.namespace in self._by_namespace:
             self._by_namespace[key.namespace].pop(key, None)
+        orphans = self._orphans.get((key.kind, key.namespace))
+        if orphans is not None:
+            orphans.pop(key, None)
 
     def _count(self, pod: dict, sign: int) -> None:
         if resources.is_terminal(pod):
@@ -118,6 +129,10 @@ class MemoryView:
 
     def pods_on_node(self, node: str) -> list[dict]:
         return [o for _, o in sorted(self._by_node.get(node, {}).items())]
+
+    def orphans(self, kind: str, namespace: str) -> list[dict]:
+        """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
+        return [o for _, o in sorted(self._orphans.get((kind, namespace), {}).items())]
 
     def namespaces_objects(self, namespace: str) -> list[dict]:
         return [o for _, o in sorted(self._by_namespace.get(namespace, {}).items())]
