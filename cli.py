@@ -36,6 +36,8 @@ class Context:
     def api(self) -> Api:
         if self._api is None:
             self._api = Api(Store(self.db))
+            if self._api.created:  # a new cluster: let its nodes register before anything else
+                self.settle()
         return self._api
 
     def now(self) -> datetime:
@@ -379,11 +381,12 @@ def _iso(seconds: float) -> str:
 def init(click_ctx: click.Context, node_count, cpu, memory, pods) -> None:
     """Create a new cluster in the database with N simulated nodes."""
     ctx: Context = click_ctx.obj
-    ctx._api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count)
-    if not ctx._api.created:
+    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count)
+    if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
-    click.echo(f"cluster created in {ctx.db} with {node_count} node{'s' if node_count != 1 else ''}")
+    ctx._api = api
     ctx.settle()
+    click.echo(f"cluster created in {ctx.db} with {node_count} node{'s' if node_count != 1 else ''}")
 
 
 @cli.group()

@@ -10,6 +10,7 @@ import secrets
 
 from engine import errors
 from engine.model import defaults, kinds, schema, validation
+from engine.reconcile import taint_eviction
 
 __all__ = ["prepare_create", "prepare_update", "GENERATION_KINDS", "STATUS_RESET_KINDS",
            "generate_name", "namespace_of"]
@@ -85,6 +86,12 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str) -> 
     if kind.kind in STATUS_RESET_KINDS:
         new.pop("status", None)
         new = defaults.apply_defaults(new)  # some kinds default a fresh status
+    if kind.kind == "Pod":
+        # The DefaultTolerationSeconds admission plugin.
+        tolerations = taint_eviction.default_tolerations(new)
+        if tolerations:
+            new["spec"]["tolerations"] = tolerations
+        new.setdefault("status", {}).setdefault("phase", "Pending")
     validation.validate(new)
     return new
 

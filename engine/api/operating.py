@@ -75,8 +75,9 @@ def evict(tx: Transaction, namespace: str, name: str) -> None:
     pdbs = tx.list("PodDisruptionBudget", namespace).items
     refusal = disruption.check_eviction(pod, pdbs)
     if refusal is not None:
-        raise errors.TooManyRequests(refusal)
-    for pdb in pdbs:
-        if disruption.covers(pdb, pod):
-            tx.update_status(disruption.after_eviction(pdb, pod, tx.now()))
+        raise errors.TooManyRequests(str(refusal))
+    for pdb in disruption.pdbs_for_pod(pod, pdbs):
+        updated = disruption.after_eviction(pdb, pod, tx.now())
+        if updated != pdb:
+            tx.update_status(updated, namespace=namespace)
     tx.delete("Pod", namespace, name)

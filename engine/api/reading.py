@@ -132,5 +132,5 @@ def related(api: Api, obj: dict) -> dict:
             return {"replicasets": owned}
         if obj["kind"] == "Node":
             pods = tx.list("Pod", None, field_selector=f"spec.nodeName={meta['name']}").items
-            return {"pods": pods}
+            return {"pods": pods, "lease": tx.find("Lease", "kube-node-lease", meta["name"])}
     return {}

@@ -1,7 +1,8 @@
 """Every component the control plane runs, in one list. No I/O happens here."""
 from __future__ import annotations
 
-from engine.reconcile import garbage_collector, namespace
+from engine.reconcile import (disruption, garbage_collector, kubelet, namespace, node_ipam, node_lifecycle,
+                              taint_eviction)
 from engine.reconcile.base import Component
 
 __all__ = ["ALL"]
@@ -9,4 +10,10 @@ __all__ = ["ALL"]
 ALL: list[Component] = [
     garbage_collector.COMPONENT,
     namespace.COMPONENT,
+    node_ipam.COMPONENT,
+    node_lifecycle.COMPONENT,
+    taint_eviction.COMPONENT,
+    disruption.COMPONENT,
+    kubelet.NODES,
+    kubelet.PODS,
 ]

@@ -81,11 +81,12 @@ class TestChanges:
         lk("delete", "cm", "a")
         rows = [line.split() for line in lk("changes").stdout.splitlines()]
         assert rows[0] == ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
-        assert [r[2:] for r in rows[-2:]] == [["ADDED", "ConfigMap", "default/a"],
-                                            ["DELETED", "ConfigMap", "default/a"]]
-        since = int(rows[-2][0])
-        assert [r[0] for r in (line.split() for line in lk("changes", "--since", str(since), "--no-headers")
-                                .stdout.splitlines())] == [str(since + 1)]
+        mine = [r for r in rows if r[3] == "ConfigMap"]
+        assert [r[2:] for r in mine] == [["ADDED", "ConfigMap", "default/a"], ["DELETED", "ConfigMap", "default/a"]]
+        assert [int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))  # one row per revision, none skipped
+        since = int(mine[0][0])
+        after = [line.split()[0] for line in lk("changes", "--since", str(since), "--no-headers").stdout.splitlines()]
+        assert after == [str(n) for n in range(since + 1, len(rows))]
 
 
 class TestWatch:
