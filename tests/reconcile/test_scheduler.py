@@ -1,0 +1,259 @@
+"""The scheduler reconciler: objects in, the exact actions out."""
+from __future__ import annotations
+
+import pytest
+
+from engine.reconcile import scheduler
+from engine.reconcile.base import Bind, Key, RecordEvent, Result, UpdateStatus, ref_of
+from engine.reconcile.views import MemoryView
+
+NOW = 1_800_000_000.0
+NOW_TEXT = "2027-01-15T08:00:00Z"
+VICTIMS = " preemption: 0/{n} nodes are available: {n} No preemption victims found for incoming pod.."
+NOT_HELPFUL = " preemption: 0/{n} nodes are available: {n} Preemption is not helpful for scheduling.."
+
+
+def node(name, cpu="4", memory="16Gi", pods="110", labels=None, taints=None, **spec):
+    return {"apiVersion": "v1", "kind": "Node",
+            "metadata": {"name": name, "uid": f"uid-{name}", "labels": {"kubernetes.io/hostname": name,
+                                                                        **(labels or {})}},
+            "spec": {"taints": taints or [], **spec},
+            "status": {"allocatable": {"cpu": cpu, "memory": memory, "pods": pods},
+                       "conditions": [{"type": "Ready", "status": "True"}]}}
+
+
+def pod(name, cpu=None, memory=None, node_name=None, labels=None, namespace="default", phase="Pending", **spec):
+    requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v is not None}
+    obj = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "namespace": namespace, "uid": f"uid-{name}", "labels": labels or {}},
+           "spec": {"containers": [{"name": "c", "image": "nginx", "resources": {"requests": requests}}], **spec},
+           "status": {"phase": phase}}
+    if node_name:
+        obj["spec"]["nodeName"] = node_name
+    return obj
+
+
+def run(objects, name="p"):
+    view = MemoryView(objects)
+    return view, scheduler.reconcile(Key("Pod", "default", name), view, NOW)
+
+
+def failure(view, name, message):
+    p = view.get("Pod", "default", name)
+    updated = {**p, "status": {"phase": "Pending", "conditions": [{
+        "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": message,
+        "lastProbeTime": None, "lastTransitionTime": NOW_TEXT}]}}
+    return Result([UpdateStatus(updated),
+                   RecordEvent(involved=ref_of(p), type="Warning", reason="FailedScheduling", message=message,
+                               component="default-scheduler")], requeue_after=scheduler.UNSCHEDULABLE_FLUSH, routine=True)
+
+
+class TestBinding:
+    def test_binds_to_the_only_node(self):
+        view, result = run([node("n1"), pod("p", cpu="1")])
+        p = view.get("Pod", "default", "p")
+        assert result == Result([
+            Bind("default", "p", "uid-p", "n1"),
+            RecordEvent(involved=ref_of(p), type="Normal", reason="Scheduled",
+                        message="Successfully assigned default/p to n1", component="default-scheduler")])
+
+    def test_prefers_the_least_allocated_node(self):
+        _, result = run([node("a"), node("b"), pod("busy", cpu="3", node_name="a"), pod("p", cpu="1")])
+        assert result.actions[0] == Bind("default", "p", "uid-p", "b")
+
+    def test_ties_go_to_the_lowest_name(self):
+        _, result = run([node("c"), node("b"), node("a"), pod("p", cpu="1")])
+        assert result.actions[0] == Bind("default", "p", "uid-p", "a")
+
+    def test_prefer_no_schedule_taint_steers_away(self):
+        taint = [{"key": "k", "value": "v", "effect": "PreferNoSchedule"}]
+        _, result = run([node("a", taints=taint), node("b"), pod("p")])
+        assert result.actions[0].node == "b"
+
+    def test_deleting_nodes_are_not_candidates(self):
+        gone = node("a")
+        gone["metadata"]["deletionTimestamp"] = NOW_TEXT
+        _, result = run([gone, node("b"), pod("p")])
+        assert result.actions[0].node == "b"
+
+    @pytest.mark.parametrize("change", [
+        {"spec": {"nodeName": "n1"}},
+        {"metadata": {"deletionTimestamp": NOW_TEXT}},
+        {"status": {"phase": "Succeeded"}},
+        {"spec": {"schedulerName": "other"}},
+        {"spec": {"schedulingGates": [{"name": "wait"}]}},
+    ], ids=["bound", "terminating", "terminal", "other-scheduler", "gated"])
+    def test_ignored_pods(self, change):
+        p = pod("p")
+        for part, values in change.items():
+            p[part] = {**p[part], **values}
+        assert run([node("n1"), p])[1] == Result()
+
+    def test_missing_pod(self):
+        assert run([node("n1")], name="absent")[1] == Result()
+
+
+class TestFailure:
+    @pytest.mark.parametrize("nodes, p, message", [
+        ([node("a"), node("b"), node("c")], pod("p", cpu="5"),
+         "0/3 nodes are available: 3 Insufficient cpu." + VICTIMS.format(n=3)),
+        ([node("a"), node("b", cpu="8", memory="1Gi"), node("c", cpu="8", memory="1Gi")], pod("p", cpu="5", memory="2Gi"),
+         "0/3 nodes are available: 1 Insufficient cpu, 2 Insufficient memory." + VICTIMS.format(n=3)),
+        ([node("a", taints=[{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"}]),
+          node("b", taints=[{"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"}]),
+          node("c", cpu="1")], pod("p", cpu="2"),
+         "0/3 nodes are available: 1 Insufficient cpu, 1 node(s) had untolerated taint {dedicated: gpu}, "
+         "1 node(s) had untolerated taint {node.kubernetes.io/not-ready: }. preemption: 0/3 nodes are available: "
+         "1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.."),
+        ([node("a", unschedulable=True)], pod("p"),
+         "0/1 nodes are available: 1 node(s) were unschedulable." + NOT_HELPFUL.format(n=1)),
+        ([node("a")], pod("p", nodeSelector={"disk": "ssd"}),
+         "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." + NOT_HELPFUL.format(n=1)),
+        ([node("a", pods="0")], pod("p"), "0/1 nodes are available: 1 Too many pods." + VICTIMS.format(n=1)),
+        ([], pod("p"), "no nodes available to schedule pods"),
+        ([node("a")], pod("p", cpu="5", preemptionPolicy="Never"),
+         "0/1 nodes are available: 1 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never.."),
+    ], ids=["insufficient-cpu", "cpu-and-memory", "mixed-taints", "cordoned", "node-selector", "too-many-pods",
+            "no-nodes", "preemption-never"])
+    def test_message(self, nodes, p, message):
+        view, result = run([*nodes, p])
+        assert result == failure(view, "p", message)
+
+    def test_histogram_sorts_as_strings(self):
+        nodes = [node(f"n{i:02}", cpu="1") for i in range(10)] + [node("m1", memory="1Gi"), node("m2", memory="1Gi")]
+        _, result = run([*nodes, pod("p", cpu="2", memory="2Gi")])
+        assert result.actions[1].message.startswith(
+            "0/12 nodes are available: 10 Insufficient cpu, 2 Insufficient memory.")
+
+    def test_same_failure_writes_nothing_again(self):
+        view, first = run([node("a"), pod("p", cpu="5")])
+        view.put(first.actions[0].obj)
+        again = scheduler.reconcile(Key("Pod", "default", "p"), view, NOW + 60)
+        assert again == Result([], requeue_after=scheduler.UNSCHEDULABLE_FLUSH, routine=True)
+
+    def test_new_message_keeps_transition_time(self):
+        view, first = run([node("a"), pod("p", cpu="5")])
+        view.put(first.actions[0].obj)
+        view.put(node("b", cpu="1"))
+        again = scheduler.reconcile(Key("Pod", "default", "p"), view, NOW + 60)
+        condition = again.actions[0].obj["status"]["conditions"][0]
+        assert condition["lastTransitionTime"] == NOW_TEXT
+        assert condition["message"].startswith("0/2 nodes are available: 2 Insufficient cpu.")
+        assert again.actions[1].reason == "FailedScheduling"
+
+    def test_lower_priority_pods_that_would_make_room_drop_the_preemption_part(self):
+        low = pod("low", cpu="3", node_name="a", priority=0)
+        _, result = run([node("a"), low, pod("p", cpu="2", priority=100)])
+        assert result.actions[1].message == "0/1 nodes are available: 1 Insufficient cpu."
+
+    def test_lower_priority_pods_that_would_not_make_room(self):
+        low = pod("low", cpu="1", node_name="a", priority=0)
+        _, result = run([node("a"), low, pod("p", cpu="5", priority=100)])
+        assert result.actions[1].message == ("0/1 nodes are available: 1 Insufficient cpu. "
+                                             "preemption: 0/1 nodes are available: 1 Insufficient cpu..")
+
+
+def spread(key, skew=1, when="DoNotSchedule", **extra):
+    return {"maxSkew": skew, "topologyKey": key, "whenUnsatisfiable": when,
+            "labelSelector": {"matchLabels": {"app": "web"}}, **extra}
+
+
+class TestTopologySpread:
+    def test_missing_label(self):
+        nodes = [node("a", labels={"zone": "z1"}), node("b")]
+        view, result = run([*nodes, pod("p", labels={"app": "web"}, topologySpreadConstraints=[spread("zone")])])
+        assert result.actions[0] == Bind("default", "p", "uid-p", "a")
+        view.put(node("a", labels={"zone": "z1"}, unschedulable=True))
+        result = scheduler.reconcile(Key("Pod", "default", "p"), view, NOW)
+        assert result.actions[1].message == (
+            "0/2 nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label), "
+            "1 node(s) were unschedulable." + NOT_HELPFUL.format(n=2))
+
+    def test_skew(self):
+        nodes = [node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"})]
+        existing = pod("old", labels={"app": "web"}, node_name="a")
+        _, result = run([*nodes, existing, pod("p", labels={"app": "web"}, topologySpreadConstraints=[spread("zone")])])
+        assert result.actions[0].node == "b"
+
+    def test_skew_rejection_message(self):
+        nodes = [node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"}, cpu="0")]
+        existing = pod("old", labels={"app": "web"}, node_name="a")
+        _, result = run([*nodes, existing, pod("p", cpu="1", labels={"app": "web"},
+                                               topologySpreadConstraints=[spread("zone")])])
+        assert result.actions[1].message.startswith(
+            "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't match pod topology spread constraints.")
+
+    def test_schedule_anyway_prefers_the_emptier_domain(self):
+        nodes = [node("a", labels={"zone": "z1"}), node("b", labels={"zone": "z2"})]
+        existing = pod("old", labels={"app": "web"}, node_name="a")
+        p = pod("p", labels={"app": "web"}, topologySpreadConstraints=[spread("zone", when="ScheduleAnyway")])
+        assert run([*nodes, existing, p])[1].actions[0].node == "b"
+
+
+def term(key="kubernetes.io/hostname", **labels):
+    return {"labelSelector": {"matchLabels": labels}, "topologyKey": key}
+
+
+class TestInterPodAffinity:
+    def test_required_affinity_follows_the_pod(self):
+        nodes = [node("a"), node("b")]
+        db = pod("db", labels={"app": "db"}, node_name="b")
+        p = pod("p", affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term(app="db")]}})
+        assert run([*nodes, db, p])[1].actions[0].node == "b"
+
+    def test_first_pod_of_a_self_affine_group_is_placed(self):
+        p = pod("p", labels={"app": "web"},
+                affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term(app="web")]}})
+        assert run([node("a"), p])[1].actions[0].node == "a"
+
+    def test_affinity_message(self):
+        p = pod("p", affinity={"podAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term(app="db")]}})
+        _, result = run([node("a"), p])
+        assert result.actions[1].message == (
+            "0/1 nodes are available: 1 node(s) didn't match pod affinity rules." + NOT_HELPFUL.format(n=1))
+
+    def test_anti_affinity_message(self):
+        web = pod("web", labels={"app": "web"}, node_name="a")
+        p = pod("p", affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term(app="web")]}})
+        _, result = run([node("a"), web, p])
+        assert result.actions[1].message == (
+            "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules." + VICTIMS.format(n=1))
+
+    def test_existing_anti_affinity_message(self):
+        lonely = pod("lonely", node_name="a",
+                     affinity={"podAntiAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": [term(app="web")]}})
+        _, result = run([node("a"), node("b", cpu="0"), lonely, pod("p", cpu="1", labels={"app": "web"})])
+        assert result.actions[1].message.startswith(
+            "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) didn't satisfy existing pods anti-affinity rules.")
+
+    def test_preferred_anti_affinity_spreads(self):
+        web = pod("web", labels={"app": "web"}, node_name="a")
+        p = pod("p", affinity={"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [
+            {"weight": 100, "podAffinityTerm": term(app="web")}]}})
+        assert run([node("a"), node("b"), web, p])[1].actions[0].node == "b"
+
+
+class TestWatches:
+    def test_unbound_pod_maps_to_itself(self):
+        view = MemoryView([pod("p")])
+        assert list(scheduler.COMPONENT.watches["Pod"](pod("p"), view)) == [Key("Pod", "default", "p")]
+
+    def test_node_change_maps_to_unschedulable_pods(self):
+        view, first = run([node("a"), pod("p", cpu="5"), pod("fresh")])
+        view.put(first.actions[0].obj)
+        assert list(scheduler.COMPONENT.watches["Node"](node("b"), view)) == [Key("Pod", "default", "p")]
+
+    def test_deleted_bound_pod_maps_to_unschedulable_pods(self):
+        view, first = run([node("a"), pod("p", cpu="5")])
+        view.put(first.actions[0].obj)
+        gone = pod("old", cpu="1", node_name="a")
+        assert list(scheduler.COMPONENT.watches["Pod"](gone, view)) == [Key("Pod", "default", "p")]
+
+    def test_running_bound_pod_maps_to_nothing(self):
+        running = pod("old", node_name="a", phase="Running")
+        view = MemoryView([node("a"), running])
+        assert list(scheduler.COMPONENT.watches["Pod"](running, view)) == []
+
+
+def test_public_surface():
+    assert set(scheduler.__all__) <= set(dir(scheduler))
