@@ -475,6 +475,22 @@ def uncordon(ctx: Context, name) -> None:
     ctx.settle()
 
 
+@cli.command()
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Also delete pods that no controller manages.")
+@click.option("--ignore-daemonsets", is_flag=True, help="Skip DaemonSet-managed pods.")
+@click.option("--delete-emptydir-data", is_flag=True, help="Also evict pods that use emptyDir volumes.")
+@click.option("--timeout", default="10m", show_default=True, help="Give up after this much cluster time.")
+@pass_context
+@handle_errors
+def drain(ctx: Context, name, force, ignore_daemonsets, delete_emptydir_data, timeout) -> None:
+    """Cordon a node and evict its pods through the Eviction API (honours disruption budgets)."""
+    from engine.runtime import draining
+
+    options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, _seconds(timeout))
+    draining.drain(ctx.api, name, options, click.echo)
+
+
 def main() -> None:
     cli(prog_name="litekube")
 

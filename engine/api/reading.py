@@ -75,6 +75,10 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
             if found is None:
                 raise errors.NotFound.of(kind.resource, name)
             group.append(found)
+    for kind_name, group in groups.items():
+        if kind_name == "Event":  # kubectl users expect events in time order
+            group.sort(key=lambda e: (e.get("lastTimestamp") or e.get("eventTime") or
+                                      e["metadata"].get("creationTimestamp") or "", e["metadata"]["name"]))
     return Result(list(groups.values()), revision)
 
 

@@ -161,6 +161,14 @@ class View(Protocol):
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
         ...
 
+    def unscheduled_pods(self) -> list[dict]:
+        """Pods with no node yet that are not being deleted."""
+        ...
+
+    def pods_with_affinity(self) -> list[dict]:
+        """Bound pods with podAffinity or podAntiAffinity terms."""
+        ...
+
     def node_usage(self, node: str) -> tuple:
         """(requested, non-zero requested) `resources.Requests` of the live pods on `node`."""
         ...

@@ -320,4 +320,25 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     # 6. Write only what changed; look again at the next transition.
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []
     step = life.next_transition() if pod["status"].get("phase") not in _TERMINAL else None
-    return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0))
+    return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),
+                  routine=step is not None and _cycles(pod, life.sim, step[1]))
+
+
+def _cycles(pod: dict, sim: simulation.PodSimulation, what: str) -> bool:
+    """Whether the next transition is part of an endless restart cycle (routine, not progress).
+
+    Settling waits for a pod to start and become ready, and for a Job-style
+    pod to finish; it does not wait out a crash loop or a container that
+    restarts forever.
+    """
+    if what == "restart":
+        return True
+    if what != "exit":
+        return False
+    policy = (pod.get("spec") or {}).get("restartPolicy") or "Always"
+    if policy == "Always":
+        return True
+    if policy == "Never":
+        return False
+    fails = sim.crash_after is not None or sim.crash_at is not None or sim.exit_code != 0
+    return fails

@@ -31,6 +31,9 @@ class MemoryView:
         self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
         # Objects without a controller ownerReference, by (kind, namespace): adoption candidates.
         self._orphans: dict[tuple[str, str], dict[Key, dict]] = defaultdict(dict)
+        # Pods waiting for a node, and bound pods with pod (anti-)affinity: what the scheduler asks for.
+        self._unscheduled: dict[Key, dict] = {}
+        self._with_affinity: dict[Key, dict] = {}
         # Per node: what its non-terminal pods request (filters) and the
         # non-zero variant (scores), kept up to date as pods change.
         self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
@@ -51,9 +54,16 @@ class MemoryView:
             self._by_uid[meta["uid"]] = obj
         for ref in meta.get("ownerReferences") or []:
             self._by_owner[ref.get("uid", "")][key] = obj
-        if key.kind == "Pod" and (obj.get("spec") or {}).get("nodeName"):
-            self._by_node[obj["spec"]["nodeName"]][key] = obj
-            self._count(obj, +1)
+        if key.kind == "Pod":
+            spec = obj.get("spec") or {}
+            if spec.get("nodeName"):
+                self._by_node[spec["nodeName"]][key] = obj
+                self._count(obj, +1)
+                affinity = spec.get("affinity") or {}
+                if affinity.get("podAffinity") or affinity.get("podAntiAffinity"):
+                    self._with_affinity[key] = obj
+            elif not meta.get("deletionTimestamp"):
+                self._unscheduled[key] = obj
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
         if not _controlled(obj):
@@ -86,6 +96,8 @@ class MemoryView:
                 del self._by_node[node]
         if key.namespace and key.namespace in self._by_namespace:
             self._by_namespace[key.namespace].pop(key, None)
+        self._unscheduled.pop(key, None)
+        self._with_affinity.pop(key, None)
         orphans = self._orphans.get((key.kind, key.namespace))
         if orphans is not None:
             orphans.pop(key, None)
@@ -129,6 +141,14 @@ class MemoryView:
 
     def pods_on_node(self, node: str) -> list[dict]:
         return [o for _, o in sorted(self._by_node.get(node, {}).items())]
+
+    def unscheduled_pods(self) -> list[dict]:
+        """Pods with no node yet that are not being deleted."""
+        return [o for _, o in sorted(self._unscheduled.items())]
+
+    def pods_with_affinity(self) -> list[dict]:
+        """Bound pods with podAffinity or podAntiAffinity terms."""
+        return [o for _, o in sorted(self._with_affinity.items())]
 
     def orphans(self, kind: str, namespace: str) -> list[dict]:
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""

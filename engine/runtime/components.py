@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from engine.reconcile import (disruption, garbage_collector, kubelet, namespace, node_ipam, node_lifecycle,
-                              taint_eviction)
+                              scheduler, taint_eviction)
 from engine.reconcile.base import Component
 
 __all__ = ["ALL"]
@@ -14,6 +14,7 @@ ALL: list[Component] = [
     node_lifecycle.COMPONENT,
     taint_eviction.COMPONENT,
     disruption.COMPONENT,
+    scheduler.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,
 ]

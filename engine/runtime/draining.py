@@ -1,0 +1,127 @@
+"""`drain`: cordon a node, then evict its pods through the Eviction API, as kubectl does.
+
+This module does I/O. Evictions that a PodDisruptionBudget refuses are
+retried every 5 seconds of cluster time (virtual time when the control
+plane is embedded, so a drain that waits for replacements takes no wall
+time) until the timeout.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from engine import errors
+from engine.api import operating
+from engine.api.server import Api
+from engine.model import durations
+from engine.runtime import embedded
+
+__all__ = ["drain", "Options"]
+
+RETRY = 5.0
+
+
+@dataclass(frozen=True)
+class Options:
+    force: bool = False
+    ignore_daemonsets: bool = False
+    delete_emptydir_data: bool = False
+    timeout: float = 600.0
+
+
+def _controller(pod: dict) -> dict | None:
+    for ref in pod["metadata"].get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref
+    return None
+
+
+def _refusals(pods: list[dict], options: Options) -> tuple[list[dict], list[str], list[str]]:
+    """(pods to evict, error lines, warning lines) as kubectl's pod filters decide."""
+    keep, problems, warnings = [], {}, {}
+    for pod in pods:
+        name = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
+        if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):
+            keep.append(pod)
+            continue
+        ref = _controller(pod)
+        if ref is not None and ref.get("kind") == "DaemonSet":
+            if options.ignore_daemonsets:
+                warnings.setdefault("ignoring DaemonSet-managed Pods", []).append(name)
+            else:
+                problems.setdefault("cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore)",
+                                    []).append(name)
+            continue
+        if ref is None:
+            if not options.force:
+                problems.setdefault("cannot delete Pods that declare no controller (use --force to override)",
+                                    []).append(name)
+                continue
+            warnings.setdefault("deleting Pods that declare no controller", []).append(name)
+        if any("emptyDir" in v for v in (pod.get("spec") or {}).get("volumes") or []):
+            if not options.delete_emptydir_data:
+                problems.setdefault("cannot delete Pods with local storage (use --delete-emptydir-data to override)",
+                                    []).append(name)
+                continue
+        keep.append(pod)
+    return (keep, [f"{k}: {', '.join(v)}" for k, v in problems.items()],
+            [f"{k}: {', '.join(v)}" for k, v in warnings.items()])
+
+
+def drain(api: Api, node: str, options: Options, echo: Callable[[str], None]) -> None:
+    """Cordon and drain `node`; raises LitekubeError (kubectl's message) when it cannot finish."""
+    echo(operating.cordon(api, node, True))
+    with api.read() as tx:
+        pods = tx.list("Pod", None, field_selector=f"spec.nodeName={node}").items
+    pods, problems, warnings = _refusals(pods, options)
+    if problems:
+        raise errors.ManifestError(
+            f'unable to drain node "{node}" due to error: {"; ".join(problems)}, continuing command...\n'
+            f"There are pending nodes to be drained:\n {node}\n" + "\n".join(problems))
+    for warning in warnings:
+        echo(f"Warning: {warning}")
+    waiter = _Waiter(api)
+    deadline = waiter.now() + options.timeout
+    pending = [(p["metadata"]["namespace"], p["metadata"]["name"], p["metadata"]["uid"]) for p in pods]
+    evicted: list[tuple[str, str, str]] = []
+    while pending:
+        refused = []
+        for namespace, name, uid in pending:
+            echo(f"evicting pod {namespace}/{name}")
+            try:
+                with api.write() as tx:
+                    current = tx.find("Pod", namespace, name)
+                    if current is not None and current["metadata"]["uid"] == uid:
+                        operating.evict(tx, namespace, name)
+                evicted.append((namespace, name, uid))
+            except errors.TooManyRequests as exc:
+                echo(f'error when evicting pods/"{name}" -n "{namespace}" (will retry after 5s): {exc.message}')
+                refused.append((namespace, name, uid))
+        pending = refused
+        if pending and waiter.now() + RETRY > deadline:
+            raise errors.ManifestError(
+                f'unable to drain node "{node}" due to error: error when evicting pods/"{pending[0][1]}" -n '
+                f'"{pending[0][0]}": global timeout reached: {durations.human_duration(options.timeout)}, '
+                f"continuing command...\nThere are pending nodes to be drained:\n {node}")
+        waiter.wait(RETRY if pending else 0.0)
+    waiter.wait(0.0)
+    for namespace, name, _ in evicted:
+        echo(f"pod/{name} evicted")
+    echo(f"node/{node} drained")
+
+
+class _Waiter:
+    """Lets cluster time pass: the embedded control plane in virtual time, or the wall clock."""
+
+    def __init__(self, api: Api) -> None:
+        self.api = api
+
+    def now(self) -> float:
+        return self.api.store.now()
+
+    def wait(self, seconds: float) -> None:
+        if embedded.leader(self.api) is None:
+            embedded.advance(self.api, seconds)
+        elif seconds:
+            time.sleep(seconds)
