@@ -1,7 +1,7 @@
 """Node IPAM: give each node a pod CIDR out of the cluster CIDR (the RangeAllocator).
 
 No I/O happens here. A node without spec.podCIDR gets the lowest /24 of
-10.244.0.0/16 that no other node holds, written to spec.podCIDR and
+10.244.0.0/14 that no other node holds, written to spec.podCIDR and
 spec.podCIDRs; once set it is immutable, so a node is handled once. When the
 range is exhausted a `CIDRNotAvailable` event is recorded (upstream's
 RecordNodeStatusChange) and the node is looked at again later.
@@ -15,7 +15,9 @@ from engine.reconcile.base import Component, Key, RecordEvent, Result, Update, V
 
 __all__ = ["COMPONENT", "CLUSTER_CIDR", "NODE_MASK_SIZE", "CONTROLLER_NAME", "reconcile", "used_subnets"]
 
-CLUSTER_CIDR = ipaddress.IPv4Network("10.244.0.0/16")  # --cluster-cidr (flannel's default)
+# --cluster-cidr: flannel's 10.244.0.0/16 widened to a /14 so that 1,024 nodes
+# fit (10.244.0.0/24 ... 10.247.255.0/24); the first 256 nodes get flannel's addresses.
+CLUSTER_CIDR = ipaddress.IPv4Network("10.244.0.0/14")
 NODE_MASK_SIZE = 24  # --node-cidr-mask-size for IPv4
 CONTROLLER_NAME = "cidrAllocator"  # the range allocator's event source
 RETRY_AFTER = 30.0  # a full range frees up only when a node goes away, which nothing here watches
@@ -26,6 +28,10 @@ _SUBNETS = list(CLUSTER_CIDR.subnets(new_prefix=NODE_MASK_SIZE))
 def _cidrs(node: dict) -> list[str]:
     spec = node.get("spec") or {}
     return list(spec.get("podCIDRs") or ([spec["podCIDR"]] if spec.get("podCIDR") else []))
+
+
+_BASE = int(CLUSTER_CIDR.network_address)
+_SHIFT = 32 - NODE_MASK_SIZE
 
 
 def used_subnets(nodes: list[dict]) -> set[int]:
@@ -39,7 +45,9 @@ def used_subnets(nodes: list[dict]) -> set[int]:
                 continue
             if not isinstance(net, ipaddress.IPv4Network) or not net.overlaps(CLUSTER_CIDR):
                 continue
-            used.update(i for i, sub in enumerate(_SUBNETS) if sub.overlaps(net))
+            first = max(int(net.network_address), _BASE) - _BASE
+            last = min(int(net.broadcast_address), int(CLUSTER_CIDR.broadcast_address)) - _BASE
+            used.update(range(first >> _SHIFT, (last >> _SHIFT) + 1))
     return used
 
 
@@ -52,7 +60,8 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     # 2. Listing every node is acceptable here: it happens once per node, when
     #    it registers, never again for the node's lifetime.
     nodes = view.list("Node")
-    free = [i for i in range(len(_SUBNETS)) if i not in used_subnets(nodes)]
+    used = used_subnets(nodes)
+    free = [i for i in range(len(_SUBNETS)) if i not in used]
     # 3. Nodes waiting for a CIDR in the same snapshot would all pick the lowest
     #    free one; the n-th waiting node (by name) takes the n-th free subnet
     #    instead, so passes that run side by side never hand out one twice.

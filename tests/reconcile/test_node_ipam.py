@@ -31,6 +31,10 @@ class TestAllocation:
         assert update.obj["spec"]["podCIDR"] == expected
         assert update.obj["spec"]["podCIDRs"] == [expected]
 
+    def test_the_257th_node_continues_past_10_244(self):
+        full = [node(f"o{i:03d}", f"10.244.{i}.0/24") for i in range(256)]
+        assert run("n1", node("n1"), *full).actions[0].obj["spec"]["podCIDR"] == "10.245.0.0/24"
+
     def test_allocated_node_is_left_alone(self):
         assert run("n1", node("n1", "10.244.7.0/24")).actions == []
 
@@ -40,7 +44,7 @@ class TestAllocation:
         assert picked == ["10.244.1.0/24", "10.244.2.0/24"]
 
     def test_full_range_records_event(self):
-        full = [node(f"o{i}", f"10.244.{i}.0/24") for i in range(256)]
+        full = [node(f"o{i}", f"10.{244 + i // 256}.{i % 256}.0/24") for i in range(1024)]
         result = run("n1", node("n1"), *full)
         (event,) = result.actions
         assert isinstance(event, RecordEvent)
