@@ -214,13 +214,10 @@ class Transaction:
                 rv = self.writer.update("Event", current.namespace, current.name, bumped, current.resource_version)
                 bumped["metadata"]["resourceVersion"] = str(rv)
                 return bumped
-        name = f"{involved.get('name', '')}.{int(self.now() * 1e9) + self._event_seq():x}"
+        # Unique across transactions at one virtual instant: the revision grows with every write.
+        name = f"{involved.get('name', '')}.{int(self.now() * 1e9) + self.reader.revision():x}"
         return self.create(events.new_event(involved, type_, reason, message, component, host, now, name),
                            namespace=involved.get("namespace") or "default")
-
-    def _event_seq(self) -> int:
-        self._events = getattr(self, "_events", 0) + 1
-        return self._events
 
     def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> None:
         """Remove an object now (grace 0): what a kubelet does after killing a pod."""

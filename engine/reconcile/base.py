@@ -6,6 +6,7 @@ first). `now` is the cluster time in seconds since the epoch (float).
 """
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Protocol
 
@@ -139,33 +140,33 @@ class View(Protocol):
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None: ...
 
-    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[dict]:
         """Every object of a kind (in a namespace), sorted by namespace and name."""
         ...
 
     def by_uid(self, uid: str) -> dict | None: ...
 
-    def owned_by(self, uid: str, kind: str | None = None) -> list[dict]:
+    def owned_by(self, uid: str, kind: str | None = None) -> builtins.list[dict]:
         """Objects with an ownerReference to `uid` (optionally of one kind)."""
         ...
 
-    def pods_on_node(self, node: str) -> list[dict]:
+    def pods_on_node(self, node: str) -> builtins.list[dict]:
         """Pods whose spec.nodeName is `node`."""
         ...
 
-    def namespaces_objects(self, namespace: str) -> list[dict]:
+    def namespaces_objects(self, namespace: str) -> builtins.list[dict]:
         """Every object in a namespace, any kind."""
         ...
 
-    def orphans(self, kind: str, namespace: str) -> list[dict]:
+    def orphans(self, kind: str, namespace: str) -> builtins.list[dict]:
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
         ...
 
-    def unscheduled_pods(self) -> list[dict]:
+    def unscheduled_pods(self) -> builtins.list[dict]:
         """Pods with no node yet that are not being deleted."""
         ...
 
-    def pods_with_affinity(self) -> list[dict]:
+    def pods_with_affinity(self) -> builtins.list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""
         ...
 

@@ -1,8 +1,8 @@
 """Every component the control plane runs, in one list. No I/O happens here."""
 from __future__ import annotations
 
-from engine.reconcile import (disruption, garbage_collector, kubelet, namespace, node_ipam, node_lifecycle,
-                              scheduler, taint_eviction)
+from engine.reconcile import (deployment, disruption, garbage_collector, kubelet, namespace, node_ipam, node_lifecycle,
+                              replicaset, scheduler, taint_eviction)
 from engine.reconcile.base import Component
 
 __all__ = ["ALL"]
@@ -14,6 +14,8 @@ ALL: list[Component] = [
     node_lifecycle.COMPONENT,
     taint_eviction.COMPONENT,
     disruption.COMPONENT,
+    deployment.COMPONENT,
+    replicaset.COMPONENT,
     scheduler.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,

@@ -181,7 +181,7 @@ class ControlPlane:
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
 
     def _retry(self, item: Item) -> None:
-        failures = self.failures.get(item, 0)
+        failures = min(self.failures.get(item, 0), 20)
         self.failures[item] = failures + 1
         self.queue.add(item, self.now + min(_RETRY_BASE * 2 ** failures, _RETRY_MAX))
 
