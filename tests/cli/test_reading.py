@@ -19,17 +19,18 @@ class TestGet:
     def test_tables_for_several_kinds(self, lk):
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "cm,svc", "-n", "demo").stdout
+        # The samples' readiness probe waits 5s after a 1s start: settling moved virtual time 6s on.
         assert out == ("NAME                   DATA   AGE\n"
-                       "configmap/web-config   2      0s\n"
+                       "configmap/web-config   2      6s\n"
                        "\n"
                        "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
-                       "service/web   ClusterIP   <none>       <none>        80/TCP    0s\n")
+                       "service/web   ClusterIP   <none>       <none>        80/TCP    6s\n")
 
     def test_all_namespaces_and_labels(self, lk):
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "ns", "-A", "--show-labels", "-l", "team=web").stdout
         assert out == ("NAMESPACE   NAME   STATUS   AGE   LABELS\n"
-                       "            demo   Active   0s    kubernetes.io/metadata.name=demo,team=web\n")
+                       "            demo   Active   6s    kubernetes.io/metadata.name=demo,team=web\n")
 
     def test_label_selectors(self, lk):
         lk("apply", "-f", str(SAMPLES))
