@@ -5,11 +5,10 @@ part of kube-apiserver that turns a request body into the object to store.
 """
 from __future__ import annotations
 
-import copy
 import secrets
 
 from engine import errors
-from engine.model import defaults, kinds, schema, validation
+from engine.model import defaults, kinds, schema, validation, values
 from engine.reconcile import taint_eviction
 
 __all__ = ["prepare_create", "prepare_update", "GENERATION_KINDS", "STATUS_RESET_KINDS",
@@ -68,7 +67,7 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str) -> 
     Raises BadRequest (unknown field, wrong type), Invalid (validation).
     """
     kind = _decode(obj)
-    new = defaults.apply_defaults(copy.deepcopy(obj))
+    new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     for field in _SERVER_OWNED:
         meta.pop(field, None)
@@ -104,7 +103,7 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None) 
     `status` on the status subresource; `generation` bumps when spec changes.
     """
     kind = _decode(obj)
-    new = defaults.apply_defaults(copy.deepcopy(obj))
+    new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     old_meta = current.get("metadata", {})
     for field in ("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
@@ -115,18 +114,18 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None) 
             meta.pop(field, None)
     meta.pop("resourceVersion", None)
     if subresource == "finalize":
-        new = copy.deepcopy(current)
+        new = current  # freshly decoded from the store: ours to change
         new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
         new["metadata"].pop("resourceVersion", None)
         return new
     if subresource == "status":
-        new = {**copy.deepcopy(current), "status": copy.deepcopy(new.get("status"))}
+        new = {**current, "status": new.get("status")}  # `current` is freshly decoded: ours to change
         if new["status"] is None:
             new.pop("status")
         new["metadata"].pop("resourceVersion", None)
     elif kind.kind in STATUS_RESET_KINDS or kind.kind in GENERATION_KINDS:
         if "status" in current:
-            new["status"] = copy.deepcopy(current["status"])
+            new["status"] = current["status"]
         else:
             new.pop("status", None)
     if kind.kind in GENERATION_KINDS and new.get("spec") != current.get("spec"):

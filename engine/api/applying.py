@@ -6,7 +6,6 @@ checked first, then written in one transaction; any error rolls back all.
 """
 from __future__ import annotations
 
-import copy
 import json
 import os
 from dataclasses import dataclass
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from engine import errors
 from engine.api.server import Api, Transaction
-from engine.model import kinds, manifests, patching
+from engine.model import kinds, manifests, patching, values
 
 __all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied"]
 
@@ -71,7 +70,7 @@ def _kind_of(doc: manifests.Document) -> kinds.Kind:
 
 def _namespaced(doc: manifests.Document, kind: kinds.Kind, namespace: str, explicit: bool) -> dict:
     """The document with its namespace set as kubectl's builder sets it."""
-    obj = copy.deepcopy(doc.obj)
+    obj = values.clone(doc.obj)
     meta = obj.setdefault("metadata", {}) or {}
     obj["metadata"] = meta
     if not kind.namespaced:
@@ -87,7 +86,7 @@ def _namespaced(doc: manifests.Document, kind: kinds.Kind, namespace: str, expli
 
 def last_applied(obj: dict) -> str:
     """The annotation value kubectl stores: the manifest as compact JSON, then a newline."""
-    config = copy.deepcopy(obj)
+    config = values.clone(obj)
     meta = config.setdefault("metadata", {})
     annotations = dict(meta.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
@@ -120,7 +119,7 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
     with api.write(dry_run=dry_run is not None) as tx:
         for doc, kind, obj in prepared:
             name = _name(obj, doc)
-            modified = copy.deepcopy(obj)
+            modified = values.clone(obj)
             modified["metadata"].setdefault("annotations", {})
             modified["metadata"]["annotations"] = {
                 **(modified["metadata"]["annotations"] or {}), LAST_APPLIED: last_applied(obj)}

@@ -6,8 +6,8 @@ users inject them the same way.
 """
 from __future__ import annotations
 
-import copy
 
+from engine.model import values
 from engine import errors
 from engine.api.server import Api, Transaction, timestamp
 
@@ -25,7 +25,7 @@ def cordon(api: Api, node: str, unschedulable: bool) -> str:
         current = tx.get("Node", "", node)
         if bool((current.get("spec") or {}).get("unschedulable")) == unschedulable:
             return f"node/{node} already {verb}"
-        new = copy.deepcopy(current)
+        new = values.clone(current)
         if unschedulable:
             new.setdefault("spec", {})["unschedulable"] = True
         else:
@@ -36,7 +36,7 @@ def cordon(api: Api, node: str, unschedulable: bool) -> str:
 
 def set_annotation(tx: Transaction, kind: str, namespace: str, name: str, key: str, value: str | None) -> dict:
     current = tx.get(kind, namespace, name)
-    new = copy.deepcopy(current)
+    new = values.clone(current)
     annotations = dict(new["metadata"].get("annotations") or {})
     if value is None:
         annotations.pop(key, None)

@@ -7,7 +7,6 @@ commits together or not at all.
 """
 from __future__ import annotations
 
-import copy
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Callable, Iterator
 
 from engine import errors
 from engine.api import admission
-from engine.model import events, kinds, nodes, patching, selectors
+from engine.model import events, kinds, nodes, patching, selectors, values
 from engine.store import Store
 from engine.store.objects import Reader, Writer
 
@@ -150,7 +149,7 @@ class Transaction:
             raise errors.NotFound.of(k.resource, name)
         if resource_version and str(resource_version) != str(stored.resource_version):
             raise errors.Conflict.of(k.resource, name)
-        obj = copy.deepcopy(stored.body)
+        obj = values.clone(stored.body)
         meta = obj["metadata"]
         finalizers = list(meta.get("finalizers") or [])
         policy = propagation or _existing_policy(finalizers) or _default_policy(k.kind)
@@ -188,7 +187,7 @@ class Transaction:
         stored = self.reader.get("Pod", namespace, name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of("pods", name)
-        pod = copy.deepcopy(stored.body)
+        pod = values.clone(stored.body)
         if (pod.get("spec") or {}).get("nodeName"):
             raise errors.Conflict(f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"')
         if pod["metadata"].get("deletionTimestamp"):

@@ -12,8 +12,9 @@ scope except `priority`/`preemptionPolicy`, which every Pod shows.
 from __future__ import annotations
 
 import base64
-import copy
 from typing import Any, Callable
+
+from engine.model import values
 
 __all__ = ["apply_defaults", "default_pod_spec", "image_pull_policy"]
 
@@ -23,7 +24,7 @@ _DEFAULT_MODE = 420  # 0644
 
 def apply_defaults(obj: dict[str, Any]) -> dict[str, Any]:
     """A defaulted deep copy of `obj`; kinds without defaults come back unchanged."""
-    out = copy.deepcopy(obj)
+    out = values.clone(obj)
     handler = _BY_KIND.get(out.get("kind", ""))
     if handler is not None:
         handler(out)

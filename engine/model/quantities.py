@@ -9,6 +9,7 @@ DecimalSI milli-quantity and a BinarySI byte count.
 """
 from __future__ import annotations
 
+import functools
 import math
 from fractions import Fraction
 
@@ -131,11 +132,13 @@ def _scaled(value: str | int | float, scale: int) -> int:
     return math.ceil(amount) if amount > 0 else math.floor(amount)
 
 
+@functools.lru_cache(maxsize=4096)
 def cpu_millis(value: str | int | float) -> int:
     """Quantity.MilliValue: `cpu_millis("0.1") == 100`, `cpu_millis("1n") == 1`."""
     return _scaled(value, -3)
 
 
+@functools.lru_cache(maxsize=4096)
 def to_int(value: str | int | float) -> int:
     """Quantity.Value: whole units rounded up, `to_int("128Mi") == 134217728`."""
     return _scaled(value, 0)

@@ -18,11 +18,10 @@ end; a create error other than a name collision cannot be seen here, so
 """
 from __future__ import annotations
 
-import copy
 from typing import Iterable
 
 from engine import errors
-from engine.model import durations, selectors
+from engine.model import durations, selectors, values
 from engine.reconcile import deployment_util as du
 from engine.reconcile import rolling
 from engine.reconcile.base import Component, Create, Key, Result, View, controller_key, key_of, self_key
@@ -75,7 +74,7 @@ def _claim(p: Pass, view: View, selector: selectors.Selector) -> list[dict]:
         if selector.matches(rs["metadata"].get("labels")):
             claimed.append(rs)
         elif not deleting:
-            released = copy.deepcopy(rs)
+            released = values.clone(rs)
             refs = [r for r in released["metadata"].get("ownerReferences") or [] if r.get("uid") != uid]
             released["metadata"]["ownerReferences"] = refs
             p.update(released)
@@ -84,7 +83,7 @@ def _claim(p: Pass, view: View, selector: selectors.Selector) -> list[dict]:
     for rs in view.orphans("ReplicaSet", ns):
         if rs["metadata"].get("deletionTimestamp") or not selector.matches(rs["metadata"].get("labels")):
             continue
-        adopted = copy.deepcopy(rs)
+        adopted = values.clone(rs)
         adopted["metadata"].setdefault("ownerReferences", []).append(_owner_ref(d))
         claimed.append(p.update(adopted))
     return claimed
@@ -99,7 +98,7 @@ def _set_deployment_revision(p: Pass, view: View, value: str) -> None:
         return
     annotations[du.REVISION] = value
     current = view.get("Deployment", p.d["metadata"].get("namespace", ""), p.d["metadata"]["name"])
-    new = copy.deepcopy(current if current is not None else p.d)
+    new = values.clone(current if current is not None else p.d)
     new["metadata"].setdefault("annotations", {})[du.REVISION] = value
     p.update(new)
 
@@ -109,7 +108,7 @@ def _sync_existing_new(p: Pass, view: View, existing: dict | None, old_rss: list
     if existing is None:
         return None
     d = p.d
-    rs = copy.deepcopy(existing)
+    rs = values.clone(existing)
     changed = du.set_new_replica_set_annotations(d, rs, max_revision(old_rss) + 1, exists=True)
     want = int((d.get("spec") or {}).get("minReadySeconds") or 0)
     if changed or int(rs["spec"].get("minReadySeconds") or 0) != want:
@@ -129,12 +128,12 @@ def _create_new(p: Pass, view: View, old_rss: list[dict]) -> dict | None:
     """getNewReplicaSet's create half: `<deployment>-<hash>`, sized by NewRSNewReplicas."""
     d = p.d
     meta, spec = d["metadata"], d.get("spec") or {}
-    template = copy.deepcopy(spec.get("template") or {})
+    template = values.clone(spec.get("template") or {})
     collisions = p.d["status"].get("collisionCount")
     pod_hash = du.compute_hash(template, collisions)
     labels = {**((template.get("metadata") or {}).get("labels") or {}), du.HASH_LABEL: pod_hash}
     template.setdefault("metadata", {})["labels"] = labels
-    selector = copy.deepcopy(spec.get("selector") or {})
+    selector = values.clone(spec.get("selector") or {})
     selector["matchLabels"] = {**(selector.get("matchLabels") or {}), du.HASH_LABEL: pod_hash}
     name = f"{meta['name']}-{pod_hash}"
     new_rs: dict = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
@@ -320,7 +319,7 @@ def _rollout_recreate(p: Pass, view: View, new_rs: dict | None, old_rss: list[di
 
 def _finish(p: Pass, original: dict) -> Result:
     if p.status is not None and _canonical(p.status) != _canonical(original.get("status") or {}):
-        new = copy.deepcopy(original)
+        new = values.clone(original)
         new["status"] = _canonical(p.status)
         p.update_status(new)
     return Result(p.actions, requeue_after=p.requeue_after)
@@ -331,7 +330,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     original = view.get("Deployment", key.namespace, key.name)
     if original is None:
         return Result()
-    d = copy.deepcopy(original)
+    d = values.clone(original)
     d.setdefault("metadata", {})
     d["spec"] = d.get("spec") or {}
     d["status"] = d.get("status") or {}

@@ -12,14 +12,13 @@ hashes Go's deep-printed struct.
 """
 from __future__ import annotations
 
-import copy
 import json
 from datetime import datetime, timezone
 from enum import StrEnum
 from typing import Iterable
 
 from engine import errors
-from engine.model import durations, intstr
+from engine.model import durations, intstr, values
 
 __all__ = [
     "HASH_LABEL", "REVISION", "REVISION_HISTORY", "DESIRED_REPLICAS", "MAX_REPLICAS", "Reason",
@@ -161,7 +160,7 @@ def _semantic(value: object) -> object:
 
 def equal_ignore_hash(t1: dict | None, t2: dict | None) -> bool:
     """EqualIgnoreHash: pod templates equal once the pod-template-hash label is removed."""
-    a, b = copy.deepcopy(t1 or {}), copy.deepcopy(t2 or {})
+    a, b = values.clone(t1 or {}), values.clone(t2 or {})
     for t in (a, b):
         ((t.get("metadata") or {}).get("labels") or {}).pop(HASH_LABEL, None)
     return _semantic(a) == _semantic(b)

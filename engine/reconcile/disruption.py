@@ -13,12 +13,11 @@ subresource (pkg/registry/core/pod/storage/eviction.go) for the API layer.
 """
 from __future__ import annotations
 
-import copy
 from datetime import datetime, timezone
 from typing import Iterable
 
 from engine import errors
-from engine.model import durations, intstr, selectors
+from engine.model import durations, intstr, selectors, values
 from engine.reconcile.base import Component, Key, RecordEvent, Result, UpdateStatus, View, ref_of, self_key
 
 __all__ = ["COMPONENT", "DELETION_TIMEOUT", "MAX_DISRUPTED_POD_SIZE", "Refusal", "reconcile", "expected_pod_count",
@@ -183,14 +182,14 @@ def _selector_text(sel: dict | None) -> str:
 
 def _fail_safe(pdb: dict, message: str, now: float) -> list:
     """failSafe: no disruptions allowed and DisruptionAllowed=False/SyncFailed, if not so already."""
-    status = copy.deepcopy(pdb.get("status") or {})
+    status = values.clone(pdb.get("status") or {})
     status["disruptionsAllowed"] = 0
     status["conditions"] = _set_condition(status.get("conditions") or [], {
         "type": "DisruptionAllowed", "status": "False", "reason": "SyncFailed", "message": message,
         "observedGeneration": status.get("observedGeneration", 0)}, now)
     if status == (pdb.get("status") or {}):
         return []
-    return [UpdateStatus({**copy.deepcopy(pdb), "status": status})]
+    return [UpdateStatus({**values.clone(pdb), "status": status})]
 
 
 def reconcile(key: Key, view: View, now: float) -> Result:
@@ -261,7 +260,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     new_status.update(disruptionsAllowed=allowed, currentHealthy=healthy, desiredHealthy=desired,
                       expectedPods=expected, conditions=status.get("conditions") or [])
     new_status["conditions"] = _allowed_condition(new_status, now)
-    actions.append(UpdateStatus({**copy.deepcopy(pdb), "status": new_status}))
+    actions.append(UpdateStatus({**values.clone(pdb), "status": new_status}))
     return Result(actions=actions, requeue_after=requeue)
 
 
@@ -353,7 +352,7 @@ def after_eviction(pdb: dict, pod: dict, now: float) -> dict:
     does not draw on the budget (terminal, pending or terminating pod, or an
     unhealthy pod let through) the copy is unchanged.
     """
-    new = copy.deepcopy(pdb)
+    new = values.clone(pdb)
     if _budget_untouched(pod, pdb):
         return new
     status = new.setdefault("status", {})

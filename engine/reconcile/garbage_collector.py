@@ -8,9 +8,9 @@ block owner deletion.
 """
 from __future__ import annotations
 
-import copy
 from typing import Iterable
 
+from engine.model import values
 from engine.reconcile.base import Component, Delete, Key, Result, Update, View, key_of
 
 __all__ = ["reconcile", "COMPONENT"]
@@ -24,13 +24,13 @@ def _deleting(obj: dict, finalizer: str) -> bool:
 
 
 def _without_finalizer(obj: dict, finalizer: str) -> dict:
-    new = copy.deepcopy(obj)
+    new = values.clone(obj)
     new["metadata"]["finalizers"] = [f for f in new["metadata"].get("finalizers") or [] if f != finalizer]
     return new
 
 
 def _without_owner(obj: dict, uids: set[str]) -> dict:
-    new = copy.deepcopy(obj)
+    new = values.clone(obj)
     refs = [r for r in new["metadata"].get("ownerReferences") or [] if r.get("uid") not in uids]
     if refs:
         new["metadata"]["ownerReferences"] = refs

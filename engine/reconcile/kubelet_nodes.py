@@ -8,12 +8,11 @@ minutes (nodeStatusReportFrequency). A node annotated
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 import uuid
 from datetime import datetime, timezone
 
-from engine.model import durations
+from engine.model import durations, values
 from engine.reconcile import kubelet_status as ks
 from engine.reconcile import simulation
 from engine.reconcile.base import Create, Key, RecordEvent, Result, Update, UpdateStatus, View
@@ -48,7 +47,7 @@ def _ts(text: str | None) -> float | None:
 
 def _lease(node: dict, now: float, existing: dict | None) -> dict:
     name = node["metadata"]["name"]
-    lease: dict = copy.deepcopy(existing) if existing else {
+    lease: dict = values.clone(existing) if existing else {
         "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
         "metadata": {"name": name, "namespace": LEASE_NAMESPACE, "ownerReferences": [
             {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"].get("uid", "")}]},
@@ -68,7 +67,7 @@ def _node_info(name: str) -> dict:
 
 def _ready_status(node: dict, stamp: str) -> dict:
     """The full status a kubelet posts when it (re)registers as Ready."""
-    status = copy.deepcopy(node.get("status") or {})
+    status = values.clone(node.get("status") or {})
     old = {c.get("type"): c for c in status.get("conditions") or []}
     conditions = []
     for kind, reason, message, value in [(*p, "False") for p in _PRESSURE] + \
@@ -129,13 +128,13 @@ def reconcile_node(key: Key, view: View, now: float) -> Result:
     beat = _ts(ready.get("lastHeartbeatTime"))
     stamp = ks.stamp(now)
     if ready.get("status") != "True":
-        updated = copy.deepcopy(node)
+        updated = values.clone(node)
         updated["status"] = _ready_status(node, stamp)
         actions.append(UpdateStatus(updated))
         actions.extend(_events(node))
         waits.append(REPORT_INTERVAL)
     elif beat is None or now - beat >= REPORT_INTERVAL:
-        updated = copy.deepcopy(node)
+        updated = values.clone(node)
         for condition in updated["status"]["conditions"]:
             if condition.get("type") in ("Ready", *(p[0] for p in _PRESSURE)):
                 condition["lastHeartbeatTime"] = stamp

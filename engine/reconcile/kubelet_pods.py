@@ -14,10 +14,9 @@ finishedAt), so no state lives outside the Pod.
 """
 from __future__ import annotations
 
-import copy
 import math
 
-from engine.model import durations
+from engine.model import durations, values
 from engine.reconcile import kubelet_status as ks
 from engine.reconcile import simulation
 from engine.reconcile.base import Key, RecordEvent, Remove, Result, UpdateStatus, View, ref_of
@@ -290,7 +289,7 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     # 2. A finished pod that is being deleted has nothing left to stop.
     if deletion and phase in _TERMINAL:
         return Result([remove])
-    pod = copy.deepcopy(original)
+    pod = values.clone(original)
     life = _Lifecycle(pod, node, view, simulation.for_pod(pod), now)
     # 3. Deletion: stop the containers, then remove the pod once its grace period is over.
     if deletion:

@@ -7,9 +7,9 @@ namespace.
 """
 from __future__ import annotations
 
-import copy
 from typing import Iterable
 
+from engine.model import values
 from engine.reconcile.base import Component, Delete, Key, Result, Update, View, key_of
 
 __all__ = ["reconcile", "COMPONENT"]
@@ -25,7 +25,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
                      for o in contents for k in [key_of(o)] if not o["metadata"].get("deletionTimestamp")]
     # 2. Empty: release the namespace.
     if not contents and (namespace.get("spec") or {}).get("finalizers"):
-        done = copy.deepcopy(namespace)
+        done = values.clone(namespace)
         done["spec"]["finalizers"] = []
         actions.append(Update(done))
     return Result(actions)

@@ -8,9 +8,9 @@ RecordNodeStatusChange) and the node is looked at again later.
 """
 from __future__ import annotations
 
-import copy
 import ipaddress
 
+from engine.model import values
 from engine.reconcile.base import Component, Key, RecordEvent, Result, Update, View, self_key
 
 __all__ = ["COMPONENT", "CLUSTER_CIDR", "NODE_MASK_SIZE", "CONTROLLER_NAME", "reconcile", "used_subnets"]
@@ -74,7 +74,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
                                            f"Node {key.name} status is now: CIDRNotAvailable", CONTROLLER_NAME)],
                       requeue_after=RETRY_AFTER)
     cidr = str(_SUBNETS[free[rank]])
-    updated = copy.deepcopy(node)
+    updated = values.clone(node)
     spec = updated.setdefault("spec", {})
     spec["podCIDR"] = cidr
     spec["podCIDRs"] = [cidr]

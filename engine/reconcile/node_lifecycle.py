@@ -25,11 +25,10 @@ to the next pass, which the status write itself triggers.
 """
 from __future__ import annotations
 
-import copy
 from datetime import datetime, timezone
 from typing import Iterable
 
-from engine.model import durations
+from engine.model import durations, values
 from engine.reconcile.base import Component, Key, RecordEvent, Result, Update, UpdateStatus, View, self_key
 from engine.reconcile.taint_eviction import update_pod_condition
 
@@ -82,7 +81,7 @@ def probe_time(node: dict, lease: dict | None) -> float:
 
 def _stale_status(node: dict, now: float) -> dict:
     """A copy of `node` with the kubelet-owned conditions set to Unknown (tryUpdateNodeHealth)."""
-    new = copy.deepcopy(node)
+    new = values.clone(node)
     conditions = new.setdefault("status", {}).setdefault("conditions", [])
     stamp = _timestamp(now)
     for kind in _STALE_CONDITIONS:
@@ -184,7 +183,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     #    Ready=False is first noticed here, when its NoExecute taint goes on.
     taints = desired_taints(node, now)
     if taints != list((node.get("spec") or {}).get("taints") or []):
-        updated = copy.deepcopy(node)
+        updated = values.clone(node)
         updated.setdefault("spec", {})["taints"] = taints
         actions.append(Update(updated))
         had = {(t.get("key"), t.get("effect")) for t in (node.get("spec") or {}).get("taints") or []}

@@ -39,13 +39,12 @@ Differences from upstream, on purpose:
 """
 from __future__ import annotations
 
-import copy
 import hashlib
 from enum import StrEnum
 from typing import Iterable
 
 from engine import errors
-from engine.model import selectors
+from engine.model import selectors, values
 from engine.reconcile import pod_ranking
 from engine.reconcile.base import (Component, Create, Delete, Key, RecordEvent, Result, Update, UpdateStatus, View,
                                    ref_of, self_key)
@@ -135,7 +134,7 @@ def _new_names(view: View, rs: dict, count: int, start: int) -> list[str]:
 
 def _adopted(pod: dict, rs: dict) -> dict:
     """The pod with the ReplicaSet's controller ref added (a ref with the same uid is replaced)."""
-    result = copy.deepcopy(pod)
+    result = values.clone(pod)
     ref = _owner_reference(rs)
     refs = [r for r in _meta(result).get("ownerReferences") or [] if r.get("uid") != ref["uid"]]
     result["metadata"]["ownerReferences"] = refs + [ref]
@@ -144,7 +143,7 @@ def _adopted(pod: dict, rs: dict) -> dict:
 
 def _released(pod: dict, uid: str) -> dict:
     """The pod without its ownerReference to `uid`."""
-    result = copy.deepcopy(pod)
+    result = values.clone(pod)
     refs = [r for r in _meta(result).get("ownerReferences") or [] if r.get("uid") != uid]
     if refs:
         result["metadata"]["ownerReferences"] = refs
@@ -191,7 +190,7 @@ def _new_pod(rs: dict, name: str) -> dict:
     if template_meta.get("finalizers"):
         pod_meta["finalizers"] = list(template_meta["finalizers"])
     pod_meta["ownerReferences"] = [_owner_reference(rs)]
-    return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": copy.deepcopy(template.get("spec") or {})}
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": values.clone(template.get("spec") or {})}
 
 
 def _related_pods(view: View, rs: dict) -> list[dict]:
@@ -275,7 +274,7 @@ def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | Non
             counts["availableReplicas"] += 1
         elif left is not None:
             wait = left if wait is None else min(wait, left)
-    status = copy.deepcopy(rs.get("status") or {})
+    status = values.clone(rs.get("status") or {})
     for field, value in counts.items():
         if value or field == "replicas":
             status[field] = value
@@ -322,7 +321,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
             status.pop("observedGeneration")
-        actions.append(UpdateStatus({**copy.deepcopy(rs), "status": status}))
+        actions.append(UpdateStatus({**values.clone(rs), "status": status}))
     # 6. Look again when the next Ready pod has been Ready for minReadySeconds.
     return Result(actions=actions, requeue_after=wait)
 

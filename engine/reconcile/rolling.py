@@ -8,10 +8,9 @@ returns; objects read from the view are copied before they change.
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 
-from engine.model import selectors
+from engine.model import selectors, values
 from engine.reconcile import deployment_util as du
 from engine.reconcile.base import Delete, Key, RecordEvent, Update, UpdateStatus, View, key_of, ref_of
 
@@ -67,7 +66,7 @@ def scale_replica_set(p: Pass, rs: dict, new_scale: int) -> tuple[bool, dict]:
     size_changed = old_scale != new_scale
     if not size_changed and not du.replicas_annotations_need_update(rs, desired, max_replicas):
         return False, rs
-    new = copy.deepcopy(rs)
+    new = values.clone(rs)
     new.setdefault("spec", {})["replicas"] = new_scale
     du.set_replicas_annotations(new, desired, max_replicas)
     p.update(new)

@@ -28,12 +28,11 @@ Choices where kube-scheduler is random or stateful:
 """
 from __future__ import annotations
 
-import copy
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from engine.model import durations, resources
+from engine.model import durations, resources, values
 from engine.reconcile.base import Bind, Component, Key, RecordEvent, Result, UpdateStatus, key_of, ref_of
 from engine.reconcile.scheduling import filters, nodeinfo, scores
 from engine.reconcile.scheduling.filters import Code, Reason, Status
@@ -229,7 +228,7 @@ def reconcile(key: Key, view, now: float) -> Result:
                  and old.get("status") == "False" else _rfc3339(now)}
     actions: list = []
     if old is None or any(old.get(f) != condition[f] for f in condition):
-        updated = copy.deepcopy(pod)
+        updated = values.clone(pod)
         status = updated.setdefault("status", {})
         status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
         status["conditions"].append(condition)

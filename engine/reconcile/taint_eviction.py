@@ -19,11 +19,10 @@ UpdatePodCondition, shared with the node lifecycle controller.
 """
 from __future__ import annotations
 
-import copy
 from datetime import datetime, timezone
 from typing import Iterable
 
-from engine.model import durations
+from engine.model import durations, values
 from engine.reconcile import tolerations as tolerating
 from engine.reconcile.base import Component, Delete, Key, RecordEvent, Result, UpdateStatus, View
 
@@ -50,7 +49,7 @@ def update_pod_condition(pod: dict, condition: dict, now: float) -> tuple[dict, 
     The condition replaces the one of its type whole; lastTransitionTime is
     `now` unless the status stays the same, when the old one is kept.
     """
-    new = copy.deepcopy(pod)
+    new = values.clone(pod)
     status = new.setdefault("status", {})
     conditions = status.setdefault("conditions", [])
     cond = {k: v for k, v in condition.items() if k != "lastTransitionTime"}
@@ -140,7 +139,7 @@ def default_tolerations(pod: dict) -> list[dict]:
         return any((t.get("key") or "") in (taint_key, "") and (t.get("effect") or "") in ("NoExecute", "")
                    for t in existing)
 
-    result = [copy.deepcopy(t) for t in existing]
+    result = [values.clone(t) for t in existing]
     for taint_key in (NOT_READY, UNREACHABLE):
         if not covered(taint_key):
             result.append({"key": taint_key, "operator": "Exists", "effect": "NoExecute",

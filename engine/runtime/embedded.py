@@ -8,7 +8,6 @@ never reconcile the same keys at once.
 """
 from __future__ import annotations
 
-import copy
 import os
 import socket
 import threading
@@ -16,7 +15,7 @@ import time
 
 from engine import errors
 from engine.api.server import Api
-from engine.model import durations
+from engine.model import durations, values
 from engine.runtime import components
 from engine.runtime.controlplane import ControlPlane, Settled
 
@@ -97,7 +96,7 @@ def _hold_lease(api: Api, identity: str, now: float) -> bool:
             body["spec"]["acquireTime"] = _microtime(now)
             tx.create(body, namespace=LEASE_NAMESPACE)
             return True
-        new = copy.deepcopy(lease)
+        new = values.clone(lease)
         if new["spec"].get("holderIdentity") != identity:
             new["spec"]["acquireTime"] = _microtime(now)
             new["spec"]["leaseTransitions"] = int(new["spec"].get("leaseTransitions") or 0) + 1
@@ -110,7 +109,7 @@ def _release_lease(api: Api, identity: str) -> None:
     with api.write() as tx:
         lease = tx.find("Lease", LEASE_NAMESPACE, LEASE_NAME)
         if lease is not None and (lease.get("spec") or {}).get("holderIdentity") == identity:
-            new = copy.deepcopy(lease)
+            new = values.clone(lease)
             new["spec"].pop("holderIdentity", None)
             tx.update(new, namespace=LEASE_NAMESPACE)
 

@@ -4,17 +4,20 @@ This module does I/O. Objects are stored as canonical JSON without
 `metadata.resourceVersion`; the resource version lives in its own column,
 assigned by the triggers, and is put back into the body on every read.
 Every write happens inside `Store.write()`, one `BEGIN IMMEDIATE`
-transaction; reads happen inside `Store.read()`, a short snapshot.
+transaction; reads happen inside `Store.read()`, a short snapshot. The
+statements go to the driver's cursor as written, inside SQLAlchemy's
+transaction: on the hot path a statement costs what SQLite charges.
 """
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from engine import errors
 from engine.model import kinds
@@ -77,51 +80,53 @@ def _resource(kind: str) -> str:
 
 
 class Reader:
-    """Reads inside one snapshot (a transaction) of the store."""
+    """Reads inside one snapshot (a transaction) of the store.
+
+    Statements go straight to the driver's cursor: the transaction is the
+    SQLAlchemy connection's, the per-statement cost is SQLite's alone.
+    """
 
     def __init__(self, connection: Connection, wall: Callable[[], float]) -> None:
         self.connection = connection
+        self._raw = connection.connection.dbapi_connection
         self._wall = wall
+
+    def _q(self, sql: str, params: dict | tuple = ()):  # -> sqlite3.Cursor
+        return self._raw.execute(sql, params)
 
     def revision(self) -> int:
         """The newest revision: the resourceVersion a list is consistent at."""
-        return self.connection.execute(text("SELECT rev FROM revision WHERE id = 1")).scalar_one()
+        return self._q("SELECT rev FROM revision WHERE id = 1").fetchone()[0]
 
     def now(self) -> float:
         """The cluster clock: the stored clock in virtual time, else never behind the wall clock."""
-        row = self.connection.execute(text("SELECT now, virtual FROM clock WHERE id = 1")).one()
-        return row.now if row.virtual else max(row.now, self._wall())
+        now, virtual = self._q("SELECT now, virtual FROM clock WHERE id = 1").fetchone()
+        return now if virtual else max(now, self._wall())
 
     def virtual(self) -> bool:
-        return bool(self.connection.execute(text("SELECT virtual FROM clock WHERE id = 1")).scalar_one())
+        return bool(self._q("SELECT virtual FROM clock WHERE id = 1").fetchone()[0])
 
     def get(self, kind: str, namespace: str, name: str) -> Stored | None:
-        row = self.connection.execute(text(
-            "SELECT uid, resource_version, body FROM objects "
-            "WHERE kind = :kind AND namespace = :namespace AND name = :name"),
-            {"kind": kind, "namespace": namespace, "name": name}).first()
+        row = self._q("SELECT uid, resource_version, body FROM objects "
+                      "WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)).fetchone()
         if row is None:
             return None
-        return Stored(kind, namespace, name, row.uid, row.resource_version,
-                      decode(row.body, row.resource_version))
+        return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
     def list(self, kind: str, namespace: str | None = None) -> list[Stored]:
         """Every object of a kind, optionally in one namespace, ordered by namespace and name."""
-        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = :kind"
-        params: dict = {"kind": kind}
-        if namespace is not None:
-            sql += " AND namespace = :namespace"
-            params["namespace"] = namespace
-        rows = self.connection.execute(text(sql + " ORDER BY namespace, name"), params)
-        return [Stored(kind, r.namespace, r.name, r.uid, r.resource_version,
-                       decode(r.body, r.resource_version)) for r in rows]
+        if namespace is None:
+            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
+                           "WHERE kind = ? ORDER BY namespace, name", (kind,))
+        else:
+            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
+                           "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
+        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
     def list_all(self) -> list[Stored]:
         """Every object of every kind: the initial list of an informer cache."""
-        rows = self.connection.execute(text(
-            "SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id"))
-        return [Stored(r.kind, r.namespace, r.name, r.uid, r.resource_version,
-                       decode(r.body, r.resource_version)) for r in rows]
+        rows = self._q("SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id")
+        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
 class Writer(Reader):
@@ -129,13 +134,12 @@ class Writer(Reader):
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
-        if self.get(kind, namespace, name) is not None:
-            raise errors.AlreadyExists.of(_resource(kind), name)
-        self.connection.execute(text(
-            "INSERT INTO objects (kind, namespace, name, uid, body) "
-            "VALUES (:kind, :namespace, :name, :uid, :body)"),
-            {"kind": kind, "namespace": namespace, "name": name, "uid": uid, "body": encode(body)})
-        return self._rv(kind, namespace, name)
+        try:
+            self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
+                    (kind, namespace, name, uid, encode(body)))
+        except sqlite3.IntegrityError:
+            raise errors.AlreadyExists.of(_resource(kind), name) from None
+        return self.revision()  # one writer at a time: the insert's trigger took the newest revision
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
         """Compare-and-swap on the resource version; the (possibly unchanged) revision.
@@ -143,42 +147,38 @@ class Writer(Reader):
         Raises NotFound when the object is gone and Conflict when `expected` is stale.
         A body equal to the stored one creates no revision.
         """
-        result = self.connection.execute(text(
-            "UPDATE objects SET body = :body WHERE kind = :kind AND namespace = :namespace "
-            "AND name = :name AND resource_version = :expected"),
-            {"kind": kind, "namespace": namespace, "name": name, "body": encode(body),
-             "expected": expected})
-        if result.rowcount == 0:
+        cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
+                         "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+        if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         return self._rv(kind, namespace, name)
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
         """Remove an object (a DELETED changelog row); the revision of the removal."""
-        sql = "DELETE FROM objects WHERE kind = :kind AND namespace = :namespace AND name = :name"
-        params: dict = {"kind": kind, "namespace": namespace, "name": name}
-        if expected is not None:
-            sql += " AND resource_version = :expected"
-            params["expected"] = expected
-        if self.connection.execute(text(sql), params).rowcount == 0:
+        if expected is None:
+            cursor = self._q("DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                             (kind, namespace, name))
+        else:
+            cursor = self._q("DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ? "
+                             "AND resource_version = ?", (kind, namespace, name, expected))
+        if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         return self.revision()
 
     def set_clock(self, now: float, virtual: bool | None = None) -> None:
         """Move the cluster clock forward to `now` (never back); optionally switch its mode."""
-        self.connection.execute(text("UPDATE clock SET now = MAX(now, :now) WHERE id = 1"), {"now": now})
+        self._q("UPDATE clock SET now = MAX(now, ?) WHERE id = 1", (now,))
         if virtual is not None:
-            self.connection.execute(text("UPDATE clock SET virtual = :v WHERE id = 1"), {"v": int(virtual)})
+            self._q("UPDATE clock SET virtual = ? WHERE id = 1", (int(virtual),))
 
     def follow_wall(self) -> None:
         """In wall-clock mode, move the cluster clock up to the wall clock before writing."""
-        self.connection.execute(text("UPDATE clock SET now = MAX(now, :now) WHERE id = 1 AND virtual = 0"),
-                                {"now": self._wall()})
+        self._q("UPDATE clock SET now = MAX(now, ?) WHERE id = 1 AND virtual = 0", (self._wall(),))
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
         # RETURNING does not see what AFTER triggers wrote, so read it back.
-        return self.connection.execute(text(
-            "SELECT resource_version FROM objects WHERE kind = :kind AND namespace = :namespace "
-            "AND name = :name"), {"kind": kind, "namespace": namespace, "name": name}).scalar_one()
+        return self._q("SELECT resource_version FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
+                       (kind, namespace, name)).fetchone()[0]
 
     def _missing_or_conflict(self, kind: str, namespace: str, name: str) -> None:
         if self.get(kind, namespace, name) is None:
@@ -230,34 +230,34 @@ class Store:
     def load_state(self) -> tuple[int | None, str | None]:
         """The control plane's persisted (cursor, timers JSON)."""
         with self.read() as reader:
-            row = reader.connection.execute(text("SELECT cursor, timers FROM controlplane WHERE id = 1")).one()
+            row = reader.connection.exec_driver_sql(("SELECT cursor, timers FROM controlplane WHERE id = 1")).one()
             return row.cursor, row.timers
 
     def save_state(self, cursor: int, timers: str) -> None:
         with self.write() as writer:
-            writer.connection.execute(text("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
+            writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
                                       {"c": cursor, "t": timers})
 
     def try_lock(self, holder: str, ttl: float) -> str | None:
         """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
         with self.write() as writer:
-            row = writer.connection.execute(text("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
+            row = writer.connection.exec_driver_sql(("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
             if row.holder and row.holder != holder and (row.expires or 0) > self.wall():
                 return row.holder
-            writer.connection.execute(text("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
+            writer.connection.exec_driver_sql(("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
                                       {"h": holder, "e": self.wall() + ttl})
             return None
 
     def unlock(self, holder: str) -> None:
         with self.write() as writer:
-            writer.connection.execute(text(
+            writer.connection.exec_driver_sql((
                 "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
                 {"h": holder})
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
         with self.read() as reader:
-            return reader.connection.execute(text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+            return reader.connection.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
 
     def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> list[Change]:
         """Changelog rows after revision `since`, oldest first (the watch primitive).
@@ -265,8 +265,8 @@ class Store:
         Raises Expired when `since` is older than the compaction point.
         """
         with self.read() as reader:
-            compacted = reader.connection.execute(
-                text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+            compacted = reader.connection.exec_driver_sql(
+                "SELECT rev FROM compaction WHERE id = 1").scalar_one()
             if since < compacted:
                 raise errors.Expired(f"too old resource version: {since} ({compacted})")
             sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
@@ -276,7 +276,7 @@ class Store:
             if wanted:
                 sql += " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(wanted))) + ")"
                 params.update({f"k{i}": k for i, k in enumerate(wanted)})
-            rows = reader.connection.execute(text(sql + " ORDER BY rev LIMIT :limit"), params)
+            rows = reader.connection.exec_driver_sql((sql + " ORDER BY rev LIMIT :limit"), params)
             return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, decode(r.body, r.rev),
                            r.prev_rev, r.ts) for r in rows]
 
@@ -293,9 +293,9 @@ class Store:
             with self.write() as writer:
                 conn = writer.connection
                 head = writer.revision()
-                done = conn.execute(text("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+                done = conn.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
                 cutoff = writer.now() - min_age
-                young = conn.execute(text("SELECT MIN(rev) FROM changelog WHERE ts > :cutoff"),
+                young = conn.exec_driver_sql(("SELECT MIN(rev) FROM changelog WHERE ts > :cutoff"),
                                      {"cutoff": cutoff}).scalar()
                 target = head - history
                 if young is not None:
@@ -303,8 +303,8 @@ class Store:
                 step = min(target, done + batch)
                 if step <= done:
                     break
-                conn.execute(text("DELETE FROM changelog WHERE rev <= :step"), {"step": step})
-                conn.execute(text("UPDATE compaction SET rev = :step WHERE id = 1"), {"step": step})
+                conn.exec_driver_sql(("DELETE FROM changelog WHERE rev <= :step"), {"step": step})
+                conn.exec_driver_sql(("UPDATE compaction SET rev = :step WHERE id = 1"), {"step": step})
         self.checkpoint()
         return done
 
