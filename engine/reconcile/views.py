@@ -15,6 +15,9 @@ from engine.reconcile.base import Key, key_of
 __all__ = ["MemoryView"]
 
 
+_NO_USAGE = (resources.Requests(), resources.Requests())
+
+
 def _controlled(obj: dict) -> bool:
     return any(r.get("controller") for r in (obj.get("metadata") or {}).get("ownerReferences") or [])
 
@@ -24,6 +27,8 @@ class MemoryView:
 
     def __init__(self, objects: Iterable[dict] = ()) -> None:
         self._objects: dict[Key, dict] = {}
+        # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
+        self._sorted: dict[str, list[Key]] = {}
         self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
         self._by_uid: dict[str, dict] = {}
         self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
@@ -48,6 +53,8 @@ class MemoryView:
         if old is not None:
             self._unindex(key, old)
         self._objects[key] = obj
+        if old is None:
+            self._sorted.pop(key.kind, None)
         self._by_kind[key.kind][key.namespace][key.name] = obj
         meta = obj.get("metadata") or {}
         if meta.get("uid"):
@@ -73,6 +80,7 @@ class MemoryView:
         old = self._objects.pop(key, None)
         if old is not None:
             self._unindex(key, old)
+            self._sorted.pop(key.kind, None)
 
     def _unindex(self, key: Key, old: dict) -> None:
         namespaces = self._by_kind[key.kind]
@@ -116,7 +124,7 @@ class MemoryView:
     # -- reads (the View protocol) ---------------------------------------------
     def node_usage(self, node: str) -> tuple[resources.Requests, resources.Requests]:
         """(requested, non-zero requested) by the non-terminal pods bound to `node`."""
-        return self._usage.get(node, (resources.Requests(), resources.Requests()))
+        return self._usage.get(node, _NO_USAGE)
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         return self._objects.get(Key(kind, namespace, name))
@@ -127,7 +135,11 @@ class MemoryView:
             return []
         if namespace is not None:
             return [namespaces[namespace][n] for n in sorted(namespaces.get(namespace, {}))]
-        return [objs[n] for ns in sorted(namespaces) for objs in [namespaces[ns]] for n in sorted(objs)]
+        keys = self._sorted.get(kind)
+        if keys is None:
+            keys = self._sorted[kind] = [Key(kind, ns, n) for ns in sorted(namespaces) for n in sorted(namespaces[ns])]
+        objects = self._objects
+        return [objects[k] for k in keys]
 
     def count(self, kind: str) -> int:
         return sum(len(objs) for objs in self._by_kind.get(kind, {}).values())
