@@ -51,7 +51,8 @@ def parse_taints(text: str | None) -> list[dict]:
 def node_manifest(name: str, shape: Shape, index: int) -> dict:
     """A Node as `kubectl get node -o yaml` shows a freshly registered simulated one.
 
-    `index` numbers the node in the cluster; its InternalIP is 172.18.0.<index + 2>.
+    `index` numbers the node in the cluster (unused: the simulated kubelet
+    derives the InternalIP from the pod CIDR the node IPAM assigns).
     """
     labels = {"beta.kubernetes.io/arch": "amd64", "beta.kubernetes.io/os": "linux",
               "kubernetes.io/arch": "amd64", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux",
@@ -61,8 +62,7 @@ def node_manifest(name: str, shape: Shape, index: int) -> dict:
     node: dict = {
         "apiVersion": "v1", "kind": "Node",
         "metadata": {"name": name, "labels": labels,
-                     "annotations": {"sim.litekube.io/internal-ip": f"172.18.{index // 250}.{index % 250 + 2}",
-                                     "node.alpha.kubernetes.io/ttl": "0"}},
+                     "annotations": {"node.alpha.kubernetes.io/ttl": "0"}},
         "spec": {},
         "status": {"capacity": dict(resources), "allocatable": dict(resources)},
     }

@@ -80,14 +80,18 @@ def _ready_status(node: dict, stamp: str) -> dict:
     status["conditions"] = [c for c in status.get("conditions") or []
                             if c.get("type") not in {c["type"] for c in conditions}] + conditions
     name = node["metadata"]["name"]
-    ip = simulation.node_internal_ip(node)
-    addresses = [{"address": ip, "type": "InternalIP"}] if ip else []
-    status["addresses"] = addresses + [{"address": name, "type": "Hostname"}]
+    status["addresses"] = _addresses(node)
     status["capacity"] = {**_DEFAULT_CAPACITY, **(status.get("capacity") or {})}
     status["allocatable"] = {**status["capacity"], **(status.get("allocatable") or {})}
     status["daemonEndpoints"] = {"kubeletEndpoint": {"Port": 10250}}
     status["nodeInfo"] = {**_node_info(name), **(status.get("nodeInfo") or {})}
     return status
+
+
+def _addresses(node: dict) -> list[dict]:
+    ip = simulation.node_internal_ip(node)
+    addresses = [{"address": ip, "type": "InternalIP"}] if ip else []
+    return addresses + [{"address": node["metadata"]["name"], "type": "Hostname"}]
 
 
 def _events(node: dict) -> list[RecordEvent]:
@@ -132,6 +136,12 @@ def reconcile_node(key: Key, view: View, now: float) -> Result:
         updated["status"] = _ready_status(node, stamp)
         actions.append(UpdateStatus(updated))
         actions.extend(_events(node))
+        waits.append(REPORT_INTERVAL)
+    elif _addresses(node) != (node.get("status") or {}).get("addresses"):
+        # The node's address became known (its pod CIDR was assigned): post it.
+        updated = values.clone(node)
+        updated["status"]["addresses"] = _addresses(node)
+        actions.append(UpdateStatus(updated))
         waits.append(REPORT_INTERVAL)
     elif beat is None or now - beat >= REPORT_INTERVAL:
         updated = values.clone(node)

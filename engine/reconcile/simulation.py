@@ -115,8 +115,18 @@ def node_is_down(node: dict) -> bool:
 
 
 def node_internal_ip(node: dict) -> str:
-    """The node's InternalIP: from status.addresses, else its `internal-ip` annotation, else ""."""
+    """The node's InternalIP: its `internal-ip` annotation, else status.addresses, else one derived
+    from its pod CIDR (10.244.n.0/24 -> 172.18.0.n+2, like a kind cluster's), else ""."""
+    annotated = ((node.get("metadata") or {}).get("annotations") or {}).get(Annotation.INTERNAL_IP)
+    if annotated:
+        return str(annotated)
     for address in (node.get("status") or {}).get("addresses") or []:
         if address.get("type") == "InternalIP" and address.get("address"):
             return str(address["address"])
-    return str(((node.get("metadata") or {}).get("annotations") or {}).get(Annotation.INTERNAL_IP, ""))
+    cidr = str((node.get("spec") or {}).get("podCIDR") or "")
+    parts = cidr.split(".")
+    if len(parts) == 4 and parts[0] == "10" and parts[1].isdigit() and parts[2].isdigit():
+        n = (int(parts[1]) - 244) * 256 + int(parts[2])
+        if n >= 0:
+            return f"172.18.{n // 250}.{n % 250 + 2}"
+    return ""

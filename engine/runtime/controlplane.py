@@ -235,8 +235,14 @@ class ControlPlane:
 
     def _finish(self, settled: bool, steps: int, started: float) -> Settled:
         self.save()
+        self.compact()
         busy = sorted({f"{i.component} {i.key}" for i, _, routine in self.queue.pending() if not routine})
         return Settled(settled, steps, started, self.now, busy)
+
+    def compact(self) -> None:
+        """Compact the changelog once it holds a batch more than the kept history."""
+        if self.cursor - self.store.compacted() > self.store.history + 1000:
+            self.store.compact()
 
     def save(self) -> None:
         """Persist the cursor and the pending timers for the next control plane."""

@@ -143,6 +143,7 @@ def run(api: Api, stop: threading.Event, on_state=lambda state: None, tick: floa
                     continue
                 if store.wall() - renewed > LEASE_SECONDS / 3:
                     _hold_lease(api, identity, store.wall())
+                    plane.compact()
                     renewed = store.wall()
                 upcoming = plane.queue.next_due()
                 wait = tick if upcoming is None else min(tick, max(0.0, upcoming - store.wall()))

@@ -11,6 +11,7 @@ transaction: on the hot path a statement costs what SQLite charges.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -198,7 +199,9 @@ class Store:
                  min_age: float = DEFAULT_MIN_AGE) -> None:
         self.url = database.url_for(url)
         self.wall = wall
-        self.history, self.min_age = history, min_age
+        # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
+        self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
+        self.min_age = min_age
         self._writer, self._reader = database.open_engines(self.url, busy_timeout)
         database.migrate(self._writer, self._reader)
 

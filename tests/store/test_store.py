@@ -213,3 +213,26 @@ class TestSettings:
         other.execute("BEGIN IMMEDIATE")
         other.execute("ROLLBACK")
         other.close()
+
+
+class TestAutomaticCompaction:
+    def test_the_control_plane_compacts_past_the_kept_history(self, tmp_path, monkeypatch):
+        from engine.api.server import Api
+        from engine.runtime import embedded
+
+        monkeypatch.setenv("LITEKUBE_HISTORY", "50")
+        store = Store(str(tmp_path / "c.db"))
+        api = Api(store, node_count=0)
+        for i in range(1100):
+            with store.write() as w:
+                w.create("ConfigMap", "default", f"c{i}", f"u{i}", cm(f"c{i}"))
+        embedded.settle(api)
+        head = store.revision()
+        # min_age keeps the last 5 minutes too: nothing here is older, so move the clock on first
+        with store.write() as w:
+            w.set_clock(store.now() + 600)
+        embedded.settle(api)
+        assert store.compacted() == head - 50
+        with pytest.raises(errors.Expired):
+            store.changes(0)
+        store.close()
