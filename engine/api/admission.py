@@ -5,7 +5,7 @@ part of kube-apiserver that turns a request body into the object to store.
 """
 from __future__ import annotations
 
-import secrets
+import hashlib
 
 from engine import errors
 from engine.model import defaults, kinds, schema, validation, values
@@ -34,10 +34,14 @@ _SERVER_OWNED = ("uid", "creationTimestamp", "resourceVersion", "generation", "d
 _SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
 
 
-def generate_name(prefix: str, rand: secrets.SystemRandom | None = None) -> str:
-    """`prefix` plus 5 random characters from Kubernetes' alphabet (names.SimpleNameGenerator)."""
-    rand = rand or secrets.SystemRandom()
-    return prefix[:58] + "".join(rand.choice(_SUFFIX_ALPHABET) for _ in range(5))
+def generate_name(prefix: str, seed: str) -> str:
+    """`prefix` plus 5 characters from Kubernetes' alphabet (names.SimpleNameGenerator).
+
+    The characters come from `seed` (the write's revision) rather than a
+    random source, so the same commands on a new cluster make the same names.
+    """
+    digest = hashlib.sha256(f"{prefix}\0{seed}".encode()).digest()
+    return prefix[:58] + "".join(_SUFFIX_ALPHABET[b % len(_SUFFIX_ALPHABET)] for b in digest[:5])
 
 
 def namespace_of(obj: dict, kind: kinds.Kind, default: str) -> str:
@@ -61,7 +65,7 @@ def _decode(obj: dict) -> kinds.Kind:
     return kind
 
 
-def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str) -> dict:
+def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "") -> dict:
     """The object to store for a create request: decoded, defaulted, stamped, validated.
 
     Raises BadRequest (unknown field, wrong type), Invalid (validation).
@@ -77,7 +81,7 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str) -> 
     else:
         meta.pop("namespace", None)
     if not meta.get("name") and meta.get("generateName"):
-        meta["name"] = generate_name(meta["generateName"])
+        meta["name"] = generate_name(meta["generateName"], seed or uid)
     meta["uid"] = uid
     meta["creationTimestamp"] = now
     if kind.kind in GENERATION_KINDS:

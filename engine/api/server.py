@@ -29,6 +29,15 @@ def timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+_UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
+
+
+def new_uid(revision: int) -> str:
+    """The uid of the object created at `revision`: unique in its cluster, and the same
+    for the same sequence of commands on a new cluster (deterministic CI output)."""
+    return str(uuid.uuid5(_UIDS, str(revision)))
+
+
 @dataclass(frozen=True)
 class Listing:
     """A list answer: the items and the revision the list is consistent at."""
@@ -87,7 +96,8 @@ class Transaction:
     def create(self, obj: dict, *, namespace: str = "default") -> dict:
         """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
         new = admission.prepare_create(obj, default_namespace=namespace,
-                                       now=timestamp(self.now()), uid=str(uuid.uuid4()))
+                                       now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
+                                       seed=str(self.reader.revision() + 1))
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
         ns = meta.get("namespace", "")
