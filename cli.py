@@ -135,37 +135,24 @@ def _client_verb(action) -> str:
         action.__name__]
 
 
-@cli.command()
-@file_options
-@namespace_options
-@dry_run_option
-@pass_context
-@handle_errors
-def apply(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
-    """Create or update objects from manifests (three-way merge, like kubectl apply)."""
-    _manifest_command(applying.apply, ctx, filenames, recursive, namespace, dry_run)
+def _manifest_verb(name: str, action, doc: str) -> None:
+    """Register `apply`, `create` or `replace`: the same flags, the same flow."""
+    @file_options
+    @namespace_options
+    @dry_run_option
+    @pass_context
+    @handle_errors
+    def command(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
+        _manifest_command(action, ctx, filenames, recursive, namespace, dry_run)
+    cli.command(name, help=doc)(command)
 
 
-@cli.command()
-@file_options
-@namespace_options
-@dry_run_option
-@pass_context
-@handle_errors
-def create(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
-    """Create objects from manifests; an object that exists already is an error."""
-    _manifest_command(applying.create, ctx, filenames, recursive, namespace, dry_run)
-
-
-@cli.command()
-@file_options
-@namespace_options
-@dry_run_option
-@pass_context
-@handle_errors
-def replace(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
-    """Replace objects from manifests; a stale metadata.resourceVersion is a Conflict."""
-    _manifest_command(applying.replace, ctx, filenames, recursive, namespace, dry_run)
+_manifest_verb("apply", applying.apply,
+               "Create or update objects from manifests (three-way merge, like kubectl apply).")
+_manifest_verb("create", applying.create,
+               "Create objects from manifests; an object that exists already is an error.")
+_manifest_verb("replace", applying.replace,
+               "Replace objects from manifests; a stale metadata.resourceVersion is a Conflict.")
 
 
 @cli.command()

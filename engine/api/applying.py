@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from engine import errors
 from engine.api.server import Api, Transaction
@@ -111,30 +112,56 @@ def _suffix(dry_run: str | None) -> str:
     return {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
 
 
-def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
-          explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
-    """Client-side apply: create, or three-way merge through the last-applied annotation."""
-    prepared = _prepared(docs, namespace, explicit_namespace)
+Step = Callable[[Transaction, kinds.Kind, dict, manifests.Document], "tuple[str, str] | None"]
+
+
+def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bool, dry_run: str | None,
+          step: Step) -> list[Outcome]:
+    """Run `step` on every document in one transaction; its (name, verb) is the outcome.
+
+    A step that raises an ApiError fails the whole command; the error names
+    the document. A step answering None skips the document.
+    """
+    prepared = _prepared(docs, namespace, explicit)
     outcomes = []
     with api.write(dry_run=dry_run is not None) as tx:
         for doc, kind, obj in prepared:
-            name = _name(obj, doc)
-            modified = values.clone(obj)
-            modified["metadata"].setdefault("annotations", {})
-            modified["metadata"]["annotations"] = {
-                **(modified["metadata"]["annotations"] or {}), LAST_APPLIED: last_applied(obj)}
-            ns = obj["metadata"].get("namespace", "")
-            current = tx.find(kind.kind, ns, name)
-            try:
-                if current is None:
-                    tx.create(modified, namespace=ns)
-                    verb = "created"
-                else:
-                    verb = _apply_patch(tx, kind, ns, name, modified, current)
-            except errors.ApiError as exc:
-                raise exc.with_source("creating" if current is None else "patching", doc.where)
-            outcomes.append(Outcome(kind, name, verb + _suffix(dry_run), ns))
+            result = step(tx, kind, obj, doc)
+            if result is not None:
+                name, verb = result
+                outcomes.append(Outcome(kind, name, verb + _suffix(dry_run), obj["metadata"].get("namespace", "")))
     return outcomes
+
+
+def _sourced(doc: manifests.Document, verb: str):
+    """Name the document in an API error, as kubectl's `error when creating "f.yaml": ...`."""
+    class _Wrap:
+        def __enter__(self) -> None:
+            return None
+
+        def __exit__(self, kind, exc, tb) -> bool:
+            if isinstance(exc, errors.ApiError) and exc.source is None:
+                exc.with_source(verb, doc.where)
+            return False
+    return _Wrap()
+
+
+def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
+          explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+    """Client-side apply: create, or three-way merge through the last-applied annotation."""
+    def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
+        name = _name(obj, doc)
+        modified = values.clone(obj)
+        modified["metadata"]["annotations"] = {
+            **(modified["metadata"].get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
+        ns = obj["metadata"].get("namespace", "")
+        current = tx.find(kind.kind, ns, name)
+        with _sourced(doc, "creating" if current is None else "patching"):
+            if current is None:
+                tx.create(modified, namespace=ns)
+                return name, "created"
+            return name, _apply_patch(tx, kind, ns, name, modified, current)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
 
 
 def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified: dict,
@@ -151,51 +178,37 @@ def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified
 def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
            explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
     """`create -f`: every object must not exist yet."""
-    prepared = _prepared(docs, namespace, explicit_namespace)
-    outcomes = []
-    with api.write(dry_run=dry_run is not None) as tx:
-        for doc, kind, obj in prepared:
-            try:
-                created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
-            except errors.ApiError as exc:
-                raise exc.with_source("creating", doc.where)
-            outcomes.append(Outcome(kind, created["metadata"]["name"], "created" + _suffix(dry_run),
-                                    created["metadata"].get("namespace", "")))
-    return outcomes
+    def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
+        with _sourced(doc, "creating"):
+            created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
+        obj["metadata"]["namespace"] = created["metadata"].get("namespace", "")
+        return created["metadata"]["name"], "created"
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
 
 
 def replace(api: Api, docs: list[manifests.Document], namespace: str = "default",
             explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
     """`replace -f`: PUT each object; a resourceVersion in the manifest is a precondition."""
-    prepared = _prepared(docs, namespace, explicit_namespace)
-    outcomes = []
-    with api.write(dry_run=dry_run is not None) as tx:
-        for doc, kind, obj in prepared:
-            name = _name(obj, doc)
-            try:
-                tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
-            except errors.ApiError as exc:
-                raise exc.with_source("replacing", doc.where)
-            outcomes.append(Outcome(kind, name, "replaced" + _suffix(dry_run),
-                                    obj["metadata"].get("namespace", "")))
-    return outcomes
+    def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
+        name = _name(obj, doc)
+        with _sourced(doc, "replacing"):
+            tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
+        return name, "replaced"
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
 
 
 def delete(api: Api, docs: list[manifests.Document], namespace: str = "default",
            explicit_namespace: bool = False, cascade: str = "background",
            ignore_not_found: bool = False, dry_run: str | None = None) -> list[Outcome]:
     """`delete -f`: delete every object named by the manifests."""
-    prepared = _prepared(docs, namespace, explicit_namespace)
-    outcomes = []
-    with api.write(dry_run=dry_run is not None) as tx:
-        for doc, kind, obj in prepared:
-            name = _name(obj, doc)
-            ns = obj["metadata"].get("namespace", "")
-            try:
-                tx.delete(kind.kind, ns, name, propagation=cascade.capitalize())
-            except errors.NotFound as exc:
-                if ignore_not_found:
-                    continue
-                raise exc.with_source("deleting", doc.where)
-            outcomes.append(Outcome(kind, name, "deleted" + _suffix(dry_run), ns))
-    return outcomes
+    def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
+        name = _name(obj, doc)
+        try:
+            with _sourced(doc, "deleting"):
+                tx.delete(kind.kind, obj["metadata"].get("namespace", ""), name, propagation=cascade.capitalize())
+        except errors.NotFound:
+            if ignore_not_found:
+                return None
+            raise
+        return name, "deleted"
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
