@@ -199,12 +199,12 @@ def delete(ctx: Context, args, filenames, recursive, selector, all_, all_namespa
 # -- reading -----------------------------------------------------------------
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
-            show_labels: bool, no_headers: bool, with_kind: bool) -> str:
+            show_labels: bool, no_headers: bool, with_kind: bool, single: bool | None = None) -> str:
     objs = [o for group in groups for o in group]
     if output == "yaml":
-        return printing.to_yaml(objs)
+        return printing.to_yaml(objs, single)
     if output == "json":
-        return printing.to_json(objs)
+        return printing.to_json(objs, single)
     if output == "name":
         return printing.names(objs)
     now = ctx.now()
@@ -234,8 +234,10 @@ def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector,
     groups = [g for g in result.groups if g]
     with_kind = len({k.kind for k, _ in targets}) > 1 or any("/" in a for a in args) and len(groups) > 1
     if groups:
+        # kubectl prints one named object as itself, and any listing as a List
+        single = len(targets) == 1 and targets[0][1] is not None
         click.echo(_render(ctx, groups, output, all_namespaces=all_namespaces, show_labels=show_labels,
-                           no_headers=no_headers, with_kind=with_kind))
+                           no_headers=no_headers, with_kind=with_kind, single=single))
     elif not watch:
         click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
     if watch:

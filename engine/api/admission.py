@@ -51,7 +51,7 @@ def namespace_of(obj: dict, kind: kinds.Kind, default: str) -> str:
     return (obj.get("metadata") or {}).get("namespace") or default
 
 
-def _decode(obj: dict) -> kinds.Kind:
+def _decode(obj: dict, strict: bool = True) -> kinds.Kind:
     api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
     if not kind_name:
         raise errors.BadRequest("Object 'Kind' is missing in the request")
@@ -61,16 +61,20 @@ def _decode(obj: dict) -> kinds.Kind:
         kind = kinds.by_api(api_version, kind_name)
     except errors.ManifestError as exc:
         raise errors.NotFound(str(exc)) from None
-    schema.strict_decode(obj)
+    if strict:
+        schema.strict_decode(obj)
     return kind
 
 
-def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "") -> dict:
+def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "",
+                   strict: bool = True) -> dict:
     """The object to store for a create request: decoded, defaulted, stamped, validated.
 
     Raises BadRequest (unknown field, wrong type), Invalid (validation).
+    `strict=False` skips strict decoding: for the control plane's own writes,
+    which, like Kubernetes' typed clients, cannot carry unknown fields.
     """
-    kind = _decode(obj)
+    kind = _decode(obj, strict)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     for field in _SERVER_OWNED:
@@ -99,14 +103,14 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     return new
 
 
-def prepare_update(obj: dict, current: dict, *, subresource: str | None = None) -> dict:
+def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, strict: bool = True) -> dict:
     """The object to store for an update of `current` (already checked for conflicts).
 
     The server keeps what clients cannot change: identity, creation time,
     deletion state; `status` on the main resource and everything but
     `status` on the status subresource; `generation` bumps when spec changes.
     """
-    kind = _decode(obj)
+    kind = _decode(obj, strict)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     old_meta = current.get("metadata", {})

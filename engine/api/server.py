@@ -49,9 +49,11 @@ class Listing:
 class Transaction:
     """Requests inside one store transaction (read-your-writes)."""
 
-    def __init__(self, api: "Api", reader: Reader) -> None:
+    def __init__(self, api: "Api", reader: Reader, trusted: bool = False) -> None:
         self.api = api
         self.reader = reader
+        # The control plane's own writes skip strict decoding (see admission.prepare_create).
+        self.strict = not trusted
 
     @property
     def writer(self) -> Writer:
@@ -97,7 +99,7 @@ class Transaction:
         """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
-                                       seed=str(self.reader.revision() + 1))
+                                       seed=str(self.reader.revision() + 1), strict=self.strict)
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
         ns = meta.get("namespace", "")
@@ -122,7 +124,7 @@ class Transaction:
         expected = meta.get("resourceVersion")
         if expected not in (None, "") and str(expected) != str(stored.resource_version):
             raise errors.Conflict.of(kind.resource, name)
-        new = admission.prepare_update(obj, stored.body, subresource=subresource)
+        new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict)
         return self._write(kind, ns, name, new, stored.resource_version)
 
     def update_status(self, obj: dict, *, namespace: str = "default") -> dict:
@@ -303,11 +305,14 @@ class Api:
             yield Transaction(self, reader)
 
     @contextmanager
-    def write(self, dry_run: bool = False) -> Iterator[Transaction]:
-        """One write transaction; with `dry_run` everything is rolled back at the end."""
+    def write(self, dry_run: bool = False, trusted: bool = False) -> Iterator[Transaction]:
+        """One write transaction; with `dry_run` everything is rolled back at the end.
+
+        `trusted` marks the control plane's own writes (no strict decoding).
+        """
         try:
             with self.store.write() as writer:
-                yield Transaction(self, writer)
+                yield Transaction(self, writer, trusted)
                 if dry_run:
                     raise _RolledBack()
         except _RolledBack:

@@ -93,14 +93,16 @@ def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
 _GoYaml.add_representer(str, _represent_str)
 
 
-def to_yaml(objs: list[dict]) -> str:
-    value = objs[0] if len(objs) == 1 else list_object(objs)
+def to_yaml(objs: list[dict], single: bool | None = None) -> str:
+    """One object as itself, several (or a listing: `single=False`) as a List."""
+    value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
     return yaml.dump(value, Dumper=_GoYaml, sort_keys=True, default_flow_style=False,
                      allow_unicode=True, width=float("inf")).rstrip("\n")
 
 
-def to_json(objs: list[dict]) -> str:
-    value = objs[0] if len(objs) == 1 else list_object(objs)
+def to_json(objs: list[dict], single: bool | None = None) -> str:
+    """One object as itself, several (or a listing: `single=False`) as a List."""
+    value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
     return json.dumps(value, indent=4, sort_keys=True, ensure_ascii=False)
 
 

@@ -94,6 +94,7 @@ def _round_away(value: Fraction, unit: Fraction) -> Fraction:
     return whole * unit
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(value: str | int | float) -> Fraction:
     """The exact amount of a quantity: `parse("100m") == Fraction(1, 10)`.
 

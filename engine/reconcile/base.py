@@ -166,6 +166,10 @@ class View(Protocol):
         """Pods with no node yet that are not being deleted."""
         ...
 
+    def unschedulable_pods(self) -> builtins.list[dict]:
+        """Unscheduled pods the scheduler already failed to place (PodScheduled False)."""
+        ...
+
     def pods_with_affinity(self) -> builtins.list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""
         ...

@@ -247,10 +247,8 @@ def reconcile(key: Key, view, now: float) -> Result:
 # -- what to look at again --------------------------------------------------------------
 
 def _pending_unschedulable(view) -> list[Key]:
-    """Unbound pods the scheduler already failed to place (from the view's index of unscheduled pods)."""
-    return [key_of(p) for p in view.unscheduled_pods()
-            if not _ignored(p) and any(c.get("type") == "PodScheduled" and c.get("status") == "False"
-                                       for c in (p.get("status") or {}).get("conditions") or [])]
+    """Unbound pods the scheduler already failed to place (the view's index of them)."""
+    return [key_of(p) for p in view.unschedulable_pods() if not _ignored(p)]
 
 
 def _pod_changed(obj: dict, view) -> list[Key]:

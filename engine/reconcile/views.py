@@ -38,6 +38,7 @@ class MemoryView:
         self._orphans: dict[tuple[str, str], dict[Key, dict]] = defaultdict(dict)
         # Pods waiting for a node, and bound pods with pod (anti-)affinity: what the scheduler asks for.
         self._unscheduled: dict[Key, dict] = {}
+        self._unschedulable: dict[Key, dict] = {}  # unscheduled, and the scheduler said PodScheduled=False
         self._with_affinity: dict[Key, dict] = {}
         # Per node: what its non-terminal pods request (filters) and the
         # non-zero variant (scores), kept up to date as pods change.
@@ -71,6 +72,9 @@ class MemoryView:
                     self._with_affinity[key] = obj
             elif not meta.get("deletionTimestamp"):
                 self._unscheduled[key] = obj
+                if any(c.get("type") == "PodScheduled" and c.get("status") == "False"
+                       for c in (obj.get("status") or {}).get("conditions") or []):
+                    self._unschedulable[key] = obj
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
         if not _controlled(obj):
@@ -105,6 +109,7 @@ class MemoryView:
         if key.namespace and key.namespace in self._by_namespace:
             self._by_namespace[key.namespace].pop(key, None)
         self._unscheduled.pop(key, None)
+        self._unschedulable.pop(key, None)
         self._with_affinity.pop(key, None)
         orphans = self._orphans.get((key.kind, key.namespace))
         if orphans is not None:
@@ -157,6 +162,10 @@ class MemoryView:
     def unscheduled_pods(self) -> list[dict]:
         """Pods with no node yet that are not being deleted."""
         return [o for _, o in sorted(self._unscheduled.items())]
+
+    def unschedulable_pods(self) -> list[dict]:
+        """Unscheduled pods the scheduler already failed to place (PodScheduled False)."""
+        return [o for _, o in sorted(self._unschedulable.items())]
 
     def pods_with_affinity(self) -> list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""

