@@ -103,9 +103,23 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     return _as_dependent(obj, view)
 
 
+def _needs_collector(obj: dict, view: View) -> bool:
+    """Whether the collector has anything to do for `obj` itself: a finalizer of its own to
+    act on, or an ownerReference to an owner that is gone or deleting in the foreground."""
+    meta = obj.get("metadata") or {}
+    if meta.get("deletionTimestamp") and {ORPHAN, FOREGROUND} & set(meta.get("finalizers") or []):
+        return True
+    for ref in meta.get("ownerReferences") or []:
+        owner = view.by_uid(ref.get("uid", ""))
+        if owner is None or owner.get("kind") != ref.get("kind") or _deleting(owner, FOREGROUND):
+            return True
+    return False
+
+
 def _keys(obj: dict, view: View) -> Iterable[Key]:
     """The object itself (it may be an owner going or a dependent orphaned), and its dependents."""
-    yield key_of(obj)
+    if _needs_collector(obj, view):
+        yield key_of(obj)
     uid = (obj.get("metadata") or {}).get("uid", "")
     if uid and (view.get(*key_of(obj)) is None or (obj.get("metadata") or {}).get("deletionTimestamp")):
         for dependent in view.owned_by(uid):

@@ -148,7 +148,10 @@ def default_tolerations(pod: dict) -> list[dict]:
 
 
 def _bound_pod(obj: dict, view: View) -> Iterable[Key]:
-    if (obj.get("spec") or {}).get("nodeName"):
+    # Only pods on nodes with NoExecute taints concern this controller.
+    node_name = (obj.get("spec") or {}).get("nodeName")
+    node = view.get("Node", "", node_name) if node_name else None
+    if node is not None and tolerating.no_execute_taints(node):
         meta = obj.get("metadata") or {}
         return (Key("Pod", meta.get("namespace", ""), meta.get("name", "")),)
     return ()

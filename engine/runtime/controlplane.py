@@ -198,13 +198,15 @@ class ControlPlane:
             writer.set_clock(when)
         self.now = when
 
-    def settle(self, max_steps: int = 200_000, horizon: float = 3600.0) -> Settled:
+    def settle(self, max_steps: int | None = None, horizon: float = 3600.0) -> Settled:
         """Run until only routine work is left, jumping virtual time to the next due item.
 
-        Stops with settled=False when `max_steps` reconciles or `horizon`
-        seconds of cluster time pass without settling (a livelock).
+        Stops with settled=False when `max_steps` reconciles (by default 200,000
+        plus 100 per object in the cluster) or `horizon` seconds of cluster
+        time pass without settling (a livelock).
         """
         started, steps = self.now, 0
+        max_steps = max_steps if max_steps is not None else 200_000 + 100 * len(self.view)
         while True:
             self.poll()
             done = self.step()
