@@ -599,8 +599,6 @@ def rollout_history(ctx: Context, args, revision, namespace) -> None:
     """List a Deployment's revisions, or show one with --revision."""
     kind, name = _one(args)
     click.echo(rollouts.history(ctx.api, kind, namespace or "default", name, revision), nl=False)
-    if revision:
-        click.echo()
 
 
 @rollout.command("undo")
@@ -663,6 +661,10 @@ def wait(ctx: Context, args, for_, timeout, namespace) -> None:
     """Wait for a condition on objects: deployment.apps/web condition met."""
     ns = namespace or "default"
     for kind, name in _targets(args):
+        if for_ == "delete":
+            with ctx.api.read() as tx:
+                if tx.find(kind.kind, ns, name) is None:
+                    continue  # kubectl: waiting for the delete of what is gone already succeeds silently
         check = _wait_check(ctx, kind, ns, name, for_)
         if not waiting.wait_for(ctx.api, check, _seconds(timeout), lambda _: None):
             raise errors.LitekubeError(f"timed out waiting for the condition on {kind.plural}/{name}")

@@ -75,11 +75,13 @@ def set_metadata(api: Api, kind: kinds.Kind, namespace: str, name: str, field: s
         new = values.clone(obj)
         current = dict(new["metadata"].get(field) or {})
         removed = False
+        notes: list[str] = []
         for change in changes:
             if change.endswith("-") and "=" not in change:
                 key = change[:-1]
                 if key not in current:
-                    continue  # kubectl: removing an absent key is not an error
+                    notes.append(f'{field[:-1]} "{key}" not found.')
+                    continue
                 del current[key]
                 removed = True
                 continue
@@ -90,12 +92,12 @@ def set_metadata(api: Api, kind: kinds.Kind, namespace: str, name: str, field: s
                 raise errors.ManifestError(f"'{key}' already has a value ({current[key]}), and --overwrite is false")
             current[key] = value
         if current == (obj["metadata"].get(field) or {}):
-            return f"{_name(kind, name)} not {verb}"
+            return "\n".join(notes + [f"{_name(kind, name)} not {verb}"])
         new["metadata"][field] = current
         tx.update(new, namespace=namespace)
     if removed and field == "labels" and all(c.endswith("-") for c in changes):
-        return f"{_name(kind, name)} unlabeled"
-    return f"{_name(kind, name)} {verb}"
+        return "\n".join(notes + [f"{_name(kind, name)} unlabeled"])
+    return "\n".join(notes + [f"{_name(kind, name)} {verb}"])
 
 
 def _deployment(tx: Transaction, kind: kinds.Kind, namespace: str, name: str) -> dict:
@@ -200,10 +202,11 @@ def history(api: Api, kind: kinds.Kind, namespace: str, name: str, revision: int
         if cause:
             template.setdefault("metadata", {}).setdefault("annotations", {})[CHANGE_CAUSE] = cause
         describe_pod_template(w, template)
-        return f"{_name(kind, name)} with revision #{revision}\n" + w.text().rstrip("\n")
+        return f"{_name(kind, name)} with revision #{revision}\n" + w.text().rstrip("\n") + "\n\n"
     rows = [(util.revision(rs), (rs["metadata"].get("annotations") or {}).get(CHANGE_CAUSE) or "<none>")
             for rs in rss]
     lines = [f"{_name(kind, name)} ", "REVISION  CHANGE-CAUSE"]
     width = max([len("REVISION")] + [len(str(r)) for r, _ in rows])
     lines += [f"{str(r).ljust(width)}  {cause}" for r, cause in sorted(rows)]
-    return "\n".join(lines) + "\n"
+    # kubectl prints the history text (ending in a newline) followed by one more newline
+    return "\n".join(lines) + "\n\n"

@@ -230,13 +230,22 @@ class Transaction:
         return self.create(events.new_event(involved, type_, reason, message, component, host, now, name),
                            namespace=involved.get("namespace") or "default")
 
-    def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> None:
-        """Remove an object now (grace 0): what a kubelet does after killing a pod."""
+    def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> dict | None:
+        """Delete with grace 0 (what a kubelet does after killing a pod): the object goes now,
+        unless finalizers hold it; then it stays, its grace period 0, until they are removed."""
         k = kinds.lookup(kind)
         stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of(k.resource, name)
-        self.writer.delete(k.kind, stored.namespace, name)
+        if not stored.body["metadata"].get("finalizers"):
+            self.writer.delete(k.kind, stored.namespace, name)
+            return None
+        held = stored.body
+        held["metadata"]["deletionGracePeriodSeconds"] = 0
+        held["metadata"].setdefault("deletionTimestamp", timestamp(self.now()))
+        rv = self.writer.update(k.kind, stored.namespace, name, held, stored.resource_version)
+        held["metadata"]["resourceVersion"] = str(rv)
+        return held
 
     # -- helpers ---------------------------------------------------------
     def _write(self, kind: kinds.Kind, ns: str, name: str, new: dict, expected: int) -> dict | None:

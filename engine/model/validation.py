@@ -25,12 +25,37 @@ def _validate_pod(errs: Errs, obj: Mapping[str, Any]) -> None:
     validate_pod_spec(errs, obj.get("spec") or {}, "spec")
 
 
+_POD_UPDATE_MESSAGE = (
+    "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
+    "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
+    "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")
+
+
+def _validate_pod_update(errs: Errs, obj: Mapping[str, Any], old: Mapping[str, Any]) -> None:
+    """ValidatePodUpdate: a pod's spec is immutable but for images, the deadline and added tolerations.
+
+    (Upstream appends a diff of the specs to the message; litekube leaves it out.)
+    """
+    new_spec, old_spec = dict(obj.get("spec") or {}), dict(old.get("spec") or {})
+    for spec in (new_spec, old_spec):
+        for field in ("containers", "initContainers"):
+            spec[field] = [{k: v for k, v in c.items() if k != "image"} for c in spec.get(field) or []]
+        spec.pop("activeDeadlineSeconds", None)
+        spec.pop("tolerations", None)
+    # The binding subresource sets nodeName once; a client may not change or clear it.
+    old_tolerations = list((old.get("spec") or {}).get("tolerations") or [])
+    new_tolerations = list((obj.get("spec") or {}).get("tolerations") or [])
+    removed = any(t not in new_tolerations for t in old_tolerations)
+    if new_spec != old_spec or removed:
+        errs.forbidden("spec", _POD_UPDATE_MESSAGE)
+
+
 _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod, **validation_apps.VALIDATORS, **validation_core.VALIDATORS,
     **validation_policy.VALIDATORS,
 }
 _UPDATE_VALIDATORS: dict[str, UpdateValidator] = {
-    **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
+    "Pod": _validate_pod_update, **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
 }
 
 

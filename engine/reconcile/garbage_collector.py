@@ -40,6 +40,7 @@ def _without_owner(obj: dict, uids: set[str]) -> dict:
 
 
 def _delete(obj: dict, propagation: str | None) -> Delete:
+    """A Delete with a propagation policy (`Foreground`, `Background`, `Orphan`), not a finalizer name."""
     k = key_of(obj)
     return Delete(k.kind, k.namespace, k.name, obj["metadata"].get("uid", ""), propagation)
 
@@ -54,7 +55,7 @@ def _as_owner(obj: dict, view: View) -> Result | None:
     if _deleting(obj, FOREGROUND):
         dependents = view.owned_by(uid)
         # 2. Delete dependents (foreground when they own objects themselves).
-        actions = [_delete(d, FOREGROUND if view.owned_by(d["metadata"].get("uid", "")) else None)
+        actions = [_delete(d, "Foreground" if view.owned_by(d["metadata"].get("uid", "")) else None)
                    for d in dependents if not (d.get("metadata") or {}).get("deletionTimestamp")]
         blocking = [d for d in dependents if any(
             r.get("uid") == uid and r.get("blockOwnerDeletion") for r in d["metadata"].get("ownerReferences") or [])]
@@ -85,11 +86,11 @@ def _as_dependent(obj: dict, view: View) -> Result:
         return Result()
     # 2. An owner waiting for its dependents: delete in the foreground if this has dependents too.
     if waiting and view.owned_by(obj["metadata"].get("uid", "")):
-        return Result([_delete(obj, FOREGROUND)])
+        return Result([_delete(obj, "Foreground")])
     # 3. No owner left: collect it, honouring its own finalizers' policy.
     finalizers = obj["metadata"].get("finalizers") or []
-    policy = "Orphan" if ORPHAN in finalizers else FOREGROUND if FOREGROUND in finalizers else "Background"
-    return Result([_delete(obj, policy if policy != FOREGROUND else "Foreground")])
+    policy = "Orphan" if ORPHAN in finalizers else "Foreground" if FOREGROUND in finalizers else "Background"
+    return Result([_delete(obj, policy)])
 
 
 def reconcile(key: Key, view: View, now: float) -> Result:

@@ -176,7 +176,10 @@ class _Lifecycle:
             elif "running" in state:
                 started = _ts(state["running"]["startedAt"])
                 ends = [math.ceil(started + d) for d in (self.sim.exit_after, self.sim.crash_after) if d is not None]
-                if self.sim.crash_at is not None and started < self.sim.crash_at:
+                # The crash fault hits a container running at that time (one started at that
+                # very instant included), once: not the one restarted after the crash.
+                crashed_then = last is not None and _ts(last["finishedAt"]) >= (self.sim.crash_at or 0)
+                if self.sim.crash_at is not None and started <= self.sim.crash_at and not crashed_then:
                     ends.append(math.ceil(self.sim.crash_at))
                 if ends:
                     candidates.append((min(ends), "exit", container))

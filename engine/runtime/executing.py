@@ -62,8 +62,8 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
                            grace_period=action.grace_period)
         _put(view, result, base.Key(action.kind, action.namespace, action.name))
     elif isinstance(action, base.Remove):
-        tx.remove(action.kind, action.namespace, action.name, action.uid or None)
-        view.discard(base.Key(action.kind, action.namespace, action.name))
+        _put(view, tx.remove(action.kind, action.namespace, action.name, action.uid or None),
+             base.Key(action.kind, action.namespace, action.name))
     elif isinstance(action, base.Bind):
         view.put(tx.bind(action.namespace, action.name, action.uid, action.node))
     elif isinstance(action, base.RecordEvent):

@@ -1,0 +1,176 @@
+"""The control plane: resuming after a restart, `litekube run` and its lease, `advance`, `changes -w`."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from engine.api import applying
+from engine.api.server import Api
+from engine.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WEB = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+      annotations: {sim.litekube.io/start-delay: 2s}
+    spec:
+      containers:
+      - {name: app, image: nginx:1.27}
+"""
+
+
+def lease(holder: str | None) -> str:
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    spec = f"  holderIdentity: {holder}\n" if holder else ""
+    return ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: litekube-control-plane\n"
+            f"  namespace: kube-system\nspec:\n{spec}  leaseDurationSeconds: 15\n  renewTime: \"{now}\"\n")
+
+
+def phases(lk) -> list[str]:
+    return [line.split()[2] for line in lk("get", "pods", "--no-headers").stdout.splitlines()]
+
+
+class TestResume:
+    def test_writes_made_while_another_leader_runs_converge_later(self, lk, tmp_path):
+        lk("get", "nodes")  # create the cluster
+        assert lk("apply", "-f", "-", input=lease("elsewhere_1")).stdout == (
+            "lease.coordination.k8s.io/litekube-control-plane created\n")
+        # the faked leader does nothing: a write through the CLI returns without settling
+        assert lk("apply", "-f", "-", input=WEB).stdout == "deployment.apps/web created\n"
+        assert lk("get", "rs").stderr == "No resources found in default namespace.\n"
+        # and so does one straight through the engine
+        manifest = tmp_path / "cm.yaml"
+        manifest.write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata: {a: b}\n")
+        api = Api(Store(str(lk.db)))
+        assert [str(o) for o in applying.apply(api, applying.load([str(manifest)]))] == ["configmap/cfg created"]
+        advancing = lk("advance", "5s")
+        assert (advancing.exit_code, advancing.stderr) == (
+            1, "error: a litekube run process is leading: the cluster runs on the wall clock\n")
+        # the leader goes away; the next command's control plane picks up everything written meanwhile
+        assert lk("apply", "-f", "-", input=lease(None)).stdout == (
+            "lease.coordination.k8s.io/litekube-control-plane configured\n")
+        assert phases(lk) == ["Running", "Running"]
+        assert lk("get", "deploy", "--no-headers").stdout.split()[:4] == ["web", "2/2", "2", "2"]
+
+
+class TestAdvance:
+    def test_advance_moves_the_clock(self, lk):
+        lk("get", "nodes")
+        before = json.loads(lk("get", "node", "node-1", "-o", "json").stdout)["metadata"]["creationTimestamp"]
+        result = lk("advance", "5m")
+        assert result.exit_code == 0
+        start = datetime.strptime(before, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp()
+        target = datetime.fromtimestamp(start + 300, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert result.stdout == f"advanced 5m to {target}\n"
+        assert lk("get", "nodes", "--no-headers").stdout.split()[3] == "5m"
+        assert lk("advance", "90s").stdout.startswith("advanced 90s to ")
+
+    def test_a_bad_duration(self, lk):
+        result = lk("advance", "soon")
+        assert result.exit_code == 2 and "invalid duration 'soon'" in result.stderr
+
+
+def _cli(env) -> list[str]:
+    return [sys.executable, str(ROOT / "cli.py")]
+
+
+@pytest.fixture
+def wall(tmp_path):
+    """(env, run-a-command, started processes): a database for subprocesses; every process is ended."""
+    env = {**os.environ, "LITEKUBE_DB": str(tmp_path / "wall.db"), "PYTHONUNBUFFERED": "1"}
+    procs: list[subprocess.Popen] = []
+
+    def command(*args: str, input: str | None = None, timeout: float = 30) -> subprocess.CompletedProcess:
+        return subprocess.run(_cli(env) + list(args), env=env, input=input, capture_output=True, text=True,
+                              timeout=timeout)
+
+    def start(*args: str) -> subprocess.Popen:
+        proc = subprocess.Popen(_cli(env) + list(args), env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        procs.append(proc)
+        return proc
+
+    command("init")
+    yield env, command, start
+    for proc in procs:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def _wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+class TestRun:
+    def test_run_leads_a_second_stands_by_and_sigint_releases(self, wall):
+        env, command, start = wall
+        leader = start("run")
+        holder = lambda: command("get", "lease", "-n", "kube-system", "--no-headers").stdout.split()  # noqa: E731
+        assert _wait_for(lambda: holder()[1:2] not in ([], ["<none>"]), 15), holder()
+        identity = holder()[1]
+        second = start("run")
+        time.sleep(2.0)
+        assert second.poll() is None
+        second.send_signal(signal.SIGINT)
+        _, err = second.communicate(timeout=10)
+        assert second.returncode == 0
+        assert err == f"litekube: standing by: {identity} holds the lease\n"
+
+        # a write while run leads returns at once, without settling
+        applied = command("apply", "-f", "-", input=WEB)
+        assert (applied.returncode, applied.stdout) == (0, "deployment.apps/web created\n")
+        assert "Running" not in command("get", "pods").stdout
+        # the running control plane brings the pods up on the wall clock
+        assert _wait_for(lambda: phases_of(command) == ["Running", "Running"], 10), command("get", "pods").stdout
+
+        leader.send_signal(signal.SIGINT)
+        _, err = leader.communicate(timeout=10)
+        assert leader.returncode == 0
+        assert err == f"litekube: leading as {identity}\nlitekube: stopped\n"
+        lease = json.loads(command("get", "lease", "litekube-control-plane", "-n", "kube-system", "-o", "json").stdout)
+        assert "holderIdentity" not in lease["spec"]
+        # the lease is released: commands settle in virtual time again
+        assert re.fullmatch(r"advanced 1s to \S+\n", command("advance", "1s").stdout)
+
+
+def phases_of(command) -> list[str]:
+    return [line.split()[2] for line in command("get", "pods", "--no-headers").stdout.splitlines()]
+
+
+class TestChangesWatch:
+    def test_changes_w_follows_and_stops_at_the_request_timeout(self, wall):
+        env, command, start = wall
+        since = command("changes", "--no-headers").stdout.splitlines()[-1].split()[0]
+        began = time.monotonic()
+        watcher = start("changes", "-w", "--since", since, "--request-timeout", "4s", "--no-headers")
+        time.sleep(1.0)
+        command("apply", "-f", "-", input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w}\ndata: {a: b}\n")
+        out, _ = watcher.communicate(timeout=20)
+        assert watcher.returncode == 0 and time.monotonic() - began < 15
+        rows = [line.split() for line in out.splitlines()]
+        assert [r[2:] for r in rows] == [["ADDED", "ConfigMap", "default/w"]]
+        assert int(rows[0][0]) == int(since) + 1
