@@ -28,6 +28,7 @@ Choices where kube-scheduler is random or stateful:
 """
 from __future__ import annotations
 
+import weakref
 import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -149,9 +150,24 @@ def _preemption(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeF
     return "preemption: " + fit_error(len(all_nodes), outcome)
 
 
+_NODES: "weakref.WeakKeyDictionary[object, tuple[int, list[NodeFacts]]]" = weakref.WeakKeyDictionary()
+
+
+def _all_nodes(view) -> list[NodeFacts]:
+    """The facts of every Node not being deleted, memoized per view until a Node changes."""
+    generation = view.generation("Node") if hasattr(view, "generation") else None
+    cached = _NODES.get(view) if generation is not None else None
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    facts = [f for f in (nodeinfo.node_facts(n) for n in view.list("Node")) if not f.deleting]
+    if generation is not None:
+        _NODES[view] = (generation, facts)
+    return facts
+
+
 def schedule(pod: dict, view) -> Decision:
     """One scheduling cycle for `pod` against every Node of the view (deleting ones excluded)."""
-    all_nodes = [f for f in (nodeinfo.node_facts(n) for n in view.list("Node")) if not f.deleting]
+    all_nodes = _all_nodes(view)
     if not all_nodes:
         return Decision(None, NO_NODES)
     facts = nodeinfo.pod_facts(pod)

@@ -29,6 +29,8 @@ class MemoryView:
         self._objects: dict[Key, dict] = {}
         # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
         self._sorted: dict[str, list[Key]] = {}
+        # A counter per kind that moves whenever an object of that kind changes (for memoizing).
+        self._generations: dict[str, int] = {}
         self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
         self._by_uid: dict[str, dict] = {}
         self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
@@ -54,6 +56,7 @@ class MemoryView:
         if old is not None:
             self._unindex(key, old)
         self._objects[key] = obj
+        self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
         if old is None:
             self._sorted.pop(key.kind, None)
         self._by_kind[key.kind][key.namespace][key.name] = obj
@@ -85,6 +88,7 @@ class MemoryView:
         if old is not None:
             self._unindex(key, old)
             self._sorted.pop(key.kind, None)
+            self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
 
     def _unindex(self, key: Key, old: dict) -> None:
         namespaces = self._by_kind[key.kind]
@@ -145,6 +149,10 @@ class MemoryView:
             keys = self._sorted[kind] = [Key(kind, ns, n) for ns in sorted(namespaces) for n in sorted(namespaces[ns])]
         objects = self._objects
         return [objects[k] for k in keys]
+
+    def generation(self, kind: str) -> int:
+        """A number that changes whenever any object of `kind` is added, changed or removed."""
+        return self._generations.get(kind, 0)
 
     def count(self, kind: str) -> int:
         return sum(len(objs) for objs in self._by_kind.get(kind, {}).values())

@@ -181,7 +181,28 @@ def score_nodes(view, pod_obj: dict, pod: PodFacts, nodes: Sequence[NodeFacts],
         weight = WEIGHTS[name]
         for i, v in enumerate(values):
             totals[i] += weight * v
+    # NodeResourcesFit (LeastAllocated) and BalancedAllocation, inlined: this loop runs for
+    # every feasible node of every pod (the same arithmetic as the two functions above).
+    usage = view.node_usage
+    want_cpu, want_mem = pod.non_zero.cpu, pod.non_zero.memory
+    real_cpu, real_mem = pod.request.cpu, pod.request.memory
     for i, n in enumerate(nodes):
-        real, non_zero = view.node_usage(n.name)
-        totals[i] += least_allocated(pod.non_zero, n, non_zero) + balanced_allocation(pod.request, n, real)
+        real, non_zero = usage(n.name)
+        cpu, mem = n.cpu, n.memory
+        least = weights = 0
+        if cpu:
+            requested = non_zero.cpu + want_cpu
+            least += 0 if requested > cpu else (cpu - requested) * MAX_NODE_SCORE // cpu
+            weights += 1
+        if mem:
+            requested = non_zero.memory + want_mem
+            least += 0 if requested > mem else (mem - requested) * MAX_NODE_SCORE // mem
+            weights += 1
+        if cpu and mem:
+            f_cpu = min((real.cpu + real_cpu) / cpu, 1.0)
+            f_mem = min((real.memory + real_mem) / mem, 1.0)
+            balanced = int((1 - abs(f_cpu - f_mem) / 2) * MAX_NODE_SCORE)
+        else:
+            balanced = MAX_NODE_SCORE
+        totals[i] += (least // weights if weights else 0) + balanced
     return totals
