@@ -111,6 +111,8 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
     `status` on the status subresource; `generation` bumps when spec changes.
     """
     kind = _decode(obj, strict)
+    if subresource in ("status", "finalize"):
+        return _subresource_update(obj, current, subresource)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     old_meta = current.get("metadata", {})
@@ -121,17 +123,7 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
         else:
             meta.pop(field, None)
     meta.pop("resourceVersion", None)
-    if subresource == "finalize":
-        new = current  # freshly decoded from the store: ours to change
-        new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
-        new["metadata"].pop("resourceVersion", None)
-        return new
-    if subresource == "status":
-        new = {**current, "status": new.get("status")}  # `current` is freshly decoded: ours to change
-        if new["status"] is None:
-            new.pop("status")
-        new["metadata"].pop("resourceVersion", None)
-    elif kind.kind in STATUS_RESET_KINDS or kind.kind in GENERATION_KINDS:
+    if kind.kind in STATUS_RESET_KINDS or kind.kind in GENERATION_KINDS:
         if "status" in current:
             new["status"] = current["status"]
         else:
@@ -141,6 +133,26 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
     if old_meta.get("deletionTimestamp"):
         _forbid_new_finalizers(new, current)
     validation.validate(new, current)
+    return new
+
+
+def _subresource_update(obj: dict, current: dict, subresource: str) -> dict:
+    """The status and finalize subresources change one part of `current` and nothing else.
+
+    Like the apiserver's status strategies, a status write neither defaults nor
+    re-validates the spec it cannot change. `current` is freshly decoded from
+    the store, so it is ours to change.
+    """
+    new = current
+    new["metadata"].pop("resourceVersion", None)
+    if subresource == "finalize":
+        new.setdefault("spec", {})["finalizers"] = list((obj.get("spec") or {}).get("finalizers") or [])
+        return new
+    status = obj.get("status")
+    if status is None:
+        new.pop("status", None)
+    else:
+        new["status"] = values.clone(status)
     return new
 
 
