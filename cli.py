@@ -682,13 +682,13 @@ def _wait_check(ctx: Context, kind: kinds.Kind, ns: str, name: str, for_: str):
         tx.get(kind.kind, ns, name)
     what, _, rest = for_.partition("=")
     if what == "condition" and rest:
-        condition, _, want = rest.partition("=")
-        return waiting.condition_check(kind.kind, ns, name, condition, want or "true")
+        condition, _, status = rest.partition("=")
+        return waiting.condition_check(kind.kind, ns, name, condition, status or "true")
     if what == "jsonpath" and rest:
-        path, sep, want = rest.rpartition("=") if rest.rstrip().endswith("}") is False else (rest, "", "")
-        if not sep:
-            path, want = rest, None
-        return waiting.jsonpath_check(kind.kind, ns, name, path.strip("'\""), want)
+        # `'{.status.readyReplicas}'=3`: the value follows the path's closing brace
+        path, sep, value = rest.rpartition("=") if not rest.rstrip().endswith("}") else (rest, "", "")
+        want: str | None = value if sep else None
+        return waiting.jsonpath_check(kind.kind, ns, name, (path if sep else rest).strip("'\""), want)
     raise click.BadParameter(f"unrecognized condition: {for_!r}", param_hint="--for")
 
 

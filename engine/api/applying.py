@@ -139,10 +139,9 @@ def _sourced(doc: manifests.Document, verb: str):
         def __enter__(self) -> None:
             return None
 
-        def __exit__(self, kind, exc, tb) -> bool:
+        def __exit__(self, kind, exc, tb) -> None:
             if isinstance(exc, errors.ApiError) and exc.source is None:
                 exc.with_source(verb, doc.where)
-            return False
     return _Wrap()
 
 

@@ -34,7 +34,8 @@ def cordon(api: Api, node: str, unschedulable: bool) -> str:
     return f"node/{node} {verb}"
 
 
-def set_annotation(tx: Transaction, kind: str, namespace: str, name: str, key: str, value: str | None) -> dict:
+def set_annotation(tx: Transaction, kind: str, namespace: str, name: str, key: str,
+                   value: str | None) -> dict | None:
     current = tx.get(kind, namespace, name)
     new = values.clone(current)
     annotations = dict(new["metadata"].get("annotations") or {})

@@ -25,7 +25,7 @@ def parse_targets(args: list[str]) -> list[Target]:
     if not args:
         raise errors.ManifestError("You must specify the type of resource to get.")
     if "/" in args[0]:
-        targets = []
+        targets: list[Target] = []
         for arg in args:
             if "/" not in arg:
                 raise errors.ManifestError(

@@ -7,6 +7,7 @@ commits together or not at all.
 """
 from __future__ import annotations
 
+import builtins
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class Transaction:
         meta["resourceVersion"] = str(rv)
         return new
 
-    def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None) -> dict:
+    def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None) -> dict | None:
         """Replace an object (PUT). A resourceVersion in the body is a precondition.
 
         Removing the last finalizer of an object being deleted removes it.
@@ -127,21 +128,23 @@ class Transaction:
         new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict)
         return self._write(kind, ns, name, new, stored.resource_version)
 
-    def update_status(self, obj: dict, *, namespace: str = "default") -> dict:
+    def update_status(self, obj: dict, *, namespace: str = "default") -> dict | None:
         return self.update(obj, namespace=namespace, subresource="status")
 
-    def patch(self, kind: str, namespace: str, name: str, patch: dict | list,
-              patch_type: str = "strategic", subresource: str | None = None) -> dict:
+    def patch(self, kind: str, namespace: str, name: str, patch: dict | builtins.list,
+              patch_type: str = "strategic", subresource: str | None = None) -> dict | None:
         """Patch an object: `strategic`, `merge` (RFC 7386) or `json` (RFC 6902)."""
         current = self.get(kind, namespace, name)
         if patch_type == "merge":
             new = patching.merge_patch(current, patch)
         elif patch_type == "json":
             try:
-                new = patching.json_patch(current, patch)
+                new = patching.json_patch(current, patch if isinstance(patch, list) else [patch])
             except ValueError as exc:
                 raise errors.BadRequest(str(exc)) from None
         else:
+            if not isinstance(patch, dict):
+                raise errors.BadRequest("a strategic merge patch must be a JSON object")
             new = patching.strategic_merge(current, patch, current["kind"])
         new.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]
         return self.update(new, namespace=namespace, subresource=subresource)

@@ -47,7 +47,8 @@ def trace(api: Api, namespace: str, name: str) -> tuple[list[str], list[Step]]:
     compacted = api.store.compacted()
     # Objects unchanged since the compaction point are as they were then.
     state = {u: o for u, o in live.items() if int(o["metadata"]["resourceVersion"]) <= compacted}
-    changes, since = [], compacted
+    changes: list = []
+    since = compacted
     while True:
         batch = api.store.changes(since, limit=5000, kinds_=["Deployment", "ReplicaSet", "Pod"])
         if not batch:

@@ -28,6 +28,7 @@ Choices where kube-scheduler is random or stateful:
 """
 from __future__ import annotations
 
+import builtins
 import weakref
 import zlib
 from dataclasses import dataclass
@@ -100,10 +101,10 @@ class _WithoutPods:
         obj = self._view.get(kind, namespace, name)
         return obj if obj is not None and self._keep(obj) else None
 
-    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[dict]:
         return [o for o in self._view.list(kind, namespace) if self._keep(o)]
 
-    def pods_on_node(self, node: str) -> list[dict]:
+    def pods_on_node(self, node: str) -> builtins.list[dict]:
         return [o for o in self._view.pods_on_node(node) if self._keep(o)]
 
     def node_usage(self, node: str) -> tuple[resources.Requests, resources.Requests]:
@@ -153,7 +154,7 @@ def _preemption(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeF
 _NODES: "weakref.WeakKeyDictionary[object, tuple[int, list[NodeFacts]]]" = weakref.WeakKeyDictionary()
 
 
-def _all_nodes(view) -> list[NodeFacts]:
+def _all_nodes(view) -> builtins.list[NodeFacts]:
     """The facts of every Node not being deleted, memoized per view until a Node changes."""
     generation = view.generation("Node") if hasattr(view, "generation") else None
     cached = _NODES.get(view) if generation is not None else None
@@ -262,12 +263,12 @@ def reconcile(key: Key, view, now: float) -> Result:
 
 # -- what to look at again --------------------------------------------------------------
 
-def _pending_unschedulable(view) -> list[Key]:
+def _pending_unschedulable(view) -> builtins.list[Key]:
     """Unbound pods the scheduler already failed to place (the view's index of them)."""
     return [key_of(p) for p in view.unschedulable_pods() if not _ignored(p)]
 
 
-def _pod_changed(obj: dict, view) -> list[Key]:
+def _pod_changed(obj: dict, view) -> builtins.list[Key]:
     spec, meta = obj.get("spec") or {}, obj.get("metadata") or {}
     if not spec.get("nodeName"):
         return [] if _ignored(obj) else [key_of(obj)]
@@ -279,7 +280,7 @@ def _pod_changed(obj: dict, view) -> list[Key]:
     return []
 
 
-def _node_changed(obj: dict, view) -> list[Key]:
+def _node_changed(obj: dict, view) -> builtins.list[Key]:
     return _pending_unschedulable(view)
 
 

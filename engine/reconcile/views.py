@@ -6,6 +6,7 @@ namespace, by uid, by owner uid, by node (pods), by namespace.
 """
 from __future__ import annotations
 
+import builtins
 from collections import defaultdict
 from typing import Iterable
 
@@ -138,7 +139,7 @@ class MemoryView:
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
         return self._objects.get(Key(kind, namespace, name))
 
-    def list(self, kind: str, namespace: str | None = None) -> list[dict]:
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[dict]:
         namespaces = self._by_kind.get(kind)
         if not namespaces:
             return []
@@ -160,30 +161,30 @@ class MemoryView:
     def by_uid(self, uid: str) -> dict | None:
         return self._by_uid.get(uid)
 
-    def owned_by(self, uid: str, kind: str | None = None) -> list[dict]:
+    def owned_by(self, uid: str, kind: str | None = None) -> builtins.list[dict]:
         owned = self._by_owner.get(uid, {})
         return [o for k, o in sorted(owned.items()) if kind is None or k.kind == kind]
 
-    def pods_on_node(self, node: str) -> list[dict]:
+    def pods_on_node(self, node: str) -> builtins.list[dict]:
         return [o for _, o in sorted(self._by_node.get(node, {}).items())]
 
-    def unscheduled_pods(self) -> list[dict]:
+    def unscheduled_pods(self) -> builtins.list[dict]:
         """Pods with no node yet that are not being deleted."""
         return [o for _, o in sorted(self._unscheduled.items())]
 
-    def unschedulable_pods(self) -> list[dict]:
+    def unschedulable_pods(self) -> builtins.list[dict]:
         """Unscheduled pods the scheduler already failed to place (PodScheduled False)."""
         return [o for _, o in sorted(self._unschedulable.items())]
 
-    def pods_with_affinity(self) -> list[dict]:
+    def pods_with_affinity(self) -> builtins.list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""
         return [o for _, o in sorted(self._with_affinity.items())]
 
-    def orphans(self, kind: str, namespace: str) -> list[dict]:
+    def orphans(self, kind: str, namespace: str) -> builtins.list[dict]:
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
         return [o for _, o in sorted(self._orphans.get((kind, namespace), {}).items())]
 
-    def namespaces_objects(self, namespace: str) -> list[dict]:
+    def namespaces_objects(self, namespace: str) -> builtins.list[dict]:
         return [o for _, o in sorted(self._by_namespace.get(namespace, {}).items())]
 
     def __len__(self) -> int:

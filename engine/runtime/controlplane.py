@@ -93,7 +93,8 @@ class ControlPlane:
         self.cursor = revision
 
     def _changes_between(self, start: int, end: int) -> list:
-        out, since = [], start
+        out: list = []
+        since = start
         while since < end:
             batch = self.store.changes(since, limit=1000)
             if not batch:

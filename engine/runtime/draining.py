@@ -39,7 +39,9 @@ def _controller(pod: dict) -> dict | None:
 
 def _refusals(pods: list[dict], options: Options) -> tuple[list[dict], list[str], list[str]]:
     """(pods to evict, error lines, warning lines) as kubectl's pod filters decide."""
-    keep, problems, warnings = [], {}, {}
+    keep: list[dict] = []
+    problems: dict[str, list[str]] = {}
+    warnings: dict[str, list[str]] = {}
     for pod in pods:
         name = f"{pod['metadata']['namespace']}/{pod['metadata']['name']}"
         if (pod.get("status") or {}).get("phase") in ("Succeeded", "Failed"):

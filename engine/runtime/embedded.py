@@ -83,7 +83,7 @@ def advance(api: Api, seconds: float) -> Settled | None:
 
 def _hold_lease(api: Api, identity: str, now: float) -> bool:
     """Take or renew the leader Lease; False if another live holder has it."""
-    body = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
+    body: dict = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
             "metadata": {"name": LEASE_NAME, "namespace": LEASE_NAMESPACE},
             "spec": {"holderIdentity": identity, "leaseDurationSeconds": LEASE_SECONDS,
                      "renewTime": _microtime(now)}}

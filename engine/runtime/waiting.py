@@ -31,7 +31,7 @@ def wait_for(api: Api, check: Check, timeout: float | None, on_message: Callable
     time, until the cluster settles without meeting the condition.
     Errors raised by the check (a progress deadline) propagate.
     """
-    state = {"last": None}
+    state: dict[str, str | None] = {"last": None}
 
     def look(get: Getter) -> bool:
         met, message = check(get)

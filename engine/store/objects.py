@@ -10,6 +10,7 @@ transaction: on the hot path a statement costs what SQLite charges.
 """
 from __future__ import annotations
 
+import builtins
 import functools
 import json
 import os
@@ -98,7 +99,9 @@ class Reader:
 
     def __init__(self, connection: Connection, wall: Callable[[], float]) -> None:
         self.connection = connection
-        self._raw = connection.connection.dbapi_connection
+        raw = connection.connection.dbapi_connection
+        assert raw is not None, "an open connection has a DBAPI connection"
+        self._raw = raw
         self._wall = wall
 
     def _q(self, sql: str, params: dict | tuple = ()):  # -> sqlite3.Cursor
@@ -123,7 +126,7 @@ class Reader:
             return None
         return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
-    def list(self, kind: str, namespace: str | None = None) -> list[Stored]:
+    def list(self, kind: str, namespace: str | None = None) -> builtins.list[Stored]:
         """Every object of a kind, optionally in one namespace, ordered by namespace and name."""
         if namespace is None:
             rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
@@ -133,7 +136,7 @@ class Reader:
                            "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
-    def list_all(self) -> list[Stored]:
+    def list_all(self) -> builtins.list[Stored]:
         """Every object of every kind: the initial list of an informer cache."""
         rows = self._q("SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id")
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
@@ -271,7 +274,7 @@ class Store:
         with self.read() as reader:
             return reader.connection.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
 
-    def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> list[Change]:
+    def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> builtins.list[Change]:
         """Changelog rows after revision `since`, oldest first (the watch primitive).
 
         Raises Expired when `since` is older than the compaction point.

@@ -10,6 +10,8 @@ no-op write creates no revision.
 """
 from __future__ import annotations
 
+from typing import Mapping
+
 __all__ = ["CREATE", "DROP", "NAMES", "statements"]
 
 NAMES = ("objects_ai", "objects_au", "objects_ad")
@@ -55,7 +57,7 @@ CREATE = {"sqlite": _SQLITE_CREATE}
 DROP = {"sqlite": tuple(f"DROP TRIGGER IF EXISTS {name}" for name in NAMES)}
 
 
-def statements(dialect: str, which: dict[str, tuple[str, ...]] = CREATE) -> tuple[str, ...]:
+def statements(dialect: str, which: Mapping[str, tuple[str, ...]] = CREATE) -> tuple[str, ...]:
     """The trigger DDL for a dialect; only SQLite is supported so far."""
     try:
         return which[dialect]

@@ -172,7 +172,7 @@ def _term(raw: Mapping[str, Any]) -> NodeSelectorTerm | None:
         labels.append(selectors.Requirement(expr.get("key", ""), op, values))
     names: list[tuple[str, frozenset[str]]] = []
     for expr in fields:
-        values = expr.get("values") or []
+        values = tuple(expr.get("values") or ())
         if expr.get("key") != "metadata.name" or expr.get("operator") not in ("In", "NotIn") or len(values) != 1:
             valid = False
             continue
