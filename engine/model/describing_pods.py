@@ -2,6 +2,9 @@
 
 No I/O happens here. Mirrors describe.go's describePod, describeContainers,
 DescribePodTemplate and describeVolumes, writing through a PrefixWriter.
+The sections every describer shares (the Name/Namespace header, labels,
+annotations, tolerations) live here too, so each describing_* module can
+start from them.
 """
 from __future__ import annotations
 
@@ -10,8 +13,17 @@ from datetime import datetime
 from engine.model import durations
 from engine.model.tabwriting import PrefixWriter
 
-__all__ = ["describe_pod", "describe_pod_template", "print_labels", "print_annotations",
+__all__ = ["describe_pod", "describe_pod_template", "print_header", "print_labels", "print_annotations",
            "print_tolerations", "qos_class"]
+
+
+def print_header(w: PrefixWriter, obj: dict, created: bool = False) -> None:
+    """`Name:` and `Namespace:` lines, then `CreationTimestamp:` when `created`."""
+    meta = obj.get("metadata") or {}
+    w.write(0, f"Name:\t{meta.get('name', '')}\n")
+    w.write(0, f"Namespace:\t{meta.get('namespace', '')}\n")
+    if created:
+        w.write(0, f"CreationTimestamp:\t{durations.format_rfc1123z(meta.get('creationTimestamp') or '')}\n")
 
 
 def print_labels(w: PrefixWriter, title: str, labels: dict | None, indent: str = "") -> None:
