@@ -10,6 +10,27 @@ import cli as litekube
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
+# A Deployment `web` of nginx pods requesting 100m cpu: `.format(replicas=3, annotations="{}")`.
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+  selector:
+    matchLabels: {{app: web}}
+  template:
+    metadata:
+      labels: {{app: web}}
+      annotations: {annotations}
+    spec:
+      containers:
+      - name: app
+        image: nginx:1.27
+        resources:
+          requests: {{cpu: 100m}}
+"""
+
 
 class Litekube:
     """Runs `litekube --db <tmp> ARGS...` and returns the click Result."""

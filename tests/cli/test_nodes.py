@@ -6,25 +6,8 @@ import re
 
 import yaml
 
-DEPLOYMENT = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels: {{app: web}}
-  template:
-    metadata:
-      labels: {{app: web}}
-      annotations: {annotations}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-        resources:
-          requests: {{cpu: 100m}}
-"""
+from tests.cli.conftest import DEPLOYMENT
+
 
 BARE = """apiVersion: v1
 kind: Pod

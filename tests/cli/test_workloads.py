@@ -6,25 +6,8 @@ import re
 
 import yaml
 
-WEB = """apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: {replicas}
-  selector:
-    matchLabels: {{app: web}}
-  template:
-    metadata:
-      labels: {{app: web}}
-      annotations: {annotations}
-    spec:
-      containers:
-      - name: app
-        image: nginx:1.27
-        resources:
-          requests: {{cpu: 100m}}
-"""
+from tests.cli.conftest import DEPLOYMENT as WEB
+
 
 RS = re.compile(r"web-[a-z0-9]{6,10}")
 POD = re.compile(r"web-[a-z0-9]{6,10}-[a-z0-9]{5}")
