@@ -246,6 +246,12 @@ def _requeue_stuck(d: dict, status: dict, now: float) -> float | None:
         return None
     if du.deployment_complete(d, status) or current.get("reason") == Reason.TIMED_OUT:
         return None
+    # After a successful rollout nothing can time out (DeploymentTimedOut ignores a
+    # NewReplicaSetAvailable condition), so there is no deadline to watch: upstream
+    # would requeue with ever longer back-off for nothing; a spec change or a pod
+    # change brings the deployment back anyway.
+    if current.get("reason") == Reason.NEW_RS_AVAILABLE:
+        return None
     last = durations.parse_time(current["lastUpdateTime"]).timestamp()
     after = last + int(d["spec"]["progressDeadlineSeconds"]) - now
     # Under a second: upstream requeues rate-limited; one second keeps virtual time moving.

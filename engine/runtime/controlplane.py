@@ -57,7 +57,7 @@ class ControlPlane:
                 self.watchers.setdefault(kind, []).append((component, mapper))
         self.batch = batch
         self.view = MemoryView()
-        self.queue = WorkQueue()
+        self.queue = WorkQueue({c.name: rank for rank, c in enumerate(components)})
         self.cursor = 0
         self.now = 0.0
         self.failures: dict[Item, int] = {}

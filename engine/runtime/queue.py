@@ -23,12 +23,19 @@ class Item:
 
 
 class WorkQueue:
-    """Items with due times; `pop_due(now)` returns the items due, earliest first."""
+    """Items with due times; `pop_due(now)` returns the items due, earliest first.
 
-    def __init__(self) -> None:
+    Items due at the same time come out by their component's rank, then in
+    the order they were added: so a ReplicaSet controller that deletes an old
+    pod runs before the Deployment controller that would scale up the new
+    ReplicaSet, and a rollout never shows more pods than maxSurge allows.
+    """
+
+    def __init__(self, ranks: dict[str, int] | None = None) -> None:
         self._due: dict[Item, tuple[float, bool]] = {}
-        self._heap: list[tuple[float, int, Item]] = []
+        self._heap: list[tuple[float, int, int, Item]] = []
         self._seq = itertools.count()
+        self._ranks = ranks or {}
 
     def __len__(self) -> int:
         return len(self._due)
@@ -47,13 +54,13 @@ class WorkQueue:
                     self._due[item] = (when, routine)
                 return
         self._due[item] = (due, routine)
-        heapq.heappush(self._heap, (due, next(self._seq), item))
+        heapq.heappush(self._heap, (due, self._ranks.get(item.component, 0), next(self._seq), item))
 
     def pop_due(self, now: float, limit: int) -> list[Item]:
         """Up to `limit` items due at or before `now`, removed from the queue."""
         out: list[Item] = []
         while self._heap and len(out) < limit:
-            due, _, item = self._heap[0]
+            due, _, _, item = self._heap[0]
             if due > now:
                 break
             heapq.heappop(self._heap)
@@ -74,7 +81,7 @@ class WorkQueue:
 
     def _clean(self) -> None:
         while self._heap:
-            due, _, item = self._heap[0]
+            due, _, _, item = self._heap[0]
             current = self._due.get(item)
             if current is not None and current[0] == due:
                 return
