@@ -9,6 +9,7 @@
         ├── Conflict       409: stale resourceVersion
         ├── Expired        410: a watch or list from before the compaction point
         ├── Invalid        422: validation failed; carries field causes
+        ├── RequestEntityTooLarge 413: an object over the store's size limit
         ├── TooManyRequests 429: an eviction a disruption budget refuses
         └── Timeout        504
 
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
-    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "Cause", "Raw",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Cause", "Raw",
 ]
 
 
@@ -91,6 +92,16 @@ class Conflict(ApiError):
 
 class Expired(ApiError):
     reason, code = "Expired", 410
+
+
+class RequestEntityTooLarge(ApiError):
+    """413: an object larger than the store takes (etcd's 1.5 MiB request limit)."""
+
+    reason, code = "RequestEntityTooLarge", 413
+
+    def render(self) -> str:
+        # kubectl prints a Status without a reason this way
+        return f"Error from server: {self.source or ''}{self.message}"
 
 
 class TooManyRequests(ApiError):

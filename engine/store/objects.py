@@ -33,12 +33,21 @@ DEFAULT_MIN_AGE = 300.0
 COMPACT_BATCH = 1_000
 
 
+MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
+
+
 def encode(body: dict) -> str:
-    """Canonical JSON of a body without its resourceVersion: equal objects, equal text."""
+    """Canonical JSON of a body without its resourceVersion: equal objects, equal text.
+
+    Raises RequestEntityTooLarge past etcd's 1.5 MiB request limit, as an etcd-backed apiserver does.
+    """
     meta = body.get("metadata")
     if meta and "resourceVersion" in meta:
         body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if len(text) > MAX_OBJECT_BYTES and len(text.encode()) > MAX_OBJECT_BYTES:
+        raise errors.RequestEntityTooLarge("etcdserver: request is too large")
+    return text
 
 
 def decode(text_: str, rv: int) -> dict:

@@ -110,3 +110,28 @@ class TestCreateReplaceDelete:
         assert lk("delete", "ns", "demo").stdout == 'namespace "demo" deleted\n'
         assert lk("get", "ns", "demo").stderr == 'Error from server (NotFound): namespaces "demo" not found\n'
         assert lk("get", "all", "-n", "demo").stderr == "No resources found in demo namespace.\n"
+
+
+class TestDatabaseOption:
+    def test_db_takes_a_path_a_url_or_the_environment(self, tmp_path, monkeypatch):
+        from click.testing import CliRunner
+
+        import cli as litekube
+
+        runner = CliRunner()
+        url = f"sqlite:///{tmp_path / 'url.db'}"
+        assert runner.invoke(litekube.cli, ["--db", url, "apply", "-f", "-"], input=CM).stdout == \
+            "configmap/cfg created\n"
+        assert (tmp_path / "url.db").exists()
+        monkeypatch.setenv("LITEKUBE_DB", str(tmp_path / "env.db"))
+        assert runner.invoke(litekube.cli, ["create", "-f", "-"], input=CM).stdout == "configmap/cfg created\n"
+        assert (tmp_path / "env.db").exists()
+
+    def test_an_oversized_object_changes_nothing(self, lk):
+        """Past etcd's 1.5 MiB request limit (kinds with their own size rules fail validation first)."""
+        big = ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata: {name: big}\n"
+               "spec: {holderIdentity: " + "x" * (1536 * 1024) + "}\n")
+        result = lk("create", "-f", "-", input=big)
+        assert (result.exit_code, result.stderr) == (
+            1, 'Error from server: error when creating "STDIN": etcdserver: request is too large\n')
+        assert lk("get", "leases").stderr == "No resources found in default namespace.\n"

@@ -236,3 +236,12 @@ class TestAutomaticCompaction:
         with pytest.raises(errors.Expired):
             store.changes(0)
         store.close()
+
+
+class TestLimits:
+    def test_an_object_over_etcds_request_limit_is_refused(self, store):
+        with pytest.raises(errors.RequestEntityTooLarge) as exc:
+            with store.write() as w:
+                w.create("ConfigMap", "default", "big", "u", cm("big", blob="x" * (1536 * 1024)))
+        assert exc.value.render() == "Error from server: etcdserver: request is too large"
+        assert store.revision() == 0
