@@ -8,6 +8,7 @@
         ├── AlreadyExists  409
         ├── Conflict       409: stale resourceVersion
         ├── Expired        410: a watch or list from before the compaction point
+        ├── Forbidden      403: new content in a terminating namespace
         ├── Invalid        422: validation failed; carries field causes
         ├── RequestEntityTooLarge 413: an object over the store's size limit
         ├── TooManyRequests 429: an eviction a disruption budget refuses
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
-    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Cause", "Raw",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "Cause", "Raw",
 ]
 
 
@@ -92,6 +93,12 @@ class Conflict(ApiError):
 
 class Expired(ApiError):
     reason, code = "Expired", 410
+
+
+class Forbidden(ApiError):
+    """403: e.g. new content in a namespace that is being terminated."""
+
+    reason, code = "Forbidden", 403
 
 
 class RequestEntityTooLarge(ApiError):

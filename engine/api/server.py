@@ -266,7 +266,7 @@ class Transaction:
         if ns is None:
             raise errors.NotFound.of("namespaces", namespace)
         if ns.body["metadata"].get("deletionTimestamp"):
-            raise errors.ApiError(
+            raise errors.Forbidden(
                 f"unable to create new content in namespace {namespace} because it is being terminated")
 
 

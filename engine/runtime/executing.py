@@ -6,6 +6,7 @@ writes (with the new resourceVersion).
 """
 from __future__ import annotations
 
+from engine import errors
 from engine.api.server import Transaction
 from engine.model import events
 from engine.reconcile import base
@@ -69,8 +70,11 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
     elif isinstance(action, base.RecordEvent):
         key = events.aggregation_key(action.involved, action.type, action.reason, action.message,
                                      action.component, action.host)
-        event = tx.record_event(action.involved, action.type, action.reason, action.message,
-                                action.component, action.host, existing=index.find(view, key))
+        try:
+            event = tx.record_event(action.involved, action.type, action.reason, action.message,
+                                    action.component, action.host, existing=index.find(view, key))
+        except errors.ApiError:
+            return  # events are best effort, as client-go's recorder drops what the server refuses
         view.put(event)
         index.remember(key, event)
     else:  # pragma: no cover - the Action union is closed
