@@ -445,24 +445,18 @@ def fault(ctx: Context, which, name, namespace) -> None:
     ctx.settle()
 
 
-@cli.command()
-@click.argument("name")
-@pass_context
-@handle_errors
-def cordon(ctx: Context, name) -> None:
-    """Mark a node unschedulable."""
-    click.echo(operating.cordon(ctx.api, name, True))
-    ctx.settle()
+def _cordon_command(name: str, unschedulable: bool, doc: str) -> None:
+    @click.argument("node")
+    @pass_context
+    @handle_errors
+    def command(ctx: Context, node) -> None:
+        click.echo(operating.cordon(ctx.api, node, unschedulable))
+        ctx.settle()
+    cli.command(name, help=doc)(command)
 
 
-@cli.command()
-@click.argument("name")
-@pass_context
-@handle_errors
-def uncordon(ctx: Context, name) -> None:
-    """Mark a node schedulable again."""
-    click.echo(operating.cordon(ctx.api, name, False))
-    ctx.settle()
+_cordon_command("cordon", True, "Mark a node unschedulable.")
+_cordon_command("uncordon", False, "Mark a node schedulable again.")
 
 
 @cli.command()

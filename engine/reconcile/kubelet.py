@@ -3,20 +3,7 @@
 No I/O happens here. `PODS` moves bound pods through their lifecycle
 (kubelet_pods); `NODES` renews node Leases and posts node status
 (kubelet_nodes). Their behaviour is steered by the annotations of the
-simulation contract (see engine.reconcile.simulation, copied below).
-
-| Annotation | On | Value | Effect |
-|---|---|---|---|
-| `sim.litekube.io/start-delay` | Pod | Go duration, default `1s` | Time a scheduled pod spends in ContainerCreating before its containers run (each init container also runs this long). |
-| `sim.litekube.io/ready-after` | Pod | Go duration | Time after a container starts until it is Ready (default: the container's `readinessProbe.initialDelaySeconds`, or 0 without a probe). |
-| `sim.litekube.io/never-ready` | Pod | `"true"` | The readiness probe never succeeds. |
-| `sim.litekube.io/exit-after` | Pod | Go duration | Every regular container exits after running this long, with `sim.litekube.io/exit-code` (Job-style pods). |
-| `sim.litekube.io/exit-code` | Pod | integer, default `"0"` | Exit code used by `exit-after` (0: reason Completed, otherwise Error). |
-| `sim.litekube.io/crash-after` | Pod | Go duration | Every regular container crashes (exit code 1, reason Error) each time after running this long. |
-| `sim.litekube.io/unready` | Pod | `"true"` | Fault (`litekube fault`): readiness fails until the annotation is removed. |
-| `sim.litekube.io/crash` | Pod | RFC 3339 time | Fault (`litekube fault`): each container started before that time crashes once at that time (exit code 1, reason Error). |
-| `sim.litekube.io/down` | Node | `"true"` | The node's kubelet is dead: no heartbeats, no pod status updates, no pod removal. |
-| `sim.litekube.io/internal-ip` | Node | IPv4 address | The node's InternalIP (when not already in `status.addresses`). |
+simulation contract, documented in engine.reconcile.simulation (and the README).
 """
 from __future__ import annotations
 

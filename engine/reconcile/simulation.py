@@ -13,9 +13,9 @@ every pod created from it carries them. Durations are Go durations (`500ms`,
 | `sim.litekube.io/exit-code` | Pod | integer, default `"0"` | Exit code used by `exit-after` (0: reason Completed, otherwise Error). |
 | `sim.litekube.io/crash-after` | Pod | Go duration | Every regular container crashes (exit code 1, reason Error) each time after running this long. |
 | `sim.litekube.io/unready` | Pod | `"true"` | Fault (`litekube fault`): readiness fails until the annotation is removed. |
-| `sim.litekube.io/crash` | Pod | RFC 3339 time | Fault (`litekube fault`): each container started before that time crashes once at that time (exit code 1, reason Error). |
+| `sim.litekube.io/crash` | Pod | RFC 3339 time | Fault (`litekube fault`): each container running at that time crashes once then (exit code 1, reason Error). |
 | `sim.litekube.io/down` | Node | `"true"` | The node's kubelet is dead: no heartbeats, no pod status updates, no pod removal. |
-| `sim.litekube.io/internal-ip` | Node | IPv4 address | The node's InternalIP (when not already in `status.addresses`). |
+| `sim.litekube.io/internal-ip` | Node | IPv4 address | The node's InternalIP (default: derived from its pod CIDR, 10.244.n.0/24 -> 172.18.0.n+2). |
 """
 from __future__ import annotations
 
