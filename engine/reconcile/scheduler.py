@@ -166,12 +166,88 @@ def _all_nodes(view) -> builtins.list[NodeFacts]:
     return facts
 
 
+def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]) -> bool:
+    """Whether only NodeUnschedulable, TaintToleration and NodeResourcesFit can tell nodes apart.
+
+    True for a pod with no node selector or affinity, no host ports, no pod
+    (anti-)affinity and no spread constraints, when no bound pod has pod
+    affinity terms and no node has PreferNoSchedule taints: then every other
+    plugin scores all nodes the same, and `_schedule_plain` decides exactly
+    as the full cycle does, with a fraction of the work.
+    """
+    spec = pod.get("spec") or {}
+    affinity = spec.get("affinity") or {}
+    return (facts.node_names is None and not facts.node_selector and facts.required_terms is None
+            and not facts.preferred_terms and not facts.host_ports and not spec.get("topologySpreadConstraints")
+            and not affinity.get("podAffinity") and not affinity.get("podAntiAffinity")
+            and not filters.pods_with_affinity(view) and not any(n.prefer_taints for n in all_nodes))
+
+
+def _schedule_plain(facts: nodeinfo.PodFacts, view, nodes: list[NodeFacts]) -> Decision | None:
+    """The full cycle's filters and scores for a plain pod (see `_plain`), inlined.
+
+    None when no node fits: the full cycle then builds the exact FitError message.
+    """
+    wanted = num_feasible_nodes_to_find(len(nodes))
+    start = zlib.crc32(f"{facts.namespace}/{facts.name}".encode()) % len(nodes)
+    usage = view.node_usage
+    want, non_zero = facts.request, facts.non_zero
+    tolerations, tolerates_cordon = facts.tolerations, facts.tolerates_unschedulable
+    found = 0
+    best_score, best_name, first = -1, "", ""
+    for i in range(len(nodes)):
+        node = nodes[(start + i) % len(nodes)]
+        if node.unschedulable and not tolerates_cordon:
+            continue
+        if node.hard_taints and not all(any(filters.toleration_tolerates(t, taint) for t in tolerations)
+                                        for taint in node.hard_taints):
+            continue
+        real, nz = usage(node.name)
+        cpu, mem = node.cpu, node.memory
+        if real.pods + 1 > node.pods or (want.cpu > 0 and want.cpu > cpu - real.cpu) or \
+                (want.memory > 0 and want.memory > mem - real.memory):
+            continue
+        found += 1
+        first = first or node.name
+        least = weights = 0
+        if cpu:
+            requested = nz.cpu + non_zero.cpu
+            least += 0 if requested > cpu else (cpu - requested) * scores.MAX_NODE_SCORE // cpu
+            weights += 1
+        if mem:
+            requested = nz.memory + non_zero.memory
+            least += 0 if requested > mem else (mem - requested) * scores.MAX_NODE_SCORE // mem
+            weights += 1
+        if cpu and mem:
+            balanced = int((1 - abs(min((real.cpu + want.cpu) / cpu, 1.0)
+                                    - min((real.memory + want.memory) / mem, 1.0)) / 2) * scores.MAX_NODE_SCORE)
+        else:
+            balanced = scores.MAX_NODE_SCORE
+        score = (least // weights if weights else 0) + balanced
+        if score > best_score or (score == best_score and node.name < best_name):
+            best_score, best_name = score, node.name
+        if found >= wanted:
+            break
+    if not found:
+        return None
+    return Decision(first if found == 1 else best_name)
+
+
 def schedule(pod: dict, view) -> Decision:
     """One scheduling cycle for `pod` against every Node of the view (deleting ones excluded)."""
     all_nodes = _all_nodes(view)
     if not all_nodes:
         return Decision(None, NO_NODES)
     facts = nodeinfo.pod_facts(pod)
+    if _plain(pod, facts, view, all_nodes):
+        decision = _schedule_plain(facts, view, all_nodes)
+        if decision is not None:
+            return decision
+    return full_cycle(pod, facts, view, all_nodes)
+
+
+def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]) -> Decision:
+    """Every filter and score plugin, as kube-scheduler's scheduling cycle runs them."""
     statuses: dict[str, Status] = {}
     nodes = all_nodes
     # NodeAffinity PreFilter: `metadata.name In` terms narrow the nodes to evaluate.

@@ -1,0 +1,56 @@
+"""The plain-pod fast path decides exactly as the full scheduling cycle does."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.reconcile import scheduler
+from engine.reconcile.scheduling import nodeinfo
+from engine.reconcile.views import MemoryView
+
+CPUS = st.sampled_from(["500m", "1", "2", "4"])
+MEMORY = st.sampled_from(["512Mi", "1Gi", "4Gi", "16Gi"])
+TAINTS = st.sampled_from([[], [], [{"key": "gpu", "value": "true", "effect": "NoSchedule"}],
+                          [{"key": "node.kubernetes.io/not-ready", "effect": "NoExecute"}]])
+
+
+def node(i: int, cpu: str, memory: str, pods: int, taints: list, cordoned: bool) -> dict:
+    spec: dict = {"taints": taints} if taints else {}
+    if cordoned:
+        spec["unschedulable"] = True
+    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": f"n{i:03d}", "uid": f"n{i}", "labels": {}},
+            "spec": spec, "status": {"allocatable": {"cpu": cpu, "memory": memory, "pods": str(pods)}}}
+
+
+def pod(i: int, cpu: str | None, memory: str | None, node_name: str | None, tolerate: bool) -> dict:
+    requests = {k: v for k, v in (("cpu", cpu), ("memory", memory)) if v}
+    spec: dict = {"containers": [{"name": "c", "image": "x", "resources": {"requests": requests}}]}
+    if node_name:
+        spec["nodeName"] = node_name
+    if tolerate:
+        spec["tolerations"] = [{"key": "gpu", "operator": "Exists", "effect": "NoSchedule"}]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": f"p{i}", "namespace": "default", "uid": f"p{i}"},
+            "spec": spec, "status": {"phase": "Running" if node_name else "Pending"}}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(CPUS, MEMORY, st.integers(1, 4), TAINTS, st.booleans()), min_size=1, max_size=120),
+       st.lists(st.tuples(st.sampled_from([None, "100m", "250m", "1"]), st.sampled_from([None, "64Mi", "1Gi"]),
+                          st.integers(0, 119), st.booleans()), max_size=40),
+       st.tuples(st.sampled_from([None, "100m", "1500m"]), st.sampled_from([None, "128Mi", "2Gi"]), st.booleans()))
+def test_fast_path_equals_full_cycle(node_specs, bound, incoming):
+    nodes = [node(i, *spec) for i, spec in enumerate(node_specs)]
+    pods = [pod(i, cpu, mem, nodes[n % len(nodes)]["metadata"]["name"], tol)
+            for i, (cpu, mem, n, tol) in enumerate(bound)]
+    view = MemoryView(nodes + pods)
+    new = pod(999, incoming[0], incoming[1], None, incoming[2])
+    view.put(new)
+    all_nodes = scheduler._all_nodes(view)
+    facts = nodeinfo.pod_facts(new)
+    assert scheduler._plain(new, facts, view, all_nodes)
+    fast = scheduler._schedule_plain(facts, view, all_nodes)
+    full = scheduler.full_cycle(new, facts, view, all_nodes)
+    if fast is None:
+        assert full.node is None
+    else:
+        assert fast.node == full.node
