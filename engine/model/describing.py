@@ -202,6 +202,23 @@ def _dump(w: PrefixWriter, level: int, content: dict, prefix: str, skip: set[str
             w.write(level, f"{_smart_label(field)}:\t{_go_value(value)}\n")
 
 
+def _pdb(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    """describePodDisruptionBudgetV1."""
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    if spec.get("minAvailable") is not None:
+        w.write(0, f"Min available:\t{spec['minAvailable']}\n")
+    elif spec.get("maxUnavailable") is not None:
+        w.write(0, f"Max unavailable:\t{spec['maxUnavailable']}\n")
+    selector = spec.get("selector")
+    w.write(0, f"Selector:\t{tables.format_label_selector(selector) if selector is not None else '<unset>'}\n")
+    w.write(0, "Status:\n")
+    for label, field in (("Allowed disruptions", "disruptionsAllowed"), ("Current", "currentHealthy"),
+                         ("Desired", "desiredHealthy"), ("Total", "expectedPods")):
+        w.write(2, f"{label}:\t{int(status.get(field) or 0)}\n")
+
+
 def _generic(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
     print_header(w, obj)
     print_labels(w, "Labels", _meta(obj).get("labels"))
@@ -218,4 +235,5 @@ _DESCRIBERS: dict[str, Describer] = {
     "Namespace": _namespace,
     "ConfigMap": _configmap,
     "Secret": _secret,
+    "PodDisruptionBudget": _pdb,
 }

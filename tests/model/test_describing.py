@@ -260,3 +260,26 @@ Events:             <none>
 
 def test_public_surface() -> None:
     assert "describe" in describing.__all__
+
+
+class TestDescribePodDisruptionBudget:
+    def test_layout_as_kubectl(self):
+        from datetime import datetime, timezone
+
+        from engine.model import describing
+
+        pdb = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+               "metadata": {"name": "web", "namespace": "demo"},
+               "spec": {"maxUnavailable": "25%", "selector": {"matchLabels": {"app": "web"}}},
+               "status": {"disruptionsAllowed": 1, "currentHealthy": 4, "desiredHealthy": 3, "expectedPods": 4}}
+        text = describing.describe(pdb, [], datetime(2026, 11, 27, tzinfo=timezone.utc))
+        assert text == ("Name:             web\n"
+                        "Namespace:        demo\n"
+                        "Max unavailable:  25%\n"
+                        "Selector:         app=web\n"
+                        "Status:\n"
+                        "    Allowed disruptions:  1\n"
+                        "    Current:              4\n"
+                        "    Desired:              3\n"
+                        "    Total:                4\n"
+                        "Events:                   <none>\n")
