@@ -2,6 +2,7 @@
 
     LitekubeError
     ├── ManifestError      malformed YAML/JSON, unknown kind, missing apiVersion
+    ├── StoreUnavailable   the database cannot be opened
     └── ApiError           errors the API layer answers with (a Kubernetes Status)
         ├── BadRequest     400: strict decoding errors (unknown fields, wrong types)
         ├── NotFound       404
@@ -23,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "LitekubeError", "ManifestError", "ApiError", "BadRequest", "NotFound",
+    "LitekubeError", "ManifestError", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
     "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "Cause", "Raw",
 ]
 
@@ -38,6 +39,10 @@ class LitekubeError(Exception):
 
 class ManifestError(LitekubeError):
     """A manifest cannot be read: malformed document, unknown kind, ..."""
+
+
+class StoreUnavailable(LitekubeError):
+    """The database cannot be opened (missing directory, unsupported URL, not a database)."""
 
 
 class ApiError(LitekubeError):

@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+import sqlalchemy.exc
 from sqlalchemy import Connection
 
 from engine import errors
@@ -223,8 +224,13 @@ class Store:
         # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
         self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
         self.min_age = min_age
-        self._writer, self._reader = database.open_engines(self.url, busy_timeout)
-        database.migrate(self._writer, self._reader)
+        try:
+            self._writer, self._reader = database.open_engines(self.url, busy_timeout)
+            database.migrate(self._writer, self._reader)
+        except (NotImplementedError, ValueError) as exc:
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
+        except sqlalchemy.exc.DBAPIError as exc:
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc.orig}') from None
 
     def close(self) -> None:
         self._writer.dispose()

@@ -135,3 +135,18 @@ class TestDatabaseOption:
         assert (result.exit_code, result.stderr) == (
             1, 'Error from server: error when creating "STDIN": etcdserver: request is too large\n')
         assert lk("get", "leases").stderr == "No resources found in default namespace.\n"
+
+    def test_a_database_that_cannot_be_opened_is_a_one_line_error(self, tmp_path):
+        from click.testing import CliRunner
+
+        import cli as litekube
+
+        runner = CliRunner()
+        missing = runner.invoke(litekube.cli, ["--db", str(tmp_path / "no" / "x.db"), "get", "pods"])
+        assert (missing.exit_code, missing.stderr) == (
+            1, f'error: cannot open the database "{tmp_path / "no" / "x.db"}": unable to open database file\n')
+        garbage = tmp_path / "garbage.db"
+        garbage.write_text("not a database")
+        broken = runner.invoke(litekube.cli, ["--db", str(garbage), "get", "pods"])
+        assert (broken.exit_code, broken.stderr) == (
+            1, f'error: cannot open the database "{garbage}": file is not a database\n')
