@@ -176,9 +176,8 @@ class Transaction:
         elif policy == "Foreground":
             finalizers.append("foregroundDeletion")
         grace = _grace_period(obj, grace_period)
-        if k.kind == "Namespace":
+        if k.kind == "Namespace":  # held by spec.finalizers until the namespace controller empties it
             obj.setdefault("status", {})["phase"] = "Terminating"
-            grace = grace or 0
         if not finalizers and not grace and not (k.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers")):
             self.writer.delete(k.kind, ns, name)
             return None
