@@ -655,11 +655,9 @@ def wait(ctx: Context, args, for_, timeout, namespace) -> None:
     """Wait for a condition on objects: deployment.apps/web condition met."""
     ns = namespace or "default"
     for kind, name in _targets(args):
-        if for_ == "delete":
-            with ctx.api.read() as tx:
-                if tx.find(kind.kind, ns, name) is None:
-                    continue  # kubectl: waiting for the delete of what is gone already succeeds silently
         check = _wait_check(ctx, kind, ns, name, for_)
+        if check is None:
+            continue  # kubectl: waiting for the delete of what is gone already succeeds silently
         if not waiting.wait_for(ctx.api, check, _seconds(timeout), lambda _: None):
             raise errors.LitekubeError(f"timed out waiting for the condition on {kind.plural}/{name}")
         click.echo(f"{kind.qualified}/{name} condition met")
@@ -670,7 +668,7 @@ def _wait_check(ctx: Context, kind: kinds.Kind, ns: str, name: str, for_: str):
         with ctx.api.read() as tx:
             obj = tx.find(kind.kind, ns, name)
         if obj is None:
-            raise errors.NotFound.of(kind.resource, name)
+            return None
         return waiting.delete_check(kind.kind, ns, name, obj["metadata"]["uid"])
     with ctx.api.read() as tx:
         tx.get(kind.kind, ns, name)

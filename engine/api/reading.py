@@ -5,7 +5,7 @@ This module does I/O through the API.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from engine import errors
 from engine.api.applying import Outcome
@@ -45,11 +45,10 @@ def parse_targets(args: list[str]) -> list[Target]:
 
 @dataclass
 class Result:
-    """Objects grouped by kind (in the order asked), the list revision, and misses."""
+    """Objects grouped by kind (in the order asked), and the list revision."""
 
     groups: list[list[dict]]
     resource_version: int
-    missing: list[errors.NotFound] = field(default_factory=list)
 
 
 def get(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,

@@ -51,9 +51,13 @@ class Create:
 
 @dataclass(frozen=True)
 class Update:
-    """Replace `obj` (carrying the resourceVersion it was read at: a stale one is a Conflict)."""
+    """Replace `obj` (carrying the resourceVersion it was read at: a stale one is a Conflict).
+
+    `subresource` "finalize" changes only a Namespace's spec.finalizers, as its API does.
+    """
 
     obj: dict
+    subresource: str | None = None
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,8 @@ class Component:
 
     `watches` maps a kind to a function that turns a changed object of that
     kind into the keys to reconcile (its own key, its owner's, ...).
-    `resync` lists the kinds whose every object is enqueued when a control
-    plane starts without a usable cursor.
+    `primary` names the kind of the keys it reconciles (documentation and
+    tests); `periodic` makes its requeues routine unless a Result says otherwise.
     """
 
     name: str

@@ -27,7 +27,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     if not contents and (namespace.get("spec") or {}).get("finalizers"):
         done = values.clone(namespace)
         done["spec"]["finalizers"] = []
-        actions.append(Update(done))
+        actions.append(Update(done, subresource="finalize"))
     return Result(actions)
 
 

@@ -155,9 +155,6 @@ class MemoryView:
         """A number that changes whenever any object of `kind` is added, changed or removed."""
         return self._generations.get(kind, 0)
 
-    def count(self, kind: str) -> int:
-        return sum(len(objs) for objs in self._by_kind.get(kind, {}).values())
-
     def by_uid(self, uid: str) -> dict | None:
         return self._by_uid.get(uid)
 

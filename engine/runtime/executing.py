@@ -48,10 +48,8 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
         created = tx.create(action.obj, namespace=(action.obj.get("metadata") or {}).get("namespace") or "default")
         view.put(created)
     elif isinstance(action, base.Update):
-        # A Namespace's spec.finalizers change only through its finalize subresource.
-        sub = "finalize" if action.obj.get("kind") == "Namespace" else None
-        _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace, subresource=sub),
-             base.key_of(action.obj))
+        _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace,
+                             subresource=action.subresource), base.key_of(action.obj))
     elif isinstance(action, base.UpdateStatus):
         _put(view, tx.update_status(action.obj, namespace=base.key_of(action.obj).namespace),
              base.key_of(action.obj))

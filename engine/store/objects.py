@@ -126,9 +126,6 @@ class Reader:
         now, virtual = self._q("SELECT now, virtual FROM clock WHERE id = 1").fetchone()
         return now if virtual else max(now, self._wall())
 
-    def virtual(self) -> bool:
-        return bool(self._q("SELECT virtual FROM clock WHERE id = 1").fetchone()[0])
-
     def get(self, kind: str, namespace: str, name: str) -> Stored | None:
         row = self._q("SELECT uid, resource_version, body FROM objects "
                       "WHERE kind = ? AND namespace = ? AND name = ?", (kind, namespace, name)).fetchone()
