@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from engine.store import schema
+from litekube.store import schema
 
 config = context.config
 connection = config.attributes.get("connection")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import hashlib
 
-from engine import errors
-from engine.model import defaults, kinds, schema, validation, values
-from engine.reconcile import taint_eviction
+from litekube import errors
+from litekube.model import defaults, kinds, schema, validation, values
+from litekube.reconcile.taint_eviction import controller as taint_eviction
 
 __all__ = ["prepare_create", "prepare_update", "GENERATION_KINDS", "STATUS_RESET_KINDS",
            "generate_name", "namespace_of"]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from engine import errors
-from engine.api.server import Api, Transaction
-from engine.model import kinds, manifests, patching, values
+from litekube import errors
+from litekube.api.server import Api, Transaction
+from litekube.model import kinds, manifests, patching, values
 
 __all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied"]
 

@@ -6,10 +6,9 @@ users inject them the same way.
 """
 from __future__ import annotations
 
-
-from engine.model import values
-from engine import errors
-from engine.api.server import Api, Transaction, timestamp
+from litekube import errors
+from litekube.api.server import Api, Transaction, timestamp
+from litekube.model import values
 
 __all__ = ["cordon", "set_annotation", "FAULTS", "evict", "DOWN", "UNREADY", "CRASH"]
 
@@ -68,7 +67,7 @@ def fault(api: Api, which: str, name: str, namespace: str = "default") -> str:
 
 def evict(tx: Transaction, namespace: str, name: str) -> None:
     """The pods/eviction subresource: delete the pod unless a disruption budget forbids it."""
-    from engine.reconcile import disruption
+    from litekube.reconcile.disruption import controller as disruption
 
     pod = tx.get("Pod", namespace, name)
     if pod["metadata"].get("deletionTimestamp"):

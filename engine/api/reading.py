@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import errors
-from engine.api.applying import Outcome
-from engine.api.server import Api
-from engine.model import kinds
+from litekube import errors
+from litekube.api.applying import Outcome
+from litekube.api.server import Api
+from litekube.model import kinds
 
 __all__ = ["parse_targets", "get", "Result", "delete", "no_resources", "events_for", "related"]
 

@@ -6,12 +6,12 @@ worded as kubectl words them.
 """
 from __future__ import annotations
 
-from engine import errors
-from engine.api.server import Api, Transaction, timestamp
-from engine.model import kinds, values
-from engine.model.describing_pods import describe_pod_template
-from engine.model.tabwriting import PrefixWriter
-from engine.reconcile import deployment_util as util
+from litekube import errors
+from litekube.api.server import Api, Transaction, timestamp
+from litekube.model import kinds, values
+from litekube.model.describing.pods import describe_pod_template
+from litekube.model.tabwriting import PrefixWriter
+from litekube.reconcile.deployment import util
 
 __all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "undo", "history",
            "replica_sets_of", "CHANGE_CAUSE", "RESTARTED_AT"]

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable, Iterator
 
-from engine import errors
-from engine.api import admission
-from engine.model import events, kinds, nodes, patching, selectors, values
-from engine.store import Store
-from engine.store.objects import Reader, Writer
+from litekube import errors
+from litekube.api import admission
+from litekube.model import events, kinds, nodes, patching, selectors, values
+from litekube.store import Store
+from litekube.store.objects import Reader, Writer
 
 __all__ = ["Api", "Transaction", "Listing", "SYSTEM_NAMESPACES", "timestamp"]
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import errors
-from engine.api.server import Api
-from engine.model import durations
-from engine.reconcile import deployment_util as util
+from litekube import errors
+from litekube.api.server import Api
+from litekube.model import durations
+from litekube.reconcile.deployment import util
 
 __all__ = ["trace", "Step"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Callable
 
-from engine.model import values
+from litekube.model import values
 
 __all__ = ["apply_defaults", "default_pod_spec", "image_pull_policy"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Iterable, Mapping, NamedTuple
 
-from engine import errors
+from litekube import errors
 
 __all__ = ["FieldRequirement", "parse_fields", "match_fields", "field_value"]
 

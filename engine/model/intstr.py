@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from engine.model import names
+from litekube.model import names
 
 __all__ = [
     "IntOrString", "scaled_value", "validate_percent_or_int", "validate_not_more_than_100_percent",

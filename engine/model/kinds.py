@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine import errors
+from litekube import errors
 
 __all__ = ["Kind", "KINDS", "lookup", "resolve", "by_api", "for_object", "ALL"]
 

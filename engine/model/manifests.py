@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from engine import errors
+from litekube import errors
 
 __all__ = ["Document", "parse"]
 

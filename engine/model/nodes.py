@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine import errors
+from litekube import errors
 
 __all__ = ["Shape", "node_manifest", "parse_labels", "parse_taints", "DEFAULT_NODES"]
 

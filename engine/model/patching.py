@@ -4,8 +4,8 @@ No I/O happens here. Objects are plain JSON-like dicts and are never mutated;
 every function returns new values. This module applies RFC 7386 JSON merge
 patches (`merge_patch`) and RFC 6902 JSON patches (`json_patch`), and is the
 one import path for every kind of patch: the strategic merge patch and
-kubectl's three-way apply patch live in `engine.model.strategic`, the merge
-keys they follow (`Field`, `SCHEMAS`) in `engine.model.merge_keys`, and are
+kubectl's three-way apply patch live in `litekube.model.strategic`, the merge
+keys they follow (`Field`, `SCHEMAS`) in `litekube.model.merge_keys`, and are
 re-exported here.
 
 Malformed patches raise `ValueError`.
@@ -15,9 +15,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from engine.model.merge_keys import SCHEMAS, Field
-from engine.model.strategic import apply, strategic_merge, three_way_patch
-from engine.model.values import equal, json_type
+from litekube.model.merge_keys import SCHEMAS, Field
+from litekube.model.strategic import apply, strategic_merge, three_way_patch
+from litekube.model.values import equal, json_type
 
 __all__ = [
     "Field", "SCHEMAS", "merge_patch", "json_patch", "strategic_merge",

@@ -11,7 +11,7 @@ from datetime import datetime
 import tabulate as _tabulate
 import yaml
 
-from engine.model import kinds, tables
+from litekube.model import kinds, tables
 
 __all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from engine.model import quantities
+from litekube.model import quantities
 
 __all__ = ["Requests", "pod_requests", "host_ports", "is_terminal", "DEFAULT_MILLI_CPU", "DEFAULT_MEMORY"]
 

@@ -18,10 +18,18 @@ import binascii
 import re
 from typing import Any
 
-from engine import errors
-from engine.model import kinds, quantities
-from engine.model.schemas import KIND_SCHEMAS, describe
-from engine.model.schemas.types import ListOf, MapOf, Scalar, Spec, Special, Struct, go_type
+from litekube import errors
+from litekube.model import kinds, quantities
+from litekube.model.schemas import KIND_SCHEMAS, describe
+from litekube.model.schemas.types import (
+    ListOf,
+    MapOf,
+    Scalar,
+    Spec,
+    Special,
+    Struct,
+    go_type,
+)
 
 __all__ = ["strict_decode", "schema_for", "describe", "KIND_SCHEMAS"]
 

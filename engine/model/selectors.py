@@ -15,9 +15,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Mapping
 
-from engine import errors
-from engine.model import names
-from engine.model.field_selectors import FieldRequirement, field_value, match_fields, parse_fields
+from litekube import errors
+from litekube.model import names
+from litekube.model.field_selectors import (
+    FieldRequirement,
+    field_value,
+    match_fields,
+    parse_fields,
+)
 
 __all__ = [
     "Operator", "Requirement", "Selector", "EVERYTHING", "NOTHING",

@@ -6,8 +6,8 @@ apiserver does, `three_way_patch` computes the patch client-side apply sends,
 and `apply` is the two together. Both follow apimachinery
 `pkg/util/strategicpatch/patch.go` (`mergeMap`, `diffMaps`,
 `CreateThreeWayMergePatch`): the same directives, the same list merge keys
-(`engine.model.merge_keys`), and the same `$setElementOrder` /
-`$patch: delete` output. `engine.model.patching` re-exports all three.
+(`litekube.model.merge_keys`), and the same `$setElementOrder` /
+`$patch: delete` output. `litekube.model.patching` re-exports all three.
 
 Malformed patches raise `ValueError`.
 """
@@ -17,8 +17,8 @@ import copy
 from dataclasses import dataclass
 from typing import Any
 
-from engine.model.merge_keys import Field, field_of, kind_context
-from engine.model.values import equal, json_type
+from litekube.model.merge_keys import Field, field_of, kind_context
+from litekube.model.values import equal, json_type
 
 __all__ = ["strategic_merge", "three_way_patch", "apply"]
 

@@ -10,8 +10,8 @@ import builtins
 from collections import defaultdict
 from typing import Iterable
 
-from engine.model import resources
-from engine.reconcile.base import Key, key_of
+from litekube.model import resources
+from litekube.reconcile.base import Key, key_of
 
 __all__ = ["MemoryView"]
 

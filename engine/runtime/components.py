@@ -4,9 +4,17 @@ The order is the rank of a component's keys among keys due at the same time.
 """
 from __future__ import annotations
 
-from engine.reconcile import (deployment, disruption, garbage_collector, kubelet, namespace, node_ipam, node_lifecycle,
-                              replicaset, scheduler, taint_eviction)
-from engine.reconcile.base import Component
+from litekube.reconcile.base import Component
+from litekube.reconcile.deployment import controller as deployment
+from litekube.reconcile.disruption import controller as disruption
+from litekube.reconcile.garbage_collector import controller as garbage_collector
+from litekube.reconcile.kubelet import components as kubelet
+from litekube.reconcile.namespace import controller as namespace
+from litekube.reconcile.node_ipam import controller as node_ipam
+from litekube.reconcile.node_lifecycle import controller as node_lifecycle
+from litekube.reconcile.replicaset import controller as replicaset
+from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.taint_eviction import controller as taint_eviction
 
 __all__ = ["ALL"]
 

@@ -14,12 +14,12 @@ import logging
 import traceback
 from dataclasses import dataclass, field
 
-from engine import errors
-from engine.api.server import Api
-from engine.reconcile.base import Component, Key
-from engine.reconcile.views import MemoryView
-from engine.runtime.executing import EventIndex, execute
-from engine.runtime.queue import Item, WorkQueue
+from litekube import errors
+from litekube.api.server import Api
+from litekube.reconcile.base import Component, Key
+from litekube.reconcile.views import MemoryView
+from litekube.runtime.executing import EventIndex, execute
+from litekube.runtime.queue import Item, WorkQueue
 
 __all__ = ["ControlPlane", "Settled"]
 

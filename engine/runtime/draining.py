@@ -11,11 +11,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from engine import errors
-from engine.api import operating
-from engine.api.server import Api
-from engine.model import durations
-from engine.runtime import embedded
+from litekube import errors
+from litekube.api import operating
+from litekube.api.server import Api
+from litekube.model import durations
+from litekube.runtime import embedded
 
 __all__ = ["drain", "Options"]
 

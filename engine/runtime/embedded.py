@@ -13,11 +13,11 @@ import socket
 import threading
 import time
 
-from engine import errors
-from engine.api.server import Api
-from engine.model import durations, values
-from engine.runtime import components
-from engine.runtime.controlplane import ControlPlane, Settled
+from litekube import errors
+from litekube.api.server import Api
+from litekube.model import durations, values
+from litekube.runtime import components
+from litekube.runtime.controlplane import ControlPlane, Settled
 
 __all__ = ["settle", "advance", "run", "leader", "LEASE_NAME", "LEASE_NAMESPACE"]
 

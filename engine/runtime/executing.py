@@ -6,11 +6,11 @@ writes (with the new resourceVersion).
 """
 from __future__ import annotations
 
-from engine import errors
-from engine.api.server import Transaction
-from engine.model import events
-from engine.reconcile import base
-from engine.reconcile.views import MemoryView
+from litekube import errors
+from litekube.api.server import Transaction
+from litekube.model import events
+from litekube.reconcile import base
+from litekube.reconcile.views import MemoryView
 
 __all__ = ["execute", "EventIndex"]
 

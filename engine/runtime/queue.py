@@ -11,7 +11,7 @@ import heapq
 import itertools
 from dataclasses import dataclass
 
-from engine.reconcile.base import Key
+from litekube.reconcile.base import Key
 
 __all__ = ["WorkQueue", "Item"]
 

@@ -12,10 +12,10 @@ import re
 import time
 from typing import Callable
 
-from engine import errors
-from engine.api.server import Api
-from engine.runtime import embedded
-from engine.runtime.controlplane import ControlPlane
+from litekube import errors
+from litekube.api.server import Api
+from litekube.runtime import embedded
+from litekube.runtime.controlplane import ControlPlane
 
 __all__ = ["wait_for", "Getter", "Check", "condition_check", "jsonpath_check", "delete_check", "jsonpath"]
 

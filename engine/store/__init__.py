@@ -2,6 +2,6 @@
 
 This package does I/O (SQLAlchemy on SQLite). Public surface: `Store`, `Change`.
 """
-from engine.store.objects import Store, Change, Stored
+from litekube.store.objects import Change, Store, Stored
 
 __all__ = ["Store", "Change", "Stored"]

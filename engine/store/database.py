@@ -62,7 +62,7 @@ def alembic_config(connection=None):
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(resources.files("migrations")))
+    config.set_main_option("script_location", str(resources.files("litekube.migrations")))
     config.set_main_option("sqlalchemy.url", str(connection.engine.url) if connection else "")
     if connection is not None:
         config.attributes["connection"] = connection

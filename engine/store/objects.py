@@ -23,9 +23,9 @@ from typing import Callable, Iterable, Iterator
 import sqlalchemy.exc
 from sqlalchemy import Connection
 
-from engine import errors
-from engine.model import kinds
-from engine.store import database
+from litekube import errors
+from litekube.model import kinds
+from litekube.store import database
 
 __all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
 

@@ -9,8 +9,17 @@ plane's cursor, pending timers and the lock that embedded runs take.
 """
 from __future__ import annotations
 
-from sqlalchemy import (CheckConstraint, Column, Float, Index, Integer, MetaData, Table, Text,
-                        UniqueConstraint)
+from sqlalchemy import (
+                        CheckConstraint,
+                        Column,
+                        Float,
+                        Index,
+                        Integer,
+                        MetaData,
+                        Table,
+                        Text,
+                        UniqueConstraint,
+)
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane"]
 

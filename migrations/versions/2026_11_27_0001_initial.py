@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from engine.store import triggers
+from litekube.store import triggers
 
 revision: str = "0001"
 down_revision: str | None = None

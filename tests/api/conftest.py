@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.api.server import Api
-from engine.store import Store
+from litekube.api.server import Api
+from litekube.store import Store
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import errors
-from engine.api import applying
-from engine.model import manifests
+from litekube import errors
+from litekube.api import applying
+from litekube.model import manifests
 
 WEB = """
 apiVersion: apps/v1

@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from engine import errors
+from litekube import errors
 
 
 def deployment(name="web", replicas=2, image="nginx:1.27", namespace=None):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import cli as litekube
+from litekube import cli as litekube
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.api import applying
-from engine.api.server import Api
-from engine.store import Store
+from litekube.api import applying
+from litekube.api.server import Api
+from litekube.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 import pytest
 
-import cli as litekube
+from litekube import cli as litekube
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()

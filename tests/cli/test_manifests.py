@@ -116,7 +116,7 @@ class TestDatabaseOption:
     def test_db_takes_a_path_a_url_or_the_environment(self, tmp_path, monkeypatch):
         from click.testing import CliRunner
 
-        import cli as litekube
+        from litekube import cli as litekube
 
         runner = CliRunner()
         url = f"sqlite:///{tmp_path / 'url.db'}"
@@ -139,7 +139,7 @@ class TestDatabaseOption:
     def test_a_database_that_cannot_be_opened_is_a_one_line_error(self, tmp_path):
         from click.testing import CliRunner
 
-        import cli as litekube
+        from litekube import cli as litekube
 
         runner = CliRunner()
         missing = runner.invoke(litekube.cli, ["--db", str(tmp_path / "no" / "x.db"), "get", "pods"])

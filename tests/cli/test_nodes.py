@@ -8,7 +8,6 @@ import yaml
 
 from tests.cli.conftest import DEPLOYMENT
 
-
 BARE = """apiVersion: v1
 kind: Pod
 metadata:

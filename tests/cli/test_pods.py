@@ -4,7 +4,7 @@ from __future__ import annotations
 import ipaddress
 import json
 
-from engine.model import durations
+from litekube.model import durations
 
 
 def pod(name: str, annotations: str = "{}", *, cpu: str = "100m", restart: str = "Always") -> str:

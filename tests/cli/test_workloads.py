@@ -8,7 +8,6 @@ import yaml
 
 from tests.cli.conftest import DEPLOYMENT as WEB
 
-
 RS = re.compile(r"web-[a-z0-9]{6,10}")
 POD = re.compile(r"web-[a-z0-9]{6,10}-[a-z0-9]{5}")
 

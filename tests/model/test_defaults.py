@@ -5,7 +5,7 @@ import copy
 
 import pytest
 
-from engine.model import defaults
+from litekube.model import defaults
 
 CONTAINER = {"name": "web", "image": "nginx:1.25", "ports": [{"containerPort": 80}],
              "livenessProbe": {"httpGet": {"port": 80}}}

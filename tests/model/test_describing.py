@@ -6,8 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import describing
-from engine.model.tabwriting import format_cells
+from litekube.model import describing
+from litekube.model.tabwriting import format_cells
 
 NOW = datetime(2026, 11, 27, 2, 20, 5, tzinfo=timezone.utc)
 CREATED = "2026-11-27T02:15:05Z"
@@ -266,7 +266,7 @@ class TestDescribePodDisruptionBudget:
     def test_layout_as_kubectl(self):
         from datetime import datetime, timezone
 
-        from engine.model import describing
+        from litekube.model import describing
 
         pdb = {"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
                "metadata": {"name": "web", "namespace": "demo"},

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import durations
+from litekube.model import durations
 
 NOW = datetime(2026, 11, 27, 2, 15, 5, tzinfo=timezone.utc)
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import intstr
+from litekube.model import intstr
 
 
 class TestScaledValue:

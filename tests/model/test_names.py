@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import names
+from litekube.model import names
 
 SUBDOMAIN_MSG = (
     "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or "

@@ -1,4 +1,4 @@
-"""Tests for engine.model.patching: merge patch, JSON patch, strategic merge, apply."""
+"""Tests for litekube.model.patching: merge patch, JSON patch, strategic merge, apply."""
 from __future__ import annotations
 
 import copy
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.model import patching
+from litekube.model import patching
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.model import quantities
+from litekube.model import quantities
 
 FORMAT_ERROR = (
     "quantities must match the regular expression "

@@ -5,8 +5,8 @@ import copy
 
 import pytest
 
-from engine import errors
-from engine.model import kinds, schema
+from litekube import errors
+from litekube.model import kinds, schema
 
 DEPLOYMENT = {
     "apiVersion": "apps/v1", "kind": "Deployment",

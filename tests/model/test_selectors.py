@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine import errors
-from engine.model import selectors
-from engine.model.selectors import Operator, Requirement, Selector
+from litekube import errors
+from litekube.model import selectors
+from litekube.model.selectors import Operator, Requirement, Selector
 
 QNAME_REGEX = (
     "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an "

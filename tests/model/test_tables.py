@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import kinds, tables
+from litekube.model import kinds, tables
 
 NOW = datetime(2026, 11, 27, 2, 20, 5, tzinfo=timezone.utc)
 CREATED = "2026-11-27T02:15:05Z"

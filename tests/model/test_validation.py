@@ -5,8 +5,8 @@ import copy
 
 import pytest
 
-from engine import errors
-from engine.model import defaults, validation
+from litekube import errors
+from litekube.model import defaults, validation
 
 LABEL_MSG = ("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, "
              "'-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', "

@@ -15,11 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from engine.api import applying
-from engine.api.server import Api
-from engine.model import manifests, nodes
-from engine.runtime import embedded
-from engine.store import Store
+from litekube.api import applying
+from litekube.api.server import Api
+from litekube.model import manifests, nodes
+from litekube.runtime import embedded
+from litekube.store import Store
 
 
 def pod_manifest(count: int) -> str:

@@ -13,10 +13,10 @@ from typing import Callable
 
 import pytest
 
-from engine.api.server import Api
-from engine.model import nodes
-from engine.runtime import embedded
-from engine.store import Store
+from litekube.api.server import Api
+from litekube.model import nodes
+from litekube.runtime import embedded
+from litekube.store import Store
 
 WALL = 1_700_000_000.0  # a fixed wall clock: the cluster clock starts here, runs repeat exactly
 _SIDE_FILES = ("-wal", "-shm")

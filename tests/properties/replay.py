@@ -14,7 +14,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Iterator
 
-from engine.store import Change, Store
+from litekube.store import Change, Store
 
 __all__ = ["Replay", "controller_uid", "is_terminating", "is_terminal", "is_active", "is_ready",
            "is_available", "condition", "seconds"]

@@ -23,12 +23,13 @@ Kubernetes definitions, independently of the engine's scheduler.
 from __future__ import annotations
 
 import yaml
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from engine.api import applying, operating
-from engine.api.server import Api
-from engine.model import manifests, nodes, quantities
-from engine.runtime import embedded
+from litekube.api import applying, operating
+from litekube.api.server import Api
+from litekube.model import manifests, nodes, quantities
+from litekube.runtime import embedded
 from tests.properties import replay
 from tests.properties.conftest import Databases
 

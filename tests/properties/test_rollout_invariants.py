@@ -26,16 +26,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import yaml
-from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition, rule,
-                                 run_state_machine_as_test)
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 
-from engine import errors
-from engine.api import applying, operating, rollouts
-from engine.api.server import Api
-from engine.model import kinds, manifests, nodes
-from engine.reconcile import deployment_util as util
-from engine.runtime import embedded
+from litekube import errors
+from litekube.api import applying, operating, rollouts
+from litekube.api.server import Api
+from litekube.model import kinds, manifests, nodes
+from litekube.reconcile.deployment import util
+from litekube.runtime import embedded
 from tests.properties import replay
 from tests.properties.conftest import Databases, bootstrap
 

@@ -3,10 +3,24 @@ from __future__ import annotations
 
 import copy
 
-from engine.reconcile import deployment, deployment_util as du
-from engine.reconcile.base import Create, Delete, Key, RecordEvent, Update, UpdateStatus
-from engine.reconcile.views import MemoryView
-from tests.reconcile.test_rollout_arithmetic import NOW, Cluster, make_deployment, rs, settle
+from litekube.reconcile.base import (
+    Create,
+    Delete,
+    Key,
+    RecordEvent,
+    Update,
+    UpdateStatus,
+)
+from litekube.reconcile.deployment import controller as deployment
+from litekube.reconcile.deployment import util as du
+from litekube.reconcile.views import MemoryView
+from tests.reconcile.test_rollout_arithmetic import (
+    NOW,
+    Cluster,
+    make_deployment,
+    rs,
+    settle,
+)
 
 KEY = Key("Deployment", "default", "web")
 

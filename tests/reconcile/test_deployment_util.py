@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import errors
-from engine.reconcile import deployment, deployment_util as du, rolling
+from litekube import errors
+from litekube.reconcile.deployment import controller as deployment
+from litekube.reconcile.deployment import rolling
+from litekube.reconcile.deployment import util as du
 
 NOW = 1_800_000_000.0
 

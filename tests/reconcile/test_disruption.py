@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import durations
-from engine.reconcile import disruption
-from engine.reconcile.base import Key, RecordEvent, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.model import durations
+from litekube.reconcile.base import Key, RecordEvent, UpdateStatus
+from litekube.reconcile.disruption import controller as disruption
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 KEY = Key("PodDisruptionBudget", "default", "web")

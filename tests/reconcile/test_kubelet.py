@@ -5,9 +5,17 @@ import copy
 
 import pytest
 
-from engine.reconcile import kubelet, kubelet_status
-from engine.reconcile.base import Create, Key, RecordEvent, Remove, Update, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.base import (
+    Create,
+    Key,
+    RecordEvent,
+    Remove,
+    Update,
+    UpdateStatus,
+)
+from litekube.reconcile.kubelet import components as kubelet
+from litekube.reconcile.kubelet import status as kubelet_status
+from litekube.reconcile.views import MemoryView
 
 T0 = 1767225600.0  # 2026-01-01T00:00:00Z
 KEY = Key("Pod", "default", "web")

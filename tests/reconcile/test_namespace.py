@@ -1,9 +1,9 @@
 """The namespace controller: contents go first, then the `kubernetes` finalizer, via finalize."""
 from __future__ import annotations
 
-from engine.reconcile import namespace
-from engine.reconcile.base import Delete, Key, Update
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.base import Delete, Key, Update
+from litekube.reconcile.namespace import controller as namespace
+from litekube.reconcile.views import MemoryView
 
 NS = {"apiVersion": "v1", "kind": "Namespace",
       "metadata": {"name": "demo", "uid": "n", "deletionTimestamp": "2026-11-27T00:00:00Z"},

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.reconcile import node_ipam
-from engine.reconcile.base import Key, RecordEvent, Update
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.base import Key, RecordEvent, Update
+from litekube.reconcile.node_ipam import controller as node_ipam
+from litekube.reconcile.views import MemoryView
 
 
 def node(name: str, cidr: str | None = None) -> dict:

@@ -5,10 +5,10 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import durations
-from engine.reconcile import node_lifecycle
-from engine.reconcile.base import Key, RecordEvent, Update, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.model import durations
+from litekube.reconcile.base import Key, RecordEvent, Update, UpdateStatus
+from litekube.reconcile.node_lifecycle import controller as node_lifecycle
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 KEY = Key("Node", "", "n1")

@@ -6,10 +6,18 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import durations
-from engine.reconcile import pod_ranking, replicaset
-from engine.reconcile.base import Create, Delete, Key, RecordEvent, Update, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.model import durations
+from litekube.reconcile.base import (
+    Create,
+    Delete,
+    Key,
+    RecordEvent,
+    Update,
+    UpdateStatus,
+)
+from litekube.reconcile.common import pod_ranking
+from litekube.reconcile.replicaset import controller as replicaset
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 KEY = Key("ReplicaSet", "default", "web")

@@ -6,9 +6,17 @@ import itertools
 
 import pytest
 
-from engine.reconcile import deployment, deployment_util as du
-from engine.reconcile.base import Create, Delete, Key, RecordEvent, Update, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.base import (
+    Create,
+    Delete,
+    Key,
+    RecordEvent,
+    Update,
+    UpdateStatus,
+)
+from litekube.reconcile.deployment import controller as deployment
+from litekube.reconcile.deployment import util as du
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 KEY = Key("Deployment", "default", "web")

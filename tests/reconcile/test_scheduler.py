@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.reconcile import scheduler
-from engine.reconcile.base import Bind, Key, RecordEvent, Result, UpdateStatus, ref_of
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.base import Bind, Key, RecordEvent, Result, UpdateStatus, ref_of
+from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 NOW_TEXT = "2027-01-15T08:00:00Z"

@@ -4,9 +4,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.reconcile import scheduler
-from engine.reconcile.scheduling import nodeinfo
-from engine.reconcile.views import MemoryView
+from litekube.reconcile.scheduler import nodeinfo
+from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.views import MemoryView
 
 CPUS = st.sampled_from(["500m", "1", "2", "4"])
 MEMORY = st.sampled_from(["512Mi", "1Gi", "4Gi", "16Gi"])

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import copy
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from engine.model import resources
-from engine.reconcile import scheduler, tolerations
-from engine.reconcile.base import Bind, Key
-from engine.reconcile.scheduling import nodeinfo
-from engine.reconcile.views import MemoryView
+from litekube.model import resources
+from litekube.reconcile.base import Bind, Key
+from litekube.reconcile.common import tolerations
+from litekube.reconcile.scheduler import nodeinfo
+from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.views import MemoryView
 
 TAINTS = [{"key": "dedicated", "value": "gpu", "effect": "NoSchedule"},
           {"key": "maint", "effect": "NoExecute"},

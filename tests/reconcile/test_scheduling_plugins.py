@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model.resources import Requests
-from engine.reconcile.scheduling import filters, nodeinfo, scores
-from engine.reconcile.scheduling.filters import Code, Reason, Status
+from litekube.model.resources import Requests
+from litekube.reconcile.scheduler import filters, nodeinfo, scores
+from litekube.reconcile.scheduler.filters import Code, Reason, Status
 
 
 def node(name="n1", cpu="4", memory="16Gi", pods="110", labels=None, taints=None, unschedulable=False):
@@ -191,7 +191,7 @@ class TestNumFeasibleNodes:
                                              (5000, 500), (6000, 300)],
                              ids=lambda v: str(v))
     def test_adaptive(self, nodes, want):
-        from engine.reconcile.scheduler import num_feasible_nodes_to_find
+        from litekube.reconcile.scheduler.scheduling import num_feasible_nodes_to_find
         assert num_feasible_nodes_to_find(nodes) == want
 
 

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from engine.reconcile import simulation
+from litekube.reconcile.kubelet import simulation
 
 
 def pod(**annotations: str) -> dict:

@@ -5,10 +5,11 @@ from datetime import datetime, timezone
 
 import pytest
 
-from engine.model import durations
-from engine.reconcile import taint_eviction, tolerations
-from engine.reconcile.base import Delete, Key, RecordEvent, UpdateStatus
-from engine.reconcile.views import MemoryView
+from litekube.model import durations
+from litekube.reconcile.base import Delete, Key, RecordEvent, UpdateStatus
+from litekube.reconcile.common import tolerations
+from litekube.reconcile.taint_eviction import controller as taint_eviction
+from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0
 KEY = Key("Pod", "default", "web")

@@ -1,8 +1,8 @@
 """The work queue: one entry per key, the earliest due time wins, ranks order ties."""
 from __future__ import annotations
 
-from engine.reconcile.base import Key
-from engine.runtime.queue import Item, WorkQueue
+from litekube.reconcile.base import Key
+from litekube.runtime.queue import Item, WorkQueue
 
 A, B = Item("replicaset", Key("ReplicaSet", "default", "a")), Item("deployment", Key("Deployment", "default", "b"))
 

@@ -5,7 +5,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from engine.store import Store, database, triggers
+from litekube.store import Store, database, triggers
 
 
 def trigger_names(engine) -> set[str]:

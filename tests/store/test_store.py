@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from engine import errors
-from engine.store import Store
+from litekube import errors
+from litekube.store import Store
 
 
 def cm(name: str, **data: str) -> dict:
@@ -217,8 +217,8 @@ class TestSettings:
 
 class TestAutomaticCompaction:
     def test_the_control_plane_compacts_past_the_kept_history(self, tmp_path, monkeypatch):
-        from engine.api.server import Api
-        from engine.runtime import embedded
+        from litekube.api.server import Api
+        from litekube.runtime import embedded
 
         monkeypatch.setenv("LITEKUBE_HISTORY", "50")
         store = Store(str(tmp_path / "c.db"))

@@ -5,10 +5,10 @@ a kind; `describe(kind)` flattens it to `{"spec.replicas": "integer", ...}`.
 """
 from __future__ import annotations
 
-from engine.model.schemas.core import CORE
-from engine.model.schemas.networking import NETWORKING
-from engine.model.schemas.types import ListOf, MapOf, Struct, json_type
-from engine.model.schemas.workloads import WORKLOADS
+from litekube.model.schemas.core import CORE
+from litekube.model.schemas.networking import NETWORKING
+from litekube.model.schemas.types import ListOf, MapOf, Struct, json_type
+from litekube.model.schemas.workloads import WORKLOADS
 
 __all__ = ["KIND_SCHEMAS", "describe"]
 

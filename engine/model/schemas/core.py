@@ -4,11 +4,26 @@ No I/O happens here. Written after staging/src/k8s.io/api/core/v1/types.go.
 """
 from __future__ import annotations
 
-from engine.model.schemas.meta import condition, top_level
-from engine.model.schemas.pods import POD_SPEC, POD_STATUS, PVC_SPEC, PVC_STATUS
-from engine.model.schemas.types import (
-    BOOL, BYTES, FREE, INT32, INT64, INTSTR, MAP_STRING, RESOURCE_LIST, STRING, STRINGS, TIME,
-    ListOf, MapOf, Special, Struct, named, struct,
+from litekube.model.schemas.meta import condition, top_level
+from litekube.model.schemas.pods import POD_SPEC, POD_STATUS, PVC_SPEC, PVC_STATUS
+from litekube.model.schemas.types import (
+    BOOL,
+    BYTES,
+    FREE,
+    INT32,
+    INT64,
+    INTSTR,
+    MAP_STRING,
+    RESOURCE_LIST,
+    STRING,
+    STRINGS,
+    TIME,
+    ListOf,
+    MapOf,
+    Special,
+    Struct,
+    named,
+    struct,
 )
 
 __all__ = ["CORE", "OBJECT_REFERENCE", "MICRO_TIME"]

@@ -4,8 +4,19 @@ No I/O happens here. Written after k8s.io/apimachinery/pkg/apis/meta/v1/types.go
 """
 from __future__ import annotations
 
-from engine.model.schemas.types import (
-    BOOL, FREE, INT64, MAP_STRING, STRING, STRINGS, TIME, ListOf, Spec, Struct, named, struct,
+from litekube.model.schemas.types import (
+    BOOL,
+    FREE,
+    INT64,
+    MAP_STRING,
+    STRING,
+    STRINGS,
+    TIME,
+    ListOf,
+    Spec,
+    Struct,
+    named,
+    struct,
 )
 
 __all__ = ["OBJECT_META", "LABEL_SELECTOR", "LIST_META", "OWNER_REFERENCE", "condition",

@@ -5,12 +5,24 @@ autoscaling/v2, policy/v1 and coordination/v1 types.go.
 """
 from __future__ import annotations
 
-from engine.model.schemas.core import MICRO_TIME, OBJECT_REFERENCE
-from engine.model.schemas.meta import LABEL_SELECTOR, condition, top_level
-from engine.model.schemas.pods import TYPED_LOCAL_REF
-from engine.model.schemas.types import (
-    BOOL, INT32, INT64, INTSTR, MAP_STRING, QUANTITY, STRING, STRINGS, TIME, ListOf, MapOf, Struct,
-    named, struct,
+from litekube.model.schemas.core import MICRO_TIME, OBJECT_REFERENCE
+from litekube.model.schemas.meta import LABEL_SELECTOR, condition, top_level
+from litekube.model.schemas.pods import TYPED_LOCAL_REF
+from litekube.model.schemas.types import (
+    BOOL,
+    INT32,
+    INT64,
+    INTSTR,
+    MAP_STRING,
+    QUANTITY,
+    STRING,
+    STRINGS,
+    TIME,
+    ListOf,
+    MapOf,
+    Struct,
+    named,
+    struct,
 )
 
 __all__ = ["NETWORKING"]

@@ -5,10 +5,28 @@ rarely used in-tree volume plugins are kept as free-form objects.
 """
 from __future__ import annotations
 
-from engine.model.schemas.meta import LABEL_SELECTOR, LOCAL_OBJECT_REFERENCE, OBJECT_META, condition
-from engine.model.schemas.types import (
-    BOOL, FREE, INT32, INT64, INTSTR, MAP_STRING, QUANTITY, RESOURCE_LIST, STRING, STRINGS, TIME,
-    ListOf, Spec, named, struct,
+from litekube.model.schemas.meta import (
+           LABEL_SELECTOR,
+           LOCAL_OBJECT_REFERENCE,
+           OBJECT_META,
+           condition,
+)
+from litekube.model.schemas.types import (
+           BOOL,
+           FREE,
+           INT32,
+           INT64,
+           INTSTR,
+           MAP_STRING,
+           QUANTITY,
+           RESOURCE_LIST,
+           STRING,
+           STRINGS,
+           TIME,
+           ListOf,
+           Spec,
+           named,
+           struct,
 )
 
 __all__ = ["POD_SPEC", "POD_STATUS", "POD_TEMPLATE_SPEC", "CONTAINER", "VOLUME", "TOLERATION",

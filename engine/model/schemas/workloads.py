@@ -4,11 +4,26 @@ No I/O happens here. Written after staging/src/k8s.io/api/{apps,batch}/v1/types.
 """
 from __future__ import annotations
 
-from engine.model.schemas.core import OBJECT_REFERENCE
-from engine.model.schemas.meta import LABEL_SELECTOR, OBJECT_META, condition, top_level
-from engine.model.schemas.pods import POD_TEMPLATE_SPEC, PVC_SPEC, PVC_STATUS
-from engine.model.schemas.types import (
-    BOOL, FREE, INT32, INT64, INTSTR, STRING, TIME, ListOf, Struct, named, struct,
+from litekube.model.schemas.core import OBJECT_REFERENCE
+from litekube.model.schemas.meta import (
+    LABEL_SELECTOR,
+    OBJECT_META,
+    condition,
+    top_level,
+)
+from litekube.model.schemas.pods import POD_TEMPLATE_SPEC, PVC_SPEC, PVC_STATUS
+from litekube.model.schemas.types import (
+    BOOL,
+    FREE,
+    INT32,
+    INT64,
+    INTSTR,
+    STRING,
+    TIME,
+    ListOf,
+    Struct,
+    named,
+    struct,
 )
 
 __all__ = ["WORKLOADS", "JOB_SPEC"]

@@ -1,0 +1,8 @@
+"""litekube's command line: kubectl's verbs over a control plane in one SQLite file.
+
+Importing this package registers every command on `cli`. This module does I/O.
+"""
+from litekube.cli import cluster, manifests, reading, workloads  # noqa: F401  (registers the commands)
+from litekube.cli.root import cli, main
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,106 @@
+"""apply, create, replace and delete: manifests and named objects. This module does I/O."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from litekube.api import applying, reading
+from litekube.cli.root import (
+    Context,
+    cli,
+    dry_run_option,
+    file_options,
+    handle_errors,
+    namespace_options,
+    pass_context,
+)
+from litekube.model import kinds
+
+
+def _docs(filenames, recursive):
+    stdin = sys.stdin.read() if "-" in filenames else None
+    return applying.load(list(filenames), recursive, stdin)
+
+
+def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry_run, **kwargs):
+    docs = _docs(filenames, recursive)
+    mode = None if dry_run == "none" else dry_run
+    if mode == "client":
+        # A client dry run talks to no server: it only reads and resolves the manifests.
+        outcomes = [applying.Outcome(kinds.by_api(d.obj["apiVersion"], d.obj["kind"]),
+                                     (d.obj.get("metadata") or {}).get("name", ""),
+                                     _client_verb(action) + " (dry run)") for d in docs]
+    else:
+        outcomes = action(ctx.api, docs, namespace or "default", namespace is not None,
+                          dry_run=mode, **kwargs)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if mode is None:
+        ctx.settle()
+
+
+def _client_verb(action) -> str:
+    return {"apply": "created", "create": "created", "replace": "replaced", "delete": "deleted"}[
+        action.__name__]
+
+
+def _manifest_verb(name: str, action, doc: str) -> None:
+    """Register `apply`, `create` or `replace`: the same flags, the same flow."""
+    @file_options
+    @namespace_options
+    @dry_run_option
+    @pass_context
+    @handle_errors
+    def command(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
+        _manifest_command(action, ctx, filenames, recursive, namespace, dry_run)
+    cli.command(name, help=doc)(command)
+
+
+_manifest_verb("apply", applying.apply,
+               "Create or update objects from manifests (three-way merge, like kubectl apply).")
+_manifest_verb("create", applying.create,
+               "Create objects from manifests; an object that exists already is an error.")
+_manifest_verb("replace", applying.replace,
+               "Replace objects from manifests; a stale metadata.resourceVersion is a Conflict.")
+
+
+@cli.command()
+@click.argument("args", nargs=-1)
+@click.option("-f", "--filename", "filenames", multiple=True, help="Delete the objects of these manifests.")
+@click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")
+@click.option("-l", "--selector", default=None, help="Delete the objects matching this label selector.")
+@click.option("--all", "all_", is_flag=True, help="Delete every object of the kinds given.")
+@click.option("-A", "--all-namespaces", is_flag=True, help="With --all or -l: in every namespace.")
+@click.option("--cascade", type=click.Choice(["background", "foreground", "orphan"]), default="background",
+              help="How dependents are deleted (default background).")
+@click.option("--ignore-not-found", is_flag=True, help="Treat a missing object as deleted.")
+@click.option("--grace-period", type=int, default=None, help="Seconds pods get to terminate.")
+@namespace_options
+@dry_run_option
+@pass_context
+@handle_errors
+def delete(ctx: Context, args, filenames, recursive, selector, all_, all_namespaces, cascade,
+           ignore_not_found, grace_period, namespace, dry_run) -> None:
+    """Delete objects by manifest, TYPE NAME..., TYPE/NAME, -l SELECTOR or --all."""
+    if filenames:
+        if args:
+            raise click.UsageError("when paths are given, no resource arguments may be given")
+        _manifest_command(applying.delete, ctx, filenames, recursive, namespace, dry_run,
+                          cascade=cascade, ignore_not_found=ignore_not_found)
+        return
+    if not args:
+        raise click.UsageError("You must provide one or more resources by argument or filename.")
+    targets = reading.parse_targets(list(args))
+    if not any(name for _, name in targets) and not (all_ or selector):
+        raise click.UsageError("resource(s) were provided, but no name was specified")
+    outcomes = reading.delete(ctx.api, targets, namespace=namespace or "default",
+                              all_namespaces=all_namespaces, selector=selector, cascade=cascade,
+                              grace_period=grace_period, ignore_not_found=ignore_not_found,
+                              dry_run=None if dry_run == "none" else dry_run)
+    if not outcomes and not ignore_not_found:
+        click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
+    for outcome in outcomes:
+        click.echo(str(outcome))
+    if dry_run == "none" and outcomes:
+        ctx.settle()

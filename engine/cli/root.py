@@ -1,0 +1,144 @@
+"""The command group and what every command shares: the database, errors, common flags.
+
+Commands parse their flags, call the engine and render what it returns;
+engine errors become kubectl's messages and exit codes here, and only here.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import datetime, timezone
+
+import click
+
+from litekube import errors
+from litekube.api import reading
+from litekube.api.server import Api
+from litekube.model import durations, kinds, printing
+from litekube.runtime import embedded
+from litekube.store import Store
+
+__all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace_options", "output_options",
+           "file_options", "dry_run_option", "duration_seconds", "iso", "one", "targets"]
+
+VERSION = "0.1.0"
+SERVER_VERSION = "v1.32.0-litekube"
+
+
+class Context:
+    """What every command shares: the database, opened on first use."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._api: Api | None = None
+
+    @property
+    def api(self) -> Api:
+        if self._api is None:
+            self._api = Api(Store(self.db))
+            if self._api.created:  # a new cluster: let its nodes register before anything else
+                self.settle()
+        return self._api
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
+
+    def settle(self) -> None:
+        """After a write: run the embedded control plane until the cluster settles."""
+        report = embedded.settle(self.api)
+        if report is not None and not report.settled:
+            click.echo(report.message(), err=True)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def _fail(error: errors.LitekubeError) -> None:
+    click.echo(error.render(), err=True)
+    sys.exit(1)
+
+
+def handle_errors(fn):
+    """Turn engine errors into kubectl's one-line message and exit code 1."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except errors.LitekubeError as exc:
+            _fail(exc)
+    return wrapper
+
+
+def namespace_options(fn):
+    fn = click.option("-n", "--namespace", default=None, help="The namespace (default: default).")(fn)
+    return fn
+
+
+def output_options(fn):
+    """The output flags every listing command shares."""
+    fn = click.option("-o", "--output", type=click.Choice(printing.FORMATS), default="table",
+                      help="Output format: table, wide, yaml, json or name.")(fn)
+    fn = click.option("--no-headers", is_flag=True, help="Print tables without the header row.")(fn)
+    fn = click.option("--show-labels", is_flag=True, help="Add a LABELS column.")(fn)
+    return fn
+
+
+def file_options(fn):
+    fn = click.option("-f", "--filename", "filenames", multiple=True, required=True,
+                      help="A manifest file, a directory of them, or - for stdin.")(fn)
+    fn = click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")(fn)
+    return fn
+
+
+def dry_run_option(fn):
+    return click.option("--dry-run", type=click.Choice(["none", "client", "server"]), default="none",
+                        help="client: only print; server: check everything, write nothing.")(fn)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", envvar="LITEKUBE_DB", default="litekube.db", show_default=True,
+              help="The database file (or an SQLAlchemy URL); also LITEKUBE_DB.")
+@click.version_option(VERSION, prog_name="litekube")
+@click.pass_context
+def cli(ctx: click.Context, db: str) -> None:
+    """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
+    ctx.obj = Context(db)
+
+
+
+
+def duration_seconds(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        try:
+            return durations.parse_duration(text)
+        except ValueError:
+            raise click.BadParameter(f"invalid duration {text!r}", param_hint="--request-timeout") from None
+
+
+
+def iso(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+
+def one(args: tuple[str, ...]) -> tuple[kinds.Kind, str]:
+    targets = reading.parse_targets(list(args))
+    if len(targets) != 1 or targets[0][1] is None:
+        raise click.UsageError("expected one resource: TYPE/NAME or TYPE NAME")
+    return targets[0][0], targets[0][1]
+
+
+def targets(args: tuple[str, ...]) -> list[tuple[kinds.Kind, str]]:
+    targets = reading.parse_targets(list(args))
+    if any(name is None for _, name in targets):
+        raise click.UsageError("resource(s) were provided, but no name was specified")
+    return targets  # type: ignore[return-value]
+
+
+
+
+def main() -> None:
+    cli(prog_name="litekube")
+

@@ -1,0 +1,213 @@
+"""scale, set image, label, annotate, rollout and wait: changing workloads. This module does I/O."""
+from __future__ import annotations
+
+import click
+
+from litekube import errors
+from litekube.api import rollouts
+from litekube.cli.root import (
+    Context,
+    cli,
+    duration_seconds,
+    handle_errors,
+    namespace_options,
+    one,
+    pass_context,
+    targets,
+)
+from litekube.model import durations, kinds, printing
+from litekube.reconcile.deployment import util as deployment_util
+from litekube.runtime import waiting
+
+
+@cli.command()
+@click.argument("args", nargs=-1, required=True)
+@click.option("--replicas", type=click.IntRange(0), required=True, help="The new number of replicas.")
+@click.option("--current-replicas", type=int, default=None, help="Precondition: the current replica count.")
+@namespace_options
+@pass_context
+@handle_errors
+def scale(ctx: Context, args, replicas, current_replicas, namespace) -> None:
+    """Set the replicas of a Deployment, ReplicaSet or StatefulSet: deployment.apps/web scaled."""
+    for kind, name in targets(args):
+        click.echo(rollouts.scale(ctx.api, kind, namespace or "default", name, replicas, current_replicas))
+    ctx.settle()
+
+
+@cli.group("set")
+def set_() -> None:
+    """Change fields of objects (set image)."""
+
+
+@set_.command("image")
+@click.argument("resource")
+@click.argument("images", nargs=-1, required=True)
+@namespace_options
+@pass_context
+@handle_errors
+def set_image(ctx: Context, resource, images, namespace) -> None:
+    """Set container images: set image deployment/web app=nginx:1.27."""
+    kind, name = one((resource,))
+    pairs = {}
+    for pair in images:
+        container, sep, image = pair.partition("=")
+        if not sep or not image:
+            raise click.UsageError(f"invalid image spec {pair!r}: expected CONTAINER=IMAGE")
+        pairs[container] = image
+    click.echo(rollouts.set_image(ctx.api, kind, namespace or "default", name, pairs))
+    ctx.settle()
+
+
+def _metadata_command(field: str):
+    @click.argument("args", nargs=-1, required=True)
+    @click.option("--overwrite", is_flag=True, help="Replace values that are already set.")
+    @namespace_options
+    @pass_context
+    @handle_errors
+    def command(ctx: Context, args, overwrite, namespace) -> None:
+        changes = [a for a in args if "=" in a or a.endswith("-")]
+        resources = tuple(a for a in args if a not in changes)
+        if not changes:
+            raise click.UsageError(f"at least one {field[:-1]} update is required")
+        for kind, name in targets(resources):
+            click.echo(rollouts.set_metadata(ctx.api, kind, namespace or "default", name, field, changes, overwrite))
+        ctx.settle()
+    return command
+
+
+cli.command("label", help="Add, change (--overwrite) or remove (key-) labels: label deploy web tier=front.")(
+    _metadata_command("labels"))
+cli.command("annotate", help="Add, change (--overwrite) or remove (key-) annotations.")(
+    _metadata_command("annotations"))
+
+
+@cli.group()
+def rollout() -> None:
+    """Manage the rollout of a Deployment: status, history, undo, pause, resume, restart, trace."""
+
+
+@rollout.command("status")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--timeout", default="0", help="Give up after this much cluster time (0: wait while anything can change).")
+@click.option("--revision", type=int, default=0, help="Wait for this revision.")
+@namespace_options
+@pass_context
+@handle_errors
+def rollout_status(ctx: Context, args, timeout, revision, namespace) -> None:
+    """Watch a rollout until it completes, printing kubectl's progress messages."""
+    kind, name = one(args)
+    ns = namespace or "default"
+    with ctx.api.read() as tx:
+        rollouts._deployment(tx, kind, ns, name)
+
+    def check(get):
+        deployment = get("Deployment", ns, name)
+        if deployment is None:
+            raise errors.NotFound.of(kind.resource, name)
+        message, done = deployment_util.rollout_status(deployment, revision)
+        return done, message
+
+    seconds = duration_seconds(timeout)
+    if not waiting.wait_for(ctx.api, check, seconds or None, click.echo):
+        raise errors.LitekubeError("timed out waiting for the condition")
+
+
+@rollout.command("history")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--revision", type=int, default=0, help="Show the pod template of this revision.")
+@namespace_options
+@pass_context
+@handle_errors
+def rollout_history(ctx: Context, args, revision, namespace) -> None:
+    """List a Deployment's revisions, or show one with --revision."""
+    kind, name = one(args)
+    click.echo(rollouts.history(ctx.api, kind, namespace or "default", name, revision), nl=False)
+
+
+@rollout.command("undo")
+@click.argument("args", nargs=-1, required=True)
+@click.option("--to-revision", type=int, default=0, help="The revision to go back to (default: the previous one).")
+@namespace_options
+@pass_context
+@handle_errors
+def rollout_undo(ctx: Context, args, to_revision, namespace) -> None:
+    """Roll a Deployment back to an earlier revision: deployment.apps/web rolled back."""
+    kind, name = one(args)
+    click.echo(rollouts.undo(ctx.api, kind, namespace or "default", name, to_revision))
+    ctx.settle()
+
+
+def _rollout_verb(verb: str, action, doc: str) -> None:
+    @click.argument("args", nargs=-1, required=True)
+    @namespace_options
+    @pass_context
+    @handle_errors
+    def command(ctx: Context, args, namespace) -> None:
+        for kind, name in targets(args):
+            click.echo(action(ctx.api, kind, namespace or "default", name))
+        ctx.settle()
+    rollout.command(verb, help=doc)(command)
+
+
+_rollout_verb("pause", rollouts.pause, "Pause a Deployment: no rollout while paused (scaling still works).")
+_rollout_verb("resume", rollouts.resume, "Resume a paused Deployment.")
+_rollout_verb("restart", rollouts.restart, "Restart a Deployment's pods with a new rollout (restartedAt annotation).")
+
+
+@rollout.command("trace")
+@click.argument("args", nargs=-1, required=True)
+@namespace_options
+@pass_context
+@handle_errors
+def rollout_trace(ctx: Context, args, namespace) -> None:
+    """One row per step of the latest rollout, from the changelog: maxSurge and maxUnavailable at work."""
+    from litekube.api import tracing
+
+    kind, name = one(args)
+    if kind.kind != "Deployment":
+        raise click.UsageError("rollout trace works on deployments")
+    names, steps = tracing.trace(ctx.api, namespace or "default", name)
+    headers = ["TIME", "REVISION", *names, "PODS", "AVAILABLE"]
+    rows = [[durations.human_duration(s.elapsed), str(s.revision), *map(str, s.replicas), str(s.pods),
+             str(s.available)] for s in steps]
+    click.echo(printing.grid(headers, rows))
+
+
+@cli.command()
+@click.argument("args", nargs=-1, required=True)
+@click.option("--for", "for_", required=True, help="condition=NAME[=VALUE], delete, or jsonpath='{.path}'=VALUE.")
+@click.option("--timeout", default="30s", show_default=True, help="How much cluster time to wait.")
+@namespace_options
+@pass_context
+@handle_errors
+def wait(ctx: Context, args, for_, timeout, namespace) -> None:
+    """Wait for a condition on objects: deployment.apps/web condition met."""
+    ns = namespace or "default"
+    for kind, name in targets(args):
+        check = _wait_check(ctx, kind, ns, name, for_)
+        if check is None:
+            continue  # kubectl: waiting for the delete of what is gone already succeeds silently
+        if not waiting.wait_for(ctx.api, check, duration_seconds(timeout), lambda _: None):
+            raise errors.LitekubeError(f"timed out waiting for the condition on {kind.plural}/{name}")
+        click.echo(f"{kind.qualified}/{name} condition met")
+
+
+def _wait_check(ctx: Context, kind: kinds.Kind, ns: str, name: str, for_: str):
+    if for_ == "delete":
+        with ctx.api.read() as tx:
+            obj = tx.find(kind.kind, ns, name)
+        if obj is None:
+            return None
+        return waiting.delete_check(kind.kind, ns, name, obj["metadata"]["uid"])
+    with ctx.api.read() as tx:
+        tx.get(kind.kind, ns, name)
+    what, _, rest = for_.partition("=")
+    if what == "condition" and rest:
+        condition, _, status = rest.partition("=")
+        return waiting.condition_check(kind.kind, ns, name, condition, status or "true")
+    if what == "jsonpath" and rest:
+        # `'{.status.readyReplicas}'=3`: the value follows the path's closing brace
+        path, sep, value = rest.rpartition("=") if not rest.rstrip().endswith("}") else (rest, "", "")
+        want: str | None = value if sep else None
+        return waiting.jsonpath_check(kind.kind, ns, name, (path if sep else rest).strip("'\""), want)
+    raise click.BadParameter(f"unrecognized condition: {for_!r}", param_hint="--for")

@@ -1,0 +1,4 @@
+"""The deployment controller (pkg/controller/deployment): rollouts, scaling, history.
+
+No I/O happens here.
+"""

@@ -1,0 +1,132 @@
+"""The simulation contract: annotations that tell the simulated kubelet how a pod or node behaves.
+
+No I/O happens here. Annotations go on the Pod, or on a pod template so that
+every pod created from it carries them. Durations are Go durations (`500ms`,
+`30s`, `1m30s`); a value that does not parse is ignored (the default applies).
+
+| Annotation | On | Value | Effect |
+|---|---|---|---|
+| `sim.litekube.io/start-delay` | Pod | Go duration, default `1s` | Time a scheduled pod spends in ContainerCreating before its containers run (each init container also runs this long). |
+| `sim.litekube.io/ready-after` | Pod | Go duration | Time after a container starts until it is Ready (default: the container's `readinessProbe.initialDelaySeconds`, or 0 without a probe). |
+| `sim.litekube.io/never-ready` | Pod | `"true"` | The readiness probe never succeeds. |
+| `sim.litekube.io/exit-after` | Pod | Go duration | Every regular container exits after running this long, with `sim.litekube.io/exit-code` (Job-style pods). |
+| `sim.litekube.io/exit-code` | Pod | integer, default `"0"` | Exit code used by `exit-after` (0: reason Completed, otherwise Error). |
+| `sim.litekube.io/crash-after` | Pod | Go duration | Every regular container crashes (exit code 1, reason Error) each time after running this long. |
+| `sim.litekube.io/unready` | Pod | `"true"` | Fault (`litekube fault`): readiness fails until the annotation is removed. |
+| `sim.litekube.io/crash` | Pod | RFC 3339 time | Fault (`litekube fault`): each container running at that time crashes once then (exit code 1, reason Error). |
+| `sim.litekube.io/down` | Node | `"true"` | The node's kubelet is dead: no heartbeats, no pod status updates, no pod removal. |
+| `sim.litekube.io/internal-ip` | Node | IPv4 address | The node's InternalIP (default: derived from its pod CIDR, 10.244.n.0/24 -> 172.18.0.n+2). |
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from litekube.model import durations
+
+__all__ = ["Annotation", "PodSimulation", "DEFAULT_START_DELAY", "for_pod", "node_is_down", "node_internal_ip"]
+
+DEFAULT_START_DELAY = 1.0
+
+
+class Annotation(StrEnum):
+    """Annotation keys of the simulation contract."""
+
+    START_DELAY = "sim.litekube.io/start-delay"
+    READY_AFTER = "sim.litekube.io/ready-after"
+    NEVER_READY = "sim.litekube.io/never-ready"
+    EXIT_AFTER = "sim.litekube.io/exit-after"
+    EXIT_CODE = "sim.litekube.io/exit-code"
+    CRASH_AFTER = "sim.litekube.io/crash-after"
+    UNREADY = "sim.litekube.io/unready"
+    CRASH = "sim.litekube.io/crash"
+    DOWN = "sim.litekube.io/down"
+    INTERNAL_IP = "sim.litekube.io/internal-ip"
+
+
+@dataclass(frozen=True)
+class PodSimulation:
+    """How one pod behaves, read from its annotations (times in seconds; `crash_at` since the epoch).
+
+    `ready_after` None means "use the container's readinessProbe.initialDelaySeconds".
+    """
+
+    start_delay: float = DEFAULT_START_DELAY
+    ready_after: float | None = None
+    never_ready: bool = False
+    exit_after: float | None = None
+    exit_code: int = 0
+    crash_after: float | None = None
+    unready: bool = False
+    crash_at: float | None = None
+
+    def ready_delay(self, container: dict) -> float:
+        """Seconds from the container's start until it is Ready."""
+        if self.ready_after is not None:
+            return self.ready_after
+        probe = container.get("readinessProbe") or {}
+        return float(probe.get("initialDelaySeconds") or 0)
+
+
+def _duration(annotations: dict, key: str) -> float | None:
+    value = annotations.get(key)
+    if value is None:
+        return None
+    try:
+        seconds = durations.parse_duration(str(value))
+    except ValueError:
+        return None
+    return seconds if seconds >= 0 else None
+
+
+def _true(annotations: dict, key: str) -> bool:
+    return str(annotations.get(key, "")).strip().lower() == "true"
+
+
+def for_pod(pod: dict) -> PodSimulation:
+    """Parse a pod's simulation annotations; invalid values fall back to the defaults."""
+    annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    start = _duration(annotations, Annotation.START_DELAY)
+    try:
+        exit_code = int(str(annotations.get(Annotation.EXIT_CODE, "0")).strip())
+    except ValueError:
+        exit_code = 0
+    crash_at: float | None = None
+    if annotations.get(Annotation.CRASH):
+        try:
+            crash_at = durations.parse_time(str(annotations[Annotation.CRASH])).timestamp()
+        except ValueError:
+            crash_at = None
+    return PodSimulation(
+        start_delay=DEFAULT_START_DELAY if start is None else start,
+        ready_after=_duration(annotations, Annotation.READY_AFTER),
+        never_ready=_true(annotations, Annotation.NEVER_READY),
+        exit_after=_duration(annotations, Annotation.EXIT_AFTER),
+        exit_code=exit_code,
+        crash_after=_duration(annotations, Annotation.CRASH_AFTER),
+        unready=_true(annotations, Annotation.UNREADY),
+        crash_at=crash_at,
+    )
+
+
+def node_is_down(node: dict) -> bool:
+    """Whether the node's simulated kubelet is dead (`sim.litekube.io/down: "true"`)."""
+    return _true((node.get("metadata") or {}).get("annotations") or {}, Annotation.DOWN)
+
+
+def node_internal_ip(node: dict) -> str:
+    """The node's InternalIP: its `internal-ip` annotation, else status.addresses, else one derived
+    from its pod CIDR (10.244.n.0/24 -> 172.18.0.n+2, like a kind cluster's), else ""."""
+    annotated = ((node.get("metadata") or {}).get("annotations") or {}).get(Annotation.INTERNAL_IP)
+    if annotated:
+        return str(annotated)
+    for address in (node.get("status") or {}).get("addresses") or []:
+        if address.get("type") == "InternalIP" and address.get("address"):
+            return str(address["address"])
+    cidr = str((node.get("spec") or {}).get("podCIDR") or "")
+    parts = cidr.split(".")
+    if len(parts) == 4 and parts[0] == "10" and parts[1].isdigit() and parts[2].isdigit():
+        n = (int(parts[1]) - 244) * 256 + int(parts[2])
+        if n >= 0:
+            return f"172.18.{n // 250}.{n % 250 + 2}"
+    return ""

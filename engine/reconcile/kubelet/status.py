@@ -1,0 +1,290 @@
+"""What a kubelet derives from container statuses: phase, conditions, QoS class, IDs, pod IPs.
+
+No I/O happens here. Ports of upstream kubelet helpers: `getPhase`
+(pkg/kubelet/kubelet_pods.go), the condition generators of
+pkg/kubelet/status/generate.go, the status manager's condition merge
+(kept non-kubelet conditions first, lastTransitionTime kept while the status
+is unchanged), `qos.ComputePodQOS`, and host-local IPAM over a node's podCIDR.
+"""
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from datetime import datetime, timezone
+from fractions import Fraction
+
+from litekube.model import durations, quantities
+
+__all__ = ["KUBELET_CONDITIONS", "get_phase", "generate_conditions", "merge_conditions", "qos_class",
+           "container_id", "image_ref", "image_id", "allocate_ip", "go_duration", "stamp", "pod_format",
+           "DEFAULT_POD_CIDR"]
+
+# The condition types the kubelet owns (kubetypes.PodConditionsByKubelet), in the order it writes them.
+KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
+DEFAULT_POD_CIDR = "10.0.0.0/24"  # KWOK's shared pool, for nodes without spec.podCIDR
+
+
+def stamp(t: float) -> str:
+    """RFC 3339 whole seconds for a time in seconds since the epoch."""
+    return durations.format_time(datetime.fromtimestamp(t, tz=timezone.utc))
+
+
+def pod_format(pod: dict) -> str:
+    """format.Pod: `name_namespace(uid)`."""
+    meta = pod.get("metadata") or {}
+    return f"{meta.get('name', '')}_{meta.get('namespace', '')}({meta.get('uid', '')})"
+
+
+def go_duration(seconds: float) -> str:
+    """Go's time.Duration.String for non-negative durations: `10s`, `1m20s`, `5m0s`, `500ms`."""
+    if seconds == 0:
+        return "0s"
+    if seconds < 1:
+        return f"{round(seconds * 1000, 6):g}ms"
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{int(hours)}h" if hours else ""
+    if hours or minutes:
+        text += f"{int(minutes)}m"
+    return text + f"{round(secs, 9):g}s"
+
+
+# -- phase -------------------------------------------------------------------------
+
+def _status_of(statuses: list[dict], name: str) -> dict | None:
+    return next((s for s in statuses if s.get("name") == name), None)
+
+
+def get_phase(pod: dict, init_statuses: list[dict], statuses: list[dict], terminal: bool = False) -> str:
+    """kubelet getPhase for regular init containers and regular containers."""
+    spec = pod.get("spec") or {}
+    policy = spec.get("restartPolicy") or "Always"
+    pending_init = failed_init = 0
+    for container in spec.get("initContainers") or []:
+        status = _status_of(init_statuses, container["name"])
+        state = (status or {}).get("state") or {}
+        if status is None or "running" in state:
+            pending_init += 1
+        elif "terminated" in state:
+            failed_init += state["terminated"].get("exitCode", 0) != 0
+        elif "waiting" in state:
+            last = (status.get("lastState") or {}).get("terminated")
+            if last is not None:
+                failed_init += last.get("exitCode", 0) != 0
+            else:
+                pending_init += 1
+        else:
+            pending_init += 1
+    unknown = running = waiting = stopped = succeeded = 0
+    for container in spec.get("containers") or []:
+        status = _status_of(statuses, container["name"])
+        state = (status or {}).get("state") or {}
+        if status is None:
+            unknown += 1
+        elif "running" in state:
+            running += 1
+        elif "terminated" in state:
+            stopped += 1
+            succeeded += state["terminated"].get("exitCode", 0) == 0
+        elif "waiting" in state:
+            if (status.get("lastState") or {}).get("terminated") is not None:
+                stopped += 1
+            else:
+                waiting += 1
+        else:
+            unknown += 1
+    if failed_init > 0 and policy == "Never":
+        return "Failed"
+    started = any((s.get("state") or {}).get("running") or (s.get("state") or {}).get("terminated")
+                  or (s.get("lastState") or {}).get("terminated") for s in statuses)
+    if (pending_init > 0 and not started) or waiting > 0:
+        return "Pending"
+    if running > 0 and unknown == 0:
+        return "Running"
+    if running == 0 and stopped > 0 and unknown == 0:
+        if terminal:
+            return "Succeeded" if stopped == succeeded else "Failed"
+        if policy == "Always":
+            return "Running"
+        if stopped == succeeded:
+            return "Succeeded"
+        return "Failed" if policy == "Never" else "Running"
+    return "Pending"
+
+
+# -- conditions ----------------------------------------------------------------------
+
+def _containers_ready(pod: dict, statuses: list[dict], phase: str) -> dict:
+    if phase in ("Succeeded", "Failed"):
+        return {"type": "ContainersReady", "status": "False",
+                "reason": "PodCompleted" if phase == "Succeeded" else "PodFailed"}
+    unknown, unready = [], []
+    for container in (pod.get("spec") or {}).get("containers") or []:
+        status = _status_of(statuses, container["name"])
+        if status is None:
+            unknown.append(container["name"])
+        elif not status.get("ready"):
+            unready.append(container["name"])
+    messages = []
+    if unknown:
+        messages.append(f"containers with unknown status: [{' '.join(unknown)}]")
+    if unready:
+        messages.append(f"containers with unready status: [{' '.join(unready)}]")
+    if messages:
+        return {"type": "ContainersReady", "status": "False", "reason": "ContainersNotReady",
+                "message": ", ".join(messages)}
+    return {"type": "ContainersReady", "status": "True"}
+
+
+def _initialized(pod: dict, init_statuses: list[dict], statuses: list[dict], phase: str) -> dict:
+    inits = (pod.get("spec") or {}).get("initContainers") or []
+    if not inits:
+        return {"type": "Initialized", "status": "True"}
+    unknown, incomplete = [], []
+    for container in inits:
+        status = _status_of(init_statuses, container["name"])
+        if status is None:
+            unknown.append(container["name"])
+        elif not status.get("ready"):
+            incomplete.append(container["name"])
+    if phase == "Succeeded" and not unknown:
+        return {"type": "Initialized", "status": "True", "reason": "PodCompleted"}
+    if any((s.get("state") or {}).get("running") or (s.get("state") or {}).get("terminated")
+           or (s.get("lastState") or {}).get("terminated") for s in statuses):
+        return {"type": "Initialized", "status": "True"}
+    messages = []
+    if unknown:
+        messages.append(f"containers with unknown status: [{' '.join(unknown)}]")
+    if incomplete:
+        messages.append(f"containers with incomplete status: [{' '.join(incomplete)}]")
+    if messages:
+        return {"type": "Initialized", "status": "False", "reason": "ContainersNotInitialized",
+                "message": ", ".join(messages)}
+    return {"type": "Initialized", "status": "True"}
+
+
+def generate_conditions(pod: dict, init_statuses: list[dict], statuses: list[dict], phase: str,
+                        sandbox_ready: bool) -> list[dict]:
+    """The kubelet-owned conditions, in the order generateAPIPodStatus appends them."""
+    containers_ready = _containers_ready(pod, statuses, phase)
+    ready = dict(containers_ready, type="Ready")
+    if containers_ready["status"] == "True":
+        conditions = {c.get("type"): c for c in (pod.get("status") or {}).get("conditions") or []}
+        gates = []
+        for gate in (pod.get("spec") or {}).get("readinessGates") or []:
+            found = conditions.get(gate.get("conditionType"))
+            if found is None:
+                gates.append(f"corresponding condition of pod readiness gate \"{gate.get('conditionType')}\" "
+                             "does not exist.")
+            elif found.get("status") != "True":
+                gates.append(f"the status of pod readiness gate \"{gate.get('conditionType')}\" is not "
+                             f"\"True\", but {found.get('status')}")
+        if gates:
+            ready = {"type": "Ready", "status": "False", "reason": "ReadinessGatesNotReady",
+                     "message": ", ".join(gates)}
+    return [
+        {"type": "PodReadyToStartContainers", "status": "True" if sandbox_ready else "False"},
+        _initialized(pod, init_statuses, statuses, phase),
+        ready,
+        containers_ready,
+        {"type": "PodScheduled", "status": "True"},
+    ]
+
+
+def merge_conditions(old: list[dict], generated: list[dict], when: str) -> list[dict]:
+    """The status manager's merge: foreign conditions kept first, then the kubelet's own.
+
+    A kubelet condition keeps its lastTransitionTime while its status is
+    unchanged; otherwise it gets `when`. lastProbeTime is always null.
+    """
+    by_type = {c.get("type"): c for c in old}
+    merged = [c for c in old if c.get("type") not in KUBELET_CONDITIONS]
+    for condition in generated:
+        previous = by_type.get(condition["type"])
+        since = previous.get("lastTransitionTime") if previous and previous.get("status") == condition["status"] \
+            else when
+        merged.append({"lastProbeTime": None, "lastTransitionTime": since or when, **condition})
+    return merged
+
+
+# -- QoS ---------------------------------------------------------------------------------
+
+def qos_class(pod: dict) -> str:
+    """qos.ComputePodQOS, with requests defaulted from limits as the API server does."""
+    spec = pod.get("spec") or {}
+    requests: dict[str, Fraction] = {}
+    limits: dict[str, Fraction] = {}
+    guaranteed = True
+    for container in (spec.get("containers") or []) + (spec.get("initContainers") or []):
+        resources = container.get("resources") or {}
+        container_limits = resources.get("limits") or {}
+        container_requests = {**{k: v for k, v in container_limits.items()}, **(resources.get("requests") or {})}
+        for name, value in container_requests.items():
+            if name in ("cpu", "memory") and quantities.parse(value) > 0:
+                requests[name] = requests.get(name, Fraction(0)) + quantities.parse(value)
+        found = set()
+        for name, value in container_limits.items():
+            if name in ("cpu", "memory") and quantities.parse(value) > 0:
+                found.add(name)
+                limits[name] = limits.get(name, Fraction(0)) + quantities.parse(value)
+        if not {"cpu", "memory"} <= found:
+            guaranteed = False
+    if not requests and not limits:
+        return "BestEffort"
+    if guaranteed and all(limits.get(k) == v for k, v in requests.items()) and len(requests) == len(limits):
+        return "Guaranteed"
+    return "Burstable"
+
+
+# -- identifiers -------------------------------------------------------------------------
+
+def _hex(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def image_ref(image: str) -> str:
+    """The image as containerd reports it: `nginx:1.27` -> `docker.io/library/nginx:1.27`."""
+    name, _, digest = image.partition("@")
+    last = name.rsplit("/", 1)[-1]
+    if ":" not in last and not digest:
+        name += ":latest"
+    first = name.split("/", 1)[0]
+    if "/" not in name:
+        name = "docker.io/library/" + name
+    elif "." not in first and ":" not in first and first != "localhost":
+        name = "docker.io/" + name
+    return f"{name}@{digest}" if digest else name
+
+
+def image_id(image: str) -> str:
+    """`<repository>@sha256:<hex>`, deterministic from the image name."""
+    ref = image_ref(image)
+    repository = ref.split("@", 1)[0]
+    slash = repository.rfind("/")
+    if repository.rfind(":") > slash:
+        repository = repository[:repository.rfind(":")]
+    return f"{repository}@sha256:{_hex(ref)}"
+
+
+def container_id(pod: dict, name: str, restart_count: int) -> str:
+    """`containerd://<hex>`, deterministic from the pod uid, container name and restart count."""
+    uid = (pod.get("metadata") or {}).get("uid", "")
+    return f"containerd://{_hex(f'{uid}/{name}/{restart_count}')}"
+
+
+# -- pod IPs -------------------------------------------------------------------------------
+
+def allocate_ip(pod_cidr: str, used: set[str], rank: int = 0) -> str | None:
+    """host-local IPAM: the `rank`-th lowest free address from .2 up to the last before broadcast (.254 in a /24)."""
+    network = ipaddress.ip_network(pod_cidr or DEFAULT_POD_CIDR, strict=False)
+    first = int(network.network_address) + 2
+    last = int(network.broadcast_address) - (1 if network.version == 4 else 0)
+    skip = rank
+    for value in range(first, last + 1):
+        address = str(ipaddress.ip_address(value))
+        if address in used:
+            continue
+        if skip == 0:
+            return address
+        skip -= 1
+    return None

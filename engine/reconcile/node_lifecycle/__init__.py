@@ -1,0 +1,4 @@
+"""The node lifecycle controller (pkg/controller/nodelifecycle): heartbeats, conditions, taints.
+
+No I/O happens here.
+"""

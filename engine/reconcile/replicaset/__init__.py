@@ -1,0 +1,4 @@
+"""The replicaset controller (pkg/controller/replicaset).
+
+No I/O happens here.
+"""

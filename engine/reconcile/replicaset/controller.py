@@ -1,0 +1,363 @@
+"""The ReplicaSet controller: keep spec.replicas pods, adopt and release them, report status.
+
+No I/O happens here. `reconcile` is pkg/controller/replicaset's
+`syncReplicaSet` for one ReplicaSet:
+
+- the pods considered are those it controls plus the orphans of its
+  namespace (upstream's pod index by controller uid and its orphan key),
+  never every pod; only active pods are claimed: matching orphans are
+  adopted, controlled pods that stopped matching are released (neither
+  while the ReplicaSet is being deleted);
+- `manageReplicas` creates or deletes the difference, at most
+  `BURST_REPLICAS` per pass, deleting in `pod_ranking` order;
+- `calculateStatus` is written with UpdateStatus only when it changed.
+
+Differences from upstream, on purpose:
+- No expectations: the runtime writes a reconcile's actions and puts the
+  results in its cache before the key is reconciled again, so the next
+  pass already sees the pods this one created or deleted.
+- No slow-start batches: the runtime executes actions in order and stops
+  at the first failure (then requeues the key), which is what slow start
+  buys: a failing create is not repeated 500 times.
+- Pod names are chosen here, not by the API server, so that the
+  SuccessfulCreate event can name the pod as upstream's does. `pod_name` is
+  `<generateName><5 chars>` (the prefix cut to 58 characters, as
+  SimpleNameGenerator does) over Kubernetes' alphabet, derived from the
+  ReplicaSet's uid and an ordinal. Ordinals start at the number of pods the
+  ReplicaSet controls and skip names already in the view, so a pass is
+  deterministic; a name freed by a pod that is gone can come back later.
+  metadata.generateName is kept as upstream sets it.
+- ReplicaFailure is never set (a failed action is the runtime's to retry);
+  a stale one is removed, as upstream does after a successful pass.
+- Related pods for the colocation rank are the pods controlled by the
+  ReplicaSets that share this one's controller and match their selectors
+  (upstream lists the namespace by selector; the orphans among them are
+  left out here). A ReplicaSet without a controller has none, as upstream.
+- While a Ready pod waits out minReadySeconds, the pass asks to be
+  requeued just after the earliest such pod becomes available (upstream
+  requeues after minReadySeconds once all pods are Ready).
+"""
+from __future__ import annotations
+
+import hashlib
+from enum import StrEnum
+from typing import Iterable
+
+from litekube import errors
+from litekube.model import selectors, values
+from litekube.reconcile.base import (
+    Component,
+    Create,
+    Delete,
+    Key,
+    RecordEvent,
+    Result,
+    Update,
+    UpdateStatus,
+    View,
+    ref_of,
+    self_key,
+)
+from litekube.reconcile.common import pod_ranking
+
+__all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "NAME_ALPHABET", "Reason", "reconcile", "pod_name",
+           "replicasets_for_pod", "available_after"]
+
+EVENT_SOURCE = "replicaset-controller"  # the event source upstream
+BURST_REPLICAS = 500
+NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's utilrand alphabet
+_MAX_GENERATED_PREFIX = 58  # 63 - 5 random characters
+# Available means Ready for strictly more than minReadySeconds: requeue just after.
+_PAST_MIN_READY = 0.001
+_STATUS_COUNTS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
+
+
+class Reason(StrEnum):
+    """Event reasons of the replicaset controller (controller_utils.go)."""
+
+    SUCCESSFUL_CREATE = "SuccessfulCreate"
+    SUCCESSFUL_DELETE = "SuccessfulDelete"
+
+
+# -- small helpers ------------------------------------------------------------------
+
+def _meta(obj: dict) -> dict:
+    return obj.get("metadata") or {}
+
+
+def _controller_ref(obj: dict) -> dict | None:
+    return next((r for r in _meta(obj).get("ownerReferences") or [] if r.get("controller")), None)
+
+
+def _selector(rs: dict) -> selectors.Selector:
+    """The ReplicaSet's selector; raises BadRequest for one that does not parse."""
+    return selectors.from_label_selector((rs.get("spec") or {}).get("selector"))
+
+
+def _replicas(rs: dict) -> int:
+    value = (rs.get("spec") or {}).get("replicas")
+    return 1 if value is None else int(value)
+
+
+def _owner_reference(rs: dict) -> dict:
+    """metav1.NewControllerRef for a ReplicaSet."""
+    meta = _meta(rs)
+    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": meta.get("name", ""), "uid": meta.get("uid", ""),
+            "controller": True, "blockOwnerDeletion": True}
+
+
+def _controlled(view: View, uid: str) -> list[dict]:
+    """Pods whose controller ownerReference points at `uid`."""
+    return [pod for pod in view.owned_by(uid, "Pod")
+            if any(r.get("controller") and r.get("uid") == uid for r in _meta(pod).get("ownerReferences") or [])]
+
+
+# -- names ----------------------------------------------------------------------------
+
+def pod_name(rs_name: str, rs_uid: str, ordinal: int) -> str:
+    """The name of the `ordinal`-th pod this ReplicaSet creates: `<rs-name>-` plus 5 characters.
+
+    The 5 characters are a hash of (uid, ordinal) written in `NAME_ALPHABET`.
+    """
+    digest = int.from_bytes(hashlib.sha256(f"{rs_uid}/{ordinal}".encode()).digest()[:8], "big")
+    suffix = ""
+    for _ in range(5):
+        digest, index = divmod(digest, len(NAME_ALPHABET))
+        suffix += NAME_ALPHABET[index]
+    return f"{rs_name}-"[:_MAX_GENERATED_PREFIX] + suffix
+
+
+def _new_names(view: View, rs: dict, count: int, start: int) -> list[str]:
+    """`count` pod names not in use in the view, trying ordinals from `start` up."""
+    meta = _meta(rs)
+    uid = meta.get("uid") or meta.get("name", "")
+    names: list[str] = []
+    ordinal = start
+    while len(names) < count:
+        name = pod_name(meta.get("name", ""), uid, ordinal)
+        ordinal += 1
+        if name not in names and view.get("Pod", meta.get("namespace", ""), name) is None:
+            names.append(name)
+    return names
+
+
+# -- claiming (ControllerRefManager) -------------------------------------------------
+
+def _adopted(pod: dict, rs: dict) -> dict:
+    """The pod with the ReplicaSet's controller ref added (a ref with the same uid is replaced)."""
+    result = values.clone(pod)
+    ref = _owner_reference(rs)
+    refs = [r for r in _meta(result).get("ownerReferences") or [] if r.get("uid") != ref["uid"]]
+    result["metadata"]["ownerReferences"] = refs + [ref]
+    return result
+
+
+def _released(pod: dict, uid: str) -> dict:
+    """The pod without its ownerReference to `uid`."""
+    result = values.clone(pod)
+    refs = [r for r in _meta(result).get("ownerReferences") or [] if r.get("uid") != uid]
+    if refs:
+        result["metadata"]["ownerReferences"] = refs
+    else:
+        result["metadata"].pop("ownerReferences", None)
+    return result
+
+
+def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[dict]) -> tuple[list[dict], list]:
+    """The active pods the ReplicaSet owns after claiming, and the adopt/release updates that takes."""
+    meta = _meta(rs)
+    uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
+    claimed: list[dict] = []
+    updates: list = []
+    for pod in controlled:
+        if not pod_ranking.is_active(pod):
+            continue
+        if selector.matches(_meta(pod).get("labels")):
+            # Ours and matching: kept even while the ReplicaSet is being deleted.
+            claimed.append(pod)
+        elif not deleting:
+            updates.append(Update(_released(pod, uid)))
+    if deleting:
+        return claimed, updates
+    for pod in view.orphans("Pod", meta.get("namespace", "")):
+        # Terminating pods are not active, so they are never adopted.
+        if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
+            updates.append(Update(_adopted(pod, rs)))
+            claimed.append(pod)
+    return claimed, updates
+
+
+# -- manageReplicas --------------------------------------------------------------------
+
+def _new_pod(rs: dict, name: str) -> dict:
+    """GetPodFromTemplate: labels, annotations, finalizers and spec from the template, a controller ref."""
+    meta = _meta(rs)
+    template = (rs.get("spec") or {}).get("template") or {}
+    template_meta = template.get("metadata") or {}
+    pod_meta: dict = {"name": name, "generateName": f"{meta.get('name', '')}-", "namespace": meta.get("namespace", "")}
+    for field in ("labels", "annotations"):
+        if template_meta.get(field):
+            pod_meta[field] = dict(template_meta[field])
+    if template_meta.get("finalizers"):
+        pod_meta["finalizers"] = list(template_meta["finalizers"])
+    pod_meta["ownerReferences"] = [_owner_reference(rs)]
+    return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": values.clone(template.get("spec") or {})}
+
+
+def _related_pods(view: View, rs: dict) -> list[dict]:
+    """getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller as this one."""
+    owner = _controller_ref(rs)
+    if owner is None:
+        return []
+    related: dict[str, dict] = {}
+    for sibling in view.owned_by(owner.get("uid", ""), "ReplicaSet"):
+        sibling_owner = _controller_ref(sibling)
+        if sibling_owner is None or sibling_owner.get("uid") != owner.get("uid"):
+            continue
+        try:
+            selector = _selector(sibling)
+        except errors.BadRequest:
+            continue  # an invalid selector matches no pods
+        for pod in _controlled(view, _meta(sibling).get("uid", "")):
+            if selector.matches(_meta(pod).get("labels")):
+                related.setdefault(_meta(pod).get("uid", ""), pod)
+    return list(related.values())
+
+
+def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: float) -> list:
+    """Create or delete pods (with their events) toward spec.replicas, BURST_REPLICAS at most."""
+    involved = ref_of(rs)
+    diff = len(active) - _replicas(rs)
+    actions: list = []
+    if diff < 0:
+        for name in _new_names(view, rs, min(-diff, BURST_REPLICAS), start=controlled):
+            actions.append(Create(_new_pod(rs, name)))
+            actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_CREATE, f"Created pod: {name}",
+                                       EVENT_SOURCE))
+    elif diff > 0:
+        for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs), min(diff, BURST_REPLICAS), now):
+            meta = _meta(pod)
+            actions.append(Delete("Pod", meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", "")))
+            actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_DELETE,
+                                       f"Deleted pod: {meta.get('name', '')}", EVENT_SOURCE))
+    return actions
+
+
+# -- calculateStatus -------------------------------------------------------------------
+
+def available_after(pod: dict, min_ready_seconds: int, now: float) -> float | None:
+    """IsPodAvailable as a wait: 0 if available now, else the (positive) seconds until it is; None if never.
+
+    Available means Ready, and Ready for strictly more than minReadySeconds,
+    so the wait lands just after the deadline. A pod that is not Ready, or
+    Ready without a lastTransitionTime while minReadySeconds > 0, gets None.
+    """
+    return _wait_if_ready(pod, min_ready_seconds, now) if pod_ranking.is_ready(pod) else None
+
+
+def _wait_if_ready(pod: dict, min_ready_seconds: int, now: float) -> float | None:
+    """`available_after` for a pod known to be Ready."""
+    if min_ready_seconds <= 0:
+        return 0.0
+    since = pod_ranking.ready_time(pod)
+    if since is None:
+        return None
+    due = since + min_ready_seconds
+    return 0.0 if due < now else due - now + _PAST_MIN_READY
+
+
+def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | None]:
+    """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available."""
+    spec = rs.get("spec") or {}
+    min_ready = int(spec.get("minReadySeconds") or 0)
+    template_labels = selectors.from_set(((spec.get("template") or {}).get("metadata") or {}).get("labels"))
+    counts = dict.fromkeys(_STATUS_COUNTS, 0)
+    counts["replicas"] = len(active)
+    wait: float | None = None
+    for pod in active:
+        if template_labels.matches(_meta(pod).get("labels")):
+            counts["fullyLabeledReplicas"] += 1
+        if not pod_ranking.is_ready(pod):
+            continue
+        counts["readyReplicas"] += 1
+        left = _wait_if_ready(pod, min_ready, now)
+        if left == 0.0:
+            counts["availableReplicas"] += 1
+        elif left is not None:
+            wait = left if wait is None else min(wait, left)
+    status = values.clone(rs.get("status") or {})
+    for field, value in counts.items():
+        if value or field == "replicas":
+            status[field] = value
+        else:
+            status.pop(field, None)
+    conditions = [c for c in status.get("conditions") or [] if c.get("type") != "ReplicaFailure"]
+    if conditions:
+        status["conditions"] = conditions
+    else:
+        status.pop("conditions", None)
+    return status, wait
+
+
+def _status_changed(rs: dict, status: dict) -> bool:
+    """updateReplicaSetStatus's steady-state test: counts, observedGeneration and conditions."""
+    old = rs.get("status") or {}
+    return (any(old.get(f, 0) != status.get(f, 0) for f in _STATUS_COUNTS)
+            or _meta(rs).get("generation", 0) != old.get("observedGeneration", 0)
+            or (old.get("conditions") or []) != (status.get("conditions") or []))
+
+
+# -- reconcile ---------------------------------------------------------------------------
+
+def reconcile(key: Key, view: View, now: float) -> Result:
+    """Sync the ReplicaSet `key`: claim pods, create or delete toward spec.replicas, update status."""
+    rs = view.get("ReplicaSet", key.namespace, key.name)
+    # 1. Gone: its pods are the garbage collector's business.
+    if rs is None:
+        return Result()
+    # 2. A selector that does not parse selects nothing; upstream drops the key.
+    try:
+        selector = _selector(rs)
+    except errors.BadRequest:
+        return Result()
+    # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
+    controlled = _controlled(view, _meta(rs).get("uid", ""))
+    active, actions = _claim(view, rs, selector, controlled)
+    # 4. Create or delete toward spec.replicas, unless the ReplicaSet is being deleted.
+    if not _meta(rs).get("deletionTimestamp"):
+        actions += _manage(view, rs, active, len(controlled), now)
+    # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
+    status, wait = _status(rs, active, now)
+    if _status_changed(rs, status):
+        status["observedGeneration"] = _meta(rs).get("generation", 0)
+        if not status["observedGeneration"]:
+            status.pop("observedGeneration")
+        actions.append(UpdateStatus({**values.clone(rs), "status": status}))
+    # 6. Look again when the next Ready pod has been Ready for minReadySeconds.
+    return Result(actions=actions, requeue_after=wait)
+
+
+# -- watches --------------------------------------------------------------------------------
+
+def replicasets_for_pod(pod: dict, view: View) -> Iterable[Key]:
+    """The ReplicaSet controlling a pod; for an orphan, every ReplicaSet in its namespace that selects it.
+
+    Listing the namespace's ReplicaSets is fine here: only orphans do it,
+    and orphans are rare.
+    """
+    namespace = _meta(pod).get("namespace", "")
+    owner = _controller_ref(pod)
+    if owner is not None:
+        return (Key("ReplicaSet", namespace, owner.get("name", "")),) if owner.get("kind") == "ReplicaSet" else ()
+    keys = []
+    for rs in view.list("ReplicaSet", namespace):
+        try:
+            if _selector(rs).matches(_meta(pod).get("labels")):
+                keys.append(Key("ReplicaSet", namespace, _meta(rs).get("name", "")))
+        except errors.BadRequest:
+            continue
+    return keys
+
+
+COMPONENT = Component(name="replicaset", reconcile=reconcile,
+                      watches={"ReplicaSet": self_key, "Pod": replicasets_for_pod}, primary="ReplicaSet")
