@@ -2,6 +2,7 @@
 
     LitekubeError
     ├── ManifestError      malformed YAML/JSON, unknown kind, missing apiVersion
+    ├── ManyErrors         several documents failed, one line each
     ├── StoreUnavailable   the database cannot be opened
     └── ApiError           errors the API layer answers with (a Kubernetes Status)
         ├── BadRequest     400: strict decoding errors (unknown fields, wrong types)
@@ -24,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
-    "LitekubeError", "ManifestError", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
+    "LitekubeError", "ManifestError", "ManyErrors", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
     "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "Cause", "Raw",
 ]
 
@@ -39,6 +40,17 @@ class LitekubeError(Exception):
 
 class ManifestError(LitekubeError):
     """A manifest cannot be read: malformed document, unknown kind, ..."""
+
+
+class ManyErrors(LitekubeError):
+    """Several documents of one command failed: each is reported on its own line, as kubectl does."""
+
+    def __init__(self, found: list[LitekubeError]) -> None:
+        super().__init__("; ".join(str(e) for e in found))
+        self.errors = list(found)
+
+    def render(self) -> str:
+        return "\n".join(e.render() for e in self.errors)
 
 
 class StoreUnavailable(LitekubeError):

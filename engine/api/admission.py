@@ -6,6 +6,7 @@ part of kube-apiserver that turns a request body into the object to store.
 from __future__ import annotations
 
 import hashlib
+from typing import Protocol
 
 from litekube import errors
 from litekube.model import defaults, kinds, schema, validation, values
@@ -66,13 +67,23 @@ def _decode(obj: dict, strict: bool = True) -> kinds.Kind:
     return kind
 
 
-def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "",
-                   strict: bool = True) -> dict:
-    """The object to store for a create request: decoded, defaulted, stamped, validated.
+class Plugins(Protocol):
+    """The admission plugins that read the cluster (litekube.api.admitting.Admission)."""
 
-    Raises BadRequest (unknown field, wrong type), Invalid (validation).
-    `strict=False` skips strict decoding: for the control plane's own writes,
-    which, like Kubernetes' typed clients, cannot carry unknown fields.
+    def mutate(self, obj: dict, raw: dict) -> None: ...
+
+    def verify(self, obj: dict) -> None: ...
+
+
+def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "",
+                   strict: bool = True, plugins: Plugins | None = None) -> dict:
+    """The object to store for a create request: decoded, defaulted, stamped, admitted, validated.
+
+    Raises BadRequest (unknown field, wrong type), Invalid (validation),
+    Forbidden (an admission plugin refuses). `strict=False` skips strict
+    decoding: for the control plane's own writes, which, like Kubernetes'
+    typed clients, cannot carry unknown fields. `plugins` mutate the object
+    before validation and check it after, as kube-apiserver's admission chain.
     """
     kind = _decode(obj, strict)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
@@ -99,7 +110,11 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
         if tolerations:
             new["spec"]["tolerations"] = tolerations
         new.setdefault("status", {}).setdefault("phase", "Pending")
+    if plugins is not None:
+        plugins.mutate(new, obj)
     validation.validate(new)
+    if plugins is not None:
+        plugins.verify(new)
     return new
 
 
@@ -128,6 +143,12 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
             new["status"] = current["status"]
         else:
             new.pop("status", None)
+    if kind.kind == "Pod":
+        # The Priority plugin keeps what it set on create when an update leaves it out.
+        raw_spec, new_spec, old_spec = obj.get("spec") or {}, new.get("spec") or {}, current.get("spec") or {}
+        for field in ("priority", "preemptionPolicy"):
+            if field not in raw_spec and field in old_spec:
+                new_spec[field] = old_spec[field]
     if kind.kind in GENERATION_KINDS and new.get("spec") != current.get("spec"):
         new["metadata"]["generation"] = int(old_meta.get("generation", 0)) + 1
     if old_meta.get("deletionTimestamp"):

@@ -95,10 +95,26 @@ def last_applied(obj: dict) -> str:
     return json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
-def _prepared(docs, namespace: str, explicit: bool) -> list[tuple[manifests.Document, kinds.Kind, dict]]:
-    """Resolve every document's kind and namespace before anything is written."""
-    return [(doc, kind, _namespaced(doc, kind, namespace, explicit))
-            for doc in docs for kind in [_kind_of(doc)]]
+def _prepared(docs, namespace: str, explicit: bool,
+              found: dict[int, errors.LitekubeError]) -> list[tuple[int, manifests.Document, kinds.Kind, dict]]:
+    """Resolve every document's kind and namespace before anything is written; errors go to `found`."""
+    out = []
+    for index, doc in enumerate(docs):
+        try:
+            kind = _kind_of(doc)
+            out.append((index, doc, kind, _namespaced(doc, kind, namespace, explicit)))
+        except errors.ManifestError as exc:
+            found[index] = exc
+    return out
+
+
+def _raise(found: dict[int, errors.LitekubeError]) -> None:
+    """One error as itself; several as ManyErrors, one line per failing document, in file order."""
+    ordered = [found[i] for i in sorted(found)]
+    if len(ordered) == 1:
+        raise ordered[0]
+    if ordered:
+        raise errors.ManyErrors(ordered)
 
 
 def _name(obj: dict, doc: manifests.Document) -> str:
@@ -119,17 +135,25 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
           step: Step) -> list[Outcome]:
     """Run `step` on every document in one transaction; its (name, verb) is the outcome.
 
-    A step that raises an ApiError fails the whole command; the error names
-    the document. A step answering None skips the document.
+    A document whose step raises fails the whole command (nothing is
+    written), but the other documents are still tried, so that every
+    failing one is reported, each error naming its document. A step
+    answering None skips the document.
     """
-    prepared = _prepared(docs, namespace, explicit)
+    found: dict[int, errors.LitekubeError] = {}
+    prepared = _prepared(docs, namespace, explicit, found)
     outcomes = []
     with api.write(dry_run=dry_run is not None) as tx:
-        for doc, kind, obj in prepared:
-            result = step(tx, kind, obj, doc)
+        for index, doc, kind, obj in prepared:
+            try:
+                result = step(tx, kind, obj, doc)
+            except (errors.ApiError, errors.ManifestError) as exc:
+                found[index] = exc
+                continue
             if result is not None:
                 name, verb = result
                 outcomes.append(Outcome(kind, name, verb + _suffix(dry_run), obj["metadata"].get("namespace", "")))
+        _raise(found)  # inside the transaction: raising rolls every document back
     return outcomes
 
 

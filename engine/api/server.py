@@ -15,8 +15,8 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.api import admission
-from litekube.model import events, kinds, nodes, patching, selectors, values
+from litekube.api import admission, admitting
+from litekube.model import bootstrap, events, kinds, nodes, patching, selectors, values
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -100,7 +100,8 @@ class Transaction:
         """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
-                                       seed=str(self.reader.revision() + 1), strict=self.strict)
+                                       seed=str(self.reader.revision() + 1), strict=self.strict,
+                                       plugins=admitting.Admission(self))
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
         ns = meta.get("namespace", "")
@@ -349,4 +350,6 @@ class Api:
                 tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
+            for obj in bootstrap.objects():  # the apiserver's post-start hooks
+                tx.create(obj)
         return True

@@ -355,7 +355,43 @@ def _endpoint_slice(obj: dict[str, Any]) -> None:
     _ports_tcp(_items(obj, "ports"))
 
 
+# --- policy and access kinds (SetDefaults_LimitRangeItem, _NetworkPolicy, _PriorityClass) ---
+
+def _limit_range(obj: dict[str, Any]) -> None:
+    """Container items: default limit from max, default request from default, then from min."""
+    for item in _items(_sub(obj, "spec"), "limits"):
+        if item.get("type") != "Container":
+            continue
+        default, request = _sub(item, "default"), _sub(item, "defaultRequest")
+        for key, value in (item.get("max") or {}).items():
+            default.setdefault(key, value)
+        for key, value in default.items():
+            request.setdefault(key, value)
+        for key, value in (item.get("min") or {}).items():
+            request.setdefault(key, value)
+
+
+def _network_policy(obj: dict[str, Any]) -> None:
+    spec = _sub(obj, "spec")
+    for direction in ("ingress", "egress"):
+        for rule in _items(spec, direction):
+            _ports_tcp(_items(rule, "ports"))
+    if not spec.get("policyTypes"):
+        spec["policyTypes"] = ["Ingress"] + (["Egress"] if spec.get("egress") else [])
+
+
+def _priority_class(obj: dict[str, Any]) -> None:
+    if not obj.get("preemptionPolicy"):
+        obj["preemptionPolicy"] = "PreemptLowerPriority"
+
+
+def _pod_template(obj: dict[str, Any]) -> None:
+    _template(obj.get("template"))
+
+
 _BY_KIND: dict[str, Callable[[dict[str, Any]], None]] = {
+    "LimitRange": _limit_range, "NetworkPolicy": _network_policy, "PriorityClass": _priority_class,
+    "PodTemplate": _pod_template,
     "Pod": _pod, "Deployment": _deployment, "ReplicaSet": _replica_set,
     "StatefulSet": _stateful_set, "DaemonSet": _daemon_set, "Job": _job, "CronJob": _cron_job,
     "Service": _service, "Secret": _secret, "Namespace": _namespace, "Node": _node,

@@ -86,6 +86,22 @@ KINDS: tuple[Kind, ...] = (
     Kind("PodDisruptionBudget", "policy", "v1", "poddisruptionbudgets", True, ("pdb",), subresources=("status",)),
     # coordination.k8s.io/v1
     Kind("Lease", "coordination.k8s.io", "v1", "leases", True, (), has_spec=True),
+    # core/v1: access and policy
+    Kind("ServiceAccount", "", "v1", "serviceaccounts", True, ("sa",), has_spec=False, subresources=("token",)),
+    Kind("LimitRange", "", "v1", "limitranges", True, ("limits",)),
+    Kind("ResourceQuota", "", "v1", "resourcequotas", True, ("quota",), subresources=("status",)),
+    Kind("PodTemplate", "", "v1", "podtemplates", True, (), has_spec=False),
+    # networking.k8s.io/v1
+    Kind("NetworkPolicy", "networking.k8s.io", "v1", "networkpolicies", True, ("netpol",)),
+    # rbac.authorization.k8s.io/v1
+    Kind("Role", "rbac.authorization.k8s.io", "v1", "roles", True, (), has_spec=False),
+    Kind("ClusterRole", "rbac.authorization.k8s.io", "v1", "clusterroles", False, (), has_spec=False),
+    Kind("RoleBinding", "rbac.authorization.k8s.io", "v1", "rolebindings", True, (), has_spec=False),
+    Kind("ClusterRoleBinding", "rbac.authorization.k8s.io", "v1", "clusterrolebindings", False, (),
+         has_spec=False),
+    # scheduling.k8s.io/v1, node.k8s.io/v1
+    Kind("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", False, ("pc",), has_spec=False),
+    Kind("RuntimeClass", "node.k8s.io", "v1", "runtimeclasses", False, (), has_spec=False),
 )
 
 # The order kubectl prints `get all` in (its category expansion order).

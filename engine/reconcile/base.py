@@ -44,9 +44,15 @@ def ref_of(obj: dict) -> dict:
 
 @dataclass(frozen=True)
 class Create:
-    """Create `obj` (a full object dict; generateName allowed)."""
+    """Create `obj` (a full object dict; generateName allowed).
+
+    `event`, when given, is recorded once the object exists, `{name}` in its
+    message replaced by the name the API server gave it (upstream's
+    controllers name the generated pod in their SuccessfulCreate events).
+    """
 
     obj: dict
+    event: RecordEvent | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,10 @@ class View(Protocol):
 
     def pods_with_affinity(self) -> builtins.list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""
+        ...
+
+    def pods_referencing(self, kind: str, namespace: str, name: str) -> builtins.list[dict]:
+        """Pods that mount or read the ConfigMap or Secret `namespace/name` (kind is ConfigMap or Secret)."""
         ...
 
     def node_usage(self, node: str) -> tuple:

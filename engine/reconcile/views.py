@@ -12,6 +12,7 @@ from typing import Iterable
 
 from litekube.model import resources
 from litekube.reconcile.base import Key, key_of
+from litekube.reconcile.kubelet import references
 
 __all__ = ["MemoryView"]
 
@@ -46,6 +47,8 @@ class MemoryView:
         # Per node: what its non-terminal pods request (filters) and the
         # non-zero variant (scores), kept up to date as pods change.
         self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
+        # -- pods by the ConfigMaps and Secrets they mount or read (the kubelet waits for them) --
+        self._by_reference: dict[tuple[str, str, str], dict[Key, dict]] = defaultdict(dict)
         for obj in objects:
             self.put(obj)
 
@@ -81,6 +84,9 @@ class MemoryView:
                     self._unschedulable[key] = obj
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
+        if key.kind == "Pod":
+            for kind, name in references.references(obj):
+                self._by_reference[(kind, key.namespace, name)][key] = obj
         if not _controlled(obj):
             self._orphans[(key.kind, key.namespace)][key] = obj
 
@@ -119,6 +125,13 @@ class MemoryView:
         orphans = self._orphans.get((key.kind, key.namespace))
         if orphans is not None:
             orphans.pop(key, None)
+        if key.kind == "Pod":
+            for kind, name in references.references(old):
+                referencing = self._by_reference.get((kind, key.namespace, name))
+                if referencing is not None:
+                    referencing.pop(key, None)
+                    if not referencing:
+                        del self._by_reference[(kind, key.namespace, name)]
 
     def _count(self, pod: dict, sign: int) -> None:
         if resources.is_terminal(pod):
@@ -180,6 +193,10 @@ class MemoryView:
     def orphans(self, kind: str, namespace: str) -> builtins.list[dict]:
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
         return [o for _, o in sorted(self._orphans.get((kind, namespace), {}).items())]
+
+    def pods_referencing(self, kind: str, namespace: str, name: str) -> builtins.list[dict]:
+        """Pods that mount or read the ConfigMap or Secret `namespace/name`."""
+        return [o for _, o in sorted(self._by_reference.get((kind, namespace, name), {}).items())]
 
     def namespaces_objects(self, namespace: str) -> builtins.list[dict]:
         return [o for _, o in sorted(self._by_namespace.get(namespace, {}).items())]

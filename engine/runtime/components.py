@@ -13,7 +13,10 @@ from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
 from litekube.reconcile.node_lifecycle import controller as node_lifecycle
 from litekube.reconcile.replicaset import controller as replicaset
+from litekube.reconcile.resourcequota import controller as resourcequota
+from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
 from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.serviceaccount import controller as serviceaccount
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 
 __all__ = ["ALL"]
@@ -21,6 +24,9 @@ __all__ = ["ALL"]
 ALL: list[Component] = [
     garbage_collector.COMPONENT,
     namespace.COMPONENT,
+    serviceaccount.COMPONENT,
+    root_ca_publisher.COMPONENT,
+    resourcequota.COMPONENT,
     node_ipam.COMPONENT,
     node_lifecycle.COMPONENT,
     taint_eviction.COMPONENT,

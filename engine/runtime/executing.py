@@ -6,6 +6,8 @@ writes (with the new resourceVersion).
 """
 from __future__ import annotations
 
+import dataclasses
+
 from litekube import errors
 from litekube.api.server import Transaction
 from litekube.model import events
@@ -47,6 +49,9 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
     if isinstance(action, base.Create):
         created = tx.create(action.obj, namespace=(action.obj.get("metadata") or {}).get("namespace") or "default")
         view.put(created)
+        if action.event is not None:
+            named = action.event.message.replace("{name}", created["metadata"]["name"])
+            execute(tx, dataclasses.replace(action.event, message=named), view, index)
     elif isinstance(action, base.Update):
         _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace,
                              subresource=action.subresource), base.key_of(action.obj))

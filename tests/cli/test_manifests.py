@@ -40,7 +40,7 @@ class TestApply:
             "with an alphanumeric character (e.g. 'example.com', regex used for validation is "
             "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*') "
             f'(error when creating "{bad}" (document 2))\n')
-        assert lk("get", "cm").stderr == "No resources found in default namespace.\n"
+        assert lk("get", "cm", "cfg").stderr == 'Error from server (NotFound): configmaps "cfg" not found\n'
 
     def test_unknown_field(self, lk):
         result = lk("apply", "-f", "-", input=CM.replace("\ndata:", "\ndta:"))
@@ -64,7 +64,7 @@ class TestApply:
         assert lk("apply", "-f", "-", "--dry-run=client", input=CM).stdout == "configmap/cfg created (dry run)\n"
         assert lk("apply", "-f", "-", "--dry-run=server", input=CM).stdout == (
             "configmap/cfg created (server dry run)\n")
-        assert lk("get", "cm").stderr == "No resources found in default namespace.\n"
+        assert lk("get", "cm", "cfg").stderr == 'Error from server (NotFound): configmaps "cfg" not found\n'
 
 
 class TestCreateReplaceDelete:
@@ -98,7 +98,9 @@ class TestCreateReplaceDelete:
         lk("apply", "-f", str(f))
         assert lk("delete", "-f", str(f)).stdout == 'configmap "cfg" deleted\n'
         lk("apply", "-f", str(f))
-        assert lk("delete", "cm", "--all").stdout.splitlines() == ['configmap "cfg" deleted']
+        # Every namespace also holds kube-root-ca.crt; `--all` deletes it too (its publisher puts it back).
+        assert lk("delete", "cm", "--all").stdout.splitlines() == ['configmap "cfg" deleted',
+                                                                   'configmap "kube-root-ca.crt" deleted']
 
     def test_delete_needs_a_name(self, lk):
         result = lk("delete", "cm")

@@ -20,8 +20,9 @@ class TestGet:
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "cm,svc", "-n", "demo").stdout
         # The samples' readiness probe waits 5s after a 1s start: settling moved virtual time 6s on.
-        assert out == ("NAME                   DATA   AGE\n"
-                       "configmap/web-config   2      6s\n"
+        assert out == ("NAME                         DATA   AGE\n"
+                       "configmap/kube-root-ca.crt   1      6s\n"
+                       "configmap/web-config         2      6s\n"
                        "\n"
                        "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
                        "service/web   ClusterIP   <none>       <none>        80/TCP    6s\n")
@@ -82,7 +83,7 @@ class TestChanges:
         lk("delete", "cm", "a")
         rows = [line.split() for line in lk("changes").stdout.splitlines()]
         assert rows[0] == ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
-        mine = [r for r in rows if r[3] == "ConfigMap"]
+        mine = [r for r in rows if r[3] == "ConfigMap" and r[4] == "default/a"]
         assert [r[2:] for r in mine] == [["ADDED", "ConfigMap", "default/a"], ["DELETED", "ConfigMap", "default/a"]]
         assert [int(r[0]) for r in rows[1:]] == list(range(1, len(rows)))  # one row per revision, none skipped
         since = int(mine[0][0])
@@ -101,15 +102,19 @@ class TestWatch:
         subprocess.run(run + ["apply", "-f", "-"], env=env, check=True, capture_output=True,
                        input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: w}\ndata: {a: b}\n", text=True)
         out, _ = watcher.communicate(timeout=20)
-        assert out.split() == ["w", "1", "0s"]
+        # The list comes first (every namespace holds kube-root-ca.crt), then the watched change.
+        assert out.split()[-3:] == ["w", "1", "0s"] and "kube-root-ca.crt" in out
 
 
 class TestInfo:
     def test_api_resources(self, lk):
         lines = lk("api-resources").stdout.splitlines()
         assert lines[0].split() == ["NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"]
-        assert "deployments                deploy       apps/v1                  true         Deployment" in lines
-        assert len(lines) == 23
+        assert "deployments                deploy       apps/v1                        true         Deployment" in lines
+        assert "resourcequotas             quota        v1                             true         ResourceQuota" in lines
+        assert "networkpolicies            netpol       networking.k8s.io/v1           true         NetworkPolicy" in lines
+        assert "priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass" in lines
+        assert len(lines) == 34
 
     def test_version(self, lk):
         assert lk("version").stdout == "Client Version: v0.1.0\nServer Version: v1.32.0-litekube\n"

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from litekube.model.tables import access as tables_access
 from litekube.model.tables import cluster as tables_cluster
 from litekube.model.tables import networking as tables_networking
 from litekube.model.tables import pods as tables_pods
@@ -74,6 +75,17 @@ _COLUMNS: dict[str, list[Column]] = {
     "Lease": _cols("Name|Holder|Age"),
     "ControllerRevision": _cols("Name|Controller|Revision|Age"),
     "EndpointSlice": _cols("Name|AddressType|Ports|Endpoints|Age"),
+    "ServiceAccount": _cols("Name|Secrets|Age"),
+    "LimitRange": _cols("Name|Created At"),
+    "ResourceQuota": _cols("Name|Age|Request|Limit"),
+    "NetworkPolicy": _cols("Name|Pod-Selector|Age"),
+    "Role": _cols("Name|Created At"),
+    "ClusterRole": _cols("Name|Created At"),
+    "RoleBinding": _cols("Name|Role|Age", "Users|Groups|ServiceAccounts"),
+    "ClusterRoleBinding": _cols("Name|Role|Age", "Users|Groups|ServiceAccounts"),
+    "PriorityClass": _cols("Name|Value|Global-Default|Age|PreemptionPolicy"),
+    "RuntimeClass": _cols("Name|Handler|Age"),
+    "PodTemplate": _cols("Name|Containers|Images|Pod Labels"),
 }
 # Event columns interleave priorities, so they are listed by hand.
 _COLUMNS["Event"] = [Column("LAST SEEN"), Column("TYPE"), Column("REASON"), Column("OBJECT"),
@@ -98,4 +110,5 @@ def row(obj: dict, now: datetime) -> list[str]:
 
 _PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
     **tables_pods.PRINTERS, **tables_workloads.PRINTERS, **tables_networking.PRINTERS, **tables_cluster.PRINTERS,
+    **tables_access.PRINTERS,
 }

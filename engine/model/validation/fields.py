@@ -106,6 +106,17 @@ NAME_CHECKS: dict[str, Callable[[str], list[str]]] = {
 }
 
 
+def _path_segment_name(name: str) -> list[str]:
+    """ValidatePathSegmentName (RBAC kinds): `:` allowed, `/` and `%` not."""
+    if name in (".", ".."):
+        return [f"may not be '{name}'"]
+    return [f"may not contain '{c}'" for c in ("/", "%") if c in name]
+
+
+for _rbac_kind in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"):
+    NAME_CHECKS[_rbac_kind] = _path_segment_name
+
+
 def validate_object_meta(errs: Errs, meta: Mapping[str, Any], kind: str, namespaced: bool,
                          path: str = "metadata") -> None:
     """ValidateObjectMeta: name or generateName, namespace scope, labels, annotations."""

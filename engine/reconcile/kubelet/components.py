@@ -12,6 +12,7 @@ from typing import Iterable
 from litekube.reconcile.base import Component, Key, View, key_of
 from litekube.reconcile.kubelet import nodes as kubelet_nodes
 from litekube.reconcile.kubelet import pods as kubelet_pods
+from litekube.reconcile.kubelet import references as kubelet_references
 from litekube.reconcile.kubelet.nodes import reconcile_node
 from litekube.reconcile.kubelet.pods import reconcile_pod
 
@@ -42,6 +43,8 @@ def lease_node_key(obj: dict, view: View) -> Iterable[Key]:
 
 
 PODS = Component(name=kubelet_pods.COMPONENT, reconcile=reconcile_pod,
-                 watches={"Pod": bound_pod_key, "Node": pods_of_node}, primary="Pod")
+                 watches={"Pod": bound_pod_key, "Node": pods_of_node,
+                          "ConfigMap": kubelet_references.pods_referencing_key,
+                          "Secret": kubelet_references.pods_referencing_key}, primary="Pod")
 NODES = Component(name="kubelet-heartbeat", reconcile=reconcile_node,
                   watches={"Node": node_key, "Lease": lease_node_key}, primary="Node", periodic=True)

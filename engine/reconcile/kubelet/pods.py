@@ -26,7 +26,7 @@ from litekube.reconcile.base import (
     View,
     ref_of,
 )
-from litekube.reconcile.kubelet import simulation
+from litekube.reconcile.kubelet import references, simulation
 from litekube.reconcile.kubelet import status as ks
 
 __all__ = ["reconcile_pod", "BACKOFF_INITIAL", "BACKOFF_MAX", "BACKOFF_RESET", "COMPONENT"]
@@ -115,12 +115,46 @@ class _Lifecycle:
 
     def _run(self, container: dict, init: bool, when: float, restart: bool) -> None:
         status = self._status(container, init)
+        error = references.config_error(self.pod, container, self.view)
+        if error is not None:
+            self._config_error(container, init, status, error, restart)
+            return
         count = status.get("restartCount", 0) + (1 if restart else 0)
         status.update({"containerID": ks.container_id(self.pod, container["name"], count),
                        "image": ks.image_ref(container["image"]), "imageID": ks.image_id(container["image"]),
                        "ready": False, "restartCount": count, "started": True,
                        "state": {"running": {"startedAt": ks.stamp(when)}}})
         self._started_events(container, init, restart)
+
+    def _config_error(self, container: dict, init: bool, status: dict, error: str, restart: bool) -> None:
+        """CreateContainerConfigError: the image is there, the environment is not; wait for it."""
+        if not restart:
+            took = ks.go_duration(self.sim.start_delay)
+            self._event(container, init, "Normal", "Pulled", f"Successfully pulled image \"{container['image']}\" in "
+                        f"{took} ({took} including waiting). Image size: 0 bytes.")
+        status.update({"ready": False, "started": False,
+                       "state": {"waiting": {"message": error, "reason": references.CONFIG_ERROR}}})
+        self._event(container, init, "Warning", "Failed", f"Error: {error}")
+
+    def _config_waiting(self, status: dict, container: dict) -> bool | None:
+        """None when the container is not stuck on its config; else whether it still is."""
+        waiting = (status.get("state") or {}).get("waiting") or {}
+        if waiting.get("reason") != references.CONFIG_ERROR:
+            return None
+        return references.config_error(self.pod, container, self.view) is not None
+
+    def refresh_config_errors(self) -> None:
+        """A container still stuck on its config shows the current reason (a key now, not the object)."""
+        for init, containers in ((True, self.inits), (False, self.mains)):
+            for container in containers:
+                status = self._status(container, init)
+                waiting = (status.get("state") or {}).get("waiting") or {}
+                if waiting.get("reason") != references.CONFIG_ERROR:
+                    continue
+                error = references.config_error(self.pod, container, self.view)
+                if error is not None and error != waiting.get("message"):
+                    waiting["message"] = error
+                    self._event(container, init, "Warning", "Failed", f"Error: {error}")
 
     def _finish_init(self, container: dict, when: float) -> None:
         status = self._status(container, True)
@@ -170,12 +204,20 @@ class _Lifecycle:
                 continue
             if "running" in state:
                 return math.ceil(_ts(state["running"]["startedAt"]) + delay), "finish-init", container
+            stuck = self._config_waiting(self._status(container, True), container)
+            if stuck is not None:
+                return None if stuck else (self.now, "start-init", container)
             return math.ceil(done + delay), "start-init", container
         candidates: list[tuple[float, str, dict]] = []
         for container in self.mains:
             status = self._status(container, False)
             state = status["state"]
             last: dict | None = (status.get("lastState") or {}).get("terminated")
+            stuck = self._config_waiting(status, container)
+            if stuck is not None:
+                if not stuck:  # the object appeared: the kubelet starts the container on this sync
+                    candidates.append((self.now, "restart" if last is not None else "start", container))
+                continue
             if "waiting" in state and last is None:
                 candidates.append((math.ceil(done + delay), "start", container))
             elif "waiting" in state and last is not None:
@@ -316,10 +358,16 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     # 4. Terminal pods stay as they are.
     if phase in _TERMINAL:
         return Result()
-    # 5. First sight: ContainerCreating; then replay every transition due by now.
+    # 5. Volumes first: a missing ConfigMap or Secret keeps the pod ContainerCreating.
+    if not life.status.get("startTime"):
+        waiting = references.missing_volume(pod, view)
+        if waiting is not None:
+            return references.wait_for_volume(original, node, *waiting, COMPONENT)
+    # 6. First sight: ContainerCreating; then replay every transition due by now.
     if not life.status.get("startTime"):
         life.initialize(now)
         life.derive(now)
+    life.refresh_config_errors()
     for _ in range(_MAX_STEPS):
         step = life.next_transition()
         if step is None or step[0] > now:
@@ -327,7 +375,7 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
         life.apply(*step)
         life.derive(step[0])
     life.derive(now)
-    # 6. Write only what changed; look again at the next transition.
+    # 7. Write only what changed; look again at the next transition.
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []
     step = life.next_transition() if pod["status"].get("phase") not in _TERMINAL else None
     return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),

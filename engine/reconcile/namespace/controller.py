@@ -41,7 +41,9 @@ def _namespace_key(obj: dict, view: View) -> Iterable[Key]:
 
 _CONTENT_KINDS = ("Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
                   "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "ControllerRevision", "Event",
-                  "PersistentVolumeClaim", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "Lease")
+                  "PersistentVolumeClaim", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "Lease",
+                  "ServiceAccount", "LimitRange", "ResourceQuota", "PodTemplate", "NetworkPolicy", "Role",
+                  "RoleBinding")
 
 COMPONENT = Component(
     name="namespace", reconcile=reconcile,

@@ -19,14 +19,11 @@ Differences from upstream, on purpose:
 - No slow-start batches: the runtime executes actions in order and stops
   at the first failure (then requeues the key), which is what slow start
   buys: a failing create is not repeated 500 times.
-- Pod names are chosen here, not by the API server, so that the
-  SuccessfulCreate event can name the pod as upstream's does. `pod_name` is
-  `<generateName><5 chars>` (the prefix cut to 58 characters, as
-  SimpleNameGenerator does) over Kubernetes' alphabet, derived from the
-  ReplicaSet's uid and an ordinal. Ordinals start at the number of pods the
-  ReplicaSet controls and skip names already in the view, so a pass is
-  deterministic; a name freed by a pod that is gone can come back later.
-  metadata.generateName is kept as upstream sets it.
+- Pods are created with metadata.generateName, as upstream; the API server
+  picks the 5 characters from the write's revision, so names are
+  deterministic and never come back in a cluster's life. The
+  SuccessfulCreate event rides on the Create action and is recorded with the
+  name the server gave.
 - ReplicaFailure is never set (a failed action is the runtime's to retry);
   a stale one is removed, as upstream does after a successful pass.
 - Related pods for the colocation rank are the pods controlled by the
@@ -39,7 +36,6 @@ Differences from upstream, on purpose:
 """
 from __future__ import annotations
 
-import hashlib
 from enum import StrEnum
 from typing import Iterable
 
@@ -60,13 +56,11 @@ from litekube.reconcile.base import (
 )
 from litekube.reconcile.common import pod_ranking
 
-__all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "NAME_ALPHABET", "Reason", "reconcile", "pod_name",
+__all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "Reason", "reconcile",
            "replicasets_for_pod", "available_after"]
 
 EVENT_SOURCE = "replicaset-controller"  # the event source upstream
 BURST_REPLICAS = 500
-NAME_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"  # apimachinery's utilrand alphabet
-_MAX_GENERATED_PREFIX = 58  # 63 - 5 random characters
 # Available means Ready for strictly more than minReadySeconds: requeue just after.
 _PAST_MIN_READY = 0.001
 _STATUS_COUNTS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
@@ -110,35 +104,6 @@ def _controlled(view: View, uid: str) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
     return [pod for pod in view.owned_by(uid, "Pod")
             if any(r.get("controller") and r.get("uid") == uid for r in _meta(pod).get("ownerReferences") or [])]
-
-
-# -- names ----------------------------------------------------------------------------
-
-def pod_name(rs_name: str, rs_uid: str, ordinal: int) -> str:
-    """The name of the `ordinal`-th pod this ReplicaSet creates: `<rs-name>-` plus 5 characters.
-
-    The 5 characters are a hash of (uid, ordinal) written in `NAME_ALPHABET`.
-    """
-    digest = int.from_bytes(hashlib.sha256(f"{rs_uid}/{ordinal}".encode()).digest()[:8], "big")
-    suffix = ""
-    for _ in range(5):
-        digest, index = divmod(digest, len(NAME_ALPHABET))
-        suffix += NAME_ALPHABET[index]
-    return f"{rs_name}-"[:_MAX_GENERATED_PREFIX] + suffix
-
-
-def _new_names(view: View, rs: dict, count: int, start: int) -> list[str]:
-    """`count` pod names not in use in the view, trying ordinals from `start` up."""
-    meta = _meta(rs)
-    uid = meta.get("uid") or meta.get("name", "")
-    names: list[str] = []
-    ordinal = start
-    while len(names) < count:
-        name = pod_name(meta.get("name", ""), uid, ordinal)
-        ordinal += 1
-        if name not in names and view.get("Pod", meta.get("namespace", ""), name) is None:
-            names.append(name)
-    return names
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -189,12 +154,12 @@ def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[
 
 # -- manageReplicas --------------------------------------------------------------------
 
-def _new_pod(rs: dict, name: str) -> dict:
+def _new_pod(rs: dict) -> dict:
     """GetPodFromTemplate: labels, annotations, finalizers and spec from the template, a controller ref."""
     meta = _meta(rs)
     template = (rs.get("spec") or {}).get("template") or {}
     template_meta = template.get("metadata") or {}
-    pod_meta: dict = {"name": name, "generateName": f"{meta.get('name', '')}-", "namespace": meta.get("namespace", "")}
+    pod_meta: dict = {"generateName": f"{meta.get('name', '')}-", "namespace": meta.get("namespace", "")}
     for field in ("labels", "annotations"):
         if template_meta.get(field):
             pod_meta[field] = dict(template_meta[field])
@@ -230,10 +195,9 @@ def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: floa
     diff = len(active) - _replicas(rs)
     actions: list = []
     if diff < 0:
-        for name in _new_names(view, rs, min(-diff, BURST_REPLICAS), start=controlled):
-            actions.append(Create(_new_pod(rs, name)))
-            actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_CREATE, f"Created pod: {name}",
-                                       EVENT_SOURCE))
+        for _ in range(min(-diff, BURST_REPLICAS)):
+            actions.append(Create(_new_pod(rs), event=RecordEvent(
+                involved, "Normal", Reason.SUCCESSFUL_CREATE, "Created pod: {name}", EVENT_SOURCE)))
     elif diff > 0:
         for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs), min(diff, BURST_REPLICAS), now):
             meta = _meta(pod)

@@ -1,0 +1,189 @@
+"""The admission plugins that read the cluster: ServiceAccount, Priority, LimitRanger, ResourceQuota.
+
+This module does I/O through the store (it reads ServiceAccounts,
+PriorityClasses, LimitRanges and ResourceQuotas, and writes a quota's
+status.used as the quota plugin does). `Admission(tx)` is handed to
+admission.prepare_create: `mutate` runs before validation (the mutating
+plugins, in kube-apiserver's order ServiceAccount, Priority, LimitRanger),
+`verify` after it (LimitRanger's and ResourceQuota's checks). Refusals
+are Forbidden, worded as admission.NewForbidden: `pods "web" is forbidden: ...`.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from litekube import errors
+from litekube.api import admission
+from litekube.model import durations, kinds, limitranging, quota, values
+
+if TYPE_CHECKING:
+    from litekube.api.server import Transaction
+
+__all__ = ["ROOT_CA_CONFIGMAP", "TOKEN_MOUNT_PATH", "TOKEN_VOLUME_PREFIX", "Admission", "token_volume"]
+
+TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
+TOKEN_VOLUME_PREFIX = "kube-api-access-"
+ROOT_CA_CONFIGMAP = "kube-root-ca.crt"
+_TOKEN_EXPIRATION = 3607  # serviceaccount.WarnOnlyBoundTokenExpirationSeconds
+_DEFAULT_SA = "default"
+
+
+def token_volume(name: str) -> dict:
+    """TokenVolumeSource: the projected token, the cluster CA and the namespace."""
+    return {"name": name, "projected": {"defaultMode": 420, "sources": [
+        {"serviceAccountToken": {"expirationSeconds": _TOKEN_EXPIRATION, "path": "token"}},
+        {"configMap": {"name": ROOT_CA_CONFIGMAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+        {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
+                                    "path": "namespace"}]}}]}}
+
+
+def _forbidden(obj: dict, message: str) -> errors.Forbidden:
+    """admission.NewForbidden: `<resource> "<name or generateName>" is forbidden: <message>`."""
+    kind = kinds.lookup(obj.get("kind", ""))
+    meta = obj.get("metadata") or {}
+    name = meta.get("name") or meta.get("generateName") or "Unknown"
+    return errors.Forbidden(f'{kind.resource} "{name}" is forbidden: {message}')
+
+
+class Admission:
+    """The plugins for one request, reading and writing through `tx`."""
+
+    def __init__(self, tx: Transaction) -> None:
+        self.tx = tx
+
+    # -- mutating ------------------------------------------------------------
+    def mutate(self, obj: dict, raw: dict) -> None:
+        """Admit (mutating phase) on a create of `raw`; changes the defaulted `obj` in place or raises Forbidden."""
+        kind = obj.get("kind")
+        if kind == "Pod":
+            self._service_account(obj)
+            self._priority(obj, (raw.get("spec") or {}))
+            for limit_range in self._limit_ranges(obj):
+                limitranging.default_pod(obj, limit_range)
+        elif kind == "PriorityClass" and obj.get("globalDefault"):
+            default = self._default_priority_class()
+            if default is not None:
+                raise _forbidden(obj, f"PriorityClass {default['metadata']['name']} is already marked as "
+                                      "default. Only one default can exist")
+
+    def _service_account(self, pod: dict) -> None:
+        """The ServiceAccount plugin: default the name, require the account, mount its token."""
+        spec = pod.setdefault("spec", {})
+        if (pod["metadata"].get("annotations") or {}).get("kubernetes.io/config.mirror"):
+            return
+        if not spec.get("serviceAccountName"):
+            spec["serviceAccountName"] = spec.get("serviceAccount") or _DEFAULT_SA
+        spec["serviceAccount"] = spec["serviceAccountName"]  # the deprecated alias v1 conversion fills in
+        namespace, name = pod["metadata"]["namespace"], spec["serviceAccountName"]
+        account = self.tx.find("ServiceAccount", namespace, name)
+        if account is None and name == _DEFAULT_SA:
+            # Upstream retries `default` for a second while the serviceaccount
+            # controller creates it; in one transaction, create it as it would.
+            account = self.tx.create({"apiVersion": "v1", "kind": "ServiceAccount",
+                                      "metadata": {"name": _DEFAULT_SA, "namespace": namespace}})
+        if account is None:
+            raise _forbidden(pod, f"error looking up service account {namespace}/{name}: "
+                                  f'serviceaccount "{name}" not found')
+        automount = spec.get("automountServiceAccountToken")
+        if automount is None:
+            automount = account.get("automountServiceAccountToken")
+        if automount is not False:
+            self._mount_token(pod)
+        if not spec.get("imagePullSecrets") and account.get("imagePullSecrets"):
+            spec["imagePullSecrets"] = [{"name": s.get("name", "")} for s in account["imagePullSecrets"]]
+
+    def _mount_token(self, pod: dict) -> None:
+        """mountServiceAccountToken; the volume's random suffix comes from the pod's uid here."""
+        spec = pod["spec"]
+        volumes = spec.setdefault("volumes", [])
+        existing = next((v["name"] for v in volumes if str(v.get("name", "")).startswith(TOKEN_VOLUME_PREFIX)), None)
+        name = existing or admission.generate_name(TOKEN_VOLUME_PREFIX, pod["metadata"].get("uid", ""))
+        needs = False
+        for field in ("initContainers", "containers"):
+            for container in spec.get(field) or []:
+                mounts = container.setdefault("volumeMounts", [])
+                if any(m.get("mountPath") == TOKEN_MOUNT_PATH for m in mounts):
+                    continue
+                mounts.append({"mountPath": TOKEN_MOUNT_PATH, "name": name, "readOnly": True})
+                needs = True
+        if existing is None and needs:
+            volumes.append(token_volume(name))
+        if not volumes:
+            spec.pop("volumes")
+
+    def _default_priority_class(self) -> dict | None:
+        """getDefaultPriorityClass: among global defaults, the lowest value."""
+        defaults = [pc for pc in self.tx.list("PriorityClass").items if pc.get("globalDefault")]
+        return min(defaults, key=lambda pc: pc.get("value") or 0, default=None)
+
+    def _priority(self, pod: dict, raw_spec: dict) -> None:
+        """The Priority plugin: spec.priority and preemptionPolicy from the pod's class."""
+        spec = pod["spec"]
+        name = spec.get("priorityClassName") or ""
+        if not name:
+            default = self._default_priority_class()
+            if default is None:
+                value, policy = 0, "PreemptLowerPriority"
+            else:
+                spec["priorityClassName"] = default["metadata"]["name"]
+                value, policy = default.get("value") or 0, default.get("preemptionPolicy") or "PreemptLowerPriority"
+        else:
+            found = self.tx.find("PriorityClass", "", name)
+            if found is None:
+                raise _forbidden(pod, f"no PriorityClass with name {name} was found")
+            value, policy = found.get("value") or 0, found.get("preemptionPolicy") or "PreemptLowerPriority"
+        given = raw_spec.get("priority")
+        if given is not None and given != value:
+            raise _forbidden(pod, f"the integer value of priority ({given}) must not be provided in pod spec; "
+                                  f"priority admission controller computed {value} from the given PriorityClass name")
+        given_policy = raw_spec.get("preemptionPolicy")
+        if given_policy is not None and given_policy != policy:
+            raise _forbidden(pod, f"the string value of PreemptionPolicy ({given_policy}) must not be provided in pod "
+                                  f"spec; priority admission controller computed {policy} from the given "
+                                  "PriorityClass name")
+        spec["priority"], spec["preemptionPolicy"] = value, policy
+
+    def _limit_ranges(self, obj: dict) -> list[dict]:
+        return self.tx.list("LimitRange", obj["metadata"].get("namespace", "")).items
+
+    # -- validating ----------------------------------------------------------
+    def verify(self, obj: dict) -> None:
+        """Validate (after object validation): LimitRanger's constraints, then every quota."""
+        kind = kinds.lookup(obj.get("kind", ""))
+        if not kind.namespaced:
+            return
+        if obj["kind"] in ("Pod", "PersistentVolumeClaim"):
+            check = limitranging.verify_pod if obj["kind"] == "Pod" else limitranging.verify_claim
+            for limit_range in self._limit_ranges(obj):
+                problems = check(obj, limit_range)
+                if problems:
+                    text = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
+                    raise _forbidden(obj, text)
+        self._quota(obj)
+
+    def _quota(self, obj: dict) -> None:
+        """The ResourceQuota plugin: every matching quota must have room; their usage goes up."""
+        quotas = self.tx.list("ResourceQuota", obj["metadata"].get("namespace", "")).items
+        if not quotas:
+            return
+        now = self.tx.now()
+        updates = []
+        for item in quotas:
+            try:
+                used = quota.admit(item, obj, now)
+            except quota.QuotaRefusal as refusal:
+                raise _forbidden(obj, str(refusal)) from None
+            if used is not None:
+                updates.append((item, used))
+        for item, used in updates:
+            updated = values.clone(item)
+            updated["status"]["used"] = used
+            self.tx.update_status(updated, namespace=item["metadata"]["namespace"])
+
+
+def deletion_seconds(obj: dict) -> float | None:
+    """When a deleted object's grace period ends (seconds), or None."""
+    meta = obj.get("metadata") or {}
+    if not meta.get("deletionTimestamp"):
+        return None
+    return durations.parse_time(meta["deletionTimestamp"]).timestamp()

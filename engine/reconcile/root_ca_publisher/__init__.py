@@ -1,0 +1,4 @@
+"""The root CA certificate publisher (pkg/controller/certificates/rootcacertpublisher).
+
+No I/O happens here.
+"""
