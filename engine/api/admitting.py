@@ -37,11 +37,15 @@ def token_volume(name: str) -> dict:
                                     "path": "namespace"}]}}]}}
 
 
-def _forbidden(obj: dict, message: str) -> errors.Forbidden:
-    """admission.NewForbidden: `<resource> "<name or generateName>" is forbidden: <message>`."""
+def _forbidden(obj: dict, message: str, name: str | None = None) -> errors.Forbidden:
+    """admission.NewForbidden: `<resource> "<name or generateName>" is forbidden: <message>`.
+
+    Admission runs before the apiserver generates a name, so a request with
+    only generateName is named by its prefix.
+    """
     kind = kinds.lookup(obj.get("kind", ""))
     meta = obj.get("metadata") or {}
-    name = meta.get("name") or meta.get("generateName") or "Unknown"
+    name = name or meta.get("name") or meta.get("generateName") or "Unknown"
     return errors.Forbidden(f'{kind.resource} "{name}" is forbidden: {message}')
 
 
@@ -50,10 +54,16 @@ class Admission:
 
     def __init__(self, tx: Transaction) -> None:
         self.tx = tx
+        self.requested_name: str | None = None  # the name as requested (generateName if none)
+
+    def _refuse(self, obj: dict, message: str) -> errors.Forbidden:
+        return _forbidden(obj, message, self.requested_name)
 
     # -- mutating ------------------------------------------------------------
     def mutate(self, obj: dict, raw: dict) -> None:
         """Admit (mutating phase) on a create of `raw`; changes the defaulted `obj` in place or raises Forbidden."""
+        raw_meta = raw.get("metadata") or {}
+        self.requested_name = raw_meta.get("name") or raw_meta.get("generateName") or None
         kind = obj.get("kind")
         if kind == "Pod":
             self._service_account(obj)
@@ -63,7 +73,7 @@ class Admission:
         elif kind == "PriorityClass" and obj.get("globalDefault"):
             default = self._default_priority_class()
             if default is not None:
-                raise _forbidden(obj, f"PriorityClass {default['metadata']['name']} is already marked as "
+                raise self._refuse(obj, f"PriorityClass {default['metadata']['name']} is already marked as "
                                       "default. Only one default can exist")
 
     def _service_account(self, pod: dict) -> None:
@@ -82,7 +92,7 @@ class Admission:
             account = self.tx.create({"apiVersion": "v1", "kind": "ServiceAccount",
                                       "metadata": {"name": _DEFAULT_SA, "namespace": namespace}})
         if account is None:
-            raise _forbidden(pod, f"error looking up service account {namespace}/{name}: "
+            raise self._refuse(pod, f"error looking up service account {namespace}/{name}: "
                                   f'serviceaccount "{name}" not found')
         automount = spec.get("automountServiceAccountToken")
         if automount is None:
@@ -130,15 +140,15 @@ class Admission:
         else:
             found = self.tx.find("PriorityClass", "", name)
             if found is None:
-                raise _forbidden(pod, f"no PriorityClass with name {name} was found")
+                raise self._refuse(pod, f"no PriorityClass with name {name} was found")
             value, policy = found.get("value") or 0, found.get("preemptionPolicy") or "PreemptLowerPriority"
         given = raw_spec.get("priority")
         if given is not None and given != value:
-            raise _forbidden(pod, f"the integer value of priority ({given}) must not be provided in pod spec; "
+            raise self._refuse(pod, f"the integer value of priority ({given}) must not be provided in pod spec; "
                                   f"priority admission controller computed {value} from the given PriorityClass name")
         given_policy = raw_spec.get("preemptionPolicy")
         if given_policy is not None and given_policy != policy:
-            raise _forbidden(pod, f"the string value of PreemptionPolicy ({given_policy}) must not be provided in pod "
+            raise self._refuse(pod, f"the string value of PreemptionPolicy ({given_policy}) must not be provided in pod "
                                   f"spec; priority admission controller computed {policy} from the given "
                                   "PriorityClass name")
         spec["priority"], spec["preemptionPolicy"] = value, policy
@@ -158,7 +168,7 @@ class Admission:
                 problems = check(obj, limit_range)
                 if problems:
                     text = problems[0] if len(problems) == 1 else "[" + ", ".join(problems) + "]"
-                    raise _forbidden(obj, text)
+                    raise self._refuse(obj, text)
         self._quota(obj)
 
     def _quota(self, obj: dict) -> None:
@@ -172,7 +182,7 @@ class Admission:
             try:
                 used = quota.admit(item, obj, now)
             except quota.QuotaRefusal as refusal:
-                raise _forbidden(obj, str(refusal)) from None
+                raise self._refuse(obj, str(refusal)) from None
             if used is not None:
                 updates.append((item, used))
         for item, used in updates:

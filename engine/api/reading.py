@@ -133,6 +133,9 @@ def related(api: Api, obj: dict) -> dict:
             owned = [rs for rs in tx.list("ReplicaSet", meta["namespace"]).items
                      if any(r.get("uid") == meta["uid"] for r in rs["metadata"].get("ownerReferences") or [])]
             return {"replicasets": owned}
+        if obj["kind"] == "Namespace":
+            return {"resourcequotas": tx.list("ResourceQuota", meta["name"]).items,
+                    "limitranges": tx.list("LimitRange", meta["name"]).items}
         if obj["kind"] == "Node":
             pods = tx.list("Pod", None, field_selector=f"spec.nodeName={meta['name']}").items
             return {"pods": pods, "lease": tx.find("Lease", "kube-node-lease", meta["name"])}

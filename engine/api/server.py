@@ -337,11 +337,22 @@ class Api:
     def bootstrap(self, shape: nodes.Shape, node_count: int) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
-        Returns whether this call created the cluster.
+        Returns whether this call created the cluster. A cluster made before
+        the bootstrap objects existed gets the missing ones, as the apiserver's
+        post-start hooks ensure them at every start.
         """
         with self.read() as tx:
-            if tx.reader.revision() > 0:
+            existing = tx.reader.revision() > 0
+            missing = [obj for obj in bootstrap.objects()
+                       if existing and tx.find(obj["kind"], "", obj["metadata"]["name"]) is None]
+        if existing:
+            if not missing:
                 return False
+            with self.write() as tx:
+                for obj in missing:
+                    if tx.find(obj["kind"], "", obj["metadata"]["name"]) is None:
+                        tx.create(obj)
+            return False
         with self.write() as tx:
             if tx.reader.revision() > 0:
                 return False

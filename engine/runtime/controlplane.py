@@ -175,6 +175,12 @@ class ControlPlane:
             except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
                 self._retry(item)  # level-based: look again once the cache has caught up
                 return
+            except errors.Forbidden as exc:
+                # Admission refused (a quota, a missing account): retry with back-off, but
+                # as routine work, since only a change elsewhere can let it through.
+                log.info("%s %s: %s", item.component, item.key, exc.render())
+                self._retry(item, routine=True)
+                return
             except errors.ApiError as exc:
                 self.errors.append(f"{item.component} {item.key}: {exc.render()}")
                 log.warning("%s %s: %s", item.component, item.key, exc.render())
@@ -185,10 +191,10 @@ class ControlPlane:
             routine = component.periodic if result.routine is None else result.routine
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
 
-    def _retry(self, item: Item) -> None:
+    def _retry(self, item: Item, routine: bool = False) -> None:
         failures = min(self.failures.get(item, 0), 20)
         self.failures[item] = failures + 1
-        self.queue.add(item, self.now + min(_RETRY_BASE * 2 ** failures, _RETRY_MAX))
+        self.queue.add(item, self.now + min(_RETRY_BASE * 2 ** failures, _RETRY_MAX), routine)
 
     # -- time --------------------------------------------------------------------
     def advance_to(self, when: float) -> None:

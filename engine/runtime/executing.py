@@ -47,7 +47,13 @@ def _put(view: MemoryView, obj: dict | None, key: base.Key) -> None:
 def execute(tx: Transaction, action: base.Action, view: MemoryView, index: EventIndex) -> None:
     """Carry out one action; raises the API's errors (Conflict, NotFound, Invalid, ...)."""
     if isinstance(action, base.Create):
-        created = tx.create(action.obj, namespace=(action.obj.get("metadata") or {}).get("namespace") or "default")
+        try:
+            created = tx.create(action.obj, namespace=(action.obj.get("metadata") or {}).get("namespace") or "default")
+        except errors.Forbidden as exc:
+            if action.event is not None:  # pod_control's FailedCreate, on the controller's object
+                execute(tx, dataclasses.replace(action.event, type="Warning", reason="FailedCreate",
+                                                message=f"Error creating: {exc.message}"), view, index)
+            raise
         view.put(created)
         if action.event is not None:
             named = action.event.message.replace("{name}", created["metadata"]["name"])

@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable
 
 from litekube.model import durations, tables
+from litekube.model.describing import access as describing_access
 from litekube.model.describing import nodes as describing_nodes
 from litekube.model.describing import workloads as describing_workloads
 from litekube.model.describing.pods import (
@@ -38,7 +39,7 @@ def describe(obj: dict, events: list[dict], now: datetime, related: dict | None 
     w = PrefixWriter()
     describer = _DESCRIBERS.get(obj.get("kind", ""), _generic)
     describer(w, obj, now, related or {})
-    if obj.get("kind") not in ("Secret", "Namespace"):
+    if obj.get("kind") not in ("Secret", "Namespace") and obj.get("kind") not in describing_access.WITHOUT_EVENTS:
         describe_events(w, events, now)
     return w.text()
 
@@ -125,9 +126,9 @@ def _namespace(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None
     print_annotations(w, "Annotations", _meta(obj).get("annotations"))
     w.write(0, f"Status:\t{(obj.get('status') or {}).get('phase', '')}\n")
     w.write(0, "\n")
-    w.write(0, "No resource quota.\n")
+    describing_access.quotas_section(w, related.get("resourcequotas") or [])
     w.write(0, "\n")
-    w.write(0, "No LimitRange resource.\n")
+    describing_access.limit_ranges_section(w, related.get("limitranges") or [])
 
 
 def _configmap(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
@@ -242,4 +243,5 @@ _DESCRIBERS: dict[str, Describer] = {
     "ConfigMap": _configmap,
     "Secret": _secret,
     "PodDisruptionBudget": _pdb,
+    **describing_access.DESCRIBERS,
 }

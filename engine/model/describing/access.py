@@ -1,0 +1,175 @@
+"""`kubectl describe` for ServiceAccount, LimitRange, ResourceQuota, bindings and PriorityClass.
+
+No I/O happens here. Each follows kubectl's describe.go (v1.32):
+describeServiceAccount, describeLimitRange, describeQuota,
+RoleBindingDescriber / ClusterRoleBindingDescriber and
+describePriorityClass; `limit_ranges_section` and `quotas_section` are
+DescribeLimitRanges and DescribeResourceQuotas, which describe namespace
+prints. Keys of a ResourceList print in sorted order (kubectl sorts quota
+resources; it walks a LimitRange's maps in Go's random order).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from litekube.model import resourcelists
+from litekube.model.describing.pods import print_annotations, print_labels
+from litekube.model.tables.cells import format_labels
+from litekube.model.tabwriting import PrefixWriter
+
+__all__ = ["DESCRIBERS", "WITHOUT_EVENTS", "limit_ranges_section", "quotas_section"]
+
+# Describers that print no Events section.
+WITHOUT_EVENTS = frozenset({"LimitRange", "ResourceQuota", "RoleBinding", "ClusterRoleBinding"})
+
+_SCOPE_HELP = {
+    "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a node "
+                   "before being actively terminated by the system.",
+    "NotTerminating": "Matches all pods that do not have an active deadline. These pods usually include long "
+                      "running pods whose container command is not expected to terminate.",
+    "BestEffort": "Matches all pods that do not have resource requirements set. These pods have a best effort "
+                  "quality of service.",
+    "NotBestEffort": "Matches all pods that have at least one resource requirement set. These pods have a "
+                     "burstable or guaranteed quality of service.",
+}
+
+
+def _meta(obj: dict) -> dict:
+    return obj.get("metadata") or {}
+
+
+def _names(refs: list[dict] | None) -> str:
+    return ", ".join(r.get("name", "") for r in refs or []) or "<none>"
+
+
+def _service_account(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    print_labels(w, "Labels", _meta(obj).get("labels"))
+    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
+    w.write(0, f"Image pull secrets:\t{_names(obj.get('imagePullSecrets'))}\n")
+    w.write(0, f"Mountable secrets:\t{_names(obj.get('secrets'))}\n")
+    w.write(0, "Tokens:\t<none>\n")
+
+
+def _limit_rows(item: dict) -> list[tuple[str, ...]]:
+    fields = ("min", "max", "defaultRequest", "default", "maxLimitRequestRatio")
+    keys = sorted({k for f in fields for k in item.get(f) or {}})
+    rows = []
+    for key in keys:
+        cells = [resourcelists.canonical((item.get(f) or {})[key]) if key in (item.get(f) or {}) else "-"
+                 for f in fields]
+        rows.append((item.get("type", ""), key, *cells))
+    return rows
+
+
+_LIMIT_HEADER = "Type\tResource\tMin\tMax\tDefault Request\tDefault Limit\tMax Limit/Request Ratio\n"
+_LIMIT_RULE = "----\t--------\t---\t---\t---------------\t-------------\t-----------------------\n"
+
+
+def _limit_range(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    w.write(0, _LIMIT_HEADER)
+    w.write(0, _LIMIT_RULE)
+    for item in (obj.get("spec") or {}).get("limits") or []:
+        for row in _limit_rows(item):
+            w.write(0, "\t".join(row) + "\n")
+
+
+def limit_ranges_section(w: PrefixWriter, items: list[dict]) -> None:
+    """DescribeLimitRanges, as describe namespace prints it."""
+    if not items:
+        w.write(0, "No LimitRange resource.\n")
+        return
+    w.write(0, "Resource Limits\n " + _LIMIT_HEADER)
+    w.write(0, " " + _LIMIT_RULE)
+    for obj in items:
+        for item in (obj.get("spec") or {}).get("limits") or []:
+            for row in _limit_rows(item):
+                w.write(0, " " + "\t".join(row) + "\n")
+
+
+def _quota_rows(obj: dict) -> list[tuple[str, str, str]]:
+    status = obj.get("status") or {}
+    hard, used = status.get("hard") or {}, status.get("used") or {}
+    rows = []
+    for name in sorted(hard):
+        hard_text = str(hard[name])
+        shown_used = resourcelists.canonical(used.get(name, "0"))
+        binary = any(hard_text.endswith(s) for s in ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei"))
+        if binary != any(str(used.get(name, "0")).endswith(s) for s in ("Ki", "Mi", "Gi", "Ti", "Pi", "Ei")):
+            # kubectl reprints used in the hard limit's format
+            shown_used = resourcelists.format_amount(resourcelists.amounts({name: used.get(name, "0")})[name],
+                                                     "binary" if binary else "decimal")
+        rows.append((name, shown_used, resourcelists.canonical(hard[name])))
+    return rows
+
+
+def _scopes(w: PrefixWriter, obj: dict, level: int, bullet: str) -> None:
+    scopes = sorted((obj.get("spec") or {}).get("scopes") or [])
+    if not scopes:
+        return
+    w.write(level, f"Scopes:\t{', '.join(scopes)}\n")
+    for scope in scopes:
+        if scope in _SCOPE_HELP:
+            w.write(level, f"{bullet}* {_SCOPE_HELP[scope]}\n")
+
+
+def _resource_quota(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    _scopes(w, obj, 0, " ")
+    w.write(0, "Resource\tUsed\tHard\n")
+    w.write(0, "--------\t---\t---\n")
+    for row in _quota_rows(obj):
+        w.write(0, "\t".join(row) + "\n")
+
+
+def quotas_section(w: PrefixWriter, items: list[dict]) -> None:
+    """DescribeResourceQuotas, as describe namespace prints it."""
+    if not items:
+        w.write(0, "No resource quota.\n")
+        return
+    w.write(0, "Resource Quotas\n")
+    for obj in sorted(items, key=lambda q: _meta(q).get("name", "")):
+        w.write(1, f"Name:\t{_meta(obj).get('name', '')}\n")
+        _scopes(w, obj, 1, "")
+        w.write(1, "Resource\tUsed\tHard\n")
+        w.write(1, "--------\t---\t---\n")
+        for row in _quota_rows(obj):
+            w.write(1, "\t".join(row) + "\n")
+
+
+def _binding(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    print_labels(w, "Labels", _meta(obj).get("labels"))
+    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
+    ref = obj.get("roleRef") or {}
+    w.write(0, "Role:\n")
+    w.write(1, f"Kind:\t{ref.get('kind', '')}\n")
+    w.write(1, f"Name:\t{ref.get('name', '')}\n")
+    w.write(0, "Subjects:\n")
+    w.write(1, "Kind\tName\tNamespace\n")
+    w.write(1, "----\t----\t---------\n")
+    for subject in obj.get("subjects") or []:
+        w.write(1, f"{subject.get('kind', '')}\t{subject.get('name', '')}\t{subject.get('namespace', '')}\n")
+
+
+def _priority_class(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Value:\t{obj.get('value') or 0}\n")
+    w.write(0, f"GlobalDefault:\t{'true' if obj.get('globalDefault') else 'false'}\n")
+    w.write(0, f"PreemptionPolicy:\t{obj.get('preemptionPolicy') or ''}\n")
+    w.write(0, f"Description:\t{obj.get('description') or ''}\n")
+    w.write(0, f"Annotations:\t{format_labels(_meta(obj).get('annotations'))}\n")
+
+
+DESCRIBERS = {
+    "ServiceAccount": _service_account,
+    "LimitRange": _limit_range,
+    "ResourceQuota": _resource_quota,
+    "RoleBinding": _binding,
+    "ClusterRoleBinding": _binding,
+    "PriorityClass": _priority_class,
+}
