@@ -1,10 +1,10 @@
-"""The admission plugins that read the cluster: ServiceAccount, Priority, LimitRanger, ResourceQuota.
+"""The admission plugins that read the cluster: ServiceAccount, Priority, RuntimeClass, LimitRanger, ResourceQuota.
 
 This module does I/O through the store (it reads ServiceAccounts,
 PriorityClasses, LimitRanges and ResourceQuotas, and writes a quota's
 status.used as the quota plugin does). `Admission(tx)` is handed to
 admission.prepare_create: `mutate` runs before validation (the mutating
-plugins, in kube-apiserver's order ServiceAccount, Priority, LimitRanger),
+plugins: ServiceAccount, Priority, RuntimeClass, LimitRanger),
 `verify` after it (LimitRanger's and ResourceQuota's checks). Refusals
 are Forbidden, worded as admission.NewForbidden: `pods "web" is forbidden: ...`.
 """
@@ -68,6 +68,7 @@ class Admission:
         if kind == "Pod":
             self._service_account(obj)
             self._priority(obj, (raw.get("spec") or {}))
+            self._runtime_class(obj)
             for limit_range in self._limit_ranges(obj):
                 limitranging.default_pod(obj, limit_range)
         elif kind == "PriorityClass" and obj.get("globalDefault"):
@@ -152,6 +153,36 @@ class Admission:
                                   f"spec; priority admission controller computed {policy} from the given "
                                   "PriorityClass name")
         spec["priority"], spec["preemptionPolicy"] = value, policy
+
+    def _runtime_class(self, pod: dict) -> None:
+        """The RuntimeClass plugin: the class must exist; its overhead and scheduling go into the pod."""
+        spec = pod["spec"]
+        name = spec.get("runtimeClassName")
+        if not name:
+            return
+        found = self.tx.find("RuntimeClass", "", name)
+        if found is None:
+            raise self._refuse(pod, f'pod rejected: RuntimeClass "{name}" not found')
+        overhead = (found.get("overhead") or {}).get("podFixed")
+        if overhead:
+            if spec.get("overhead") and spec["overhead"] != overhead:
+                raise self._refuse(pod, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead")
+            spec["overhead"] = dict(overhead)
+        scheduling = found.get("scheduling") or {}
+        selector = dict(spec.get("nodeSelector") or {})
+        for key, value in sorted((scheduling.get("nodeSelector") or {}).items()):
+            if key in selector and selector[key] != value:
+                raise self._refuse(pod, f"conflict: runtimeClass.scheduling.nodeSelector[{key}] = {value}; "
+                                        f"pod.spec.nodeSelector[{key}] = {selector[key]}")
+            selector[key] = value
+        if selector:
+            spec["nodeSelector"] = selector
+        tolerations = list(spec.get("tolerations") or [])
+        for toleration in scheduling.get("tolerations") or []:
+            if toleration not in tolerations:
+                tolerations.append(toleration)
+        if tolerations:
+            spec["tolerations"] = tolerations
 
     def _limit_ranges(self, obj: dict) -> list[dict]:
         return self.tx.list("LimitRange", obj["metadata"].get("namespace", "")).items

@@ -79,3 +79,17 @@ def test_missing_bootstrap_objects_are_ensured_at_start(api):
     with again.read() as tx:
         assert tx.get("PriorityClass", "", "system-node-critical")["value"] == 2000001000
         assert tx.find("ClusterRole", "", "view") is not None
+
+
+def test_runtime_class_must_exist_and_brings_its_scheduling(api):
+    gvisor = pod("p")
+    gvisor["spec"]["runtimeClassName"] = "gvisor"
+    with pytest.raises(errors.Forbidden) as refused, api.write() as tx:
+        tx.create(gvisor)
+    assert refused.value.message == 'pods "p" is forbidden: pod rejected: RuntimeClass "gvisor" not found'
+    with api.write() as tx:
+        tx.create({"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "gvisor"},
+                   "handler": "runsc", "overhead": {"podFixed": {"cpu": "250m"}},
+                   "scheduling": {"nodeSelector": {"sandbox": "true"}}})
+        created = tx.create(gvisor)
+    assert (created["spec"]["overhead"], created["spec"]["nodeSelector"]) == ({"cpu": "250m"}, {"sandbox": "true"})

@@ -369,3 +369,46 @@ class TestEveryInvalidDocument:
         assert lines[2] == (f'error: resource mapping not found for name: "f" namespace: "" from "{bad}": no matches '
                             'for kind "Frobnicator" in version "v1"')
         assert lk("get", "cm", "ok").exit_code == 1
+
+
+class TestDescribeRoles:
+    def test_cluster_admin_as_kubectl_prints_it(self, lk):
+        assert lk("describe", "clusterrole", "cluster-admin").stdout == (
+            "Name:         cluster-admin\n"
+            "Labels:       kubernetes.io/bootstrapping=rbac-defaults\n"
+            "Annotations:  rbac.authorization.kubernetes.io/autoupdate: true\n"
+            "PolicyRule:\n"
+            "  Resources  Non-Resource URLs  Resource Names  Verbs\n"
+            "  ---------  -----------------  --------------  -----\n"
+            "  *.*        []                 []              [*]\n"
+            "             [*]                []              [*]\n")
+
+    def test_rules_are_broken_down_compacted_and_sorted(self, lk):
+        lk("apply", "-f", "-", input=(
+            "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules:\n"
+            "- {apiGroups: [\"\", apps], resources: [pods, deployments/scale], verbs: [get, list]}\n"
+            "- {apiGroups: [\"\"], resources: [pods], verbs: [watch]}\n"
+            "- {apiGroups: [\"\"], resources: [configmaps], resourceNames: [app], verbs: [update]}\n"))
+        assert lk("describe", "role", "r").stdout == (
+            "Name:         r\n"
+            "Labels:       <none>\n"
+            "Annotations:  <none>\n"
+            "PolicyRule:\n"
+            "  Resources               Non-Resource URLs  Resource Names  Verbs\n"
+            "  ---------               -----------------  --------------  -----\n"
+            # sorted by PolicyRule.String(), verbs first: "[get list watch]" < "[get list]" (' ' < ']')
+            "  pods                    []                 []              [get list watch]\n"
+            "  deployments/scale       []                 []              [get list]\n"
+            "  deployments.apps/scale  []                 []              [get list]\n"
+            "  pods.apps               []                 []              [get list]\n"
+            "  configmaps              []                 [app]           [update]\n")
+
+
+class TestRuntimeClass:
+    def test_columns_and_refusal(self, lk):
+        lk("apply", "-f", "-", input="apiVersion: node.k8s.io/v1\nkind: RuntimeClass\nmetadata: {name: gvisor}\n"
+                                     "handler: runsc\n")
+        assert lk("get", "runtimeclass").stdout == "NAME     HANDLER   AGE\ngvisor   runsc     0s\n"
+        result = lk("apply", "-f", "-", input=pod("p", "  runtimeClassName: kata\n"))
+        assert result.stderr == ('Error from server (Forbidden): error when creating "STDIN": pods "p" is forbidden: '
+                                 'pod rejected: RuntimeClass "kata" not found\n')

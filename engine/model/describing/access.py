@@ -2,7 +2,8 @@
 
 No I/O happens here. Each follows kubectl's describe.go (v1.32):
 describeServiceAccount, describeLimitRange, describeQuota,
-RoleBindingDescriber / ClusterRoleBindingDescriber and
+RoleBindingDescriber / ClusterRoleBindingDescriber, RoleDescriber /
+ClusterRoleDescriber and
 describePriorityClass; `limit_ranges_section` and `quotas_section` are
 DescribeLimitRanges and DescribeResourceQuotas, which describe namespace
 prints. Keys of a ResourceList print in sorted order (kubectl sorts quota
@@ -20,7 +21,8 @@ from litekube.model.tabwriting import PrefixWriter
 __all__ = ["DESCRIBERS", "WITHOUT_EVENTS", "limit_ranges_section", "quotas_section"]
 
 # Describers that print no Events section.
-WITHOUT_EVENTS = frozenset({"LimitRange", "ResourceQuota", "RoleBinding", "ClusterRoleBinding"})
+WITHOUT_EVENTS = frozenset({"LimitRange", "ResourceQuota", "RoleBinding", "ClusterRoleBinding", "Role",
+                            "ClusterRole"})
 
 _SCOPE_HELP = {
     "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a node "
@@ -156,6 +158,72 @@ def _binding(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
         w.write(1, f"{subject.get('kind', '')}\t{subject.get('name', '')}\t{subject.get('namespace', '')}\n")
 
 
+def _go_list(values: list[str]) -> str:
+    return "[" + " ".join(values) + "]"
+
+
+def _breakdown(rule: dict) -> list[dict]:
+    """rbac.BreakdownRule: one rule per group, resource, verb (and resource name); URLs per verb."""
+    out = []
+    for group in rule.get("apiGroups") or []:
+        for resource in rule.get("resources") or []:
+            for verb in rule.get("verbs") or []:
+                for name in rule.get("resourceNames") or [None]:
+                    out.append({"verbs": [verb], "apiGroups": [group], "resources": [resource],
+                                "resourceNames": [name] if name is not None else []})
+    for url in rule.get("nonResourceURLs") or []:
+        for verb in rule.get("verbs") or []:
+            out.append({"verbs": [verb], "nonResourceURLs": [url]})
+    return out
+
+
+def _compact(rules: list[dict]) -> list[dict]:
+    """rbac.CompactRules: simple resource rules (one group, resource, name) merge their verbs."""
+    compacted, simple = [], {}
+    for rule in rules:
+        if not rule.get("nonResourceURLs"):
+            key = (rule["apiGroups"][0], rule["resources"][0], tuple(rule.get("resourceNames") or []))
+            if key in simple:
+                simple[key]["verbs"] += [v for v in rule["verbs"] if v not in simple[key]["verbs"]]
+            else:
+                simple[key] = {**rule, "verbs": list(rule["verbs"])}
+        else:
+            compacted.append(rule)
+    return compacted + list(simple.values())
+
+
+def _rule_string(rule: dict) -> str:
+    """PolicyRule.String(), the key kubectl sorts described rules by."""
+    return (f"&PolicyRule{{Verbs:{_go_list(rule.get('verbs') or [])},APIGroups:{_go_list(rule.get('apiGroups') or [])},"
+            f"Resources:{_go_list(rule.get('resources') or [])},"
+            f"ResourceNames:{_go_list(rule.get('resourceNames') or [])},"
+            f"NonResourceURLs:{_go_list(rule.get('nonResourceURLs') or [])},}}")
+
+
+def _combine(resources: list[str], groups: list[str]) -> str:
+    """CombineResourceGroup: `deployments.apps`, `pods/log`, `deployments.apps/scale`."""
+    if not resources:
+        return ""
+    resource, _, sub = resources[0].partition("/")
+    combined = resource + (f".{groups[0]}" if groups and groups[0] else "")
+    return combined + (f"/{sub}" if sub else "")
+
+
+def _role(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    """RoleDescriber / ClusterRoleDescriber: the rules broken down, compacted and sorted as kubectl does."""
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    print_labels(w, "Labels", _meta(obj).get("labels"))
+    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
+    rules = _compact([r for rule in obj.get("rules") or [] for r in _breakdown(rule)])
+    w.write(0, "PolicyRule:\n")
+    w.write(1, "Resources\tNon-Resource URLs\tResource Names\tVerbs\n")
+    w.write(1, "---------\t-----------------\t--------------\t-----\n")
+    for rule in sorted(rules, key=_rule_string):
+        w.write(1, f"{_combine(rule.get('resources') or [], rule.get('apiGroups') or [])}\t"
+                   f"{_go_list(rule.get('nonResourceURLs') or [])}\t{_go_list(rule.get('resourceNames') or [])}\t"
+                   f"{_go_list(rule.get('verbs') or [])}\n")
+
+
 def _priority_class(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
     w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
     w.write(0, f"Value:\t{obj.get('value') or 0}\n")
@@ -172,4 +240,6 @@ DESCRIBERS = {
     "RoleBinding": _binding,
     "ClusterRoleBinding": _binding,
     "PriorityClass": _priority_class,
+    "Role": _role,
+    "ClusterRole": _role,
 }
