@@ -412,3 +412,27 @@ class TestRuntimeClass:
         result = lk("apply", "-f", "-", input=pod("p", "  runtimeClassName: kata\n"))
         assert result.stderr == ('Error from server (Forbidden): error when creating "STDIN": pods "p" is forbidden: '
                                  'pod rejected: RuntimeClass "kata" not found\n')
+
+
+def test_describe_network_policy(lk):
+    lk("apply", "-f", str(APPS / "namespace-policy.yaml"))
+    out = lk("describe", "netpol", "default-deny-ingress").stdout
+    assert out.splitlines()[5:] == [
+        "Spec:",
+        "  PodSelector:     <none> (Allowing the specific traffic to all pods in this namespace)",
+        "  Allowing ingress traffic:",
+        "    <none> (Selected pods are isolated for ingress connectivity)",
+        "  Not affecting egress traffic",
+        "  Policy Types: Ingress"]
+    assert lk("describe", "netpol", "test-network-policy").stdout.splitlines()[6:17] == [
+        "  PodSelector:     role=db",
+        "  Allowing ingress traffic:",
+        "    To Port: 6379/TCP",
+        "    From:",
+        "      IPBlock:",
+        "        CIDR: 172.17.0.0/16",
+        "        Except: 172.17.1.0/24",
+        "    From:",
+        "      NamespaceSelector: project=myproject",
+        "    From:",
+        "      PodSelector: role=frontend"]

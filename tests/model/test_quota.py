@@ -4,6 +4,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litekube.model import quota
 
@@ -146,3 +148,20 @@ def test_namespace_usage_sums_matching_objects():
     objects = [(pod("a", requests={"cpu": "1"}), None), (pod("b", requests={"cpu": "500m"}), None),
                ({"kind": "ConfigMap", "metadata": {"name": "c"}}, None)]
     assert quota.namespace_usage(q, objects, now=0) == {"pods": "2", "requests.cpu": "1500m", "configmaps": "1"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(hard=st.integers(0, 2000), requests=st.lists(st.integers(1, 700), max_size=12))
+def test_admission_never_lets_usage_pass_the_hard_limit(hard, requests):
+    """Whatever pods arrive, an admitted sequence keeps requests.cpu <= hard; a refusal changes nothing."""
+    q = rq({"requests.cpu": f"{hard}m"}, {"requests.cpu": "0"})
+    total = 0
+    for millis in requests:
+        try:
+            used = quota.admit(q, pod(requests={"cpu": f"{millis}m"}))
+        except quota.QuotaRefusal:
+            assert total + millis > hard
+            continue
+        total += millis
+        assert total <= hard
+        q["status"]["used"] = used

@@ -3,7 +3,7 @@
 No I/O happens here. Each follows kubectl's describe.go (v1.32):
 describeServiceAccount, describeLimitRange, describeQuota,
 RoleBindingDescriber / ClusterRoleBindingDescriber, RoleDescriber /
-ClusterRoleDescriber and
+ClusterRoleDescriber, describeNetworkPolicy and
 describePriorityClass; `limit_ranges_section` and `quotas_section` are
 DescribeLimitRanges and DescribeResourceQuotas, which describe namespace
 prints. Keys of a ResourceList print in sorted order (kubectl sorts quota
@@ -15,14 +15,14 @@ from datetime import datetime
 
 from litekube.model import resourcelists
 from litekube.model.describing.pods import print_annotations, print_labels
-from litekube.model.tables.cells import format_labels
+from litekube.model.tables.cells import format_label_selector, format_labels
 from litekube.model.tabwriting import PrefixWriter
 
 __all__ = ["DESCRIBERS", "WITHOUT_EVENTS", "limit_ranges_section", "quotas_section"]
 
 # Describers that print no Events section.
 WITHOUT_EVENTS = frozenset({"LimitRange", "ResourceQuota", "RoleBinding", "ClusterRoleBinding", "Role",
-                            "ClusterRole"})
+                            "ClusterRole", "NetworkPolicy"})
 
 _SCOPE_HELP = {
     "Terminating": "Matches all pods that have an active deadline. These pods have a limited lifespan on a node "
@@ -224,6 +224,66 @@ def _role(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
                    f"{_go_list(rule.get('verbs') or [])}\n")
 
 
+def _peers(w: PrefixWriter, rules: list[dict], word: str, peers_key: str, isolated: str, unrestricted: str) -> None:
+    """printNetworkPolicySpecIngressFrom / EgressTo."""
+    indent = "    "
+    if not rules:
+        w.write(0, f"{indent}<none> (Selected pods are isolated for {isolated} connectivity)\n")
+        return
+    for i, rule in enumerate(rules):
+        if not rule.get("ports"):
+            w.write(0, f"{indent}To Port: <any> (traffic allowed to all ports)\n")
+        for port in rule.get("ports") or []:
+            w.write(0, f"{indent}To Port: {port.get('port', '<nil>')}/{port.get('protocol') or 'TCP'}\n")
+        if not rule.get(peers_key):
+            w.write(0, f"{indent}{word}: <any> (traffic not restricted by {unrestricted})\n")
+        for peer in rule.get(peers_key) or []:
+            w.write(0, f"{indent}{word}:\n")
+            pods, namespaces, block = peer.get("podSelector"), peer.get("namespaceSelector"), peer.get("ipBlock")
+            if namespaces is not None:
+                w.write(1, f"{indent}NamespaceSelector: {format_label_selector(namespaces)}\n")
+            if pods is not None:
+                w.write(1, f"{indent}PodSelector: {format_label_selector(pods)}\n")
+            if pods is None and namespaces is None and block is not None:
+                w.write(1, f"{indent}IPBlock:\n")
+                w.write(2, f"{indent}CIDR: {block.get('cidr', '')}\n")
+                w.write(2, f"{indent}Except: {', '.join(block.get('except') or [])}\n")
+        if i != len(rules) - 1:
+            w.write(0, f"{indent}----------\n")
+
+
+def _network_policy(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    """describeNetworkPolicy."""
+    spec = obj.get("spec") or {}
+    created = str(_meta(obj).get("creationTimestamp") or "")
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    w.write(0, f"Created on:\t{created.replace('T', ' ').replace('Z', ' +0000 UTC')}\n")
+    print_labels(w, "Labels", _meta(obj).get("labels"))
+    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
+    w.write(0, "Spec:\n")
+    w.write(1, "PodSelector: ")
+    selector = spec.get("podSelector") or {}
+    if not selector.get("matchLabels") and not selector.get("matchExpressions"):
+        w.write(2, "<none> (Allowing the specific traffic to all pods in this namespace)\n")
+    else:
+        w.write(2, f"{format_label_selector(selector)}\n")
+    types = spec.get("policyTypes")
+    ingress = "Ingress" in types if types else True
+    egress = "Egress" in types if types else bool(spec.get("egress"))
+    if ingress:
+        w.write(1, "Allowing ingress traffic:\n")
+        _peers(w, spec.get("ingress") or [], "From", "from", "ingress", "source")
+    else:
+        w.write(1, "Not affecting ingress traffic\n")
+    if egress:
+        w.write(1, "Allowing egress traffic:\n")
+        _peers(w, spec.get("egress") or [], "To", "to", "egress", "destination")
+    else:
+        w.write(1, "Not affecting egress traffic\n")
+    w.write(1, f"Policy Types: {', '.join(types or [])}\n")
+
+
 def _priority_class(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
     w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
     w.write(0, f"Value:\t{obj.get('value') or 0}\n")
@@ -242,4 +302,5 @@ DESCRIBERS = {
     "PriorityClass": _priority_class,
     "Role": _role,
     "ClusterRole": _role,
+    "NetworkPolicy": _network_policy,
 }
