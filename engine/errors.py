@@ -11,6 +11,7 @@
         ├── Conflict       409: stale resourceVersion
         ├── Expired        410: a watch or list from before the compaction point
         ├── Forbidden      403: new content in a terminating namespace
+        ├── MethodNotAllowed 405: a write to a read-only API (metrics.k8s.io)
         ├── Invalid        422: validation failed; carries field causes
         ├── RequestEntityTooLarge 413: an object over the store's size limit
         ├── TooManyRequests 429: an eviction a disruption budget refuses
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ManyErrors", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
-    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "Cause", "Raw",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "MethodNotAllowed", "Cause", "Raw",
 ]
 
 
@@ -116,6 +117,12 @@ class Forbidden(ApiError):
     """403: e.g. new content in a namespace that is being terminated."""
 
     reason, code = "Forbidden", 403
+
+
+class MethodNotAllowed(ApiError):
+    """405: e.g. a create of a PodMetrics, which metrics-server only serves for reading."""
+
+    reason, code = "MethodNotAllowed", 405
 
 
 class RequestEntityTooLarge(ApiError):

@@ -9,7 +9,7 @@ import hashlib
 from typing import Protocol
 
 from litekube import errors
-from litekube.model import defaults, kinds, schema, validation, values
+from litekube.model import conversion, defaults, kinds, schema, validation, values
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 
 __all__ = ["prepare_create", "prepare_update", "GENERATION_KINDS", "STATUS_RESET_KINDS",
@@ -62,6 +62,8 @@ def _decode(obj: dict, strict: bool = True) -> kinds.Kind:
         kind = kinds.by_api(api_version, kind_name)
     except errors.ManifestError as exc:
         raise errors.NotFound(str(exc)) from None
+    if kind.computed:
+        raise errors.MethodNotAllowed("the server does not allow this method on the requested resource")
     if strict:
         schema.strict_decode(obj)
     return kind
@@ -86,6 +88,7 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     before validation and check it after, as kube-apiserver's admission chain.
     """
     kind = _decode(obj, strict)
+    obj = conversion.to_stored(obj)  # an object written in another served version (autoscaling/v1)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed
     meta = new.setdefault("metadata", {})
     for field in _SERVER_OWNED:
@@ -126,6 +129,7 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
     `status` on the status subresource; `generation` bumps when spec changes.
     """
     kind = _decode(obj, strict)
+    obj = conversion.to_stored(obj)
     if subresource in ("status", "finalize"):
         return _subresource_update(obj, current, subresource)
     new = defaults.apply_defaults(obj)  # a defaulted copy: the caller's dict is never changed

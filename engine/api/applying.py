@@ -14,7 +14,7 @@ from typing import Callable
 
 from litekube import errors
 from litekube.api.server import Api, Transaction
-from litekube.model import kinds, manifests, patching, values
+from litekube.model import conversion, kinds, manifests, patching, schema, values
 
 __all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied"]
 
@@ -191,6 +191,12 @@ def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified
                  current: dict) -> str:
     annotation = (current["metadata"].get("annotations") or {}).get(LAST_APPLIED)
     original = json.loads(annotation) if annotation else None
+    if modified.get("apiVersion") != kind.api_version:
+        # A manifest in another served version (autoscaling/v1): merge in the stored version.
+        schema.strict_decode(modified)
+        modified = conversion.to_stored(modified)
+    if isinstance(original, dict) and original.get("apiVersion") != kind.api_version:
+        original = conversion.to_stored(original)
     patch = patching.three_way_patch(original, modified, current, kind.kind)
     if not patch:
         return "unchanged"

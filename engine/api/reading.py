@@ -136,6 +136,8 @@ def related(api: Api, obj: dict) -> dict:
         if obj["kind"] == "Namespace":
             return {"resourcequotas": tx.list("ResourceQuota", meta["name"]).items,
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
+        if obj["kind"] == "ReplicationController":
+            return {"pods": tx.list("Pod", meta["namespace"]).items}
         if obj["kind"] == "Node":
             pods = tx.list("Pod", None, field_selector=f"spec.nodeName={meta['name']}").items
             return {"pods": pods, "lease": tx.find("Lease", "kube-node-lease", meta["name"])}

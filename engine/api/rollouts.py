@@ -18,7 +18,7 @@ __all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
 RESTARTED_AT = "kubectl.kubernetes.io/restartedAt"
-SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet")
+SCALABLE = ("Deployment", "ReplicaSet", "StatefulSet", "ReplicationController")
 
 
 def _name(kind: kinds.Kind, name: str) -> str:

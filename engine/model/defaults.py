@@ -319,6 +319,12 @@ def _node(obj: dict[str, Any]) -> None:
 
 
 def _hpa(obj: dict[str, Any]) -> None:
+    """SetDefaults_HorizontalPodAutoscaler (autoscaling/v2): minReplicas 1, cpu at 80%, behavior's gaps.
+
+    GenerateHPAScale{Up,Down}Rules copy only the fields that are set (a nil
+    policy list is filled, an empty one is kept for validation to refuse);
+    scaleDown's window stays unset: the controller's 300 s flag applies.
+    """
     spec = _sub(obj, "spec")
     spec.setdefault("minReplicas", 1)
     if not spec.get("metrics"):
@@ -327,15 +333,35 @@ def _hpa(obj: dict[str, Any]) -> None:
     behavior = spec.get("behavior")
     if isinstance(behavior, dict):
         up = _sub(behavior, "scaleUp")
-        up.setdefault("stabilizationWindowSeconds", 0)
-        up.setdefault("selectPolicy", "Max")
-        if not up.get("policies"):
+        if up.get("stabilizationWindowSeconds") is None:
+            up["stabilizationWindowSeconds"] = 0
+        if up.get("selectPolicy") is None:
+            up["selectPolicy"] = "Max"
+        if up.get("policies") is None:
             up["policies"] = [{"type": "Pods", "value": 4, "periodSeconds": 15},
                               {"type": "Percent", "value": 100, "periodSeconds": 15}]
         down = _sub(behavior, "scaleDown")
-        down.setdefault("selectPolicy", "Max")
-        if not down.get("policies"):
+        if down.get("selectPolicy") is None:
+            down["selectPolicy"] = "Max"
+        if down.get("policies") is None:
             down["policies"] = [{"type": "Percent", "value": 100, "periodSeconds": 15}]
+
+
+def _replication_controller(obj: dict[str, Any]) -> None:
+    """SetDefaults_ReplicationController: selector and labels from the template's labels, replicas 1."""
+    spec = _sub(obj, "spec")
+    template = spec.get("template")
+    labels = ((template or {}).get("metadata") or {}).get("labels") if isinstance(template, dict) else None
+    if labels:
+        if not spec.get("selector"):
+            spec["selector"] = dict(labels)
+        metadata = _sub(obj, "metadata")
+        if not metadata.get("labels"):
+            metadata["labels"] = dict(labels)
+    if spec.get("replicas") is None:
+        spec["replicas"] = 1
+    if isinstance(template, dict):
+        _template(template)
 
 
 def _ports_tcp(ports: list[dict[str, Any]]) -> None:
@@ -396,5 +422,6 @@ _BY_KIND: dict[str, Callable[[dict[str, Any]], None]] = {
     "StatefulSet": _stateful_set, "DaemonSet": _daemon_set, "Job": _job, "CronJob": _cron_job,
     "Service": _service, "Secret": _secret, "Namespace": _namespace, "Node": _node,
     "PersistentVolumeClaim": _pvc_spec_and_status, "HorizontalPodAutoscaler": _hpa,
+    "ReplicationController": _replication_controller,
     "Endpoints": _endpoints, "EndpointSlice": _endpoint_slice,
 }

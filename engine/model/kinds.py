@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from litekube import errors
 
-__all__ = ["Kind", "KINDS", "lookup", "resolve", "by_api", "for_object", "ALL"]
+__all__ = ["Kind", "KINDS", "ALSO_SERVED", "lookup", "resolve", "by_api", "for_object", "ALL"]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,8 @@ class Kind:
     categories: tuple[str, ...] = ()
     has_spec: bool = True
     subresources: tuple[str, ...] = ()
+    # Served by an aggregated API (metrics.k8s.io) and computed on read: never stored, never written.
+    computed: bool = False
 
     @property
     def api_version(self) -> str:
@@ -65,6 +67,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("Secret", "", "v1", "secrets", True, (), has_spec=False),
     Kind("Event", "", "v1", "events", True, ("ev",), has_spec=False),
     Kind("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", True, ("pvc",), subresources=("status",)),
+    Kind("ReplicationController", "", "v1", "replicationcontrollers", True, ("rc",), _ALL,
+         subresources=("status", "scale")),
     # apps/v1
     Kind("Deployment", "apps", "v1", "deployments", True, ("deploy",), _ALL, subresources=("status", "scale")),
     Kind("ReplicaSet", "apps", "v1", "replicasets", True, ("rs",), _ALL, subresources=("status", "scale")),
@@ -102,14 +106,24 @@ KINDS: tuple[Kind, ...] = (
     # scheduling.k8s.io/v1, node.k8s.io/v1
     Kind("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", False, ("pc",), has_spec=False),
     Kind("RuntimeClass", "node.k8s.io", "v1", "runtimeclasses", False, (), has_spec=False),
+    # metrics.k8s.io/v1beta1 (metrics-server's aggregated API)
+    Kind("NodeMetrics", "metrics.k8s.io", "v1beta1", "nodes", False, (), has_spec=False, computed=True),
+    Kind("PodMetrics", "metrics.k8s.io", "v1beta1", "pods", True, (), has_spec=False, computed=True),
 )
 
+# Other versions a kind is served in: a manifest may use them; the apiserver converts it to the
+# stored version (see `litekube.model.conversion`) and answers in the stored one.
+ALSO_SERVED: dict[tuple[str, str], str] = {
+    ("autoscaling/v1", "HorizontalPodAutoscaler"): "HorizontalPodAutoscaler",
+}
+
 # The order kubectl prints `get all` in (its category expansion order).
-ALL: tuple[str, ...] = ("Pod", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet",
+ALL: tuple[str, ...] = ("Pod", "ReplicationController", "Service", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet",
                         "HorizontalPodAutoscaler", "CronJob", "Job")
 
 _BY_KIND = {k.kind: k for k in KINDS}
 _BY_API = {(k.api_version, k.kind): k for k in KINDS}
+_BY_API.update({key: _BY_KIND[kind] for key, kind in ALSO_SERVED.items()})
 _BY_NAME: dict[str, Kind] = {}
 for _k in KINDS:
     for _name in (_k.kind.lower(), _k.plural, _k.singular, *_k.short_names):

@@ -20,7 +20,7 @@ from typing import Any
 
 from litekube import errors
 from litekube.model import kinds, quantities
-from litekube.model.schemas import KIND_SCHEMAS, describe
+from litekube.model.schemas import KIND_SCHEMAS, SERVED_SCHEMAS, describe
 from litekube.model.schemas.types import (
     ListOf,
     MapOf,
@@ -56,8 +56,9 @@ def strict_decode(obj: dict[str, Any]) -> None:
     kind = obj.get("kind", "")
     version = str(obj.get("apiVersion") or "").rpartition("/")[2] or kinds.lookup(kind).version
     decoder = _Decoder()
+    top = SERVED_SCHEMAS.get((str(obj.get("apiVersion") or ""), kind)) or schema_for(kind)
     try:
-        decoder.value(obj, schema_for(kind), None, [], "")
+        decoder.value(obj, top, None, [], "")
         problem = decoder.saved
     except _Abort as err:
         problem = str(err)

@@ -15,6 +15,7 @@ from litekube.reconcile.node_lifecycle import controller as node_lifecycle
 from litekube.reconcile.replicaset import controller as replicaset
 from litekube.reconcile.resourcequota import controller as resourcequota
 from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
+from litekube.reconcile.replication import controller as replication
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.serviceaccount import controller as serviceaccount
 from litekube.reconcile.taint_eviction import controller as taint_eviction
@@ -32,6 +33,7 @@ ALL: list[Component] = [
     taint_eviction.COMPONENT,
     disruption.COMPONENT,
     replicaset.COMPONENT,  # before deployment: see WorkQueue (pods go before new ones come)
+    replication.COMPONENT,
     deployment.COMPONENT,
     scheduler.COMPONENT,
     kubelet.NODES,

@@ -114,7 +114,9 @@ class TestInfo:
         assert "resourcequotas             quota        v1                             true         ResourceQuota" in lines
         assert "networkpolicies            netpol       networking.k8s.io/v1           true         NetworkPolicy" in lines
         assert "priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass" in lines
-        assert len(lines) == 34
+        assert "replicationcontrollers     rc           v1                             true         ReplicationController" in lines
+        assert "pods                                    metrics.k8s.io/v1beta1         true         PodMetrics" in lines
+        assert len(lines) == 37
 
     def test_version(self, lk):
         assert lk("version").stdout == "Client Version: v0.1.0\nServer Version: v1.32.0-litekube\n"

@@ -19,6 +19,7 @@ from typing import Callable
 
 from litekube.model import durations, tables
 from litekube.model.describing import access as describing_access
+from litekube.model.describing import autoscaling as describing_autoscaling
 from litekube.model.describing import nodes as describing_nodes
 from litekube.model.describing import workloads as describing_workloads
 from litekube.model.describing.pods import (
@@ -244,4 +245,5 @@ _DESCRIBERS: dict[str, Describer] = {
     "Secret": _secret,
     "PodDisruptionBudget": _pdb,
     **describing_access.DESCRIBERS,
+    **describing_autoscaling.DESCRIBERS,
 }

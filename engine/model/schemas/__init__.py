@@ -5,15 +5,16 @@ a kind; `describe(kind)` flattens it to `{"spec.replicas": "integer", ...}`.
 """
 from __future__ import annotations
 
+from litekube.model.schemas.autoscaling import AUTOSCALING, SERVED_SCHEMAS
 from litekube.model.schemas.core import CORE
 from litekube.model.schemas.corekinds import COREKINDS
 from litekube.model.schemas.networking import NETWORKING
 from litekube.model.schemas.types import ListOf, MapOf, Struct, json_type
 from litekube.model.schemas.workloads import WORKLOADS
 
-__all__ = ["KIND_SCHEMAS", "describe"]
+__all__ = ["KIND_SCHEMAS", "SERVED_SCHEMAS", "describe"]
 
-KIND_SCHEMAS: dict[str, Struct] = {**CORE, **WORKLOADS, **NETWORKING, **COREKINDS}
+KIND_SCHEMAS: dict[str, Struct] = {**CORE, **WORKLOADS, **NETWORKING, **COREKINDS, **AUTOSCALING}
 
 
 def describe(kind: str) -> dict[str, str]:

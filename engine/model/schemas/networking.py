@@ -68,8 +68,7 @@ _METRIC_SPEC = struct(
 _SCALING_RULES = struct(
     "v2.HPAScalingRules", stabilizationWindowSeconds=INT32, selectPolicy=named("v2.ScalingPolicySelect"),
     policies=ListOf(struct("v2.HPAScalingPolicy", type=named("v2.HPAScalingPolicyType"), value=INT32,
-                           periodSeconds=INT32)),
-    tolerance=QUANTITY)
+                           periodSeconds=INT32)))
 _METRIC_VALUE = struct("v2.MetricValueStatus", value=QUANTITY, averageValue=QUANTITY,
                        averageUtilization=INT32)
 _METRIC_STATUS = struct(

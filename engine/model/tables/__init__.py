@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Callable
 
 from litekube.model.tables import access as tables_access
+from litekube.model.tables import autoscaling as tables_autoscaling
 from litekube.model.tables import cluster as tables_cluster
 from litekube.model.tables import networking as tables_networking
 from litekube.model.tables import pods as tables_pods
@@ -86,6 +87,9 @@ _COLUMNS: dict[str, list[Column]] = {
     "PriorityClass": _cols("Name|Value|Global-Default|Age|PreemptionPolicy"),
     "RuntimeClass": _cols("Name|Handler|Age"),
     "PodTemplate": _cols("Name|Containers|Images|Pod Labels"),
+    "ReplicationController": _cols("Name|Desired|Current|Ready|Age", "Containers|Images|Selector"),
+    "PodMetrics": _cols("Name|Cpu|Memory|Window"),
+    "NodeMetrics": _cols("Name|Cpu|Memory|Window"),
 }
 # Event columns interleave priorities, so they are listed by hand.
 _COLUMNS["Event"] = [Column("LAST SEEN"), Column("TYPE"), Column("REASON"), Column("OBJECT"),
@@ -111,4 +115,5 @@ def row(obj: dict, now: datetime) -> list[str]:
 _PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
     **tables_pods.PRINTERS, **tables_workloads.PRINTERS, **tables_networking.PRINTERS, **tables_cluster.PRINTERS,
     **tables_access.PRINTERS,
+    **tables_autoscaling.PRINTERS,
 }

@@ -1,4 +1,4 @@
-"""Cluster and config printers: Node, Namespace, Event, storage, autoscaling, config.
+"""Cluster and config printers: Node, Namespace, Event, storage, disruption budgets, config.
 
 No I/O happens here. Rows follow upstream printers.go; `node_roles` and
 `access_modes` are its findNodeRoles and GetAccessModesAsString. `PRINTERS`
@@ -83,48 +83,6 @@ def _pvc(obj: dict, now: datetime) -> list:
             spec.get("volumeAttributesClassName") or "<unset>", age(obj, now), spec.get("volumeMode") or "<unset>"]
 
 
-def _hpa_metrics(spec: dict, status: dict) -> str:
-    specs, current = spec.get("metrics") or [], status.get("currentMetrics") or []
-    if not specs:
-        return "<none>"
-    cells = []
-    for i, metric in enumerate(specs):
-        type_ = metric.get("type", "")
-        key = type_[0].lower() + type_[1:] if type_ else ""
-        source = metric.get(key) or {}
-        target = source.get("target") or {}
-        now_metric = (current[i].get(key) or {}).get("current") or {} if len(current) > i else None
-        if type_ in ("Resource", "ContainerResource") and target.get("averageValue") is None:
-            value = "<unknown>"
-            if now_metric and now_metric.get("averageUtilization") is not None:
-                value = f"{now_metric['averageUtilization']}%"
-            goal = f"{target['averageUtilization']}%" if target.get("averageUtilization") is not None else "<auto>"
-            cells.append(f"{source.get('name', '')}: {value}/{goal}")
-        elif type_ in ("Resource", "ContainerResource"):
-            value = (now_metric or {}).get("averageValue") or "<unknown>"
-            cells.append(f"{source.get('name', '')}: {value}/{target['averageValue']}")
-        elif type_ == "Pods" or target.get("averageValue") is not None:
-            value = (now_metric or {}).get("averageValue") or "<unknown>"
-            suffix = " (avg)" if type_ != "Pods" else ""
-            cells.append(f"{value}/{target.get('averageValue')}{suffix}")
-        elif type_ in ("Object", "External"):
-            value = (now_metric or {}).get("value") or "<unknown>"
-            cells.append(f"{value}/{target.get('value')}")
-        else:
-            cells.append("<unknown type>")
-    text = ", ".join(cells[:2])
-    return f"{text} + {len(cells) - 2} more..." if len(cells) > 2 else text
-
-
-def _hpa(obj: dict, now: datetime) -> list:
-    spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    ref = spec.get("scaleTargetRef") or {}
-    min_pods = spec.get("minReplicas")
-    return [meta(obj).get("name", ""), f"{ref.get('kind', '')}/{ref.get('name', '')}", _hpa_metrics(spec, status),
-            "<unset>" if min_pods is None else min_pods, spec.get("maxReplicas") or 0,
-            status.get("currentReplicas") or 0, age(obj, now)]
-
-
 def _pdb(obj: dict, now: datetime) -> list:
     spec = obj.get("spec") or {}
     return [meta(obj).get("name", ""), spec.get("minAvailable", "N/A"), spec.get("maxUnavailable", "N/A"),
@@ -152,7 +110,6 @@ PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
                               age(o, now)],
     "Event": _event,
     "PersistentVolumeClaim": _pvc,
-    "HorizontalPodAutoscaler": _hpa,
     "PodDisruptionBudget": _pdb,
     "Lease": lambda o, now: [meta(o).get("name", ""), (o.get("spec") or {}).get("holderIdentity") or "",
                              age(o, now)],

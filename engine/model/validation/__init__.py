@@ -14,6 +14,7 @@ from litekube import errors
 from litekube.model import kinds
 from litekube.model.validation import access as validation_access
 from litekube.model.validation import apps as validation_apps
+from litekube.model.validation import autoscaling as validation_autoscaling
 from litekube.model.validation import core as validation_core
 from litekube.model.validation import corekinds as validation_corekinds
 from litekube.model.validation import policy as validation_policy
@@ -58,10 +59,12 @@ def _validate_pod_update(errs: Errs, obj: Mapping[str, Any], old: Mapping[str, A
 _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod, **validation_apps.VALIDATORS, **validation_core.VALIDATORS,
     **validation_policy.VALIDATORS, **validation_corekinds.VALIDATORS, **validation_access.VALIDATORS,
+    **validation_autoscaling.VALIDATORS,
 }
 _UPDATE_VALIDATORS: dict[str, UpdateValidator] = {
     "Pod": _validate_pod_update, **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
     **validation_corekinds.UPDATE_VALIDATORS, **validation_access.UPDATE_VALIDATORS,
+    **validation_autoscaling.UPDATE_VALIDATORS,
 }
 
 

@@ -1,4 +1,4 @@
-"""Validation of Ingress, IngressClass, HorizontalPodAutoscaler, PodDisruptionBudget and Lease.
+"""Validation of Ingress, IngressClass, PodDisruptionBudget and Lease (HPAs: `autoscaling`).
 
 No I/O happens here. Worded as pkg/apis/{networking,autoscaling,policy,
 coordination}/validation.
@@ -20,7 +20,6 @@ from litekube.model.validation.fields import (
 __all__ = ["VALIDATORS"]
 
 _PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
-_METRIC_TYPES = ("ContainerResource", "External", "Object", "Pods", "Resource")
 
 
 def _backend(errs: Errs, backend: Mapping[str, Any], path: str) -> None:
@@ -89,44 +88,6 @@ def validate_ingress_class(errs: Errs, obj: Mapping[str, Any]) -> None:
         errs.too_long("spec.controller", 250)
 
 
-def validate_hpa(errs: Errs, obj: Mapping[str, Any]) -> None:
-    spec = obj.get("spec") or {}
-    low, high = spec.get("minReplicas"), spec.get("maxReplicas") or 0
-    if isinstance(low, int) and low < 1:
-        errs.invalid("spec.minReplicas", low, "must be greater than or equal to 1")
-    if high < 1:
-        errs.invalid("spec.maxReplicas", high, "must be greater than 0")
-    if isinstance(low, int) and high < low:
-        errs.invalid("spec.maxReplicas", high, "must be greater than or equal to `minReplicas`")
-    ref = spec.get("scaleTargetRef") or {}
-    for key in ("kind", "name"):
-        if not ref.get(key):
-            errs.required(f"spec.scaleTargetRef.{key}")
-        elif "/" in ref[key] or "%" in ref[key] or ref[key] in (".", ".."):
-            errs.invalid(f"spec.scaleTargetRef.{key}", ref[key], "may not contain '/'")
-    for i, metric in enumerate(spec.get("metrics") or []):
-        path = f"spec.metrics[{i}]"
-        kind = metric.get("type") or ""
-        if not kind:
-            errs.required(f"{path}.type", "must specify a metric source type")
-            continue
-        if kind not in _METRIC_TYPES:
-            errs.not_supported(f"{path}.type", kind, _METRIC_TYPES)
-            continue
-        source_key = kind[0].lower() + kind[1:]
-        source = metric.get(source_key)
-        if source is None:
-            errs.required(f"{path}.{source_key}", "must populate information for the given metric source")
-            continue
-        target = source.get("target") or {}
-        tpath = f"{path}.{source_key}.target"
-        if target.get("type") not in ("Utilization", "Value", "AverageValue"):
-            errs.not_supported(f"{tpath}.type", target.get("type") or "", ("AverageValue", "Utilization", "Value"))
-        utilization = target.get("averageUtilization")
-        if isinstance(utilization, int) and utilization <= 0:
-            errs.invalid(f"{tpath}.averageUtilization", utilization, "must be greater than 0")
-
-
 def validate_pdb(errs: Errs, obj: Mapping[str, Any]) -> None:
     spec = obj.get("spec") or {}
     low, high = spec.get("minAvailable"), spec.get("maxUnavailable")
@@ -159,6 +120,6 @@ def validate_lease(errs: Errs, obj: Mapping[str, Any]) -> None:
 
 VALIDATORS = {
     "Ingress": validate_ingress, "IngressClass": validate_ingress_class,
-    "HorizontalPodAutoscaler": validate_hpa, "PodDisruptionBudget": validate_pdb,
+    "PodDisruptionBudget": validate_pdb,
     "Lease": validate_lease,
 }

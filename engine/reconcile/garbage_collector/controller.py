@@ -134,7 +134,8 @@ def _keys(obj: dict, view: View) -> Iterable[Key]:
                 yield key_of(owner)
 
 
-_GC_KINDS = ("Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
+_GC_KINDS = ("Pod", "ReplicaSet", "ReplicationController",
+             "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
              "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "ControllerRevision", "PersistentVolumeClaim",
              "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "Lease", "Node", "Namespace",
              "IngressClass", "Event")

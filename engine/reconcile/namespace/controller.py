@@ -39,7 +39,8 @@ def _namespace_key(obj: dict, view: View) -> Iterable[Key]:
             yield Key("Namespace", "", ns)
 
 
-_CONTENT_KINDS = ("Pod", "ReplicaSet", "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
+_CONTENT_KINDS = ("Pod", "ReplicaSet", "ReplicationController",
+                  "Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
                   "Endpoints", "EndpointSlice", "ConfigMap", "Secret", "ControllerRevision", "Event",
                   "PersistentVolumeClaim", "HorizontalPodAutoscaler", "PodDisruptionBudget", "Ingress", "Lease",
                   "ServiceAccount", "LimitRange", "ResourceQuota", "PodTemplate", "NetworkPolicy", "Role",

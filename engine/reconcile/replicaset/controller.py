@@ -33,11 +33,16 @@ Differences from upstream, on purpose:
 - While a Ready pod waits out minReadySeconds, the pass asks to be
   requeued just after the earliest such pod becomes available (upstream
   requeues after minReadySeconds once all pods are Ready).
+
+The ReplicationController controller is this same sync with another
+`Flavor` (its kind, its map selector, its event source), as upstream's
+pkg/controller/replication wraps the ReplicaSet controller.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Iterable
+from typing import Callable, Iterable
 
 from litekube import errors
 from litekube.model import selectors, values
@@ -57,7 +62,7 @@ from litekube.reconcile.base import (
 from litekube.reconcile.common import pod_ranking
 
 __all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "Reason", "reconcile",
-           "replicasets_for_pod", "available_after"]
+           "replicasets_for_pod", "available_after", "Flavor", "REPLICA_SET", "sync", "owners_for_pod"]
 
 EVENT_SOURCE = "replicaset-controller"  # the event source upstream
 BURST_REPLICAS = 500
@@ -83,9 +88,21 @@ def _controller_ref(obj: dict) -> dict | None:
     return next((r for r in _meta(obj).get("ownerReferences") or [] if r.get("controller")), None)
 
 
-def _selector(rs: dict) -> selectors.Selector:
-    """The ReplicaSet's selector; raises BadRequest for one that does not parse."""
+def _label_selector(rs: dict) -> selectors.Selector:
+    """A ReplicaSet's selector; raises BadRequest for one that does not parse."""
     return selectors.from_label_selector((rs.get("spec") or {}).get("selector"))
+
+
+@dataclass(frozen=True)
+class Flavor:
+    """What tells the ReplicaSet and ReplicationController controllers apart."""
+
+    kind: str
+    event_source: str
+    selector: Callable[[dict], selectors.Selector]
+
+
+REPLICA_SET = Flavor("ReplicaSet", EVENT_SOURCE, _label_selector)
 
 
 def _replicas(rs: dict) -> int:
@@ -94,9 +111,10 @@ def _replicas(rs: dict) -> int:
 
 
 def _owner_reference(rs: dict) -> dict:
-    """metav1.NewControllerRef for a ReplicaSet."""
+    """metav1.NewControllerRef for a ReplicaSet (or ReplicationController: the object's own apiVersion and kind)."""
     meta = _meta(rs)
-    return {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": meta.get("name", ""), "uid": meta.get("uid", ""),
+    return {"apiVersion": rs.get("apiVersion") or "apps/v1", "kind": rs.get("kind") or "ReplicaSet",
+            "name": meta.get("name", ""), "uid": meta.get("uid", ""),
             "controller": True, "blockOwnerDeletion": True}
 
 
@@ -180,7 +198,7 @@ def _related_pods(view: View, rs: dict) -> list[dict]:
         if sibling_owner is None or sibling_owner.get("uid") != owner.get("uid"):
             continue
         try:
-            selector = _selector(sibling)
+            selector = _label_selector(sibling)
         except errors.BadRequest:
             continue  # an invalid selector matches no pods
         for pod in _controlled(view, _meta(sibling).get("uid", "")):
@@ -189,7 +207,8 @@ def _related_pods(view: View, rs: dict) -> list[dict]:
     return list(related.values())
 
 
-def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: float) -> list:
+def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: float,
+            source: str = EVENT_SOURCE) -> list:
     """Create or delete pods (with their events) toward spec.replicas, BURST_REPLICAS at most."""
     involved = ref_of(rs)
     diff = len(active) - _replicas(rs)
@@ -197,13 +216,13 @@ def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: floa
     if diff < 0:
         for _ in range(min(-diff, BURST_REPLICAS)):
             actions.append(Create(_new_pod(rs), event=RecordEvent(
-                involved, "Normal", Reason.SUCCESSFUL_CREATE, "Created pod: {name}", EVENT_SOURCE)))
+                involved, "Normal", Reason.SUCCESSFUL_CREATE, "Created pod: {name}", source)))
     elif diff > 0:
         for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs), min(diff, BURST_REPLICAS), now):
             meta = _meta(pod)
             actions.append(Delete("Pod", meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", "")))
             actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_DELETE,
-                                       f"Deleted pod: {meta.get('name', '')}", EVENT_SOURCE))
+                                       f"Deleted pod: {meta.get('name', '')}", source))
     return actions
 
 
@@ -275,21 +294,26 @@ def _status_changed(rs: dict, status: dict) -> bool:
 
 def reconcile(key: Key, view: View, now: float) -> Result:
     """Sync the ReplicaSet `key`: claim pods, create or delete toward spec.replicas, update status."""
-    rs = view.get("ReplicaSet", key.namespace, key.name)
+    return sync(key, view, now, REPLICA_SET)
+
+
+def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
+    """syncReplicaSet for one object of `flavor.kind` (a ReplicaSet or a ReplicationController)."""
+    rs = view.get(flavor.kind, key.namespace, key.name)
     # 1. Gone: its pods are the garbage collector's business.
     if rs is None:
         return Result()
     # 2. A selector that does not parse selects nothing; upstream drops the key.
     try:
-        selector = _selector(rs)
+        selector = flavor.selector(rs)
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
     controlled = _controlled(view, _meta(rs).get("uid", ""))
     active, actions = _claim(view, rs, selector, controlled)
-    # 4. Create or delete toward spec.replicas, unless the ReplicaSet is being deleted.
+    # 4. Create or delete toward spec.replicas, unless it is being deleted.
     if not _meta(rs).get("deletionTimestamp"):
-        actions += _manage(view, rs, active, len(controlled), now)
+        actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
     status, wait = _status(rs, active, now)
     if _status_changed(rs, status):
@@ -303,24 +327,29 @@ def reconcile(key: Key, view: View, now: float) -> Result:
 
 # -- watches --------------------------------------------------------------------------------
 
-def replicasets_for_pod(pod: dict, view: View) -> Iterable[Key]:
-    """The ReplicaSet controlling a pod; for an orphan, every ReplicaSet in its namespace that selects it.
+def owners_for_pod(flavor: Flavor) -> Callable[[dict, View], Iterable[Key]]:
+    """The watch mapper: a pod's controller of `flavor.kind`; for an orphan, every one that selects it.
 
     Listing the namespace's ReplicaSets is fine here: only orphans do it,
     and orphans are rare.
     """
-    namespace = _meta(pod).get("namespace", "")
-    owner = _controller_ref(pod)
-    if owner is not None:
-        return (Key("ReplicaSet", namespace, owner.get("name", "")),) if owner.get("kind") == "ReplicaSet" else ()
-    keys = []
-    for rs in view.list("ReplicaSet", namespace):
-        try:
-            if _selector(rs).matches(_meta(pod).get("labels")):
-                keys.append(Key("ReplicaSet", namespace, _meta(rs).get("name", "")))
-        except errors.BadRequest:
-            continue
-    return keys
+    def mapper(pod: dict, view: View) -> Iterable[Key]:
+        namespace = _meta(pod).get("namespace", "")
+        owner = _controller_ref(pod)
+        if owner is not None:
+            return (Key(flavor.kind, namespace, owner.get("name", "")),) if owner.get("kind") == flavor.kind else ()
+        keys = []
+        for rs in view.list(flavor.kind, namespace):
+            try:
+                if flavor.selector(rs).matches(_meta(pod).get("labels")):
+                    keys.append(Key(flavor.kind, namespace, _meta(rs).get("name", "")))
+            except errors.BadRequest:
+                continue
+        return keys
+    return mapper
+
+
+replicasets_for_pod = owners_for_pod(REPLICA_SET)
 
 
 COMPONENT = Component(name="replicaset", reconcile=reconcile,

@@ -1,0 +1,1 @@
+"""The horizontal pod autoscaler controller (pkg/controller/podautoscaler)."""

@@ -1,0 +1,1 @@
+"""The ReplicationController controller (pkg/controller/replication)."""
