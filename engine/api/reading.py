@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litekube import errors
+from litekube.api import metrics
 from litekube.api.applying import Outcome
 from litekube.api.server import Api
 from litekube.model import kinds
@@ -61,6 +62,10 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
         for kind, name in targets:
             group = groups.setdefault(kind.kind, [])
             ns = None if all_namespaces else namespace
+            if kind.computed:  # metrics.k8s.io: computed from the cluster, as metrics-server serves it
+                group.extend(_computed(tx, kind, name, ns if kind.namespaced else None, namespace, selector,
+                                       field_selector))
+                continue
             if name is None:
                 group.extend(tx.list(kind.kind, ns, selector, field_selector).items)
                 continue
@@ -79,6 +84,23 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
             group.sort(key=lambda e: (e.get("lastTimestamp") or e.get("eventTime") or
                                       e["metadata"].get("creationTimestamp") or "", e["metadata"]["name"]))
     return Result(list(groups.values()), revision)
+
+
+def _computed(tx, kind: kinds.Kind, name: str | None, ns: str | None, namespace: str, selector: str | None,
+              field_selector: str | None) -> list[dict]:
+    snap = metrics.Snapshot(tx)
+    source = "Pod" if kind.kind == "PodMetrics" else "Node"
+    compute = snap.pod if source == "Pod" else snap.node
+    if name is not None:
+        obj = snap.view.get(source, namespace if source == "Pod" else "", name)
+        if obj is None:
+            raise errors.NotFound.of("pods" if source == "Pod" else "nodes", name)
+        found = compute(obj)
+        if found is None:
+            raise errors.NotFound.of(kind.resource, f"{namespace}/{name}" if source == "Pod" else name)
+        return [found]
+    objs = metrics.filtered(snap.view.list(source, ns), selector, field_selector)
+    return [m for m in (compute(o) for o in objs) if m is not None]
 
 
 def no_resources(namespace: str, all_namespaces: bool) -> str:

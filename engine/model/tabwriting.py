@@ -14,8 +14,11 @@ __all__ = ["format_cells", "PrefixWriter"]
 _PADDING = 2
 
 
-def format_cells(text: str) -> str:
-    """Align tab-separated text exactly as Go's tabwriter (minwidth 0, padding 2, padchar ' ')."""
+def format_cells(text: str, minwidth: int = 0, padding: int = _PADDING) -> str:
+    """Align tab-separated text exactly as Go's tabwriter (default minwidth 0, padding 2, padchar ' ').
+
+    kubectl's printers.GetNewTabWriter (`kubectl top`) uses minwidth 10, padding 3.
+    """
     lines = [line.split("\t") for line in text.split("\n")]
     out: list[str] = []
     widths: list[int] = []
@@ -41,7 +44,7 @@ def format_cells(text: str) -> str:
             line0 = this
             width = 0
             while this < line1 and column < len(lines[this]) - 1:
-                width = max(width, len(lines[this][column]) + _PADDING)
+                width = max(width, len(lines[this][column]) + padding, minwidth)
                 this += 1
             widths.append(width)
             layout(line0, this)

@@ -16,6 +16,20 @@ every pod created from it carries them. Durations are Go durations (`500ms`,
 | `sim.litekube.io/crash` | Pod | RFC 3339 time | Fault (`litekube fault`): each container running at that time crashes once then (exit code 1, reason Error). |
 | `sim.litekube.io/down` | Node | `"true"` | The node's kubelet is dead: no heartbeats, no pod status updates, no pod removal. |
 | `sim.litekube.io/internal-ip` | Node | IPv4 address | The node's InternalIP (default: derived from its pod CIDR, 10.244.n.0/24 -> 172.18.0.n+2). |
+| `sim.litekube.io/cpu-usage` | Pod (template) or workload | `250m`, `80%` (of the container's request), or per container `app=250m,sidecar=10m` (a bare value covers the others) | CPU each running container uses (default `1m`), as metrics-server reports it. On a workload (Deployment, ReplicaSet, StatefulSet, ReplicationController, DaemonSet, Job; `litekube set load --cpu-per-pod`) it overrides its pods' own value, without a rollout. |
+| `sim.litekube.io/memory-usage` | Pod (template) or workload | as `cpu-usage`, in bytes (`200Mi`, `50%`) | Memory (working set) each running container uses (default `4Mi`). |
+| `sim.litekube.io/cpu-load` | Workload | quantity (`600m`) | Total CPU demand offered to the workload (its traffic), shared equally by its Running and Ready pods on top of their own usage; within a pod it goes to the containers in proportion to their CPU requests, and no container goes past its CPU limit. Set with `litekube set load --cpu`. |
+| `sim.litekube.io/memory-load` | Workload | quantity (`1Gi`) | The same for memory. Set with `litekube set load --memory`. |
+| `sim.litekube.io/cpu-usage` | Node | quantity, default `100m` | What the node itself uses outside pods (system daemons); its NodeMetrics add its pods' usage. |
+| `sim.litekube.io/memory-usage` | Node | quantity, default `512Mi` | The same for memory. |
+
+Metrics are served as metrics-server v0.7 serves them: it scrapes every node
+every 15 s of cluster time (at multiples of 15 s); a container has metrics
+from the first scrape at least 10 s after it started (window: the time since
+it started, under 15 s) or else from its second scrape (window 15s); a pod
+has metrics while it is Running and some container has; a node whose kubelet
+is down has none, and neither have its pods. A load change shows from the
+latest scrape on (the simulation keeps no history of loads).
 """
 from __future__ import annotations
 
@@ -42,6 +56,10 @@ class Annotation(StrEnum):
     CRASH = "sim.litekube.io/crash"
     DOWN = "sim.litekube.io/down"
     INTERNAL_IP = "sim.litekube.io/internal-ip"
+    CPU_USAGE = "sim.litekube.io/cpu-usage"
+    MEMORY_USAGE = "sim.litekube.io/memory-usage"
+    CPU_LOAD = "sim.litekube.io/cpu-load"
+    MEMORY_LOAD = "sim.litekube.io/memory-load"
 
 
 @dataclass(frozen=True)
