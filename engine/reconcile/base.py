@@ -10,7 +10,7 @@ import builtins
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Protocol
 
-__all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent",
+__all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent", "SaveState",
            "Action", "Result", "View", "Component", "key_of", "ref_of", "self_key", "controller_key"]
 
 
@@ -124,7 +124,22 @@ class RecordEvent:
     host: str = ""
 
 
-Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent
+@dataclass(frozen=True)
+class SaveState:
+    """Keep `state` (JSON-able; None forgets it) for the next passes of `component` over `key`.
+
+    What upstream controllers hold in memory between syncs (the HPA's
+    recommendations and scale events) is kept beside the objects instead, so
+    that a control plane that stops between commands resumes it. It is
+    written in the pass's transaction and never appears in the changelog.
+    """
+
+    component: str
+    key: Key
+    state: dict | None
+
+
+Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent | SaveState
 
 
 @dataclass(frozen=True)
@@ -190,6 +205,10 @@ class View(Protocol):
 
     def node_usage(self, node: str) -> tuple:
         """(requested, non-zero requested) `resources.Requests` of the live pods on `node`."""
+        ...
+
+    def state(self, component: str, key: Key) -> dict | None:
+        """What `component` kept for `key` with SaveState, or None."""
         ...
 
 

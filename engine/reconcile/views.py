@@ -49,6 +49,8 @@ class MemoryView:
         self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
         # -- pods by the ConfigMaps and Secrets they mount or read (the kubelet waits for them) --
         self._by_reference: dict[tuple[str, str, str], dict[Key, dict]] = defaultdict(dict)
+        # Controllers' kept state by (component, key): see base.SaveState.
+        self._states: dict[tuple[str, Key], dict] = {}
         for obj in objects:
             self.put(obj)
 
@@ -203,3 +205,13 @@ class MemoryView:
 
     def __len__(self) -> int:
         return len(self._objects)
+
+    # -- controllers' kept state (base.SaveState) -------------------------------
+    def state(self, component: str, key: Key) -> dict | None:
+        return self._states.get((component, key))
+
+    def put_state(self, component: str, key: Key, state: dict | None) -> None:
+        if state is None:
+            self._states.pop((component, key), None)
+        else:
+            self._states[(component, key)] = state

@@ -12,6 +12,7 @@ from litekube.reconcile.kubelet import components as kubelet
 from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
 from litekube.reconcile.node_lifecycle import controller as node_lifecycle
+from litekube.reconcile.podautoscaler import controller as podautoscaler
 from litekube.reconcile.replicaset import controller as replicaset
 from litekube.reconcile.resourcequota import controller as resourcequota
 from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
@@ -35,6 +36,7 @@ ALL: list[Component] = [
     replicaset.COMPONENT,  # before deployment: see WorkQueue (pods go before new ones come)
     replication.COMPONENT,
     deployment.COMPONENT,
+    podautoscaler.COMPONENT,
     scheduler.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,

@@ -88,7 +88,10 @@ class ControlPlane:
             revision = reader.revision()
             self.now = reader.now()
             stored = reader.list_all()
+            states = reader.controller_states()
         self.view = MemoryView(s.body for s in stored)
+        for component, kind, namespace, name, state in states:
+            self.view.put_state(component, Key(kind, namespace, name), state)
         self.index = EventIndex(self.view)
         self.cursor = revision
 

@@ -86,6 +86,10 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
             return  # events are best effort, as client-go's recorder drops what the server refuses
         view.put(event)
         index.remember(key, event)
+    elif isinstance(action, base.SaveState):
+        tx.writer.save_controller_state(action.component, action.key.kind, action.key.namespace, action.key.name,
+                                        action.state)
+        view.put_state(action.component, action.key, action.state)
     else:  # pragma: no cover - the Action union is closed
         raise TypeError(f"unknown action {action!r}")
 

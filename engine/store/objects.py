@@ -149,6 +149,13 @@ class Reader:
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
+    def controller_states(self) -> builtins.list[tuple[str, str, str, str, dict]]:
+        """Every controller's kept state: (component, kind, namespace, name, state)."""
+        rows = self._q("SELECT component, kind, namespace, name, body FROM controller_state "
+                       "ORDER BY component, kind, namespace, name")
+        return [(c, k, ns, n, json.loads(body)) for c, k, ns, n, body in rows]
+
+
 class Writer(Reader):
     """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision."""
 
@@ -184,6 +191,17 @@ class Writer(Reader):
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         return self.revision()
+
+    def save_controller_state(self, component: str, kind: str, namespace: str, name: str,
+                              state: dict | None) -> None:
+        """Keep (or, with None, forget) a controller's state for one key; no revision, no changelog row."""
+        if state is None:
+            self._q("DELETE FROM controller_state WHERE component = ? AND kind = ? AND namespace = ? AND name = ?",
+                    (component, kind, namespace, name))
+            return
+        self._q("INSERT INTO controller_state (component, kind, namespace, name, body) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (component, kind, namespace, name) DO UPDATE SET body = excluded.body",
+                (component, kind, namespace, name, json.dumps(state, sort_keys=True, separators=(",", ":"))))
 
     def set_clock(self, now: float, virtual: bool | None = None) -> None:
         """Move the cluster clock forward to `now` (never back); optionally switch its mode."""

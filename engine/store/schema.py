@@ -5,7 +5,10 @@ holds one row per revision, written only by the triggers of `triggers.py`.
 `revision` is the one-row global counter; `compaction` records the revision
 at or below which the changelog was compacted; `clock` is the cluster clock
 the triggers stamp onto changelog rows; `controlplane` keeps the control
-plane's cursor, pending timers and the lock that embedded runs take.
+plane's cursor, pending timers and the lock that embedded runs take;
+`controller_state` what a controller keeps between passes beside the
+objects (the HPA controller's recommendations and scale events), per
+(component, kind, namespace, name).
 """
 from __future__ import annotations
 
@@ -15,13 +18,15 @@ from sqlalchemy import (
                         Float,
                         Index,
                         Integer,
+                        PrimaryKeyConstraint,
                         MetaData,
                         Table,
                         Text,
                         UniqueConstraint,
 )
 
-__all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane"]
+__all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
+           "controller_state"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +65,16 @@ controlplane = Table(
     Column("holder", Text),
     Column("expires", Float),
     CheckConstraint("id = 1", name="single_row"),
+)
+
+controller_state = Table(
+    "controller_state", metadata,
+    Column("component", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("namespace", Text, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    PrimaryKeyConstraint("component", "kind", "namespace", "name"),
 )
 
 objects = Table(
