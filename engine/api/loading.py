@@ -19,6 +19,7 @@ from litekube.reconcile.metrics_server.usage import parse_usage
 __all__ = ["set_load", "WORKLOAD_KINDS", "check_total", "check_per_pod"]
 
 WORKLOAD_KINDS = ("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "ReplicationController", "Job", "Pod")
+_KNOWN = {k.kind for k in kinds.KINDS}
 _ALL = (Annotation.CPU_LOAD, Annotation.MEMORY_LOAD, Annotation.CPU_USAGE, Annotation.MEMORY_USAGE)
 
 
@@ -55,6 +56,11 @@ def set_load(api: Api, kind: kinds.Kind, namespace: str, name: str, *, cpu: str 
         changes[Annotation.MEMORY_USAGE] = memory_per_pod
     with api.write() as tx:
         obj = tx.get(kind.kind, namespace, name)
+        owner = next((r for r in obj["metadata"].get("ownerReferences") or [] if r.get("controller")), None)
+        if owner is not None and not pod:
+            owner_kind = kinds.lookup(owner.get("kind", "")) if owner.get("kind") in _KNOWN else None
+            where = f"{owner_kind.qualified if owner_kind else owner.get('kind', '').lower()}/{owner.get('name', '')}"
+            raise errors.ManifestError(f'{kind.resource} "{name}" is controlled by {where}: set its load there')
         new = values.clone(obj)
         annotations = dict(new["metadata"].get("annotations") or {})
         if clear:

@@ -123,6 +123,13 @@ class TestUsage:
                 pod(annotations={"sim.litekube.io/cpu-usage": "100m"}, owner="web-1")]
         assert cpu_of(objs) == Fraction(2, 5)
 
+    def test_a_replicasets_copied_annotations_are_not_read(self) -> None:
+        # The deployment controller copies a Deployment's annotations to its ReplicaSets and never removes them.
+        objs = [workload("Deployment", "web", {}),
+                workload("ReplicaSet", "web-1", {"sim.litekube.io/cpu-load": "600m"}, owner="web"),
+                pod(owner="web-1")]
+        assert cpu_of(objs) == Fraction(1, 1000)
+
     def test_load_is_shared_by_ready_pods_only(self) -> None:
         objs = [workload("Deployment", "web", {"sim.litekube.io/cpu-load": "600m"}),
                 workload("ReplicaSet", "web-1", {}, owner="web"),

@@ -2,15 +2,19 @@
 
 No I/O happens here. The contract is in `litekube.reconcile.kubelet.simulation`:
 
+- The workload of a pod is the top of its controller chain (a Deployment,
+  not its ReplicaSet: the deployment controller copies a Deployment's
+  annotations onto its ReplicaSets and never removes them, so theirs are
+  not read).
 - `sim.litekube.io/cpu-usage` / `memory-usage` give a container's own usage
   (`250m`, `80%` of its request, or per container `app=250m,sidecar=10m`).
-  They are looked up on the pod's controllers, nearest first, then on the
-  pod itself (so `set load` on a workload overrides its template without a
-  rollout); a container no source names uses `DEFAULT_CPU` / `DEFAULT_MEMORY`.
-- `sim.litekube.io/cpu-load` / `memory-load` on the nearest controller that
-  carries one are a demand shared equally by that workload's Running and
-  Ready pods (not being deleted), split inside a pod in proportion to its
-  containers' requests of the resource (equally when none requests it).
+  They are looked up on the workload, then on the pod itself (so `set load`
+  on a workload overrides its template without a rollout); a container no
+  source names uses `DEFAULT_CPU` / `DEFAULT_MEMORY`.
+- `sim.litekube.io/cpu-load` / `memory-load` on the workload are a demand
+  shared equally by its Running and Ready pods (not being deleted), split
+  inside a pod in proportion to its containers' requests of the resource
+  (equally when none requests it).
 - No container's total goes past its limit of the resource.
 
 CPU is counted in nanocores and memory in bytes (integers, rounded down),
@@ -170,9 +174,15 @@ class Load:
             self._serving[uid] = sum(1 for p in self._pods_of(workload) if is_serving(p))
         return self._serving[uid]
 
+    def workload(self, pod: dict) -> dict | None:
+        """The top of the pod's controller chain, or None for a pod no controller owns."""
+        chain = self.owners(pod)
+        return chain[-1] if chain else None
+
     def container_usage(self, pod: dict, container: dict, resource: str) -> int:
         """What `container` of `pod` uses of `resource` (nanocores or bytes)."""
-        owners = self.owners(pod)
+        top = self.workload(pod)
+        owners = [top] if top is not None else []
         base = self._own(pod, owners, container, resource)
         total = base + self._share(pod, owners, container, resource)
         limit = _amount(container, resource, "limits")
