@@ -28,6 +28,7 @@ from dataclasses import dataclass
 __all__ = [
     "LitekubeError", "ManifestError", "ManyErrors", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
     "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "MethodNotAllowed", "Cause", "Raw",
+    "OMIT",
 ]
 
 
@@ -163,6 +164,8 @@ class Cause:
     def __str__(self) -> str:
         if self.type == "Required value":
             text = f"{self.field}: Required value"
+        elif isinstance(self.value, _Omitted):
+            text = f"{self.field}: {self.type}"
         elif self.type in ("Forbidden", "Too long", "Too many", "Internal error"):
             text = f"{self.field}: {self.type}"
         elif self.type == "Unsupported value":
@@ -174,6 +177,13 @@ class Cause:
 
 class Raw(str):
     """A value already rendered as Go would (`map[string]string{"app":"web"}`)."""
+
+
+class _Omitted(Raw):
+    """field.OmitValueType: the error names no value (`rules[0]: Invalid value: <detail>`)."""
+
+
+OMIT = _Omitted("")
 
 
 def _render_value(value: object) -> str:

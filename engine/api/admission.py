@@ -9,6 +9,7 @@ import hashlib
 from typing import Protocol
 
 from litekube import errors
+from litekube.api import batch
 from litekube.model import conversion, defaults, kinds, schema, validation, values
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 
@@ -107,6 +108,8 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     if kind.kind in STATUS_RESET_KINDS:
         new.pop("status", None)
         new = defaults.apply_defaults(new)  # some kinds default a fresh status
+    if kind.kind == "Job":
+        new = batch.prepare_job_create(new)
     if kind.kind == "Pod":
         # The DefaultTolerationSeconds admission plugin.
         tolerations = taint_eviction.default_tolerations(new)

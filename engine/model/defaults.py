@@ -241,7 +241,18 @@ def _job(obj: dict[str, Any]) -> None:
         spec["suspend"] = False
     if spec.get("podReplacementPolicy") is None:
         spec["podReplacementPolicy"] = "Failed" if spec.get("podFailurePolicy") else "TerminatingOrFailed"
+    if spec.get("manualSelector") is None:
+        spec["manualSelector"] = False
+    _pod_failure_policy(spec)
     _template(_sub(spec, "template"))
+
+
+def _pod_failure_policy(job_spec: dict[str, Any]) -> None:
+    """SetDefaults_PodFailurePolicyOnPodConditionsPattern: a pattern's status defaults to True."""
+    for rule in _items(job_spec.get("podFailurePolicy") or {}, "rules"):
+        for pattern in _items(rule, "onPodConditions"):
+            if not pattern.get("status"):
+                pattern["status"] = "True"
 
 
 def _cron_job(obj: dict[str, Any]) -> None:
@@ -253,8 +264,11 @@ def _cron_job(obj: dict[str, Any]) -> None:
     spec.setdefault("successfulJobsHistoryLimit", 3)
     spec.setdefault("failedJobsHistoryLimit", 1)
     # The Job defaults (backoffLimit, ...) apply to the Job the CronJob
-    # creates, not to its template; only the pod template is defaulted here.
-    _template(_sub(_sub(_sub(spec, "jobTemplate"), "spec"), "template"))
+    # creates, not to its template; only the pod template (and the pod
+    # failure policy's patterns) are defaulted here.
+    job_spec = _sub(_sub(spec, "jobTemplate"), "spec")
+    _pod_failure_policy(job_spec)
+    _template(_sub(job_spec, "template"))
 
 
 # --- services, config and cluster objects --------------------------------------

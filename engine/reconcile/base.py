@@ -68,9 +68,16 @@ class Update:
 
 @dataclass(frozen=True)
 class UpdateStatus:
-    """Replace only `obj`'s status (the status subresource); same Conflict rule."""
+    """Replace only `obj`'s status (the status subresource); same Conflict rule.
+
+    `resolve_refs` names lists of object references in `obj` (dotted paths,
+    e.g. `status.active`) whose entries may lack uid and resourceVersion:
+    the runtime fills them from the objects as they are when the write is
+    made, as a controller fills them from the answer to its create request.
+    """
 
     obj: dict
+    resolve_refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -229,6 +236,9 @@ class Component:
     kind into the keys to reconcile (its own key, its owner's, ...).
     `primary` names the kind of the keys it reconciles (documentation and
     tests); `periodic` makes its requeues routine unless a Result says otherwise.
+    `delays` holds, per watched kind, how long after a change its keys are
+    due (client-go's AddAfter, e.g. the Job controller's 1 s batching of pod
+    events); changes within that time share one reconcile.
     """
 
     name: str
@@ -236,6 +246,7 @@ class Component:
     watches: dict[str, Mapper]
     primary: str = ""
     periodic: bool = False
+    delays: dict[str, float] = field(default_factory=dict)
 
 
 def self_key(obj: dict, view: View) -> Iterable[Key]:

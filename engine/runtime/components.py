@@ -8,6 +8,8 @@ from litekube.reconcile.base import Component
 from litekube.reconcile.deployment import controller as deployment
 from litekube.reconcile.disruption import controller as disruption
 from litekube.reconcile.garbage_collector import controller as garbage_collector
+from litekube.reconcile.cronjob import controller as cronjob
+from litekube.reconcile.job import controller as job
 from litekube.reconcile.kubelet import components as kubelet
 from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
@@ -20,6 +22,7 @@ from litekube.reconcile.replication import controller as replication
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.serviceaccount import controller as serviceaccount
 from litekube.reconcile.taint_eviction import controller as taint_eviction
+from litekube.reconcile.ttl_after_finished import controller as ttl_after_finished
 
 __all__ = ["ALL"]
 
@@ -37,6 +40,10 @@ ALL: list[Component] = [
     replication.COMPONENT,
     deployment.COMPONENT,
     podautoscaler.COMPONENT,
+    job.COMPONENT,
+    job.ORPHANS,
+    cronjob.COMPONENT,
+    ttl_after_finished.COMPONENT,
     scheduler.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,

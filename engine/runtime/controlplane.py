@@ -112,9 +112,11 @@ class ControlPlane:
                 self._enqueue(obj)
 
     def _enqueue(self, obj: dict, due: float | None = None) -> None:
-        for component, mapper in self.watchers.get(obj.get("kind", ""), ()):
+        kind = obj.get("kind", "")
+        for component, mapper in self.watchers.get(kind, ()):
+            when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
-                self.queue.add(Item(component.name, key), self.now if due is None else due)
+                self.queue.add(Item(component.name, key), when)
 
     # -- the loop ----------------------------------------------------------------
     def poll(self) -> int:

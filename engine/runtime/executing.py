@@ -10,7 +10,7 @@ import dataclasses
 
 from litekube import errors
 from litekube.api.server import Transaction
-from litekube.model import events
+from litekube.model import events, values
 from litekube.reconcile import base
 from litekube.reconcile.views import MemoryView
 
@@ -44,6 +44,23 @@ def _put(view: MemoryView, obj: dict | None, key: base.Key) -> None:
         view.put(obj)
 
 
+def _with_resolved_refs(obj: dict, paths: tuple[str, ...], view: MemoryView) -> dict:
+    """`obj` with the uid and resourceVersion of each listed reference filled from the cache."""
+    obj = values.clone(obj)
+    for path in paths:
+        node: object = obj
+        for part in path.split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        for ref in node if isinstance(node, list) else []:
+            if ref.get("uid"):
+                continue
+            target = view.get(ref.get("kind", ""), ref.get("namespace", ""), ref.get("name", ""))
+            if target is not None:
+                ref["uid"] = target["metadata"].get("uid", "")
+                ref["resourceVersion"] = target["metadata"].get("resourceVersion", "")
+    return obj
+
+
 def execute(tx: Transaction, action: base.Action, view: MemoryView, index: EventIndex) -> None:
     """Carry out one action; raises the API's errors (Conflict, NotFound, Invalid, ...)."""
     if isinstance(action, base.Create):
@@ -62,8 +79,8 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
         _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace,
                              subresource=action.subresource), base.key_of(action.obj))
     elif isinstance(action, base.UpdateStatus):
-        _put(view, tx.update_status(action.obj, namespace=base.key_of(action.obj).namespace),
-             base.key_of(action.obj))
+        obj = _with_resolved_refs(action.obj, action.resolve_refs, view) if action.resolve_refs else action.obj
+        _put(view, tx.update_status(obj, namespace=base.key_of(obj).namespace), base.key_of(obj))
     elif isinstance(action, base.Delete):
         current = view.get(action.kind, action.namespace, action.name)
         if action.uid and current is not None and current["metadata"].get("uid") != action.uid:

@@ -253,7 +253,7 @@ class TestOtherKinds:
 
     def test_job_restart_policy(self) -> None:
         job = {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "j", "namespace": "default"},
-               "spec": {"selector": {"matchLabels": {"a": "b"}},
+               "spec": {"manualSelector": True, "selector": {"matchLabels": {"a": "b"}},
                         "template": {"metadata": {"labels": {"a": "b"}},
                                      "spec": {"containers": [{"name": "c", "image": "i"}]}}}}
         assert _message(job) == ('The Job "j" is invalid: spec.template.spec.restartPolicy: '

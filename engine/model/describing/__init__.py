@@ -20,6 +20,7 @@ from typing import Callable
 from litekube.model import durations, tables
 from litekube.model.describing import access as describing_access
 from litekube.model.describing import autoscaling as describing_autoscaling
+from litekube.model.describing import batch as describing_batch
 from litekube.model.describing import nodes as describing_nodes
 from litekube.model.describing import workloads as describing_workloads
 from litekube.model.describing.pods import (
@@ -238,6 +239,7 @@ def _generic(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
 _DESCRIBERS: dict[str, Describer] = {
     "Pod": lambda w, obj, now, related: describe_pod(w, obj, now),
     **describing_workloads.DESCRIBERS,
+    **describing_batch.DESCRIBERS,
     "Service": _service,
     **describing_nodes.DESCRIBERS,
     "Namespace": _namespace,

@@ -1,7 +1,7 @@
-"""`kubectl describe` for workloads: Deployment, ReplicaSet, StatefulSet, Job.
+"""`kubectl describe` for workloads: Deployment, ReplicaSet, StatefulSet (Job and CronJob: `describing.batch`).
 
 No I/O happens here. Mirrors describe.go's DeploymentDescriber,
-ReplicaSetDescriber, StatefulSetDescriber and JobDescriber; `related`
+ReplicaSetDescriber and StatefulSetDescriber; `related`
 carries the owned ReplicaSets of a Deployment (`{"replicasets": [...]}`) and
 the pods of a ReplicaSet or StatefulSet (`{"pods": [...]}`). `DESCRIBERS`
 maps each kind to its describer for `litekube.model.describing`.
@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from litekube.model import durations, tables
+from litekube.model import tables
 from litekube.model.describing.pods import (
     describe_pod_template,
     print_annotations,
@@ -150,43 +150,8 @@ def _statefulset(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> No
         w.write(1, f"Access Modes:\t[{' '.join(pvc_spec.get('accessModes') or [])}]\n")
 
 
-def _job(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
-    spec, status = obj.get("spec") or {}, obj.get("status") or {}
-    print_header(w, obj)
-    w.write(0, f"Selector:\t{tables.selector_string(spec.get('selector'))}\n")
-    print_labels(w, "Labels", _meta(obj).get("labels"))
-    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
-    if _controller(obj):
-        w.write(0, f"Controlled By:\t{_controller(obj)}\n")
-    if spec.get("parallelism") is not None:
-        w.write(0, f"Parallelism:\t{spec['parallelism']}\n")
-    w.write(0, f"Completions:\t{spec['completions'] if spec.get('completions') is not None else '<unset>'}\n")
-    if spec.get("completionMode"):
-        w.write(0, f"Completion Mode:\t{spec['completionMode']}\n")
-    if spec.get("suspend") is not None:
-        w.write(0, f"Suspend:\t{'true' if spec['suspend'] else 'false'}\n")
-    if spec.get("backoffLimit") is not None:
-        w.write(0, f"Backoff Limit:\t{spec['backoffLimit']}\n")
-    if spec.get("ttlSecondsAfterFinished") is not None:
-        w.write(0, f"TTL Seconds After Finished:\t{spec['ttlSecondsAfterFinished']}\n")
-    if status.get("startTime"):
-        w.write(0, f"Start Time:\t{durations.format_rfc1123z(status['startTime'])}\n")
-    if status.get("completionTime"):
-        w.write(0, f"Completed At:\t{durations.format_rfc1123z(status['completionTime'])}\n")
-    if status.get("startTime") and status.get("completionTime"):
-        took = durations.parse_time(status["completionTime"]) - durations.parse_time(status["startTime"])
-        w.write(0, f"Duration:\t{durations.human_duration(took.total_seconds())}\n")
-    if spec.get("activeDeadlineSeconds") is not None:
-        w.write(0, f"Active Deadline Seconds:\t{spec['activeDeadlineSeconds']}s\n")
-    active, done, failed = (status.get(k) or 0 for k in ("active", "succeeded", "failed"))
-    ready = "" if status.get("ready") is None else f" ({status['ready']} Ready)"
-    w.write(0, f"Pods Statuses:\t{active} Active{ready} / {done} Succeeded / {failed} Failed\n")
-    describe_pod_template(w, spec.get("template"))
-
-
 DESCRIBERS: dict[str, Callable[[PrefixWriter, dict, datetime, dict], None]] = {
     "Deployment": _deployment,
     "ReplicaSet": _replicaset,
     "StatefulSet": _statefulset,
-    "Job": _job,
 }

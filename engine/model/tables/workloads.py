@@ -79,8 +79,6 @@ def _job(obj: dict, now: datetime) -> list:
         state = "Suspended"
     elif has_condition(conditions, "FailureTarget"):
         state = "FailureTarget"
-    elif has_condition(conditions, "SuccessCriteriaMet"):
-        state = "SuccessCriteriaMet"
     else:
         state = "Running"
     names, images = container_cells(spec.get("template"))
@@ -94,7 +92,8 @@ def _cronjob(obj: dict, now: datetime) -> list:
     job_spec = (spec.get("jobTemplate") or {}).get("spec") or {}
     names, images = container_cells(job_spec.get("template"))
     suspend = spec.get("suspend")
-    return [meta(obj).get("name", ""), spec.get("schedule", ""), spec.get("timeZone") or "<none>",
+    return [meta(obj).get("name", ""), spec.get("schedule", ""),
+            "<none>" if spec.get("timeZone") is None else spec["timeZone"],
             "<unset>" if suspend is None else ("True" if suspend else "False"),
             len(status.get("active") or []), durations.age(last, now) if last else "<none>", age(obj, now),
             names, images, format_label_selector(job_spec.get("selector"))]

@@ -15,6 +15,7 @@ from litekube.model import kinds
 from litekube.model.validation import access as validation_access
 from litekube.model.validation import apps as validation_apps
 from litekube.model.validation import autoscaling as validation_autoscaling
+from litekube.model.validation import batch as validation_batch
 from litekube.model.validation import core as validation_core
 from litekube.model.validation import corekinds as validation_corekinds
 from litekube.model.validation import policy as validation_policy
@@ -60,11 +61,13 @@ _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod, **validation_apps.VALIDATORS, **validation_core.VALIDATORS,
     **validation_policy.VALIDATORS, **validation_corekinds.VALIDATORS, **validation_access.VALIDATORS,
     **validation_autoscaling.VALIDATORS,
+    **validation_batch.VALIDATORS,
 }
 _UPDATE_VALIDATORS: dict[str, UpdateValidator] = {
     "Pod": _validate_pod_update, **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
     **validation_corekinds.UPDATE_VALIDATORS, **validation_access.UPDATE_VALIDATORS,
     **validation_autoscaling.UPDATE_VALIDATORS,
+    **validation_batch.UPDATE_VALIDATORS,
 }
 
 
@@ -78,7 +81,7 @@ def causes(obj: Mapping[str, Any], old: Mapping[str, Any] | None = None) -> list
             update(errs, obj, old)  # core's update checks come before the object's own
     validate_object_meta(errs, obj.get("metadata") or {}, kind.kind, kind.namespaced)
     validator = _VALIDATORS.get(kind.kind)
-    if validator is not None:
+    if validator is not None and not (old is not None and kind.kind in validation_batch.UPDATES_REPLACE_CREATE):
         validator(errs, obj)
     if old is not None:
         update = _UPDATE_VALIDATORS.get(kind.kind)

@@ -1,7 +1,7 @@
-"""Validation of the workload kinds: Deployment, ReplicaSet, StatefulSet, DaemonSet, Job, CronJob.
+"""Validation of the workload kinds: Deployment, ReplicaSet, StatefulSet, DaemonSet.
 
-No I/O happens here. Worded as pkg/apis/apps/validation and
-pkg/apis/batch/validation.
+No I/O happens here. Worded as pkg/apis/apps/validation (Job and CronJob:
+litekube.model.validation.batch).
 """
 from __future__ import annotations
 
@@ -213,114 +213,6 @@ def validate_daemon_set(errs: Errs, obj: Mapping[str, Any]) -> None:
     nonnegative(errs, spec.get("revisionHistoryLimit"), "spec.revisionHistoryLimit")
 
 
-def _job_spec(errs: Errs, spec: Mapping[str, Any], path: str) -> None:
-    for key in ("parallelism", "completions", "activeDeadlineSeconds", "backoffLimit",
-                "ttlSecondsAfterFinished"):
-        nonnegative(errs, spec.get(key), f"{path}.{key}")
-    mode = spec.get("completionMode")
-    if mode is not None:
-        if mode not in ("NonIndexed", "Indexed"):
-            errs.not_supported(f"{path}.completionMode", mode, ("NonIndexed", "Indexed"))
-        if mode == "Indexed" and spec.get("completions") is None:
-            errs.required(f"{path}.completions", "when completion mode is Indexed")
-    replacement = spec.get("podReplacementPolicy")
-    if replacement is not None and replacement not in ("TerminatingOrFailed", "Failed"):
-        errs.not_supported(f"{path}.podReplacementPolicy", replacement, ("Failed", "TerminatingOrFailed"))
-    template = spec.get("template") or {}
-    validate_pod_template_spec(errs, template, f"{path}.template")
-    restart = (template.get("spec") or {}).get("restartPolicy", "")
-    if restart in ("Always", ""):
-        errs.required(f"{path}.template.spec.restartPolicy", 'valid values: "OnFailure", "Never"')
-    elif restart not in ("OnFailure", "Never"):
-        errs.not_supported(f"{path}.template.spec.restartPolicy", restart, ("OnFailure", "Never"))
-
-
-def validate_job(errs: Errs, obj: Mapping[str, Any]) -> None:
-    spec = obj.get("spec") or {}
-    _job_spec(errs, spec, "spec")
-    sel = spec.get("selector")
-    if sel is None:
-        errs.required("spec.selector")
-    else:
-        validate_label_selector(errs, sel, "spec.selector")
-    try:
-        selector = selectors.from_label_selector(sel)
-    except Exception:
-        return
-    labels = ((spec.get("template") or {}).get("metadata") or {}).get("labels")
-    if not selector.matches(labels or {}):
-        errs.invalid("spec.template.metadata.labels", go_map(labels), _MISMATCH)
-
-
-_CRON_FIELDS = (("minute", 0, 59), ("hour", 0, 23), ("day of month", 1, 31), ("month", 1, 12),
-                ("day of week", 0, 6))
-_DESCRIPTORS = ("@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly")
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_DAYS = "sun mon tue wed thu fri sat".split()
-
-
-def cron_error(schedule: str) -> str | None:
-    """robfig/cron's ParseStandard error for a schedule, or None when it parses."""
-    text = schedule.strip()
-    if text.startswith("@"):
-        if text in _DESCRIPTORS or text.startswith("@every "):
-            return None
-        return f"unrecognized descriptor: {text}"
-    fields = text.split()
-    if len(fields) != 5:
-        return f"expected exactly 5 fields, found {len(fields)}: [{' '.join(fields)}]"
-    for value, (_, low, high) in zip(fields, _CRON_FIELDS):
-        for part in value.split(","):
-            part = part.split("/")[0]
-            if part in ("*", "?"):
-                continue
-            bounds = part.split("-")
-            numbers = []
-            for b in bounds:
-                word = b.lower()
-                if word in _MONTHS and high == 12:
-                    numbers.append(_MONTHS.index(word) + 1)
-                elif word in _DAYS and high == 6:
-                    numbers.append(_DAYS.index(word))
-                elif b.isdigit():
-                    numbers.append(int(b))
-                else:
-                    return f'failed to parse int from {b}: strconv.Atoi: parsing "{b}": invalid syntax'
-            if numbers[0] < low:
-                return f"beginning of range ({numbers[0]}) below minimum ({low}): {part}"
-            if numbers[-1] > high:
-                return f"end of range ({numbers[-1]}) above maximum ({high}): {part}"
-            if numbers[0] > numbers[-1]:
-                return f"beginning of range ({numbers[0]}) beyond end of range ({numbers[-1]}): {part}"
-    return None
-
-
-def validate_cron_job(errs: Errs, obj: Mapping[str, Any]) -> None:
-    name = (obj.get("metadata") or {}).get("name") or ""
-    if len(name) > 52:
-        errs.invalid("metadata.name", name, "must be no more than 52 characters")
-    spec = obj.get("spec") or {}
-    schedule = spec.get("schedule") or ""
-    if not schedule:
-        errs.required("spec.schedule")
-    elif "TZ" in schedule:
-        errs.invalid("spec.schedule", schedule,
-                     "cannot use TZ or CRON_TZ in schedule, use timeZone field instead")
-    else:
-        problem = cron_error(schedule)
-        if problem:
-            errs.invalid("spec.schedule", schedule, problem)
-    nonnegative(errs, spec.get("startingDeadlineSeconds"), "spec.startingDeadlineSeconds")
-    policy = spec.get("concurrencyPolicy")
-    if policy == "":
-        errs.required("spec.concurrencyPolicy")
-    elif policy not in (None, "Allow", "Forbid", "Replace"):
-        errs.not_supported("spec.concurrencyPolicy", policy, ("Allow", "Forbid", "Replace"))
-    for key in ("successfulJobsHistoryLimit", "failedJobsHistoryLimit"):
-        nonnegative(errs, spec.get(key), f"spec.{key}")
-    _job_spec(errs, ((spec.get("jobTemplate") or {}).get("spec") or {}), "spec.jobTemplate.spec")
-
-
 def _immutable_selector(errs: Errs, obj: Mapping[str, Any], old: Mapping[str, Any]) -> None:
     new_sel = (obj.get("spec") or {}).get("selector")
     if new_sel != (old.get("spec") or {}).get("selector"):
@@ -330,10 +222,8 @@ def _immutable_selector(errs: Errs, obj: Mapping[str, Any], old: Mapping[str, An
 VALIDATORS = {
     "Deployment": validate_deployment, "ReplicaSet": validate_replica_set,
     "StatefulSet": validate_stateful_set, "DaemonSet": validate_daemon_set,
-    "Job": validate_job, "CronJob": validate_cron_job,
 }
 UPDATE_VALIDATORS = {
     "Deployment": _immutable_selector, "ReplicaSet": _immutable_selector,
     "StatefulSet": _immutable_selector, "DaemonSet": _immutable_selector,
-    "Job": _immutable_selector,
 }

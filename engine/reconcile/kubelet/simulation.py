@@ -9,7 +9,7 @@ every pod created from it carries them. Durations are Go durations (`500ms`,
 | `sim.litekube.io/start-delay` | Pod | Go duration, default `1s` | Time a scheduled pod spends in ContainerCreating before its containers run (each init container also runs this long). |
 | `sim.litekube.io/ready-after` | Pod | Go duration | Time after a container starts until it is Ready (default: the container's `readinessProbe.initialDelaySeconds`, or 0 without a probe). |
 | `sim.litekube.io/never-ready` | Pod | `"true"` | The readiness probe never succeeds. |
-| `sim.litekube.io/exit-after` | Pod | Go duration | Every regular container exits after running this long, with `sim.litekube.io/exit-code` (Job-style pods). |
+| `sim.litekube.io/exit-after` | Pod | Go duration; default `5s` for a pod controlled by a Job (unless `crash-after` is set), none otherwise | Every regular container exits after running this long, with `sim.litekube.io/exit-code` (Job-style pods). |
 | `sim.litekube.io/exit-code` | Pod | integer, default `"0"` | Exit code used by `exit-after` (0: reason Completed, otherwise Error). |
 | `sim.litekube.io/crash-after` | Pod | Go duration | Every regular container crashes (exit code 1, reason Error) each time after running this long. |
 | `sim.litekube.io/unready` | Pod | `"true"` | Fault (`litekube fault`): readiness fails until the annotation is removed. |
@@ -38,9 +38,13 @@ from enum import StrEnum
 
 from litekube.model import durations
 
-__all__ = ["Annotation", "PodSimulation", "DEFAULT_START_DELAY", "for_pod", "node_is_down", "node_internal_ip"]
+__all__ = ["Annotation", "PodSimulation", "DEFAULT_START_DELAY", "DEFAULT_JOB_POD_RUN", "for_pod", "node_is_down",
+           "node_internal_ip"]
 
 DEFAULT_START_DELAY = 1.0
+# A Job's pod without exit-after or crash-after runs this long and succeeds,
+# so that the documentation's Job examples (pi, ...) complete.
+DEFAULT_JOB_POD_RUN = 5.0
 
 
 class Annotation(StrEnum):
@@ -115,16 +119,25 @@ def for_pod(pod: dict) -> PodSimulation:
             crash_at = durations.parse_time(str(annotations[Annotation.CRASH])).timestamp()
         except ValueError:
             crash_at = None
+    exit_after = _duration(annotations, Annotation.EXIT_AFTER)
+    crash_after = _duration(annotations, Annotation.CRASH_AFTER)
+    if exit_after is None and crash_after is None and _controlled_by_job(pod):
+        exit_after = DEFAULT_JOB_POD_RUN
     return PodSimulation(
         start_delay=DEFAULT_START_DELAY if start is None else start,
         ready_after=_duration(annotations, Annotation.READY_AFTER),
         never_ready=_true(annotations, Annotation.NEVER_READY),
-        exit_after=_duration(annotations, Annotation.EXIT_AFTER),
+        exit_after=exit_after,
         exit_code=exit_code,
-        crash_after=_duration(annotations, Annotation.CRASH_AFTER),
+        crash_after=crash_after,
         unready=_true(annotations, Annotation.UNREADY),
         crash_at=crash_at,
     )
+
+
+def _controlled_by_job(pod: dict) -> bool:
+    return any(ref.get("controller") and ref.get("kind") == "Job" and str(ref.get("apiVersion", "")).startswith("batch/")
+               for ref in (pod.get("metadata") or {}).get("ownerReferences") or [])
 
 
 def node_is_down(node: dict) -> bool:

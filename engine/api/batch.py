@@ -1,0 +1,51 @@
+"""The batch registry's create strategy: a Job's generated selector and labels.
+
+No I/O happens here. pkg/registry/batch/job/strategy.go PrepareForCreate:
+unless `spec.manualSelector` is true, the template gets the labels
+`batch.kubernetes.io/controller-uid` and `batch.kubernetes.io/job-name`
+(and the legacy `controller-uid` and `job-name`) where they are not set
+already, and the selector's matchLabels gets
+`batch.kubernetes.io/controller-uid: <uid>`. A selector the user wrote
+keeps its labels, so validation then refuses it (`selector` not
+auto-generated), as the apiserver does.
+"""
+from __future__ import annotations
+
+from litekube.model import defaults
+from litekube.model.validation import batch as validation_batch
+
+__all__ = ["prepare_job_create", "generate_selector"]
+
+
+def generate_selector(job: dict) -> None:
+    """generateSelector, in place: template labels and the selector from the Job's name and uid."""
+    meta = job.get("metadata") or {}
+    spec = job.setdefault("spec", {})
+    template = spec.setdefault("template", {})
+    template_meta = template.setdefault("metadata", {})
+    labels = template_meta.get("labels")
+    if not isinstance(labels, dict):
+        labels = template_meta["labels"] = {}
+    for key in (validation_batch.LEGACY_JOB_NAME_LABEL, validation_batch.JOB_NAME_LABEL):
+        labels.setdefault(key, meta.get("name", ""))
+    for key in (validation_batch.LEGACY_CONTROLLER_UID_LABEL, validation_batch.CONTROLLER_UID_LABEL):
+        labels.setdefault(key, meta.get("uid", ""))
+    selector = spec.get("selector")
+    if not isinstance(selector, dict):
+        selector = spec["selector"] = {}
+    match_labels = selector.get("matchLabels")
+    if not isinstance(match_labels, dict):
+        match_labels = selector["matchLabels"] = {}
+    match_labels.setdefault(validation_batch.CONTROLLER_UID_LABEL, meta.get("uid", ""))
+
+
+def prepare_job_create(job: dict) -> dict:
+    """The Job as the apiserver stores and returns it: selector generated, then defaulted again.
+
+    Defaulting runs once more because the apiserver defaults what it reads
+    back from storage: a Job without labels of its own then takes the
+    template's, generated ones included.
+    """
+    if not (job.get("spec") or {}).get("manualSelector"):
+        generate_selector(job)
+    return defaults.apply_defaults(job)

@@ -1,0 +1,1 @@
+"""The CronJob controller v2 (pkg/controller/cronjob): `controller` syncs CronJobs, `schedules` times them."""
