@@ -1,4 +1,4 @@
-"""The batch registry's create strategy: a Job's generated selector and labels.
+"""The batch registry's create strategy (a Job's generated selector and labels) and kubectl's Job generators.
 
 No I/O happens here. pkg/registry/batch/job/strategy.go PrepareForCreate:
 unless `spec.manualSelector` is true, the template gets the labels
@@ -8,13 +8,18 @@ already, and the selector's matchLabels gets
 `batch.kubernetes.io/controller-uid: <uid>`. A selector the user wrote
 keeps its labels, so validation then refuses it (`selector` not
 auto-generated), as the apiserver does.
+
+`job_from_cronjob` and `job_from_image` build the Job that `kubectl create
+job` sends (create_job.go).
 """
 from __future__ import annotations
 
-from litekube.model import defaults
+from litekube.model import defaults, values
 from litekube.model.validation import batch as validation_batch
 
-__all__ = ["prepare_job_create", "generate_selector"]
+__all__ = ["prepare_job_create", "generate_selector", "job_from_cronjob", "job_from_image", "INSTANTIATE"]
+
+INSTANTIATE = "cronjob.kubernetes.io/instantiate"
 
 
 def generate_selector(job: dict) -> None:
@@ -49,3 +54,31 @@ def prepare_job_create(job: dict) -> dict:
     if not (job.get("spec") or {}).get("manualSelector"):
         generate_selector(job)
     return defaults.apply_defaults(job)
+
+
+def job_from_cronjob(cronjob: dict, name: str) -> dict:
+    """createJobFromCronJob: the template's spec, labels and annotations, `instantiate: manual`, an owner ref.
+
+    The ownerReference names the CronJob as controller, without
+    blockOwnerDeletion (kubectl leaves it out on purpose).
+    """
+    meta = cronjob.get("metadata") or {}
+    template = (cronjob.get("spec") or {}).get("jobTemplate") or {}
+    template_meta = template.get("metadata") or {}
+    annotations = {INSTANTIATE: "manual", **(template_meta.get("annotations") or {})}
+    job_meta: dict = {"name": name, "annotations": annotations}
+    if template_meta.get("labels"):
+        job_meta["labels"] = dict(template_meta["labels"])
+    job_meta["ownerReferences"] = [{"apiVersion": "batch/v1", "kind": "CronJob", "name": meta.get("name", ""),
+                                    "uid": meta.get("uid", ""), "controller": True}]
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": job_meta,
+            "spec": values.clone(template.get("spec") or {})}
+
+
+def job_from_image(name: str, image: str, command: list[str]) -> dict:
+    """createJob: one container named after the Job, restartPolicy Never."""
+    container: dict = {"name": name, "image": image}
+    if command:
+        container["command"] = list(command)
+    return {"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": name},
+            "spec": {"template": {"spec": {"containers": [container], "restartPolicy": "Never"}}}}

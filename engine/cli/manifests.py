@@ -5,6 +5,7 @@ import sys
 
 import click
 
+from litekube import errors
 from litekube.api import applying, reading
 from litekube.cli.root import (
     Context,
@@ -59,8 +60,32 @@ def _manifest_verb(name: str, action, doc: str) -> None:
 
 _manifest_verb("apply", applying.apply,
                "Create or update objects from manifests (three-way merge, like kubectl apply).")
-_manifest_verb("create", applying.create,
-               "Create objects from manifests; an object that exists already is an error.")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("-f", "--filename", "filenames", multiple=True,
+              help="A manifest file, a directory of them, or - for stdin.")
+@click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")
+@namespace_options
+@dry_run_option
+@click.pass_context
+@handle_errors
+def create(click_ctx: click.Context, filenames, recursive, namespace, dry_run) -> None:
+    """Create objects from manifests (-f); an object that exists already is an error.
+
+    `create` is a group: `litekube create -f FILE` creates from manifests,
+    and `litekube create KIND NAME ...` (job, ...) builds one object as
+    kubectl's generators do. A module adds such a subcommand with
+    `@create.command("kind")` and is imported in litekube.cli, as
+    litekube.cli.batch adds `create job`.
+    """
+    if click_ctx.invoked_subcommand is not None:
+        if filenames:
+            raise click.UsageError("-f cannot be combined with a subcommand")
+        return
+    if not filenames:
+        raise errors.ManifestError("must specify one of -f and -k")
+    _manifest_command(applying.create, click_ctx.obj, filenames, recursive, namespace, dry_run)
 _manifest_verb("replace", applying.replace,
                "Replace objects from manifests; a stale metadata.resourceVersion is a Conflict.")
 

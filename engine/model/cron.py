@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from litekube.model import durations
 
-__all__ = ["CronError", "Schedule", "SpecSchedule", "ConstantDelaySchedule", "parse", "load_location",
+__all__ = ["CronError", "Schedule", "SpecSchedule", "ConstantDelaySchedule", "parse", "load_location", "go_date",
            "UTC"]
 
 UTC = timezone.utc

@@ -80,9 +80,18 @@ _DAEMON_SET_STATUS = struct(
     collisionCount=INT32,
     conditions=ListOf(condition("DaemonSetCondition", type_go="v1.DaemonSetConditionType")))
 
+_POD_FAILURE_POLICY = struct(
+    "PodFailurePolicy", rules=ListOf(struct(
+        "PodFailurePolicyRule", action=named("v1.PodFailurePolicyAction"),
+        onExitCodes=struct("PodFailurePolicyOnExitCodesRequirement", containerName=STRING,
+                           operator=named("v1.PodFailurePolicyOnExitCodesOperator"), values=ListOf(INT32)),
+        onPodConditions=ListOf(struct("PodFailurePolicyOnPodConditionsPattern", type=named("v1.PodConditionType"),
+                                      status=named("v1.ConditionStatus"))))))
+_SUCCESS_POLICY = struct("SuccessPolicy", rules=ListOf(struct("SuccessPolicyRule", succeededIndexes=STRING,
+                                                              succeededCount=INT32)))
 JOB_SPEC = struct(
     "JobSpec", parallelism=INT32, completions=INT32, activeDeadlineSeconds=INT64,
-    podFailurePolicy=FREE, successPolicy=FREE, backoffLimit=INT32, backoffLimitPerIndex=INT32,
+    podFailurePolicy=_POD_FAILURE_POLICY, successPolicy=_SUCCESS_POLICY, backoffLimit=INT32, backoffLimitPerIndex=INT32,
     maxFailedIndexes=INT32, selector=LABEL_SELECTOR, manualSelector=BOOL, template=POD_TEMPLATE_SPEC,
     ttlSecondsAfterFinished=INT32, completionMode=named("v1.CompletionMode"), suspend=BOOL,
     podReplacementPolicy=named("v1.PodReplacementPolicy"), managedBy=STRING)

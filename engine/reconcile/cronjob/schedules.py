@@ -15,14 +15,14 @@ from datetime import datetime
 from enum import IntEnum
 
 from litekube.model import cron, values
-from litekube.reconcile.common import pod_ranking
+from litekube.reconcile.common import pod_ranking, scheduled
 
 __all__ = ["NEXT_SCHEDULE_DELTA", "MANY_MISSED", "Missed", "ScheduleError", "most_recent_schedule_time",
            "next_schedule_delay", "job_name", "job_from_template", "formatted_schedule", "SCHEDULED_TIMESTAMP"]
 
 NEXT_SCHEDULE_DELTA = 0.1
 MANY_MISSED = 100
-SCHEDULED_TIMESTAMP = "batch.kubernetes.io/cronjob-scheduled-timestamp"
+SCHEDULED_TIMESTAMP = scheduled.SCHEDULED_TIMESTAMP
 
 
 class Missed(IntEnum):

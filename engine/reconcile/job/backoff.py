@@ -21,7 +21,7 @@ from litekube.reconcile.common import pod_ranking
 from litekube.reconcile.job import indexes
 
 __all__ = ["DEFAULT_BACKOFF", "MAX_BACKOFF", "Record", "finished_time", "record", "remaining",
-           "remaining_for_index"]
+           "remaining_for_index", "remaining_for_count"]
 
 DEFAULT_BACKOFF = 10.0
 MAX_BACKOFF = 600.0
@@ -81,26 +81,27 @@ def record(succeeded: list[dict], failed: list[dict]) -> Record:
     return Record(len(failures), failures[-1])
 
 
-def _remaining_for_count(now: float, failures: int, last_failure: float | None) -> float:
+def remaining_for_count(now: float, failures: int, last_failure: float | None, default: float = DEFAULT_BACKOFF,
+                        maximum: float = MAX_BACKOFF) -> float:
     """getRemainingTimeForFailuresCount: the back-off left before a new pod may start."""
     if failures == 0 or last_failure is None:
         return 0.0
-    backoff = DEFAULT_BACKOFF
+    backoff = default
     for _ in range(1, failures):
         backoff *= 2
-        if backoff >= MAX_BACKOFF:
-            backoff = MAX_BACKOFF
+        if backoff >= maximum:
+            backoff = maximum
             break
     elapsed = now - last_failure
     return 0.0 if backoff < elapsed else backoff - elapsed
 
 
 def remaining(rec: Record, now: float) -> float:
-    return _remaining_for_count(now, rec.failures_after_last_success, rec.last_failure_time)
+    return remaining_for_count(now, rec.failures_after_last_success, rec.last_failure_time)
 
 
 def remaining_for_index(last_failed: dict | None, now: float) -> float:
     """getRemainingTimePerIndex: from the index's last failed pod and its failure-count annotations."""
     if last_failed is None:
         return 0.0
-    return _remaining_for_count(now, indexes.absolute_failure_count(last_failed) + 1, finished_time(last_failed))
+    return remaining_for_count(now, indexes.absolute_failure_count(last_failed) + 1, finished_time(last_failed))

@@ -36,7 +36,7 @@ from typing import Iterable
 from litekube import errors
 from litekube.model import selectors, values
 from litekube.reconcile.base import Component, Key, Result, Update, View, self_key
-from litekube.reconcile.common import pod_ranking
+from litekube.reconcile.common import pod_ranking, scheduled
 from litekube.reconcile.job import backoff, indexes, managing, tracking
 from litekube.reconcile.job.common import (
     TRACKING_FINALIZER,
@@ -359,7 +359,8 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     status["ready"] = ctx.ready
     status["terminating"] = ctx.terminating
     tracking.track(ctx, needs_update)
-    return Result(actions=ctx.actions, requeue_after=ctx.requeue)
+    # A Job its CronJob started on schedule is periodic work (see reconcile.common.scheduled).
+    return Result(actions=ctx.actions, requeue_after=ctx.requeue, routine=scheduled.job_on_schedule(shared))
 
 
 # -- orphaned pods (syncOrphanPod) --------------------------------------------------------------------

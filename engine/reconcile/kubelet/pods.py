@@ -26,6 +26,7 @@ from litekube.reconcile.base import (
     View,
     ref_of,
 )
+from litekube.reconcile.common import scheduled
 from litekube.reconcile.kubelet import references, simulation
 from litekube.reconcile.kubelet import status as ks
 
@@ -379,7 +380,7 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []
     step = life.next_transition() if pod["status"].get("phase") not in _TERMINAL else None
     return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),
-                  routine=step is not None and _cycles(pod, life.sim, step[1]))
+                  routine=step is not None and (_cycles(pod, life.sim, step[1]) or scheduled.pod_on_schedule(pod, view)))
 
 
 def _cycles(pod: dict, sim: simulation.PodSimulation, what: str) -> bool:
@@ -387,7 +388,8 @@ def _cycles(pod: dict, sim: simulation.PodSimulation, what: str) -> bool:
 
     Settling waits for a pod to start and become ready, and for a Job-style
     pod to finish; it does not wait out a crash loop or a container that
-    restarts forever.
+    restarts forever (nor, see reconcile_pod, for the pods of a Job a
+    CronJob started on schedule: litekube.reconcile.common.scheduled).
     """
     if what == "restart":
         return True
