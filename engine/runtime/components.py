@@ -10,6 +10,7 @@ from litekube.reconcile.disruption import controller as disruption
 from litekube.reconcile.garbage_collector import controller as garbage_collector
 from litekube.reconcile.cronjob import controller as cronjob
 from litekube.reconcile.job import controller as job
+from litekube.reconcile.job import orphans as job_orphans
 from litekube.reconcile.kubelet import components as kubelet
 from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
@@ -41,7 +42,7 @@ ALL: list[Component] = [
     deployment.COMPONENT,
     podautoscaler.COMPONENT,
     job.COMPONENT,
-    job.ORPHANS,
+    job_orphans.ORPHANS,
     cronjob.COMPONENT,
     ttl_after_finished.COMPONENT,
     scheduler.COMPONENT,

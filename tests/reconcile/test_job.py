@@ -450,7 +450,7 @@ class TestClaiming:
 
 
 class TestOrphanPods:
-    from litekube.reconcile.job import controller as _controller
+    from litekube.reconcile.job import orphans as _controller
 
     def _orphan(self, *objects):
         from litekube.reconcile.base import Key

@@ -72,6 +72,8 @@ def finished_time(pod: dict) -> float:
 
 def record(succeeded: list[dict], failed: list[dict]) -> Record:
     """The back-off record the finished pods amount to (see the module docstring)."""
+    if not failed:
+        return Record()
     last_success = max((finished_time(p) for p in succeeded), default=None)
     failures = sorted(finished_time(p) for p in failed)
     if last_success is not None:

@@ -26,8 +26,8 @@ Differences from upstream, on purpose:
 Pod events reach the Job after `SYNC_BATCH_PERIOD` (1 s), as upstream
 batches them; Job events at once.
 
-`ORPHANS` is the controller's second queue: it removes the tracking
-finalizer from pods whose Job is gone or finished.
+The controller's second queue, for pods whose Job is gone or finished,
+is `litekube.reconcile.job.orphans`; claiming pods is `claiming`.
 """
 from __future__ import annotations
 
@@ -35,11 +35,10 @@ from typing import Iterable
 
 from litekube import errors
 from litekube.model import selectors, values
-from litekube.reconcile.base import Component, Key, Result, Update, View, self_key
+from litekube.reconcile.base import Component, Key, Result, View, self_key
 from litekube.reconcile.common import pod_ranking, scheduled
-from litekube.reconcile.job import backoff, indexes, managing, tracking
+from litekube.reconcile.job import backoff, claiming, indexes, managing, tracking
 from litekube.reconcile.job.common import (
-    TRACKING_FINALIZER,
     SyncContext,
     condition,
     ensure_condition,
@@ -56,9 +55,9 @@ from litekube.reconcile.job.common import (
 from litekube.reconcile.job.managing import SYNC_BATCH_PERIOD
 from litekube.reconcile.job.policies import match_pod_failure_policy, match_success_policy
 
-__all__ = ["COMPONENT", "ORPHANS", "reconcile", "reconcile_orphan", "jobs_for_pod", "MANAGED_BY"]
+__all__ = ["COMPONENT", "reconcile", "jobs_for_pod", "MANAGED_BY"]
 
-MANAGED_BY = "kubernetes.io/job-controller"
+MANAGED_BY = claiming.MANAGED_BY
 
 
 def _meta(obj: dict) -> dict:
@@ -67,54 +66,6 @@ def _meta(obj: dict) -> dict:
 
 def _controller_ref(obj: dict) -> dict | None:
     return next((r for r in _meta(obj).get("ownerReferences") or [] if r.get("controller")), None)
-
-
-# -- claiming (ControllerRefManager with the tracking finalizer) --------------------------
-
-def _adopted(pod: dict, job: dict) -> dict:
-    result = values.clone(pod)
-    meta = _meta(job)
-    ref = {"apiVersion": "batch/v1", "kind": "Job", "name": meta.get("name", ""), "uid": meta.get("uid", ""),
-           "controller": True, "blockOwnerDeletion": True}
-    result["metadata"]["ownerReferences"] = [r for r in _meta(result).get("ownerReferences") or []
-                                             if r.get("uid") != ref["uid"]] + [ref]
-    finalizers = list(_meta(result).get("finalizers") or [])
-    if TRACKING_FINALIZER not in finalizers:
-        result["metadata"]["finalizers"] = finalizers + [TRACKING_FINALIZER]
-    return result
-
-
-def _released(pod: dict, uid: str) -> dict:
-    result = managing.without_finalizer(pod)
-    refs = [r for r in _meta(result).get("ownerReferences") or [] if r.get("uid") != uid]
-    if refs:
-        result["metadata"]["ownerReferences"] = refs
-    else:
-        result["metadata"].pop("ownerReferences", None)
-    return result
-
-
-def _claim(view: View, job: dict, selector: selectors.Selector) -> tuple[list[dict], list]:
-    """getPodsForJob: the Job's pods (any phase) after adopting matching orphans and releasing strays."""
-    meta = _meta(job)
-    uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
-    claimed: list[dict] = []
-    actions: list = []
-    for pod in view.owned_by(uid, "Pod"):
-        ref = _controller_ref(pod)
-        if ref is None or ref.get("uid") != uid:
-            continue
-        if selector.matches(_meta(pod).get("labels")):
-            claimed.append(pod)
-        elif not deleting:
-            actions.append(Update(_released(pod, uid)))
-    if not deleting:
-        for pod in view.orphans("Pod", meta.get("namespace", "")):
-            if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
-                adopted = _adopted(pod, job)
-                actions.append(Update(adopted))
-                claimed.append(adopted)
-    return claimed, actions
 
 
 # -- the failure checks ----------------------------------------------------------------------
@@ -289,7 +240,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     status = job.setdefault("status", {})
     uncounted = status.setdefault("uncountedTerminatedPods", {}) or {}
     # 2. Claim the pods.
-    pods, claim_actions = _claim(view, job, selector)
+    pods, claim_actions = claiming.claim(view, job, selector)
     ctx = SyncContext(job, pods, now, actions=claim_actions)
     ctx.active_pods = [p for p in pods if pod_ranking.is_active(p)]
     ctx.ready = ctx.ready_pods(ctx.active_pods)
@@ -363,29 +314,6 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     return Result(actions=ctx.actions, requeue_after=ctx.requeue, routine=scheduled.job_on_schedule(shared))
 
 
-# -- orphaned pods (syncOrphanPod) --------------------------------------------------------------------
-
-def reconcile_orphan(key: Key, view: View, now: float) -> Result:
-    """Remove the tracking finalizer of a pod no unfinished batch/v1 Job controls."""
-    pod = view.get("Pod", key.namespace, key.name)
-    if pod is None or not has_finalizer(pod):
-        return Result()
-    ref = _controller_ref(pod)
-    if ref is not None:
-        if ref.get("kind") != "Job" or ref.get("apiVersion") != "batch/v1":
-            return Result()  # another controller's pod: its finalizer is not ours to remove
-        job = view.get("Job", key.namespace, ref.get("name", ""))
-        if job is not None and _meta(job).get("uid") != ref.get("uid"):
-            job = None
-        if job is not None:
-            managed_by = (job.get("spec") or {}).get("managedBy")
-            if managed_by is not None and managed_by != MANAGED_BY:
-                return Result()
-            if not is_finished(job):
-                return Result()  # the Job's own sync counts it
-    return Result([Update(managing.without_finalizer(pod))])
-
-
 # -- watches ------------------------------------------------------------------------------------------------
 
 def jobs_for_pod(pod: dict, view: View) -> Iterable[Key]:
@@ -404,29 +332,5 @@ def jobs_for_pod(pod: dict, view: View) -> Iterable[Key]:
     return keys
 
 
-def _orphan_candidate(pod: dict, view: View) -> Iterable[Key]:
-    """A pod holding the tracking finalizer whose Job may no longer count it."""
-    if not has_finalizer(pod):
-        return ()
-    ref = _controller_ref(pod)
-    if ref is not None and ref.get("kind") == "Job":
-        job = view.get("Job", _meta(pod).get("namespace", ""), ref.get("name", ""))
-        if job is not None and _meta(job).get("uid") == ref.get("uid") and not is_finished(job):
-            return ()
-    return (Key("Pod", _meta(pod).get("namespace", ""), _meta(pod).get("name", "")),)
-
-
-def _pods_of_gone_job(job: dict, view: View) -> Iterable[Key]:
-    """cleanupPodFinalizers: a deleted or finished Job's pods that still hold the finalizer."""
-    meta = _meta(job)
-    current = view.get("Job", meta.get("namespace", ""), meta.get("name", ""))
-    if current is not None and _meta(current).get("uid") == meta.get("uid") and not is_finished(current):
-        return ()
-    return [Key("Pod", meta.get("namespace", ""), _meta(p).get("name", "")) for p in view.owned_by(meta.get("uid", ""), "Pod")
-            if has_finalizer(p)]
-
-
 COMPONENT = Component(name="job", reconcile=reconcile, watches={"Job": self_key, "Pod": jobs_for_pod},
                       primary="Job", delays={"Pod": SYNC_BATCH_PERIOD})
-ORPHANS = Component(name="job-orphan-pods", reconcile=reconcile_orphan,
-                    watches={"Pod": _orphan_candidate, "Job": _pods_of_gone_job}, primary="Pod")
