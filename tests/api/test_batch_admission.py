@@ -71,7 +71,8 @@ class TestGeneratedSelector:
         rules = [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]
         spec = create(job(podFailurePolicy={"rules": rules}))["spec"]
         assert spec["podReplacementPolicy"] == "Failed"
-        assert spec["podFailurePolicy"]["rules"][0]["onPodConditions"] == [{"type": "DisruptionTarget", "status": "True"}]
+        patterns = spec["podFailurePolicy"]["rules"][0]["onPodConditions"]
+        assert patterns == [{"type": "DisruptionTarget", "status": "True"}]
 
     def test_an_own_selector_without_manual_selector_is_refused(self):
         spec = job(selector={"matchLabels": {"app": "pi"}})
@@ -175,7 +176,8 @@ class TestJobSpec:
         assert refused(job(podFailurePolicy={"rules": [rule]})) == f'The Job "pi" is invalid: {message}'
 
     def test_pod_failure_policy_needs_restart_policy_never(self):
-        spec = job(podFailurePolicy={"rules": [{"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}]})
+        rule = {"action": "Ignore", "onPodConditions": [{"type": "DisruptionTarget"}]}
+        spec = job(podFailurePolicy={"rules": [rule]})
         spec["spec"]["template"]["spec"]["restartPolicy"] = "OnFailure"
         assert refused(spec) == ('The Job "pi" is invalid: spec.template.spec.restartPolicy: Invalid value: '
                                  '"OnFailure": only "Never" is supported when podFailurePolicy is specified')

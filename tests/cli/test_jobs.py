@@ -355,7 +355,8 @@ Events:
         (["create", "job", "x", "--image=busybox", "--from=cronjob/hello"],
          "error: either --image or --from must be specified\n"),
         (["create", "job", "x", "--from=cronjob/hello", "--", "date"], "error: cannot specify --from and command\n"),
-        (["create", "job", "x", "--from=cronjob/nope"], 'Error from server (NotFound): cronjobs.batch "nope" not found\n'),
+        (["create", "job", "x", "--from=cronjob/nope"],
+         'Error from server (NotFound): cronjobs.batch "nope" not found\n'),
         (["create", "job"], "error: exactly one NAME is required, got 0\n"),
         (["create"], "error: must specify one of -f and -k\n"),
     ])

@@ -68,7 +68,8 @@ def job_manifest(spec: dict) -> str:
         body["completionMode"] = "Indexed"
     if completions is not None:
         body["completions"] = completions
-    return yaml.safe_dump({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "work", "namespace": NAMESPACE},
+    return yaml.safe_dump({"apiVersion": "batch/v1", "kind": "Job",
+                           "metadata": {"name": "work", "namespace": NAMESPACE},
                            "spec": body})
 
 
@@ -116,7 +117,8 @@ class Checker:
     def settled(self, state: replay.Replay) -> None:
         job = state.get("Job", NAMESPACE, "work")
         if job is not None and finished(job):
-            held = [p["metadata"]["name"] for p in owned(state, job) if FINALIZER in (p["metadata"].get("finalizers") or [])]
+            held = [p["metadata"]["name"] for p in owned(state, job)
+                    if FINALIZER in (p["metadata"].get("finalizers") or [])]
             assert not held, f"a finished Job's pods keep the tracking finalizer: {held}"
 
 

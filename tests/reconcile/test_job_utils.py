@@ -15,7 +15,8 @@ class TestIntervals:
     def test_parse(self, text, completions, want):
         assert indexes.parse(text, completions) == want
 
-    @pytest.mark.parametrize("intervals,text", [([], ""), ([(0, 0)], "0"), ([(3, 4)], "3,4"), ([(0, 2), (5, 9)], "0-2,5-9")])
+    @pytest.mark.parametrize("intervals,text", [([], ""), ([(0, 0)], "0"), ([(3, 4)], "3,4"),
+                                                ([(0, 2), (5, 9)], "0-2,5-9")])
     def test_format(self, intervals, text):
         assert indexes.format_intervals(intervals) == text
 

@@ -63,5 +63,5 @@ class TestNode:
 
 
 def test_public_surface() -> None:
-    assert set(simulation.__all__) == {"Annotation", "PodSimulation", "DEFAULT_START_DELAY", "DEFAULT_JOB_POD_RUN", "for_pod",
-                                       "node_is_down", "node_internal_ip"}
+    assert set(simulation.__all__) == {"Annotation", "PodSimulation", "DEFAULT_START_DELAY", "DEFAULT_JOB_POD_RUN",
+                                       "for_pod", "node_is_down", "node_internal_ip"}

@@ -31,7 +31,8 @@ def test_failed_jobs_too():
 
 
 @pytest.mark.parametrize("obj", [finished(ttl=None), finished(status="False"), finished("SuccessCriteriaMet"),
-                                 job(1, 1, ttlSecondsAfterFinished=0)], ids=["no ttl", "not true", "interim", "running"])
+                                 job(1, 1, ttlSecondsAfterFinished=0)],
+                         ids=["no ttl", "not true", "interim", "running"])
 def test_not_cleaned_up(obj):
     assert controller.reconcile(KEY, MemoryView([obj]), NOW) == controller.Result()
 

@@ -223,7 +223,8 @@ def validate_job_update(errs: Errs, job: Mapping[str, Any], old: Mapping[str, An
     if spec.get("completionMode") == "Indexed" and spec.get("completions") != old_spec.get("completions"):
         # Elastic Indexed Jobs (beta, on): completions may change in tandem with parallelism.
         if spec.get("completions") is not None and spec.get("completions") != spec.get("parallelism"):
-            errs.invalid("spec.completions", spec["completions"], "can only be modified in tandem with spec.parallelism")
+            errs.invalid("spec.completions", spec["completions"],
+                         "can only be modified in tandem with spec.parallelism")
     else:
         _immutable(errs, spec.get("completions"), old_spec.get("completions"), "spec.completions",
                    _go_int32_pointer(spec.get("completions")))
@@ -296,7 +297,8 @@ def _cron_job_spec(errs: Errs, spec: Mapping[str, Any], old_spec: Mapping[str, A
     if not schedule:
         errs.required("spec.schedule")
     else:
-        _schedule(errs, schedule, spec.get("timeZone"), old_spec is not None and "TZ" in (old_spec.get("schedule") or ""))
+        allow_tz = old_spec is not None and "TZ" in (old_spec.get("schedule") or "")
+        _schedule(errs, schedule, spec.get("timeZone"), allow_tz)
     nonnegative(errs, spec.get("startingDeadlineSeconds"), "spec.startingDeadlineSeconds")
     if old_spec is None or old_spec.get("timeZone") != spec.get("timeZone"):
         _time_zone(errs, spec.get("timeZone"))

@@ -61,7 +61,8 @@ def _pods_of_gone_job(job: dict, view: View) -> Iterable[Key]:
     current = view.get("Job", meta.get("namespace", ""), meta.get("name", ""))
     if current is not None and _meta(current).get("uid") == meta.get("uid") and not is_finished(current):
         return ()
-    return [Key("Pod", meta.get("namespace", ""), _meta(p).get("name", "")) for p in view.owned_by(meta.get("uid", ""), "Pod")
+    return [Key("Pod", meta.get("namespace", ""), _meta(p).get("name", ""))
+            for p in view.owned_by(meta.get("uid", ""), "Pod")
             if has_finalizer(p)]
 
 

@@ -380,7 +380,8 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []
     step = life.next_transition() if pod["status"].get("phase") not in _TERMINAL else None
     return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),
-                  routine=step is not None and (_cycles(pod, life.sim, step[1]) or scheduled.pod_on_schedule(pod, view)))
+                  routine=step is not None and (_cycles(pod, life.sim, step[1])
+                                                or scheduled.pod_on_schedule(pod, view)))
 
 
 def _cycles(pod: dict, sim: simulation.PodSimulation, what: str) -> bool:

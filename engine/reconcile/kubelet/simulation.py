@@ -136,7 +136,8 @@ def for_pod(pod: dict) -> PodSimulation:
 
 
 def _controlled_by_job(pod: dict) -> bool:
-    return any(ref.get("controller") and ref.get("kind") == "Job" and str(ref.get("apiVersion", "")).startswith("batch/")
+    return any(ref.get("controller") and ref.get("kind") == "Job"
+               and str(ref.get("apiVersion", "")).startswith("batch/")
                for ref in (pod.get("metadata") or {}).get("ownerReferences") or [])
 
 
