@@ -4,11 +4,10 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from litekube.model import defaults, durations
-from litekube.reconcile.base import Create, Delete, RecordEvent, Update, UpdateStatus
+from litekube.reconcile.base import Create, Delete, Key, RecordEvent, Update, UpdateStatus
 from litekube.reconcile.job import controller as job_controller
 from litekube.reconcile.job import indexes
 from litekube.reconcile.job.common import TRACKING_FINALIZER
-from litekube.reconcile.base import Key
 from litekube.reconcile.views import MemoryView
 
 NOW = 1_800_000_000.0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from litekube.reconcile.base import Create, Delete, Update, UpdateStatus
+from litekube.reconcile.base import Update, UpdateStatus
 from litekube.reconcile.job import indexes
 from litekube.reconcile.job.common import TRACKING_FINALIZER
 from tests.reconcile.job_fixtures import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from litekube.reconcile.job import backoff, indexes, policies
-from tests.reconcile.job_fixtures import NOW, pod, ts
+from tests.reconcile.job_fixtures import NOW, pod
 
 
 class TestIntervals:
