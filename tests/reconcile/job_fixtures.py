@@ -114,4 +114,10 @@ def conditions(result, original: dict) -> list[tuple[str, str, str, str]]:
 
 
 def events(result) -> list[tuple[str, str, str]]:
-    return [(e.type, e.reason, e.message) for e in of(result, RecordEvent)]
+    """Events in action order, those riding on a Create (message still holding `{name}`) included."""
+    found = []
+    for action in result.actions:
+        event = action if isinstance(action, RecordEvent) else getattr(action, "event", None)
+        if isinstance(event, RecordEvent):
+            found.append((event.type, event.reason, event.message))
+    return found

@@ -121,7 +121,15 @@ def run(*objects: dict, now: float):
 
 
 def events(result) -> list[tuple[str, str, str]]:
-    return [(e.type, e.reason, e.message) for e in result.actions if isinstance(e, RecordEvent)]
+    """Events in action order; one riding on a Create names the Job (CronJob Jobs have fixed names)."""
+    found = []
+    for action in result.actions:
+        if isinstance(action, RecordEvent):
+            found.append((action.type, action.reason, action.message))
+        elif isinstance(action, Create) and action.event is not None:
+            name = action.obj["metadata"]["name"]
+            found.append((action.event.type, action.event.reason, action.event.message.replace("{name}", name)))
+    return found
 
 
 def status(result) -> dict:

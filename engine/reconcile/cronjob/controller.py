@@ -227,8 +227,8 @@ def _sync(p: _Pass, view: View) -> float | None:
             p.delete_job(job)
     existing = view.get("Job", namespace, name)
     if existing is None:
-        p.actions.append(Create(schedules.job_from_template(cj, scheduled)))
-        p.event("Normal", "SuccessfulCreate", f"Created job {name}")
+        p.actions.append(Create(schedules.job_from_template(cj, scheduled), event=RecordEvent(
+            ref_of(cj), "Normal", "SuccessfulCreate", "Created job {name}", EVENT_SOURCE)))
     else:
         # AlreadyExists: ours but not listed (created before a crash) is listed now; anyone else's is left.
         owner = next((r for r in _meta(existing).get("ownerReferences") or [] if r.get("controller")), None)

@@ -22,7 +22,6 @@ Differences from upstream, on purpose:
   own writes when it runs again.
 - The pod failure back-off is rebuilt from the Job's finished pods instead
   of an in-memory record (see `backoff`).
-- Pod names are chosen here (see `managing`).
 Pod events reach the Job after `SYNC_BATCH_PERIOD` (1 s), as upstream
 batches them; Job events at once.
 
@@ -290,7 +289,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     else:
         managed = False
         if not _meta(job).get("deletionTimestamp"):
-            active = managing.manage(ctx, view, record)
+            active = managing.manage(ctx, record)
             managed = True
         completions = spec.get("completions")
         if completions is None:

@@ -8,15 +8,13 @@ order; new pods wait out the failure back-off, at most 500 a pass. A
 suspended Job deletes all its active pods. Pods that the Job deletes here
 lose their tracking finalizer first, so they are not counted as failures.
 
-Pod names are chosen here, as the ReplicaSet controller chooses them, so
-the SuccessfulCreate event can name the pod: `<generateName>` plus five
-characters from the Job's uid and an ordinal that grows with the pods the
-Job has made.
+Pods are created with metadata.generateName (`<job>-`, `<job>-<index>-`),
+as upstream: the API server picks the name, and the SuccessfulCreate event
+rides on the Create action to name the pod it made.
 """
 from __future__ import annotations
 
 import functools
-import hashlib
 
 from litekube.model import values
 from litekube.reconcile.base import Create, Delete, Update
@@ -34,12 +32,10 @@ from litekube.reconcile.job.common import (
 from litekube.reconcile.job.policies import match_pod_failure_policy
 
 __all__ = ["MAX_POD_CREATE_DELETE_PER_SYNC", "SYNC_BATCH_PERIOD", "manage", "delete_active_pods",
-           "active_pods_order", "pod_name", "without_finalizer", "failed_pod_counts"]
+           "active_pods_order", "without_finalizer", "failed_pod_counts"]
 
 MAX_POD_CREATE_DELETE_PER_SYNC = 500
 SYNC_BATCH_PERIOD = 1.0  # syncJobBatchPeriod: the least delay of a requeue
-_ALPHABET = "bcdfghjklmnpqrstvwxz2456789"
-_MAX_GENERATED_PREFIX = 58
 _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
 
 
@@ -149,16 +145,6 @@ def _delete_job_pods(ctx: SyncContext, pods: list[dict]) -> int:
 
 # -- creating ------------------------------------------------------------------------
 
-def pod_name(prefix: str, job_uid: str, ordinal: int) -> str:
-    """`prefix` (cut to 58 characters, as SimpleNameGenerator) plus 5 characters of hash(uid, ordinal)."""
-    digest = int.from_bytes(hashlib.sha256(f"{job_uid}/{ordinal}".encode()).digest()[:8], "big")
-    suffix = ""
-    for _ in range(5):
-        digest, rest = divmod(digest, len(_ALPHABET))
-        suffix += _ALPHABET[rest]
-    return prefix[:_MAX_GENERATED_PREFIX] + suffix
-
-
 def _owner_reference(job: dict) -> dict:
     meta = _meta(job)
     return {"apiVersion": "batch/v1", "kind": "Job", "name": meta.get("name", ""), "uid": meta.get("uid", ""),
@@ -193,7 +179,7 @@ def _index_failure_annotations(job: dict, replaced: dict | None) -> dict[str, st
     return out
 
 
-def _new_pod(ctx: SyncContext, template: dict, name: str, generate_name: str, index: int) -> dict:
+def _new_pod(ctx: SyncContext, template: dict, generate_name: str, index: int) -> dict:
     """GetPodFromTemplate plus the index's annotation, label, hostname and failure counts."""
     job = ctx.job
     template_meta = template.get("metadata") or {}
@@ -206,7 +192,7 @@ def _new_pod(ctx: SyncContext, template: dict, name: str, generate_name: str, in
         spec["hostname"] = f"{_meta(job).get('name', '')}-{index}"
         if has_backoff_limit_per_index(job):
             annotations.update(_index_failure_annotations(job, ctx.delayed_deletion_per_index.get(index)))
-    meta: dict = {"name": name, "generateName": generate_name, "namespace": _meta(job).get("namespace", "")}
+    meta: dict = {"generateName": generate_name, "namespace": _meta(job).get("namespace", "")}
     if labels:
         meta["labels"] = labels
     if annotations:
@@ -218,36 +204,17 @@ def _new_pod(ctx: SyncContext, template: dict, name: str, generate_name: str, in
     return {"apiVersion": "v1", "kind": "Pod", "metadata": meta, "spec": spec}
 
 
-def _names(ctx: SyncContext, view, prefixes: list[str]) -> list[str]:
-    """One unused name per prefix, ordinals counting on from the pods the Job has made so far."""
-    meta = _meta(ctx.job)
-    status = ctx.status
-    ordinal = len(ctx.pods) + int(status.get("succeeded") or 0) + int(status.get("failed") or 0)
-    taken: set[str] = set()
-    out = []
-    for prefix in prefixes:
-        while True:
-            name = pod_name(prefix, meta.get("uid") or meta.get("name", ""), ordinal)
-            ordinal += 1
-            if name not in taken and view.get("Pod", meta.get("namespace", ""), name) is None:
-                break
-        taken.add(name)
-        out.append(name)
-    return out
-
-
-def _create(ctx: SyncContext, view, count: int, index_list: list[int]) -> None:
+def _create(ctx: SyncContext, count: int, index_list: list[int]) -> None:
     job = ctx.job
     template = values.clone(ctx.spec.get("template") or {})
     if is_indexed(job):
         _with_index_env(template)
     job_name = _meta(job).get("name", "")
     slots = index_list if index_list else [indexes.UNKNOWN] * count
-    prefixes = [indexes.generate_name_with_index(job_name, i) if i != indexes.UNKNOWN else f"{job_name}-"
-                for i in slots]
-    for index, prefix, name in zip(slots, prefixes, _names(ctx, view, prefixes)):
-        ctx.actions.append(Create(_new_pod(ctx, template, name, prefix, index)))
-        ctx.actions.append(event(job, "Normal", "SuccessfulCreate", f"Created pod: {name}"))
+    for index in slots:
+        prefix = indexes.generate_name_with_index(job_name, index) if index != indexes.UNKNOWN else f"{job_name}-"
+        ctx.actions.append(Create(_new_pod(ctx, template, prefix, index),
+                                  event=event(job, "Normal", "SuccessfulCreate", "Created pod: {name}")))
 
 
 def _index_creation(ctx: SyncContext, wanted: list[int]) -> tuple[list[int], float]:
@@ -276,7 +243,7 @@ def _non_pending(ctx: SyncContext) -> indexes.Intervals:
     return busy
 
 
-def manage(ctx: SyncContext, view, record: backoff.Record) -> int:
+def manage(ctx: SyncContext, record: backoff.Record) -> int:
     """manageJob: the number of active pods after this pass's deletes and creates."""
     spec = ctx.spec
     active = len(ctx.active_pods)
@@ -318,7 +285,7 @@ def manage(ctx: SyncContext, view, record: backoff.Record) -> int:
                 ctx.requeue_after(max(wait, SYNC_BATCH_PERIOD))
                 return 0
         diff = len(index_list)
-    _create(ctx, view, diff, index_list)
+    _create(ctx, diff, index_list)
     return active + diff
 
 
