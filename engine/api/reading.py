@@ -54,8 +54,12 @@ class Result:
 
 def get(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,
         selector: str | None = None, field_selector: str | None = None,
-        prefix_match: bool = False) -> Result:
-    """Fetch the targets; raises NotFound for a missing named object."""
+        prefix_match: bool = False, missing: list[errors.NotFound] | None = None) -> Result:
+    """Fetch the targets; raises NotFound for a missing named object.
+
+    With a `missing` list, NotFound errors are collected there instead and the
+    other targets still answer (kubectl's get continues on error).
+    """
     groups: dict[str, list[dict]] = {}
     with api.read() as tx:
         revision = tx.reader.revision()
@@ -77,7 +81,10 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
                     group.extend(matches)
                     continue
             if found is None:
-                raise errors.NotFound.of(kind.resource, name)
+                if missing is None:
+                    raise errors.NotFound.of(kind.resource, name)
+                missing.append(errors.NotFound.of(kind.resource, name))
+                continue
             group.append(found)
     for kind_name, group in groups.items():
         if kind_name == "Event":  # kubectl users expect events in time order

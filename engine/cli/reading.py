@@ -18,6 +18,7 @@ from litekube.cli.root import (
     output_options,
     pass_context,
 )
+from litekube.cli import getting
 from litekube.model import describing, kinds, printing
 
 
@@ -37,7 +38,7 @@ def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespac
     return "\n\n".join(blocks)
 
 
-@cli.command()
+@cli.command(short_help="List objects with kubectl's columns, or in any of its output formats.")
 @click.argument("args", nargs=-1, required=True)
 @namespace_options
 @click.option("-A", "--all-namespaces", is_flag=True, help="List across every namespace.")
@@ -45,27 +46,51 @@ def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespac
 @click.option("--field-selector", default=None, help="Field selector: metadata.name=web, status.phase=Running ...")
 @click.option("-w", "--watch", is_flag=True, help="After listing, print every change as it happens.")
 @click.option("--request-timeout", default="0", help="Stop watching after this long (e.g. 30s; 0: never).")
-@output_options
+@getting.get_options
 @pass_context
 @handle_errors
 def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector, watch, request_timeout,
-        output, no_headers, show_labels) -> None:
-    """List objects: TYPE[,TYPE...] [NAME...] or TYPE/NAME ..., with kubectl's columns."""
+        output, no_headers, show_labels, **options) -> None:
+    """List objects: TYPE[,TYPE...] [NAME...] or TYPE/NAME ..., with kubectl's columns.
+
+    \b
+    Examples:
+      # List all pods in ps output format
+      litekube get pods
+      # List all pods with more information (such as node name)
+      litekube get pods -o wide
+      # List deployments in JSON, in the "v1" version of the "apps" API group
+      litekube get deployments.v1.apps -o json
+      # List a single pod in YAML
+      litekube get -o yaml pod web-6c956c7598-26tjb
+      # Return only the phase of every pod
+      litekube get pods -o jsonpath='{.items[*].status.phase}'
+      # List resource information in custom columns
+      litekube get pods -o custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[0].image
+      # List pods sorted by their restart count, with their app label as a column
+      litekube get pods --sort-by=.status.containerStatuses[0].restartCount -L app
+      # List all deployments and services together
+      litekube get deploy,services -n demo
+      # List one or more objects by their type and names
+      litekube get deploy/web service/web -n demo
+    """
+    request = getting.Request.of(args, namespace, all_namespaces, output, no_headers, show_labels, options)
     targets = reading.parse_targets(list(args))
-    result = reading.get(ctx.api, targets, namespace=namespace or "default",
-                         all_namespaces=all_namespaces, selector=selector, field_selector=field_selector)
-    groups = [g for g in result.groups if g]
-    with_kind = len({k.kind for k, _ in targets}) > 1 or any("/" in a for a in args) and len(groups) > 1
-    if groups:
-        # kubectl prints one named object as itself, and any listing as a List
-        single = len(targets) == 1 and targets[0][1] is not None
-        click.echo(_render(ctx, groups, output, all_namespaces=all_namespaces, show_labels=show_labels,
-                           no_headers=no_headers, with_kind=with_kind, single=single))
-    elif not watch:
-        click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
+    missing: list = []
+    result = reading.get(ctx.api, targets, namespace=namespace or "default", all_namespaces=all_namespaces,
+                         selector=selector, field_selector=field_selector, missing=missing)
     if watch:
-        _watch(ctx, targets, result.resource_version, namespace or "default", all_namespaces, output,
+        if request.sort_by:
+            click.echo("warning: --watch or --watch-only requested, --sort-by will be ignored", err=True)
+        groups = [g for g in result.groups if g]
+        if groups:
+            click.echo(_render(ctx, groups, request.format.name if request.format.human else "table",
+                               all_namespaces=all_namespaces, show_labels=show_labels, no_headers=no_headers,
+                               with_kind=False))
+        _watch(ctx, targets, result.resource_version, namespace or "default", all_namespaces, output or "table",
                show_labels, duration_seconds(request_timeout))
+        return
+    getting.print_get(ctx, request, targets, result, missing)
 
 
 

@@ -5,13 +5,12 @@ kubectl's tabwriter layout: left-aligned columns separated by three spaces.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 import tabulate as _tabulate
 import yaml
 
-from litekube.model import kinds, tables
+from litekube.model import gofmt, kinds, tables, tabwriting
 
 __all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS"]
 
@@ -45,8 +44,9 @@ def _labels(obj: dict) -> str:
 
 
 def table(objs: list[dict], now: datetime, *, wide: bool = False, all_namespaces: bool = False,
-          show_labels: bool = False, with_kind: bool = False, headers: bool = True) -> str:
-    """One kind's objects as `kubectl get` prints them."""
+          show_labels: bool = False, with_kind: bool = False, headers: bool = True,
+          label_columns: tuple[str, ...] = ()) -> str:
+    """One kind's objects as `kubectl get` prints them (`label_columns`: `-L key`)."""
     if not objs:
         return ""
     kind = objs[0]["kind"]
@@ -61,13 +61,19 @@ def table(objs: list[dict], now: datetime, *, wide: bool = False, all_namespaces
             cells[0] = f"{kinds.lookup(kind).qualified}/{cells[0]}"
         if all_namespaces:
             cells.insert(0, (obj.get("metadata") or {}).get("namespace", ""))
+        labels = (obj.get("metadata") or {}).get("labels") or {}
+        cells.extend(labels.get(key, "") for key in label_columns)
         if show_labels:
             cells.append(_labels(obj))
         rows.append(cells)
     if all_namespaces:
         head.insert(0, "NAMESPACE")
+    head.extend(key.split("/")[-1].upper() for key in label_columns)
     if show_labels:
         head.append("LABELS")
+    if label_columns:  # empty label cells keep their padding in kubectl's tabwriter output
+        lines = ([head] if headers else []) + rows
+        return tabwriting.format_cells("\n".join("\t".join(line) for line in lines), minwidth=6, padding=3)
     return grid(head if headers else None, rows)
 
 
@@ -103,7 +109,7 @@ def to_yaml(objs: list[dict], single: bool | None = None) -> str:
 def to_json(objs: list[dict], single: bool | None = None) -> str:
     """One object as itself, several (or a listing: `single=False`) as a List."""
     value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
-    return json.dumps(value, indent=4, sort_keys=True, ensure_ascii=False)
+    return gofmt.marshal(value, "    ")  # as Go's json.MarshalIndent: `<` is \u003c, 1.0 is 1
 
 
 def names(objs: list[dict]) -> str:

@@ -17,7 +17,8 @@ _PADDING = 2
 def format_cells(text: str, minwidth: int = 0, padding: int = _PADDING) -> str:
     """Align tab-separated text exactly as Go's tabwriter (default minwidth 0, padding 2, padchar ' ').
 
-    kubectl's printers.GetNewTabWriter (`kubectl top`) uses minwidth 10, padding 3.
+    kubectl's printers.GetNewTabWriter (`kubectl top`) uses minwidth 10, padding 3;
+    kubectl get's printers use `format_cells(text, minwidth=6, padding=3)`.
     """
     lines = [line.split("\t") for line in text.split("\n")]
     out: list[str] = []
@@ -42,7 +43,7 @@ def format_cells(text: str, minwidth: int = 0, padding: int = _PADDING) -> str:
                 continue
             write_lines(line0, this)
             line0 = this
-            width = 0
+            width = minwidth
             while this < line1 and column < len(lines[this]) - 1:
                 width = max(width, len(lines[this][column]) + padding, minwidth)
                 this += 1

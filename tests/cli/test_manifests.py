@@ -27,7 +27,9 @@ class TestApply:
     def test_apply_from_stdin_then_configure(self, lk):
         assert lk("apply", "-f", "-", input=CM).stdout == "configmap/cfg created\n"
         assert lk("apply", "-f", "-", input=CM.replace('"1"', '"2"')).stdout == "configmap/cfg configured\n"
-        assert lk("get", "cm", "cfg", "-o", "jsonpath", ).exit_code == 2  # not a supported format
+        assert lk("get", "cm", "cfg", "-o", "jsonpath={.data.a}").stdout == "2"
+        missing = lk("get", "cm", "cfg", "-o", "jsonpath")  # kubectl: a template format needs its template
+        assert (missing.exit_code, missing.stderr) == (1, "error: template format specified but no template given\n")
 
     def test_an_invalid_document_changes_nothing(self, lk, tmp_path):
         bad = tmp_path / "bad.yaml"
