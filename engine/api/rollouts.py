@@ -13,7 +13,7 @@ from litekube.model.describing.pods import describe_pod_template
 from litekube.model.tabwriting import PrefixWriter
 from litekube.reconcile.deployment import util
 
-__all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "undo", "history",
+__all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "undo", "history", "history_objects",
            "replica_sets_of", "CHANGE_CAUSE", "RESTARTED_AT"]
 
 CHANGE_CAUSE = "kubernetes.io/change-cause"
@@ -210,3 +210,14 @@ def history(api: Api, kind: kinds.Kind, namespace: str, name: str, revision: int
     lines += [f"{str(r).ljust(width)}  {cause}" for r, cause in sorted(rows)]
     # kubectl prints the history text (ending in a newline) followed by one more newline
     return "\n".join(lines) + "\n\n"
+
+
+def history_objects(api: Api, kind: kinds.Kind, namespace: str, name: str, revision: int = 0) -> list[dict]:
+    """`rollout history -o`: the ReplicaSets of the revisions (or of one), oldest revision first."""
+    with api.read() as tx:
+        rss = sorted(replica_sets_of(tx, _deployment(tx, kind, namespace, name)), key=util.revision)
+    if revision:
+        rss = [rs for rs in rss if util.revision(rs) == revision]
+        if not rss:
+            raise errors.ManifestError("unable to find the specified revision")
+    return rss

@@ -13,7 +13,7 @@ import click
 
 from litekube.model import output
 
-__all__ = ["print_options", "resolve", "emit", "fail", "PRINT_FORMATS"]
+__all__ = ["print_options", "resolve", "emit", "emit_stream", "fail", "PRINT_FORMATS"]
 
 # What the commands that create or change objects print with -o (kubectl's PrintFlags: no tables).
 PRINT_FORMATS = ("json", "jsonpath", "jsonpath-as-json", "jsonpath-file", "name", "yaml")
@@ -56,11 +56,22 @@ def resolve(value: str | None, template: str | None = None,
 
 
 def emit(fmt: output.OutputFormat, objs: list[dict], file_text: str | None, *, single: bool,
-         no_headers: bool = False, allow_missing_keys: bool = True) -> None:
+         no_headers: bool = False, allow_missing_keys: bool = True, typed: bool = False) -> None:
     """Print `objs` in a non-table format; a template that fails is kubectl's error and exit code 1."""
     try:
         text = output.render(fmt, objs, single=single, no_headers=no_headers,
-                             allow_missing_keys=allow_missing_keys, file_text=file_text)
+                             allow_missing_keys=allow_missing_keys, file_text=file_text, typed=typed)
+    except output.OutputError as exc:
+        fail(str(exc))
+    click.echo(text, nl=False)
+
+
+def emit_stream(fmt: output.OutputFormat, objs: list[dict], file_text: str | None, *, first: bool = True,
+                allow_missing_keys: bool = True, typed: bool = False) -> None:
+    """Print objects one by one with the same printer (see output.render_stream)."""
+    try:
+        text = output.render_stream(fmt, objs, first=first, allow_missing_keys=allow_missing_keys,
+                                    file_text=file_text, typed=typed)
     except output.OutputError as exc:
         fail(str(exc))
     click.echo(text, nl=False)

@@ -15,11 +15,11 @@ from litekube.cli.root import (
     handle_errors,
     iso,
     namespace_options,
-    output_options,
     pass_context,
 )
 from litekube.cli import getting
-from litekube.model import describing, kinds, printing
+from litekube.cli import output as output_flags
+from litekube.model import describing, discovery, kinds, printing
 
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
@@ -136,14 +136,42 @@ def describe(ctx: Context, args, namespace, all_namespaces, selector) -> None:
 
 @cli.command("api-resources")
 @click.option("--namespaced", type=bool, default=None, help="Only namespaced (true) or cluster (false) kinds.")
-@click.option("-o", "--output", type=click.Choice(["table", "wide", "name"]), default="table",
-              help="Output format.")
+@click.option("--api-group", default=None, help="Only this API group ('' for the core group).")
+@click.option("--sort-by", type=click.Choice(["name", "kind"]), default=None, help="Sort by name or kind.")
+@click.option("-o", "--output", default=None, metavar="FORMAT",
+              help="wide or name (kubectl's), or json, yaml (the APIResourceLists of discovery).")
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
-def api_resources(namespaced, output, no_headers) -> None:
-    """List the kinds litekube serves, as kubectl api-resources does."""
+def api_resources(namespaced, api_group, sort_by, output, no_headers) -> None:
+    """List the kinds litekube serves, as kubectl api-resources does.
+
+    \b
+    Examples:
+      # Print the supported API resources
+      litekube api-resources
+      # Print the supported API resources with more information
+      litekube api-resources -o wide
+      # Print the supported API resources sorted by a column
+      litekube api-resources --sort-by=name
+      # Print the supported namespaced resources
+      litekube api-resources --namespaced=true
+      # Print the supported API resources with a specific APIGroup
+      litekube api-resources --api-group=apps
+      # Print the discovery documents as JSON
+      litekube api-resources -o json
+    """
     served = sorted(kinds.KINDS, key=lambda k: (k.group != "", k.group, k.plural))
     if namespaced is not None:
         served = [k for k in served if k.namespaced == namespaced]
+    if api_group is not None:
+        served = [k for k in served if k.group == api_group]
+    if sort_by:
+        served.sort(key=lambda k: k.plural if sort_by == "name" else k.kind)
+    if output in ("json", "yaml"):
+        fmt, _ = output_flags.resolve(output)
+        output_flags.emit(fmt, discovery.resource_lists(served), None, single=False)
+        return
+    if output not in (None, "", "wide", "name"):
+        output_flags.fail(f"--output {output} is not available in kubectl api-resources")
     if output == "name":
         click.echo("\n".join(k.resource for k in served))
         return
@@ -172,20 +200,46 @@ def version(ctx: Context, client) -> None:
 @click.option("-w", "--watch", is_flag=True, help="Keep printing new revisions as they commit.")
 @click.option("--request-timeout", default="0", help="Stop watching after this long (0: never).")
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
+@output_flags.print_options
 @pass_context
 @handle_errors
-def changes(ctx: Context, since, watch, request_timeout, no_headers) -> None:
-    """The changelog: one row per revision, as etcd's watchers see the store."""
+def changes(ctx: Context, since, watch, request_timeout, no_headers, output, template,
+            allow_missing_template_keys) -> None:
+    """The changelog: one row per revision, as etcd's watchers see the store.
+
+    With -o json|yaml|jsonpath=... each revision prints as a watch event:
+    {"revision": N, "time": ..., "type": "ADDED|MODIFIED|DELETED", "object": {...}}.
+
+    \b
+    Examples:
+      # Every revision the store keeps
+      litekube changes
+      # The revisions after 120, and then new ones as they commit
+      litekube changes --since 120 -w
+      # The objects that changed, as JSON watch events
+      litekube changes --since 120 -o json
+      # Which pods were written, revision by revision
+      litekube changes -o jsonpath='{.revision} {.type} {.object.kind}/{.object.metadata.name}{"\\n"}'
+    """
+    fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS) if output else (None, None)
     timeout = duration_seconds(request_timeout)
     deadline = time.monotonic() + timeout if timeout else None
     headers = None if no_headers else ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
+    first = True
     while True:
         batch = ctx.api.store.changes(since, limit=1000)
         if batch:
-            rows = [[str(c.revision), iso(c.time), c.type, c.kind,
-                     f"{c.namespace}/{c.name}" if c.namespace else c.name] for c in batch]
-            click.echo(printing.grid(headers, rows))
+            if fmt is not None:
+                events = [{"revision": c.revision, "time": iso(c.time), "type": c.type, "object": c.body}
+                          for c in batch]
+                output_flags.emit_stream(fmt, events, text, first=first,
+                                         allow_missing_keys=allow_missing_template_keys)
+            else:
+                rows = [[str(c.revision), iso(c.time), c.type, c.kind,
+                         f"{c.namespace}/{c.name}" if c.namespace else c.name] for c in batch]
+                click.echo(printing.grid(headers, rows))
             headers = None
+            first = False
             since = batch[-1].revision
             continue
         if not watch or (deadline is not None and time.monotonic() >= deadline):

@@ -5,6 +5,7 @@ import click
 
 from litekube import errors
 from litekube.api import rollouts
+from litekube.cli import output as output_flags
 from litekube.cli.root import (
     Context,
     cli,
@@ -116,11 +117,29 @@ def rollout_status(ctx: Context, args, timeout, revision, namespace) -> None:
 @click.argument("args", nargs=-1, required=True)
 @click.option("--revision", type=int, default=0, help="Show the pod template of this revision.")
 @namespace_options
+@output_flags.print_options
 @pass_context
 @handle_errors
-def rollout_history(ctx: Context, args, revision, namespace) -> None:
-    """List a Deployment's revisions, or show one with --revision."""
+def rollout_history(ctx: Context, args, revision, namespace, output, template, allow_missing_template_keys) -> None:
+    """List a Deployment's revisions, or show one with --revision.
+
+    With -o, prints the ReplicaSet of each revision (or of --revision), as kubectl does.
+
+    \b
+    Examples:
+      # View the rollout history of a deployment
+      litekube rollout history deployment/web
+      # View the details of deployment revision 3
+      litekube rollout history deployment/web --revision=3
+      # The ReplicaSets behind the revisions, as YAML
+      litekube rollout history deployment/web -o yaml
+    """
     kind, name = one(args)
+    if output:
+        fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS)
+        output_flags.emit_stream(fmt, rollouts.history_objects(ctx.api, kind, namespace or "default", name, revision),
+                                 text, allow_missing_keys=allow_missing_template_keys)
+        return
     click.echo(rollouts.history(ctx.api, kind, namespace or "default", name, revision), nl=False)
 
 
@@ -157,16 +176,34 @@ _rollout_verb("restart", rollouts.restart, "Restart a Deployment's pods with a n
 @rollout.command("trace")
 @click.argument("args", nargs=-1, required=True)
 @namespace_options
+@output_flags.print_options
 @pass_context
 @handle_errors
-def rollout_trace(ctx: Context, args, namespace) -> None:
-    """One row per step of the latest rollout, from the changelog: maxSurge and maxUnavailable at work."""
+def rollout_trace(ctx: Context, args, namespace, output, template, allow_missing_template_keys) -> None:
+    """One row per step of the latest rollout, from the changelog: maxSurge and maxUnavailable at work.
+
+    With -o json|yaml, a List of steps: {"seconds", "revision", "replicaSets": {NAME: replicas},
+    "pods", "available"}.
+
+    \b
+    Examples:
+      # Watch the arithmetic of the last rolling update of deployment web
+      litekube rollout trace deployment/web -n demo
+      # The same steps as JSON
+      litekube rollout trace deployment/web -n demo -o json
+    """
     from litekube.api import tracing
 
     kind, name = one(args)
     if kind.kind != "Deployment":
         raise click.UsageError("rollout trace works on deployments")
     names, steps = tracing.trace(ctx.api, namespace or "default", name)
+    if output:
+        fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS)
+        items = [{"seconds": s.elapsed, "revision": s.revision, "replicaSets": dict(zip(names, s.replicas)),
+                  "pods": s.pods, "available": s.available} for s in steps]
+        output_flags.emit(fmt, items, text, single=False, allow_missing_keys=allow_missing_template_keys)
+        return
     headers = ["TIME", "REVISION", *names, "PODS", "AVAILABLE"]
     rows = [[durations.human_duration(s.elapsed), str(s.revision), *map(str, s.replicas), str(s.pods),
              str(s.available)] for s in steps]

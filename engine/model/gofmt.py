@@ -160,15 +160,22 @@ def _json_string(text: str) -> str:
     return "".join(out)
 
 
-def marshal(value: Any, indent: str | None = None, _level: int = 0) -> str:
-    """encoding/json.Marshal (or MarshalIndent with `indent`) of a decoded JSON value."""
+def marshal(value: Any, indent: str | None = None, _level: int = 0, sort_keys: bool = True) -> str:
+    """encoding/json.Marshal (or MarshalIndent with `indent`) of a decoded JSON value.
+
+    Maps are sorted as Go sorts map keys; `sort_keys=False` keeps the dicts' order
+    instead, which is how Go prints a typed struct (fields in declaration order).
+    """
+    def items(d: dict):
+        return sorted(d.items()) if sort_keys else d.items()
+
     if indent is not None and isinstance(value, (dict, list)) and value:
         inner, outer = "\n" + indent * (_level + 1), "\n" + indent * _level
         if isinstance(value, dict):
-            body = ",".join(f"{inner}{_json_string(k)}: {marshal(v, indent, _level + 1)}"
-                            for k, v in sorted(value.items()))
+            body = ",".join(f"{inner}{_json_string(k)}: {marshal(v, indent, _level + 1, sort_keys)}"
+                            for k, v in items(value))
             return "{" + body + outer + "}"
-        return "[" + ",".join(f"{inner}{marshal(v, indent, _level + 1)}" for v in value) + outer + "]"
+        return "[" + ",".join(f"{inner}{marshal(v, indent, _level + 1, sort_keys)}" for v in value) + outer + "]"
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -180,5 +187,5 @@ def marshal(value: Any, indent: str | None = None, _level: int = 0) -> str:
     if isinstance(value, str):
         return _json_string(value)
     if isinstance(value, dict):
-        return "{" + ",".join(f"{_json_string(k)}:{marshal(v)}" for k, v in sorted(value.items())) + "}"
-    return "[" + ",".join(marshal(v) for v in value) + "]"
+        return "{" + ",".join(f"{_json_string(k)}:{marshal(v, sort_keys=sort_keys)}" for k, v in items(value)) + "}"
+    return "[" + ",".join(marshal(v, sort_keys=sort_keys) for v in value) + "]"

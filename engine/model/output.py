@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litekube.model import columns, gofmt, jsonpath, printing
+from litekube.model import typed as typed_
 
-__all__ = ["OutputFormat", "OutputError", "parse", "render", "ALLOWED", "TEMPLATE_FORMATS", "needs_file"]
+__all__ = ["OutputFormat", "OutputError", "parse", "render", "render_stream", "ALLOWED", "TEMPLATE_FORMATS",
+           "needs_file"]
 
 # The formats litekube prints, in kubectl's order for its error message.
 ALLOWED = ("custom-columns", "custom-columns-file", "json", "jsonpath", "jsonpath-as-json", "jsonpath-file",
@@ -68,13 +70,16 @@ def _value(objs: list[dict], single: bool) -> dict:
 
 
 def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_headers: bool = False,
-           allow_missing_keys: bool = True, file_text: str | None = None) -> str:
+           allow_missing_keys: bool = True, file_text: str | None = None, typed: bool = False) -> str:
     """The text kubectl prints for `objs` in a non-table format, with its trailing newline if kubectl adds one.
 
-    `file_text` is the content of a `-file` format's file.
+    `file_text` is the content of a `-file` format's file; `typed` prints JSON in
+    Go's struct order, as kubectl prints an object it decoded into a typed struct.
     """
     if fmt.name == "yaml":
         return printing.to_yaml(objs, single) + "\n"
+    if fmt.name == "json" and typed and single and len(objs) == 1:
+        return gofmt.marshal(typed_.go_order(objs[0]), "    ", sort_keys=False) + "\n"
     if fmt.name == "json":
         return printing.to_json(objs, single) + "\n"
     if fmt.name == "name":
@@ -104,3 +109,20 @@ def _jsonpath(template: str, data: dict, allow_missing_keys: bool, as_json: bool
         return path.execute(data)
     except jsonpath.JSONPathError as exc:
         raise OutputError(jsonpath.kubectl_error(template, data, exc)) from None
+
+
+def render_stream(fmt: OutputFormat, objs: list[dict], *, first: bool = True, allow_missing_keys: bool = True,
+                  file_text: str | None = None, typed: bool = False) -> str:
+    """Objects printed one after another by the same printer (kubectl's repeated PrintObj):
+    YAML documents separated by `---`, JSON objects back to back, one name per line.
+
+    `first` is False when this continues an earlier output (a watch): YAML then starts with `---`.
+    """
+    parts = []
+    for i, obj in enumerate(objs):
+        text = render(fmt, [obj], single=True, allow_missing_keys=allow_missing_keys, file_text=file_text,
+                      typed=typed)
+        if fmt.name == "yaml" and (i or not first):
+            text = "---\n" + text
+        parts.append(text)
+    return "".join(parts)

@@ -5,11 +5,13 @@ kubectl's tabwriter layout: left-aligned columns separated by three spaces.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import tabulate as _tabulate
 import yaml
 
+from litekube import errors
 from litekube.model import gofmt, kinds, tables, tabwriting
 
 __all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS"]
@@ -82,12 +84,33 @@ def list_object(objs: list[dict]) -> dict:
     return {"apiVersion": "v1", "items": objs, "kind": "List", "metadata": {"resourceVersion": ""}}
 
 
+_OTHER_TYPES = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp", "merge")}
+_GO_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+_RESOLVER = yaml.SafeDumper("")
+
+
+def _other_type(text: str) -> bool:
+    """Would go-yaml read this string back as a number, bool, null, time or merge key?"""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return tag in _OTHER_TYPES or bool(_GO_FLOAT.match(text)) or bool(re.match(r"^[-+]?0o[0-7_]+$", text))
+
+
 class _GoYaml(yaml.SafeDumper):
     """Dump as kubectl does (go-yaml): `|` blocks for multi-line text, double quotes when needed."""
 
+    def ignore_aliases(self, data) -> bool:  # type: ignore[no-untyped-def]
+        return True  # go-yaml never writes anchors: a shared list prints twice
+
     def choose_scalar_style(self):  # type: ignore[no-untyped-def]
         style = super().choose_scalar_style()
-        return '"' if style == "'" else style
+        # go-yaml double-quotes a string that would read back as another type ("1", "true", a time)
+        # and single-quotes one that is merely not plain ('*/1 * * * *', '@hourly')
+        if style == "'" and _other_type(self.event.value):
+            return '"'
+        if style == "" and isinstance(self.event.value, str) and _GO_FLOAT.match(self.event.value) \
+                and self.event.tag == "tag:yaml.org,2002:str":
+            return '"'
+        return style
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
@@ -112,5 +135,13 @@ def to_json(objs: list[dict], single: bool | None = None) -> str:
     return gofmt.marshal(value, "    ")  # as Go's json.MarshalIndent: `<` is \u003c, 1.0 is 1
 
 
+def _qualified(obj: dict) -> str:
+    try:
+        return kinds.lookup(obj["kind"]).qualified
+    except errors.ManifestError:  # a kind litekube does not serve (yet): kubectl's form from the object itself
+        group = str(obj.get("apiVersion") or "").rpartition("/")[0]
+        return obj["kind"].lower() + (f".{group}" if group else "")
+
+
 def names(objs: list[dict]) -> str:
-    return "\n".join(f"{kinds.lookup(o['kind']).qualified}/{o['metadata']['name']}" for o in objs)
+    return "\n".join(f"{_qualified(o)}/{o['metadata']['name']}" for o in objs)
