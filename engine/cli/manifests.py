@@ -101,13 +101,40 @@ _manifest_verb("replace", applying.replace,
               help="How dependents are deleted (default background).")
 @click.option("--ignore-not-found", is_flag=True, help="Treat a missing object as deleted.")
 @click.option("--grace-period", type=int, default=None, help="Seconds pods get to terminate.")
+@click.option("--now", is_flag=True, help="Delete with a grace period of 1 second.")
+@click.option("--force", is_flag=True, help="Remove at once, without waiting for pods to terminate (grace 0).")
 @namespace_options
 @dry_run_option
 @pass_context
 @handle_errors
 def delete(ctx: Context, args, filenames, recursive, selector, all_, all_namespaces, cascade,
-           ignore_not_found, grace_period, namespace, dry_run) -> None:
-    """Delete objects by manifest, TYPE NAME..., TYPE/NAME, -l SELECTOR or --all."""
+           ignore_not_found, grace_period, now, force, namespace, dry_run) -> None:
+    """Delete objects by manifest, TYPE NAME..., TYPE/NAME, -l SELECTOR or --all.
+
+    \b
+    Examples:
+      # Delete a pod using the type and name specified in pod.json
+      litekube delete -f ./pod.json
+      # Delete pods and services with the same names "baz" and "foo"
+      litekube delete pod,service baz foo
+      # Delete pods and services with label name=myLabel
+      litekube delete pods,services -l name=myLabel
+      # Delete a pod with minimal delay
+      litekube delete pod foo --now
+      # Force delete a pod (it is removed at once, whatever its kubelet does)
+      litekube delete pod foo --force
+      # Delete all pods
+      litekube delete pods --all
+    """
+    if now and grace_period is None:
+        grace_period = 1
+    if force and grace_period is None:
+        grace_period = 0
+    elif grace_period == 0 and not force:
+        grace_period = 1  # kubectl: --grace-period=0 means 1 unless --force
+    if force and grace_period == 0:
+        click.echo("Warning: Immediate deletion does not wait for confirmation that the running resource has been "
+                   "terminated. The resource may continue to run on the cluster indefinitely.", err=True)
     if filenames:
         if args:
             raise click.UsageError("when paths are given, no resource arguments may be given")
@@ -126,6 +153,7 @@ def delete(ctx: Context, args, filenames, recursive, selector, all_, all_namespa
     if not outcomes and not ignore_not_found:
         click.echo(reading.no_resources(namespace or "default", all_namespaces), err=True)
     for outcome in outcomes:
-        click.echo(str(outcome))
+        text = str(outcome)
+        click.echo(text.replace('" deleted', '" force deleted', 1) if force and grace_period == 0 else text)
     if dry_run == "none" and outcomes:
         ctx.settle()

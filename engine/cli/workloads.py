@@ -62,23 +62,84 @@ def set_image(ctx: Context, resource, images, namespace) -> None:
 def _metadata_command(field: str):
     @click.argument("args", nargs=-1, required=True)
     @click.option("--overwrite", is_flag=True, help="Replace values that are already set.")
+    @click.option("-l", "--selector", default=None, help="Change every object of the kinds matching this selector.")
+    @click.option("--all", "all_", is_flag=True, help="Change every object of the kinds given.")
+    @click.option("-A", "--all-namespaces", is_flag=True, help="With -l or --all: in every namespace.")
     @namespace_options
     @pass_context
     @handle_errors
-    def command(ctx: Context, args, overwrite, namespace) -> None:
+    def command(ctx: Context, args, overwrite, selector, all_, all_namespaces, namespace) -> None:
         changes = [a for a in args if "=" in a or a.endswith("-")]
         resources = tuple(a for a in args if a not in changes)
         if not changes:
             raise click.UsageError(f"at least one {field[:-1]} update is required")
-        for kind, name in targets(resources):
-            click.echo(rollouts.set_metadata(ctx.api, kind, namespace or "default", name, field, changes, overwrite))
+        ns = namespace or "default"
+        for kind, name, target_ns in _metadata_targets(ctx, resources, selector, all_, all_namespaces, ns):
+            click.echo(rollouts.set_metadata(ctx.api, kind, target_ns, name, field, changes, overwrite))
         ctx.settle()
     return command
 
 
-cli.command("label", help="Add, change (--overwrite) or remove (key-) labels: label deploy web tier=front.")(
+def _metadata_targets(ctx: Context, resources: tuple[str, ...], selector, all_: bool, all_namespaces: bool,
+                      namespace: str) -> list[tuple[kinds.Kind, str, str]]:
+    """TYPE NAME... as given, or every object of the TYPEs matching -l / --all (-A: in every namespace)."""
+    from litekube.api import reading
+
+    parsed = reading.parse_targets(list(resources))
+    if all(name is not None for _, name in parsed):
+        return [(kind, name, namespace) for kind, name in parsed]
+    if not (selector or all_):
+        raise click.UsageError("resource(s) were provided, but no name was specified")
+    found = []
+    with ctx.api.read() as tx:
+        for kind, name in parsed:
+            for obj in tx.list(kind.kind, None if all_namespaces else namespace, selector).items:
+                found.append((kind, obj["metadata"]["name"], obj["metadata"].get("namespace") or namespace))
+    if not found:
+        click.echo(f"No resources found in {namespace} namespace." if not all_namespaces else "No resources found",
+                   err=True)
+    return found
+
+
+_LABEL_DOC = """Update the labels on a resource: key=value sets, key- removes.
+
+A label key and value must begin with a letter or number, and may contain
+letters, numbers, hyphens, dots, and underscores, up to 63 characters each.
+An existing label is replaced only with --overwrite.
+
+\b
+Examples:
+  # Update pod 'foo' with the label 'unhealthy' and the value 'true'
+  litekube label pods foo unhealthy=true
+  # Update pod 'foo' with the label 'status' and the value 'unhealthy', overwriting any existing value
+  litekube label --overwrite pods foo status=unhealthy
+  # Update all pods in the namespace
+  litekube label pods --all status=unhealthy
+  # Update the pods labeled app=web, in every namespace
+  litekube label pods -l app=web -A tier=front
+  # Remove the label named 'bar' if it exists
+  litekube label pods foo bar-
+"""
+_ANNOTATE_DOC = """Update the annotations on one or more resources: key=value sets, key- removes.
+
+An existing annotation is replaced only with --overwrite.
+
+\b
+Examples:
+  # Update pod 'foo' with the annotation 'description' and the value 'my frontend'
+  litekube annotate pods foo description='my frontend'
+  # Overwrite the annotation 'description' of pod 'foo'
+  litekube annotate --overwrite pods foo description='my frontend running nginx'
+  # Update all pods in the namespace
+  litekube annotate pods --all description='my frontend running nginx'
+  # Update the pods labeled app=web
+  litekube annotate pods -l app=web description='my frontend running nginx'
+  # Remove the annotation named 'description' if it exists
+  litekube annotate pods foo description-
+"""
+cli.command("label", help=_LABEL_DOC, short_help="Add, change (--overwrite) or remove (key-) labels.")(
     _metadata_command("labels"))
-cli.command("annotate", help="Add, change (--overwrite) or remove (key-) annotations.")(
+cli.command("annotate", help=_ANNOTATE_DOC, short_help="Add, change (--overwrite) or remove (key-) annotations.")(
     _metadata_command("annotations"))
 
 

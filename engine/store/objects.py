@@ -325,6 +325,23 @@ class Store:
             return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body,
                            r.prev_rev, r.ts) for r in rows]
 
+    def object_history(self, kind: str, namespace: str, name: str, uid: str | None = None) -> builtins.list[Change]:
+        """The kept changelog rows of one object (of one incarnation with `uid`), oldest first.
+
+        Reads the kind's rows from the compaction point (the kind/revision index),
+        so it costs what the kept history of that kind holds; `logs` uses it.
+        """
+        with self.read() as reader:
+            sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
+                   "WHERE kind = :kind AND namespace = :ns AND name = :name")
+            params: dict = {"kind": kind, "ns": namespace, "name": name}
+            if uid:
+                sql += " AND uid = :uid"
+                params["uid"] = uid
+            rows = reader.connection.exec_driver_sql(sql + " ORDER BY rev", params)
+            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body, r.prev_rev, r.ts)
+                    for r in rows]
+
     def compact(self, history: int | None = None, min_age: float | None = None,
                 batch: int = COMPACT_BATCH) -> int:
         """Delete changelog rows older than the kept history, in small transactions.
