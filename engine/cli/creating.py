@@ -35,7 +35,8 @@ def create_options(fn):
 
 
 def finish(ctx: Context, obj: dict, dry_run: str, output: str | None, template: str | None,
-           allow_missing_keys: bool, save_config: bool = False, namespace: str | None = None) -> None:
+           allow_missing_keys: bool, save_config: bool = False, namespace: str | None = None,
+           verb: str = "created") -> None:
     """Send (or, with --dry-run=client, only print) a generated object, and print as kubectl does."""
     group = obj["apiVersion"].rpartition("/")[0]
     qualified = obj["kind"].lower() + (f".{group}" if group else "")  # known before the kind is served
@@ -46,7 +47,7 @@ def finish(ctx: Context, obj: dict, dry_run: str, output: str | None, template: 
         if fmt is not None:
             output_flags.emit(fmt, [obj], text, single=True, allow_missing_keys=allow_missing_keys, typed=True)
         else:
-            click.echo(f"{qualified}/{obj['metadata']['name']} created (dry run)")
+            click.echo(f"{qualified}/{obj['metadata']['name']} {verb} (dry run)")
         return
     with ctx.api.write(dry_run=dry_run == "server") as tx:
         created = tx.create(obj, namespace=namespace or "default")
@@ -54,7 +55,7 @@ def finish(ctx: Context, obj: dict, dry_run: str, output: str | None, template: 
         output_flags.emit(fmt, [created], text, single=True, allow_missing_keys=allow_missing_keys, typed=True)
     else:
         suffix = " (server dry run)" if dry_run == "server" else ""
-        click.echo(f"{qualified}/{created['metadata']['name']} created{suffix}")
+        click.echo(f"{qualified}/{created['metadata']['name']} {verb}{suffix}")
     if dry_run == "none":
         ctx.settle()
 
