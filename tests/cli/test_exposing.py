@@ -31,3 +31,23 @@ def test_the_service_selects_the_deployments_pods(lk):
     assert lk("expose", "deployment", "web", "--port=8080", "--target-port=80").stdout == "service/web exposed\n"
     spec = json.loads(lk("get", "svc", "web", "-o", "json").stdout)["spec"]
     assert (spec["selector"], spec["ports"][0]["port"], spec["ports"][0]["targetPort"]) == ({"app": "web"}, 8080, 80)
+
+
+class TestExplain:
+    def test_a_field(self, lk):
+        out = lk("explain", "deploy.spec.replicas").stdout
+        assert out == ("GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: replicas <integer>\n\n\n"
+                       "DESCRIPTION:\n    Number of desired pods. This is a pointer to distinguish between explicit\n"
+                       "    zero and not specified. Defaults to 1.\n    \n\n")
+
+    def test_recursive_tree(self, lk):
+        out = lk("explain", "pods", "--recursive").stdout
+        assert "FIELDS:\n  apiVersion\t<string>\n  kind\t<string>\n  metadata\t<ObjectMeta>\n" in out
+        assert "\n    containers\t<[]Container> -required-\n" in out
+
+    def test_errors(self, lk):
+        missing = lk("explain", "deployment.spec.nope")
+        assert (missing.exit_code, missing.stdout, missing.stderr) == (
+            1, "GROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\n", 'error: field "nope" does not exist\n')
+        unknown = lk("explain", "gizmos")
+        assert (unknown.exit_code, unknown.stderr) == (1, 'error: the server doesn\'t have a resource type "gizmos"\n')

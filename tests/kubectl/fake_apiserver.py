@@ -22,6 +22,10 @@ from urllib.parse import parse_qs, urlparse
 # (group, version, plural, kind, namespaced, short names)
 RESOURCES = [
     ("", "v1", "pods", "Pod", True, ["po"]),
+    ("", "v1", "secrets", "Secret", True, []),
+    ("batch", "v1", "jobs", "Job", True, []),
+    ("networking.k8s.io", "v1", "ingresses", "Ingress", True, ["ing"]),
+    ("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", True, ["hpa"]),
     ("", "v1", "configmaps", "ConfigMap", True, ["cm"]),
     ("", "v1", "services", "Service", True, ["svc"]),
     ("", "v1", "namespaces", "Namespace", False, ["ns"]),
@@ -43,8 +47,10 @@ def _resource_list(group: str, version: str) -> dict:
 class FakeApiServer:
     """Serve `objects` (dicts with apiVersion, kind and metadata) until `close()`."""
 
-    def __init__(self, objects: list[dict]) -> None:
+    def __init__(self, objects: list[dict], openapi_documents: dict[str, dict] | None = None) -> None:
+        """`openapi_documents` ({"apis/apps/v1": doc}) replaces litekube's own OpenAPI documents."""
         self.objects = objects
+        self.documents = openapi_documents
         handler = self._handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.port = self.httpd.server_address[1]
@@ -57,15 +63,29 @@ class FakeApiServer:
 
     def _answer(self, path: str, query: dict, accept: str) -> tuple[int, dict]:
         parts = [p for p in path.split("/") if p]
+        if parts[:2] == ["openapi", "v3"]:
+            # litekube's own OpenAPI documents: kubectl explain renders them as it renders a server's
+            from litekube.model import openapi
+
+            if self.documents is not None:
+                if len(parts) == 2:
+                    return 200, {"paths": {p: {"serverRelativeURL": f"/openapi/v3/{p}?hash=fixture"}
+                                           for p in self.documents}}
+                return 200, self.documents["/".join(parts[2:])]
+            if len(parts) == 2:
+                return 200, openapi.index()
+            rest = parts[2:]
+            group, version = ("", rest[1]) if rest[0] == "api" else (rest[1], rest[2])
+            return 200, openapi.document(group, version)
         if parts == ["version"]:
             return 200, {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "platform": "linux/amd64"}
         if parts == ["api"]:
             return 200, {"kind": "APIVersions", "versions": ["v1"]}
         if parts == ["apis"]:
-            groups = sorted({g for g, *_ in RESOURCES if g})
+            groups = sorted({(g, v) for g, v, *_ in RESOURCES if g})
             return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": [
-                {"name": g, "versions": [{"groupVersion": f"{g}/v1", "version": "v1"}],
-                 "preferredVersion": {"groupVersion": f"{g}/v1", "version": "v1"}} for g in groups]}
+                {"name": g, "versions": [{"groupVersion": f"{g}/{v}", "version": v}],
+                 "preferredVersion": {"groupVersion": f"{g}/{v}", "version": v}} for g, v in groups]}
         if parts == ["api", "v1"]:
             return 200, _resource_list("", "v1")
         if len(parts) == 3 and parts[0] == "apis":

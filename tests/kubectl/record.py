@@ -33,11 +33,12 @@ def available() -> bool:
 class Kubectl:
     """`with Kubectl(objects) as k: k.run("get", "pods")` -> (exit code, stdout, stderr)."""
 
-    def __init__(self, objects: list[dict]) -> None:
+    def __init__(self, objects: list[dict], openapi_documents: dict[str, dict] | None = None) -> None:
         self.objects = objects
+        self.documents = openapi_documents
 
     def __enter__(self) -> "Kubectl":
-        self.server = FakeApiServer(self.objects)
+        self.server = FakeApiServer(self.objects, self.documents)
         self.tmp = tempfile.TemporaryDirectory()
         config = Path(self.tmp.name) / "config"
         config.write_text(json.dumps({

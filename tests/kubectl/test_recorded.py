@@ -39,3 +39,26 @@ def test_sort_orders_match_the_installed_kubectl():
         for key, names in SORTS.items():
             code, out, _ = k.run("get", "pods", f"--sort-by={key}", "-o", "name")
             assert (code, out) == (0, "".join(f"pod/{n}\n" for n in names.split())), key
+
+
+EXPLAINED = ["deployment", "deployment.spec.template.spec", "pods --recursive", "service.spec.ports",
+             "configmap.binaryData", "job.spec", "ingress.spec.rules.http.paths.backend", "node.status.capacity",
+             "deployment.spec.nope", "horizontalpodautoscaler.spec.metrics"]
+
+
+def test_explain_renders_litekubes_documents_as_kubectl_does():
+    from litekube.model import explaining, kinds, openapi
+
+    with Kubectl([]) as k:
+        if not _version_ok(k):
+            pytest.skip("the renderer follows kubectl v1.32")
+        for command in EXPLAINED:
+            target, *flags = command.split()
+            resource, *fields = target.split(".")
+            kind = kinds.resolve(resource)[0]
+            try:
+                expected = (0, explaining.explain(openapi.document(kind.group, kind.version), kind, fields,
+                                                  "--recursive" in flags), "")
+            except explaining.ExplainError as exc:
+                expected = (1, exc.partial, f"error: {exc}\n")
+            assert k.run("explain", *command.split()) == expected, command
