@@ -16,7 +16,8 @@ from litekube import errors
 from litekube.api.server import Api, Transaction
 from litekube.model import conversion, kinds, manifests, patching, schema, values
 
-__all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied"]
+__all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied",
+           "INSTALL_ORDER", "install_rank"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 _EXTENSIONS = (".yaml", ".yml", ".json")
@@ -131,18 +132,42 @@ def _suffix(dry_run: str | None) -> str:
 Step = Callable[[Transaction, kinds.Kind, dict, manifests.Document], "tuple[str, str] | None"]
 
 
+# The order a person expects objects to be made in (Helm's install order): namespaces first, then
+# what pods and workloads refer to, cluster-wide kinds before namespaced ones, workloads last.
+INSTALL_ORDER = (
+    "Namespace", "NetworkPolicy", "ResourceQuota", "LimitRange", "PodSecurityPolicy", "PodDisruptionBudget",
+    "ServiceAccount", "Secret", "SecretList", "ConfigMap", "StorageClass", "PersistentVolume",
+    "PersistentVolumeClaim", "CustomResourceDefinition", "ClusterRole", "ClusterRoleList", "ClusterRoleBinding",
+    "ClusterRoleBindingList", "Role", "RoleList", "RoleBinding", "RoleBindingList", "PriorityClass",
+    "RuntimeClass", "IngressClass", "Service", "DaemonSet", "Pod", "ReplicationController", "ReplicaSet",
+    "Deployment", "HorizontalPodAutoscaler", "StatefulSet", "Job", "CronJob", "Ingress", "APIService",
+)
+_RANK = {kind: i for i, kind in enumerate(INSTALL_ORDER)}
+
+
+def install_rank(kind: kinds.Kind) -> tuple[int, int]:
+    """Where a kind goes in install order; an unlisted cluster-wide kind before an unlisted namespaced one."""
+    if kind.kind in _RANK:
+        return 0, _RANK[kind.kind]
+    return 1, 0 if not kind.namespaced else 1
+
+
 def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bool, dry_run: str | None,
-          step: Step) -> list[Outcome]:
+          step: Step, order: int = 0) -> list[Outcome]:
     """Run `step` on every document in one transaction; its (name, verb) is the outcome.
 
-    A document whose step raises fails the whole command (nothing is
-    written), but the other documents are still tried, so that every
-    failing one is reported, each error naming its document. A step
-    answering None skips the document.
+    With `order` 1 the documents are written in install order (INSTALL_ORDER, stable for
+    equals), with -1 in reverse (what deletes go by); outcomes are listed in document
+    order all the same, as kubectl lists them. A document whose step raises fails the
+    whole command (nothing is written), but the other documents are still tried, so that
+    every failing one is reported, each error naming its document. A step answering None
+    skips the document.
     """
     found: dict[int, errors.LitekubeError] = {}
-    prepared = _prepared(docs, namespace, explicit, found)
-    outcomes = []
+    prepared = list(_prepared(docs, namespace, explicit, found))
+    if order:
+        prepared.sort(key=lambda item: install_rank(item[2]), reverse=order < 0)
+    outcomes: dict[int, Outcome] = {}
     with api.write(dry_run=dry_run is not None) as tx:
         for index, doc, kind, obj in prepared:
             try:
@@ -152,9 +177,9 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
                 continue
             if result is not None:
                 name, verb = result
-                outcomes.append(Outcome(kind, name, verb + _suffix(dry_run), obj["metadata"].get("namespace", "")))
+                outcomes[index] = Outcome(kind, name, verb + _suffix(dry_run), obj["metadata"].get("namespace", ""))
         _raise(found)  # inside the transaction: raising rolls every document back
-    return outcomes
+    return [outcomes[i] for i in sorted(outcomes)]
 
 
 def _sourced(doc: manifests.Document, verb: str):
@@ -184,7 +209,7 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
                 tx.create(modified, namespace=ns)
                 return name, "created"
             return name, _apply_patch(tx, kind, ns, name, modified, current)
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1)
 
 
 def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified: dict,
@@ -212,7 +237,7 @@ def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
             created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
         obj["metadata"]["namespace"] = created["metadata"].get("namespace", "")
         return created["metadata"]["name"], "created"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1)
 
 
 def replace(api: Api, docs: list[manifests.Document], namespace: str = "default",
@@ -240,4 +265,4 @@ def delete(api: Api, docs: list[manifests.Document], namespace: str = "default",
                 return None
             raise
         return name, "deleted"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=-1)

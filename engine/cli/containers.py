@@ -79,7 +79,7 @@ def logs_command(ctx: Context, target, container_arg, container, selector, follo
     `Container app exited with code 1 (Error)`; each restart starts a new log
     (see --previous).
 
-    \\b
+    \b
     Examples:
       # Return the log of pod nginx with only one container
       litekube logs nginx
@@ -165,7 +165,7 @@ def _print_log(ctx: Context, pod: dict, container: str, previous: bool, tail: in
 def exec(ctx: Context, args) -> None:  # noqa: A001 (kubectl's verb)
     """Execute a command in a container: not possible in litekube, whose containers are simulated.
 
-    \\b
+    \b
     Examples:
       # What kubectl would run in pod mypod (litekube prints why it cannot, and exits 1)
       litekube exec mypod -- date

@@ -135,7 +135,7 @@ def create_configmap(ctx: Context, name, literals, file_sources, env_files, appe
                      output, template, allow_missing_template_keys, save_config) -> None:
     """Create a ConfigMap from literal values, files, directories or env files.
 
-    \\b
+    \b
     Examples:
       # A configmap named my-config from the files in folder bar
       litekube create configmap my-config --from-file=path/to/bar
@@ -179,7 +179,7 @@ def create_secret_generic(ctx: Context, name, literals, file_sources, env_files,
                           namespace, dry_run, output, template, allow_missing_template_keys, save_config) -> None:
     """Create a secret from literal values, files, directories or env files.
 
-    \\b
+    \b
     Examples:
       # A secret named my-secret with a key for each file in folder bar
       litekube create secret generic my-secret --from-file=path/to/bar
@@ -218,7 +218,7 @@ def create_secret_tls(ctx: Context, name, cert, key_file, append_hash, namespace
                       allow_missing_template_keys, save_config) -> None:
     """Create a TLS secret from the given public/private key pair.
 
-    \\b
+    \b
     Examples:
       # A TLS secret named tls-secret with the given key pair
       litekube create secret tls tls-secret --cert=path/to/tls.crt --key=path/to/tls.key
@@ -268,7 +268,7 @@ def create_secret_docker_registry(ctx: Context, name, docker_server, docker_user
                                   allow_missing_template_keys, save_config) -> None:
     """Create a new secret for use with Docker registries.
 
-    \\b
+    \b
     Examples:
       # If you do not already have a .dockercfg file, create a dockercfg secret directly
       litekube create secret docker-registry my-secret --docker-server=DOCKER_REGISTRY_SERVER \\

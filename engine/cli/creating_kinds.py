@@ -33,7 +33,7 @@ def create_deployment(ctx: Context, name, command, images, replicas, port, names
                       allow_missing_template_keys, save_config) -> None:
     """Create a deployment with the specified name.
 
-    \\b
+    \b
     Examples:
       # A deployment named my-dep that runs the busybox image
       litekube create deployment my-dep --image=busybox
@@ -59,7 +59,7 @@ def create_namespace(ctx: Context, name, namespace, dry_run, output, template, a
                      save_config) -> None:
     """Create a namespace with the specified name.
 
-    \\b
+    \b
     Examples:
       # Create a new namespace named my-namespace
       litekube create namespace my-namespace
@@ -76,7 +76,7 @@ def create_serviceaccount(ctx: Context, name, namespace, dry_run, output, templa
                           save_config) -> None:
     """Create a service account with the specified name.
 
-    \\b
+    \b
     Examples:
       # Create a new service account named my-service-account
       litekube create serviceaccount my-service-account
@@ -149,7 +149,7 @@ def create_cronjob(ctx: Context, name, command, image, schedule, restart, namesp
                    allow_missing_template_keys, save_config) -> None:
     """Create a cron job with the specified name.
 
-    \\b
+    \b
     Examples:
       # A cron job
       litekube create cronjob my-job --image=busybox --schedule="*/1 * * * *"
@@ -171,7 +171,7 @@ def create_quota(ctx: Context, name, hard, scopes, namespace, dry_run, output, t
                  allow_missing_template_keys, save_config) -> None:
     """Create a resource quota with the specified name, hard limits, and optional scopes.
 
-    \\b
+    \b
     Examples:
       # A new resource quota named my-quota
       litekube create quota my-quota --hard=cpu=1,memory=1G,pods=2,services=3,replicationcontrollers=2
@@ -196,7 +196,7 @@ def create_priorityclass(ctx: Context, name, value, global_default, description,
                          dry_run, output, template, allow_missing_template_keys, save_config) -> None:
     """Create a priority class with the specified name, value, globalDefault and description.
 
-    \\b
+    \b
     Examples:
       # A priority class named high-priority
       litekube create priorityclass high-priority --value=1000 --description="high priority"
@@ -322,7 +322,7 @@ def create_ingress(ctx: Context, name, rules, ingress_class, default_backend, an
                    output, template, allow_missing_template_keys, save_config) -> None:
     """Create an ingress with the specified name.
 
-    \\b
+    \b
     Examples:
       # Route foo.com/bar to service svc1, port 8080, with TLS secret my-cert
       litekube create ingress simple --rule="foo.com/bar=svc1:8080,tls=my-cert"

@@ -65,7 +65,7 @@ def patch(ctx: Context, args, patch_text, patch_file, patch_type, subresource, f
           namespace, output, template, allow_missing_template_keys) -> None:
     """Update fields of an object using a strategic merge patch, a JSON merge patch, or a JSON patch.
 
-    \\b
+    \b
     Examples:
       # Partially update a node using a strategic merge patch, the patch as JSON
       litekube patch node node-1 -p '{"spec":{"unschedulable":true}}'
@@ -231,7 +231,7 @@ def edit(ctx: Context, args, namespace, output, output_patch, save_config) -> No
     validation the file reopens with the errors at the top; an unchanged file
     cancels the edit.
 
-    \\b
+    \b
     Examples:
       # Edit the service named 'registry'
       litekube edit svc/registry
@@ -383,7 +383,7 @@ def diff(ctx: Context, filenames, recursive, namespace) -> None:
     ("colordiff -N -u", "meld") replaces the diff command. Exit status: 0 no
     differences, 1 differences found, >1 litekube or diff failed.
 
-    \\b
+    \b
     Examples:
       # Diff the objects in pod.json
       litekube diff -f pod.json

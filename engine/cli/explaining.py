@@ -29,7 +29,7 @@ def explain(target, recursive, api_version, output) -> None:
     its type (`<[]Container>`, `<map[string]string>`) and upstream's
     description; --recursive prints the whole tree of field names.
 
-    \\b
+    \b
     Examples:
       # Get the documentation of the resource and its fields
       litekube explain pods

@@ -39,7 +39,7 @@ def expose(ctx: Context, args, port, target_port, name, service_type, protocol, 
     matchLabels, a service's selector) and the ports from its containers
     (named port-1, port-2, ... when there are several), as kubectl does.
 
-    \\b
+    \b
     Examples:
       # A service for deployment nginx, serving on port 80 and connecting to the containers on port 8000
       litekube expose deployment nginx --port=80 --target-port=8000
