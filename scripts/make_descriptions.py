@@ -35,7 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "engine" / "model" / "schemas" / "descriptions.py"
 _GROUP_PACKAGES = {"meta_v1": "io.k8s.apimachinery.pkg.apis.meta.v1", "core_v1": "io.k8s.api.core.v1",
-                   "resource": "io.k8s.apimachinery.pkg.api.resource", "util_intstr": "io.k8s.apimachinery.pkg.util.intstr",
+                   "resource": "io.k8s.apimachinery.pkg.api.resource",
+                   "util_intstr": "io.k8s.apimachinery.pkg.util.intstr",
                    "runtime": "io.k8s.apimachinery.pkg.runtime"}
 
 

@@ -3,7 +3,7 @@
 Importing this package registers every command on `cli`. This module does I/O.
 """
 from litekube.cli import autoscaling, batch, cluster, manifests, reading, workloads  # noqa: F401  (registers the commands)
-from litekube.cli import containers, creating, creating_kinds, editing, explaining, exposing  # noqa: F401
+from litekube.cli import containers, creating, creating_kinds, diffing, editing, explaining, exposing  # noqa: F401
 from litekube.cli import completion, helptext
 from litekube.cli.root import cli, main
 

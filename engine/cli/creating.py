@@ -13,7 +13,6 @@ from pathlib import Path
 
 import click
 
-from litekube import errors
 from litekube.api import applying
 from litekube.cli import output as output_flags
 from litekube.cli.manifests import create

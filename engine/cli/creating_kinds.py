@@ -11,7 +11,6 @@ import sys
 import click
 
 from litekube import errors
-from litekube.cli import output as output_flags
 from litekube.cli.creating import _generated, create_options, finish
 from litekube.cli.manifests import create
 from litekube.cli.root import Context, handle_errors, pass_context

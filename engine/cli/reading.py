@@ -6,6 +6,8 @@ import time
 import click
 
 from litekube.api import reading
+from litekube.cli import getting
+from litekube.cli import output as output_flags
 from litekube.cli.root import (
     SERVER_VERSION,
     VERSION,
@@ -17,8 +19,6 @@ from litekube.cli.root import (
     namespace_options,
     pass_context,
 )
-from litekube.cli import getting
-from litekube.cli import output as output_flags
 from litekube.model import describing, discovery, kinds, printing
 
 

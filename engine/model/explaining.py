@@ -202,7 +202,8 @@ class _Renderer:
 def explain(doc: dict, kind: kinds_.Kind, fields: list[str], recursive: bool = False) -> str:
     """The text of `kubectl explain KIND[.FIELD...]` over an OpenAPI v3 document of the kind's group version."""
     gvk = {"group": kind.group, "kind": kind.kind, "version": kind.version}
-    head = (f"GROUP:      {kind.group}\n" if kind.group else "") + f"KIND:       {kind.kind}\nVERSION:    {kind.version}\n\n"
+    head = (f"GROUP:      {kind.group}\n" if kind.group else "") + \
+        f"KIND:       {kind.kind}\nVERSION:    {kind.version}\n\n"
     renderer = _Renderer(doc)
     for _, schema in sorted(doc.get("components", {}).get("schemas", {}).items()):
         if gvk in (schema.get("x-kubernetes-group-version-kind") or []):

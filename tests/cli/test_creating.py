@@ -50,7 +50,8 @@ class TestCreating:
     def test_an_existing_object_is_already_exists(self, lk):
         lk("create", "namespace", "n1")
         again = lk("create", "namespace", "n1")
-        assert (again.exit_code, again.stderr) == (1, 'Error from server (AlreadyExists): namespaces "n1" already exists\n')
+        assert (again.exit_code, again.stderr) == (
+            1, 'Error from server (AlreadyExists): namespaces "n1" already exists\n')
 
     def test_save_config_lets_apply_merge_later(self, lk):
         lk("create", "configmap", "c", "--from-literal=a=1", "--save-config")

@@ -1,8 +1,6 @@
 """patch, edit (driven by a fake editor through KUBE_EDITOR) and diff (exit codes) through the real CLI."""
 from __future__ import annotations
 
-import json
-import os
 import re
 import stat
 
@@ -77,7 +75,8 @@ class TestPatch:
         (("-p", "spec: ["), 'error: unable to parse "spec: [": yaml: line 1: expected the node content, '
                             "but found '<stream end>'\n"),
         (("--type", "merge", "-p", "[1]"),
-         "Error from server (BadRequest): json: cannot unmarshal array into Go value of type map[string]interface {}\n"),
+         "Error from server (BadRequest): json: cannot unmarshal array into Go value of type "
+         "map[string]interface {}\n"),
         (("--type", "json", "-p", '{"op":"replace"}'),
          "Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n"),
         (("-p", '{"spec":{"replicas":-1}}'),
@@ -91,7 +90,8 @@ class TestPatch:
 
     def test_missing_object(self, lk):
         result = lk("patch", "deploy", "nosuch", "-p", "{}")
-        assert (result.exit_code, result.stderr) == (1, 'Error from server (NotFound): deployments.apps "nosuch" not found\n')
+        assert (result.exit_code, result.stderr) == (
+            1, 'Error from server (NotFound): deployments.apps "nosuch" not found\n')
 
 
 @pytest.fixture

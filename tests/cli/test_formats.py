@@ -110,7 +110,8 @@ class TestTableFlags:
 
     def test_show_labels_only_with_tables(self, lk):
         result = lk("get", "pods", "--show-labels", "-o", "json")
-        assert (result.exit_code, result.stderr) == (1, "error: --show-labels option cannot be used with json printer\n")
+        assert (result.exit_code, result.stderr) == (
+            1, "error: --show-labels option cannot be used with json printer\n")
 
     def test_unknown_format(self, lk):
         result = lk("get", "pods", "-o", "bogus")

@@ -8,7 +8,8 @@ CONFIGMAP = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespac
 
 
 def _deployment(ns: str = "team") -> str:
-    return DEPLOYMENT.format(replicas=1, annotations="{}").replace("  name: web\n", f"  name: web\n  namespace: {ns}\n", 1)
+    manifest = DEPLOYMENT.format(replicas=1, annotations="{}")
+    return manifest.replace("  name: web\n", f"  name: web\n  namespace: {ns}\n", 1)
 
 
 class TestApplyOrder:
@@ -29,7 +30,8 @@ class TestApplyOrder:
 
     def test_still_all_or_nothing(self, lk, tmp_path):
         path = tmp_path / "all.yaml"
-        path.write_text(_deployment() + "---\n" + NAMESPACE + "---\n" + CONFIGMAP.replace("name: cfg", "name: Bad_Name"))
+        bad = CONFIGMAP.replace("name: cfg", "name: Bad_Name")
+        path.write_text(_deployment() + "---\n" + NAMESPACE + "---\n" + bad)
         result = lk("apply", "-f", str(path))
         assert result.exit_code == 1 and "Bad_Name" in result.stderr
         assert lk("get", "ns", "team").exit_code == 1
