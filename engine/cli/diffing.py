@@ -96,10 +96,12 @@ def diff(ctx: Context, filenames, recursive, namespace) -> None:
 def _diff_pairs(ctx: Context, filenames, recursive, namespace) -> list[tuple[str, dict | None, dict]]:
     stdin = sys.stdin.read() if "-" in filenames else None
     docs = applying.load(list(filenames), recursive, stdin)
-    prepared = applying._prepared(docs, namespace or "default", namespace is not None)
+    found: dict[int, errors.LitekubeError] = {}
+    prepared = applying._prepared(docs, namespace or "default", namespace is not None, found)
+    applying._raise(found)
     pairs = []
     with ctx.api.write(dry_run=True) as tx:
-        for doc, kind, obj in prepared:
+        for _, doc, kind, obj in sorted(prepared, key=lambda item: applying.install_rank(item[2])):
             with applying._sourced(doc, "patching"):
                 live, merged = api_patching.merged(tx, kind, obj, obj["metadata"].get("namespace") or "")
             live, merged = _mask_secrets(live, merged)

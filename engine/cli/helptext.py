@@ -142,6 +142,67 @@ litekube uncordon node-1""",
 litekube drain node-1 --force
 # As above, but abort if it takes longer than 5 minutes
 litekube drain node-1 --force --timeout=5m""",
+    "top": """
+# Show metrics for all pods, then for all nodes
+litekube top pod
+litekube top node""",
+    "top pod": """
+# Show metrics for all pods in the default namespace
+litekube top pod
+# Show metrics for all pods in the given namespace
+litekube top pod --namespace=NAMESPACE
+# Show metrics for a given pod and its containers
+litekube top pod POD_NAME --containers
+# Show metrics for the pods defined by label name=myLabel
+litekube top pod -l name=myLabel""",
+    "top pods": """
+# Show metrics for all pods in the default namespace
+litekube top pod
+# Show metrics for all pods in the given namespace
+litekube top pod --namespace=NAMESPACE
+# Show metrics for a given pod and its containers
+litekube top pod POD_NAME --containers
+# Show metrics for the pods defined by label name=myLabel
+litekube top pod -l name=myLabel""",
+    "top po": """
+# Show metrics for all pods in the default namespace
+litekube top pod
+# Show metrics for all pods in the given namespace
+litekube top pod --namespace=NAMESPACE
+# Show metrics for a given pod and its containers
+litekube top pod POD_NAME --containers
+# Show metrics for the pods defined by label name=myLabel
+litekube top pod -l name=myLabel""",
+    "top node": """
+# Show metrics for all nodes
+litekube top node
+# Show metrics for a given node
+litekube top node NODE_NAME""",
+    "top nodes": """
+# Show metrics for all nodes
+litekube top node
+# Show metrics for a given node
+litekube top node NODE_NAME""",
+    "top no": """
+# Show metrics for all nodes
+litekube top node
+# Show metrics for a given node
+litekube top node NODE_NAME""",
+    "autoscale": """
+# Auto scale a deployment "foo", with the number of pods between 2 and 10, no target CPU utilization specified
+litekube autoscale deployment foo --min=2 --max=10
+# Auto scale a replica set "foo", with the number of pods between 1 and 5, target CPU utilization at 80%
+litekube autoscale rs foo --max=5 --cpu-percent=80""",
+    "create job": """
+# Create a job
+litekube create job my-job --image=busybox
+# Create a job with a command
+litekube create job my-job --image=busybox -- date
+# Create a job from a cron job named "a-cronjob"
+litekube create job test-job --from=cronjob/a-cronjob""",
+    "set load": """
+# The pods of deployment web share a CPU demand of 600m (the HPA sees it through top and metrics)
+litekube set load deployment/web --cpu 600m""",
     "api-resources": """
 litekube api-resources -o wide""",
 }

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from tests.cli.conftest import SAMPLES
 
-PODS = ["web-6c956c7598-26tjb", "web-6c956c7598-dw2p9", "web-6c956c7598-ncdcp"]
+PODS = ["web-6c956c7598-lcp6k", "web-6c956c7598-rzkbq", "web-6c956c7598-wjvvq"]  # in name order
+NODES = ["node-2", "node-1", "node-3"]
 
 
 class TestJSONPath:
@@ -15,7 +16,7 @@ class TestJSONPath:
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "pods", "-n", "demo", "-o",
                  'jsonpath={range .items[*]}{.metadata.name}{"\\t"}{.spec.nodeName}{"\\n"}{end}').stdout
-        assert out == "".join(f"{p}\tnode-{i + 1}\n" for i, p in enumerate(PODS))
+        assert out == "".join(f"{p}\t{n}\n" for p, n in zip(PODS, NODES))
 
     def test_one_object_is_itself_and_several_are_a_list(self, lk):
         lk("apply", "-f", str(SAMPLES))
@@ -98,7 +99,7 @@ class TestTableFlags:
     def test_sort_by_in_a_table(self, lk):
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "pods", "-n", "demo", "--sort-by={.spec.nodeName}", "--no-headers").stdout
-        assert [line.split()[0] for line in out.splitlines()] == PODS
+        assert [line.split()[0] for line in out.splitlines()] == [PODS[1], PODS[0], PODS[2]]
 
     def test_sort_by_a_missing_field_prints_nothing_as_kubectl(self, lk):
         lk("apply", "-f", str(SAMPLES))
