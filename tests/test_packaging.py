@@ -22,3 +22,13 @@ def test_nothing_generic_is_installed_at_the_top_level():
     assert "py-modules" not in setuptools
     assert setuptools["package-dir"] == {"litekube": "engine", "litekube.migrations": "migrations"}
     assert PROJECT["project"]["scripts"] == {"litekube": "litekube.cli:main"}
+
+
+def test_the_top_level_is_the_fixed_layout():
+    """The user fixed the top level; anything else belongs inside one of these."""
+    import subprocess
+
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    top = {line.split("/")[0] for line in tracked.splitlines() if line}
+    assert top <= {"pyproject.toml", "README.md", "engine", "migrations", "cli.py", "tests", "samples", ".ci",
+                   ".gitignore"}
