@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 
 from litekube import errors
 from litekube.api import admission, admitting
-from litekube.model import bootstrap, events, kinds, nodes, patching, selectors, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, patching, selectors, values
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -307,9 +307,9 @@ class Api:
     """The API server over one store."""
 
     def __init__(self, store: Store, shape: nodes.Shape | None = None,
-                 node_count: int = nodes.DEFAULT_NODES) -> None:
+                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None) -> None:
         self.store = store
-        self.created = self.bootstrap(shape or nodes.Shape(), node_count)
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -334,9 +334,11 @@ class Api:
         with self.write() as tx:
             return fn(tx)
 
-    def bootstrap(self, shape: nodes.Shape, node_count: int) -> bool:
+    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
+        A pod network other than the default (10.244.0.0/16, /24) is kept in
+        kube-system/kubeadm-config, as kubeadm keeps it.
         Returns whether this call created the cluster. A cluster made before
         the bootstrap objects existed gets the missing ones, as the apiserver's
         post-start hooks ensure them at every start.
@@ -359,6 +361,9 @@ class Api:
             tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock
             for name in SYSTEM_NAMESPACES:
                 tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            if network is not None and network != (cluster_network.DEFAULT_POD_SUBNET,
+                                                    cluster_network.DEFAULT_NODE_MASK):
+                tx.create(cluster_network.config_map(*network), namespace=cluster_network.CONFIG_NAMESPACE)
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Protocol
 
 __all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent", "SaveState",
-           "Action", "Result", "View", "Component", "key_of", "ref_of", "self_key", "controller_key"]
+           "Action", "Result", "View", "Component", "WakeMapper", "key_of", "ref_of", "self_key", "controller_key"]
 
 
 class Key(NamedTuple):
@@ -159,6 +159,11 @@ class Result:
     # loop's next restart) rather than work in progress; settling the
     # cluster does not wait for routine requeues. None: the component's default.
     routine: bool | None = None
+    # Park the key, as kube-scheduler parks a pod in its unschedulable pool:
+    # it is not looked at again until a change raises one of these wake
+    # events (see `Component.wakes`), its own object changes outside its
+    # status, or `requeue_after` passes (the flush). None: not parked.
+    park: frozenset[str] | None = None
 
 
 # -- the view --------------------------------------------------------------------
@@ -222,6 +227,9 @@ class View(Protocol):
 # -- components ------------------------------------------------------------------
 
 Mapper = Callable[[dict, View], Iterable[Key]]
+# A change (old, new; None for an add or a delete) to the wake events it raises
+# (strings) and the parked keys it wakes directly (Keys).
+WakeMapper = Callable[["dict | None", "dict | None", View], Iterable["str | Key"]]
 
 
 class ReconcileFn(Protocol):
@@ -239,6 +247,9 @@ class Component:
     `delays` holds, per watched kind, how long after a change its keys are
     due (client-go's AddAfter, e.g. the Job controller's 1 s batching of pod
     events); changes within that time share one reconcile.
+    `wakes` maps a kind to the WakeMapper of keys parked with `Result.park`;
+    `backoff` (initial, max seconds) delays a woken key after its n-th
+    consecutive park by initial x 2^(n-1), at most max, counted from the park.
     """
 
     name: str
@@ -247,6 +258,8 @@ class Component:
     primary: str = ""
     periodic: bool = False
     delays: dict[str, float] = field(default_factory=dict)
+    wakes: dict[str, WakeMapper] = field(default_factory=dict)
+    backoff: tuple[float, float] | None = None
 
 
 def self_key(obj: dict, view: View) -> Iterable[Key]:

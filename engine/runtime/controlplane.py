@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from litekube import errors
@@ -52,9 +53,16 @@ class ControlPlane:
         self.store = api.store
         self.components = {c.name: c for c in components}
         self.watchers: dict[str, list[tuple[Component, object]]] = {}
+        self.wakers: dict[str, list[tuple[Component, object]]] = {}
         for component in components:
             for kind, mapper in component.watches.items():
                 self.watchers.setdefault(kind, []).append((component, mapper))
+            for kind, waker in component.wakes.items():
+                self.wakers.setdefault(kind, []).append((component, waker))
+        # Parked keys (Result.park): item -> (wake events, consecutive parks, parked at).
+        self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
+        self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
+        self._attempts: dict[Item, int] = {}
         self.batch = batch
         self.view = MemoryView()
         self.queue = WorkQueue({c.name: rank for rank, c in enumerate(components)})
@@ -63,6 +71,7 @@ class ControlPlane:
         self.failures: dict[Item, int] = {}
         self.errors: list[str] = []
         self.index = EventIndex(self.view)
+        self.view.observer = self._observe
 
     # -- start and resume --------------------------------------------------------
     def start(self) -> None:
@@ -79,9 +88,13 @@ class ControlPlane:
             return
         for change in changes:
             self._enqueue(change.body)
-        for component, kind, namespace, name, due, routine in json.loads(timers or "[]"):
+        for component, kind, namespace, name, due, routine, *parked in json.loads(timers or "[]"):
             if component in self.components:
-                self.queue.add(Item(component, Key(kind, namespace, name)), due, routine)
+                item = Item(component, Key(kind, namespace, name))
+                self.queue.add(item, due, routine)
+                if parked:
+                    events, attempts, since = parked
+                    self._park(item, frozenset(events), attempts, since)
 
     def _relist(self) -> None:
         with self.store.read() as reader:
@@ -92,6 +105,7 @@ class ControlPlane:
         self.view = MemoryView(s.body for s in stored)
         for component, kind, namespace, name, state in states:
             self.view.put_state(component, Key(kind, namespace, name), state)
+        self.view.observer = self._observe
         self.index = EventIndex(self.view)
         self.cursor = revision
 
@@ -112,11 +126,55 @@ class ControlPlane:
                 self._enqueue(obj)
 
     def _enqueue(self, obj: dict, due: float | None = None) -> None:
+        parked = self.parked
         kind = obj.get("kind", "")
         for component, mapper in self.watchers.get(kind, ()):
             when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
-                self.queue.add(Item(component.name, key), when)
+                item = Item(component.name, key)
+                if item not in parked:  # a parked key waits for its wake events
+                    self.queue.add(item, when)
+
+    # -- parking (kube-scheduler's unschedulable pool, generalized) -------------------
+    def _park(self, item: Item, events: frozenset[str], attempts: int, since: float) -> None:
+        self.parked[item] = (events, attempts, since)
+        self._attempts[item] = attempts
+        for event in events:
+            self._park_index[(item.component, event)].add(item)
+
+    def _unpark(self, item: Item, requeue: bool = True) -> None:
+        events, attempts, since = self.parked.pop(item)
+        for event in events:
+            waiting = self._park_index.get((item.component, event))
+            if waiting is not None:
+                waiting.discard(item)
+                if not waiting:
+                    del self._park_index[(item.component, event)]
+        if not requeue:
+            return
+        due = self.now
+        backoff = self.components[item.component].backoff
+        if backoff is not None:
+            initial, maximum = backoff
+            due = max(due, since + min(initial * 2 ** max(attempts - 1, 0), maximum))
+        self.queue.add(item, due)
+
+    def _observe(self, old: dict | None, new: dict | None) -> None:
+        """A change in the cache: wake the parked keys its wake events concern."""
+        if not self.parked:
+            return
+        wakers = self.wakers.get((new or old or {}).get("kind", ""))
+        if not wakers:
+            return
+        for component, waker in wakers:
+            for wake in waker(old, new, self.view):  # type: ignore[operator]
+                if isinstance(wake, str):
+                    for item in list(self._park_index.get((component.name, wake), ())):
+                        self._unpark(item)
+                else:
+                    item = Item(component.name, wake)
+                    if item in self.parked:
+                        self._unpark(item)
 
     # -- the loop ----------------------------------------------------------------
     def poll(self) -> int:
@@ -167,6 +225,8 @@ class ControlPlane:
 
     def _reconcile(self, tx, item: Item) -> None:
         component = self.components[item.component]
+        if item in self.parked:  # its flush came: it is looked at again now
+            self._unpark(item, requeue=False)
         try:
             result = component.reconcile(item.key, self.view, self.now)
         except Exception:  # a reconciler bug must not stop the control plane: record it, back off
@@ -192,6 +252,10 @@ class ControlPlane:
                 self._retry(item)
                 return
         self.failures.pop(item, None)
+        if result.park is not None:
+            self._park(item, result.park, self._attempts.get(item, 0) + 1, self.now)
+        else:
+            self._attempts.pop(item, None)
         if result.requeue_after is not None:
             routine = component.periodic if result.routine is None else result.routine
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
@@ -264,6 +328,11 @@ class ControlPlane:
 
     def save(self) -> None:
         """Persist the cursor and the pending timers for the next control plane."""
-        timers = [[i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
-                  for i, due, routine in self.queue.pending()]
+        timers = []
+        for i, due, routine in self.queue.pending():
+            timer: list = [i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
+            if i in self.parked:
+                events, attempts, since = self.parked[i]
+                timer += [sorted(events), attempts, since]
+            timers.append(timer)
         self.store.save_state(self.cursor, json.dumps(timers))
