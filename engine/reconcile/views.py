@@ -320,6 +320,7 @@ class MemoryView:
     # -- priorities and nominations: what preemption asks -------------------------------------
     def _init_priorities(self) -> None:
         self._priorities: dict[str, Counter] = {}
+        self._all_priorities: Counter = Counter()
         self._nominated: dict[str, dict[Key, dict]] = defaultdict(dict)
 
     def _priority(self, pod: dict, sign: int) -> None:
@@ -329,6 +330,9 @@ class MemoryView:
         counts = self._priorities.setdefault(node, Counter())
         value = int(pod["spec"].get("priority") or 0)
         counts[value] += sign
+        self._all_priorities[value] += sign
+        if self._all_priorities[value] <= 0:
+            del self._all_priorities[value]
         if counts[value] <= 0:
             del counts[value]
             if not counts:
@@ -338,6 +342,10 @@ class MemoryView:
         """The lowest spec.priority of the live (non-terminal) pods bound to `node`; None if none."""
         counts = self._priorities.get(node)
         return min(counts) if counts else None
+
+    def lowest_priority(self) -> int | None:
+        """The lowest spec.priority of any live pod bound to a node; None if none."""
+        return min(self._all_priorities) if self._all_priorities else None
 
     def nominated_pods(self, node: str) -> builtins.list[dict]:
         """Unbound pods whose status.nominatedNodeName is `node`, by namespace and name."""
