@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Protocol
 
 __all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent", "SaveState",
+           "DeleteCollection",
            "Action", "Result", "View", "Component", "WakeMapper", "key_of", "ref_of", "self_key", "controller_key"]
 
 
@@ -106,6 +107,15 @@ class Remove:
 
 
 @dataclass(frozen=True)
+class DeleteCollection:
+    """Delete every object of a kind in a namespace (deletecollection), read from the store, not the
+    view: for kinds the controllers' cache leaves out (Events), as the namespace deleter does."""
+
+    kind: str
+    namespace: str
+
+
+@dataclass(frozen=True)
 class Bind:
     """Bind a pod to a node (the pods/binding subresource): sets spec.nodeName."""
 
@@ -146,7 +156,7 @@ class SaveState:
     state: dict | None
 
 
-Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent | SaveState
+Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent | SaveState | DeleteCollection
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,11 @@ class MemoryView:
         else:
             self._states[(component, key)] = state
 
+    def all_objects(self) -> builtins.list[dict]:
+        """Every object held, in no particular order (the runtime snapshots them)."""
+        return list(self._objects.values())
+
+
     # -- labels: objects matching a selector in a namespace ----------------------------------
     def _init_labels(self) -> None:
         # (kind, namespace, label key, label value) -> keys; (kind, namespace, label key) -> keys.

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
+import sys
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -27,6 +29,12 @@ __all__ = ["ControlPlane", "Settled"]
 log = logging.getLogger("litekube.controlplane")
 
 _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
+# Kinds the controllers' cache leaves out: no reconciler reads Events (the recorder aggregates in memory).
+UNCACHED = frozenset({"Event"})
+# The cache snapshot's format: marshal's, which only this Python version reads back.
+SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
+SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 
 
 @dataclass
@@ -64,30 +72,23 @@ class ControlPlane:
         self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
         self._attempts: dict[Item, int] = {}
         self.batch = batch
-        self.view = MemoryView()
+        self.view = MemoryView(skip=UNCACHED)
+        self._quiet_until = 0  # changes up to this revision are replayed into the cache, not enqueued
+        self._snapshot_revision = 0
+        self.loaded = {"snapshot": 0, "replayed": 0, "listed": 0}  # how the cache was built (tests, benchmarks)
         self.queue = WorkQueue({c.name: rank for rank, c in enumerate(components)})
         self.cursor = 0
         self.now = 0.0
         self.failures: dict[Item, int] = {}
         self.errors: list[str] = []
-        self.index = EventIndex(self.view)
+        self.index = EventIndex()
         self.view.observer = self._observe
 
     # -- start and resume --------------------------------------------------------
     def start(self) -> None:
-        """Load the cache, then enqueue what changed since the saved cursor (or everything)."""
+        """Load the cache (a snapshot plus the changelog since, or a list), then enqueue what
+        changed since the saved cursor (or everything, for a new cluster)."""
         cursor, timers = self.store.load_state()
-        self._relist()
-        if cursor is None:
-            self._resync()
-            return
-        try:
-            changes = self._changes_between(cursor, self.cursor)
-        except errors.Expired:
-            self._resync()
-            return
-        for change in changes:
-            self._enqueue(change.body)
         for component, kind, namespace, name, due, routine, *parked in json.loads(timers or "[]"):
             if component in self.components:
                 item = Item(component, Key(kind, namespace, name))
@@ -95,19 +96,85 @@ class ControlPlane:
                 if parked:
                     events, attempts, since = parked
                     self._park(item, frozenset(events), attempts, since)
+        if cursor is not None and self._load_snapshot(cursor):
+            self._quiet_until = cursor
+            self.poll()  # replays up to the cursor quietly, then enqueues (and wakes) what came after
+            self._quiet_until = 0
+            return
+        self._relist()
+        if cursor is None:
+            self._resync()
+            return
+        try:
+            changes = self._changes_between(cursor, self.cursor)
+        except errors.Expired:
+            for item in list(self.parked):  # what could wake them is not known: all go back
+                self._unpark(item)
+            self._resync()
+            return
+        for change in changes:
+            if change.type == "ADDED":
+                self.index.fresh(change.kind, change.namespace, change.name)
+            self._wake_from(change)
+            self._enqueue(change.body)
+
+    def _wake_from(self, change) -> None:
+        """Wake events of a change seen without the cache's state before it (after a relist):
+        an added, deleted or (as if added) modified object; a modified parked key goes back."""
+        if not self.parked or change.kind in UNCACHED:
+            return
+        body = change.body
+        self._observe(body, None) if change.type == "DELETED" else self._observe(None, body)
+        if change.type == "MODIFIED":
+            for name in self.components:
+                item = Item(name, Key(change.kind, change.namespace, change.name))
+                if item in self.parked:
+                    self._unpark(item)
+
+    def _load_snapshot(self, cursor: int) -> bool:
+        """The cache from the stored snapshot, if it is usable: same format, not before the compaction point."""
+        found = self.store.load_snapshot()
+        if found is None:
+            return False
+        revision, form, body = found
+        if form != SNAPSHOT_FORMAT or revision > cursor or revision < self.store.compacted():
+            return False
+        try:
+            objects = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return False
+        self.now = self.store.now()
+        self._install(MemoryView(objects, skip=UNCACHED), revision)
+        self._snapshot_revision = revision
+        self.loaded["snapshot"] = len(objects)
+        return True
+
+    def _install(self, view: MemoryView, revision: int) -> None:
+        with self.store.read() as reader:  # the controllers' kept state (base.SaveState) is not in the snapshot
+            states = reader.controller_states()
+        for component, kind, namespace, name, state in states:
+            view.put_state(component, Key(kind, namespace, name), state)
+        self.view = view
+        self.view.observer = self._observe
+        self.cursor = revision
 
     def _relist(self) -> None:
         with self.store.read() as reader:
             revision = reader.revision()
             self.now = reader.now()
-            stored = reader.list_all()
-            states = reader.controller_states()
-        self.view = MemoryView(s.body for s in stored)
-        for component, kind, namespace, name, state in states:
-            self.view.put_state(component, Key(kind, namespace, name), state)
-        self.view.observer = self._observe
-        self.index = EventIndex(self.view)
-        self.cursor = revision
+            stored = reader.list_all(skip=UNCACHED)
+        self._install(MemoryView((s.body for s in stored), skip=UNCACHED), revision)
+        self.loaded["listed"] = len(stored)
+
+    def save_snapshot(self) -> None:
+        """Store the cache as of the cursor, so that the next control plane loads it and replays only what follows."""
+        objects = self.view.all_objects()
+        try:
+            body = marshal.dumps(objects)
+        except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
+            body = marshal.dumps(json.loads(json.dumps(objects)))
+        self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, body)
+        self._snapshot_revision = self.cursor
 
     def _changes_between(self, start: int, end: int) -> list:
         out: list = []
@@ -189,8 +256,19 @@ class ControlPlane:
                 return seen
             if not changes:
                 return seen
+            quiet = self._quiet_until
             for change in changes:
                 key = Key(change.kind, change.namespace, change.name)
+                if change.kind in UNCACHED:  # not cached, and no component watches them
+                    self.cursor = change.revision
+                    continue
+                if change.revision <= quiet:
+                    self.loaded["replayed"] += 1
+                    self._replay(change, key)
+                    self.cursor = change.revision
+                    continue
+                if change.type == "ADDED":
+                    self.index.fresh(*key)
                 cached = self.view.get(*key)
                 cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
                 known = cached if cached is not None and cached_rv == change.revision else None
@@ -205,6 +283,15 @@ class ControlPlane:
                 self._enqueue(known if known is not None else change.body)
                 self.cursor = change.revision
             seen += len(changes)
+
+    def _replay(self, change, key: Key) -> None:
+        cached = self.view.get(*key)
+        cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
+        if change.type == "DELETED":
+            if cached is not None and cached_rv <= change.revision:
+                self.view.discard(key)
+        elif cached_rv < change.revision:
+            self.view.put(change.body)
 
     def step(self) -> int:
         """Reconcile the keys due now, writing their actions in one transaction."""
@@ -336,3 +423,6 @@ class ControlPlane:
                 timer += [sorted(events), attempts, since]
             timers.append(timer)
         self.store.save_state(self.cursor, json.dumps(timers))
+        behind = self.cursor - self._snapshot_revision
+        if behind >= SNAPSHOT_EVERY or (behind and len(self.view) <= SNAPSHOT_SMALL):
+            self.save_snapshot()

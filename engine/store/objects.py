@@ -143,9 +143,30 @@ class Reader:
                            "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
-    def list_all(self) -> builtins.list[Stored]:
-        """Every object of every kind: the initial list of an informer cache."""
-        rows = self._q("SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id")
+    def find_event(self, namespace: str, key: tuple) -> tuple[str, str] | None:
+        """(namespace, name) of the Event with this aggregation key (see model.events), if any.
+
+        Reads only the Events named after the involved object (`<name>.<suffix>`,
+        a range of the (kind, namespace, name) index), compared in SQL.
+        """
+        kind, _, name, uid, type_, reason, message, component, host = key
+        row = self._q(
+            "SELECT name FROM objects WHERE kind = 'Event' AND namespace = ? AND name > ? AND name < ? "
+            "AND json_extract(body, '$.reason') = ? AND json_extract(body, '$.message') = ? "
+            "AND json_extract(body, '$.type') = ? AND json_extract(body, '$.involvedObject.kind') IS ? "
+            "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
+            "AND json_extract(body, '$.source.component') IS ? "
+            "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1",
+            (namespace, f"{name}.", f"{name}/", reason, message, type_, kind, name, uid, component or None,
+             host or "")).fetchone()
+        return None if row is None else (namespace, row[0])
+
+    def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
+        """Every object of every kind but `skip`: the initial list of an informer cache."""
+        skipped = sorted(skip)
+        where = f" WHERE kind NOT IN ({', '.join('?' for _ in skipped)})" if skipped else ""
+        rows = self._q(f"SELECT kind, namespace, name, uid, resource_version, body FROM objects{where} ORDER BY id",
+                       tuple(skipped))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
@@ -282,6 +303,19 @@ class Store:
         with self.write() as writer:
             writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
                                       {"c": cursor, "t": timers})
+
+    def load_snapshot(self) -> tuple[int, str, bytes] | None:
+        """The control plane's cache snapshot: (revision, format, body), or None."""
+        with self.read() as reader:
+            row = reader._q("SELECT revision, format, body FROM snapshot WHERE id = 1").fetchone()
+        return None if row is None else (row[0], row[1], bytes(row[2]))
+
+    def save_snapshot(self, revision: int, form: str, body: bytes) -> None:
+        """Replace the cache snapshot (one row)."""
+        with self.write() as writer:
+            writer._q("INSERT INTO snapshot (id, revision, format, body) VALUES (1, ?, ?, ?) "
+                      "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, format = excluded.format, "
+                      "body = excluded.body", (revision, form, body))
 
     def try_lock(self, holder: str, ttl: float) -> str | None:
         """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
