@@ -15,8 +15,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.api import admission, admitting
-from litekube.model import bootstrap, cluster_network, events, kinds, nodes, patching, selectors, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, values
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -98,6 +97,7 @@ class Transaction:
     # -- writes ----------------------------------------------------------
     def create(self, obj: dict, *, namespace: str = "default") -> dict:
         """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
+        from litekube.api import admission, admitting  # on first write: a read-only command skips validation
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
                                        seed=str(self.reader.revision() + 1), strict=self.strict,
@@ -116,6 +116,7 @@ class Transaction:
 
         Removing the last finalizer of an object being deleted removes it.
         """
+        from litekube.api import admission
         kind = kinds.lookup(obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         ns = admission.namespace_of(obj, kind, namespace)
@@ -135,6 +136,7 @@ class Transaction:
     def patch(self, kind: str, namespace: str, name: str, patch: dict | builtins.list,
               patch_type: str = "strategic", subresource: str | None = None) -> dict | None:
         """Patch an object: `strategic`, `merge` (RFC 7386) or `json` (RFC 6902)."""
+        from litekube.model import patching
         current = self.get(kind, namespace, name)
         if patch_type == "merge":
             new = patching.merge_patch(current, patch)

@@ -1,8 +1,23 @@
 """litekube's command line: kubectl's verbs over a control plane in one SQLite file.
 
-Importing this package registers every command on `cli`. This module does I/O.
+Commands are loaded lazily: `COMMANDS` maps each command to the area module
+that registers it (add yours there, and the module to `MODULES`; a command
+missing from the map still works, by importing every area). This module does I/O.
 """
-from litekube.cli import autoscaling, batch, cluster, manifests, reading, workloads  # noqa: F401  (registers the commands)
-from litekube.cli.root import cli, main
+from litekube.cli.root import LazyGroup, cli, main
 
-__all__ = ["cli", "main"]
+LazyGroup.MODULES = ["cluster", "manifests", "reading", "workloads"]
+LazyGroup.COMMANDS = {
+    **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
+    **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
+    **dict.fromkeys(["get", "describe", "api-resources", "version", "changes"], "reading"),
+    **dict.fromkeys(["scale", "set", "rollout", "wait", "label", "annotate"], "workloads"),
+}
+
+
+def load_all() -> None:
+    """Import every command module (help listings, documentation tests)."""
+    cli.load_all()  # type: ignore[attr-defined]
+
+
+__all__ = ["cli", "main", "load_all"]

@@ -5,7 +5,6 @@ import time
 
 import click
 
-from litekube.api import reading
 from litekube.cli.root import (
     SERVER_VERSION,
     VERSION,
@@ -18,7 +17,7 @@ from litekube.cli.root import (
     output_options,
     pass_context,
 )
-from litekube.model import describing, kinds, printing
+from litekube.model import kinds, printing
 
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
@@ -51,6 +50,8 @@ def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespac
 def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector, watch, request_timeout,
         output, no_headers, show_labels) -> None:
     """List objects: TYPE[,TYPE...] [NAME...] or TYPE/NAME ..., with kubectl's columns."""
+    from litekube.api import reading
+
     targets = reading.parse_targets(list(args))
     result = reading.get(ctx.api, targets, namespace=namespace or "default",
                          all_namespaces=all_namespaces, selector=selector, field_selector=field_selector)
@@ -96,6 +97,9 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
 @handle_errors
 def describe(ctx: Context, args, namespace, all_namespaces, selector) -> None:
     """Show an object in detail, with its Events, as kubectl describe does."""
+    from litekube.api import reading
+    from litekube.model import describing
+
     targets = reading.parse_targets(list(args))
     result = reading.get(ctx.api, targets, namespace=namespace or "default",
                          all_namespaces=all_namespaces, selector=selector, prefix_match=True)

@@ -13,8 +13,6 @@ from __future__ import annotations
 import ipaddress
 from functools import lru_cache
 
-import yaml
-
 from litekube import errors
 
 __all__ = ["DEFAULT_POD_SUBNET", "DEFAULT_NODE_MASK", "CONFIG_NAMESPACE", "CONFIG_NAME", "MAX_MASK_DIFF",
@@ -54,6 +52,8 @@ def node_count(cidr: str, mask: int) -> int:
 
 def config_map(cidr: str, mask: int, kubernetes_version: str = "v1.32.0") -> dict:
     """The kubeadm-config ConfigMap for a pod subnet and node mask (validated first)."""
+    import yaml
+
     cidr = validate(cidr, mask)
     config: dict = {"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "ClusterConfiguration",
                     "kubernetesVersion": kubernetes_version, "clusterName": "kubernetes",
@@ -66,6 +66,8 @@ def config_map(cidr: str, mask: int, kubernetes_version: str = "v1.32.0") -> dic
 
 @lru_cache(maxsize=64)
 def _parse(text: str) -> tuple[str, int]:
+    import yaml
+
     try:
         config = yaml.safe_load(text) or {}
         cidr = ((config.get("networking") or {}).get("podSubnet") or DEFAULT_POD_SUBNET).split(",")[0].strip()

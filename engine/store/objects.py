@@ -15,13 +15,14 @@ import functools
 import json
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-import sqlalchemy.exc
-from sqlalchemy import Connection
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 from litekube import errors
 from litekube.model import kinds
@@ -107,9 +108,13 @@ class Reader:
     SQLAlchemy connection's, the per-statement cost is SQLite's alone.
     """
 
-    def __init__(self, connection: Connection, wall: Callable[[], float]) -> None:
+    def __init__(self, connection: "Connection | None", wall: Callable[[], float],
+                 raw: sqlite3.Connection | None = None) -> None:
+        # `connection` is SQLAlchemy's (writes); the read path passes only the driver connection.
         self.connection = connection
-        raw = connection.connection.dbapi_connection
+        if raw is None:
+            assert connection is not None
+            raw = connection.connection.dbapi_connection
         assert raw is not None, "an open connection has a DBAPI connection"
         self._raw = raw
         self._wall = wall
@@ -260,22 +265,74 @@ class Store:
         # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
         self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
         self.min_age = min_age
+        self._busy_timeout = busy_timeout
+        self._engines: tuple[Engine, Engine] | None = None
+        self._raw_path = database.raw_path(self.url)
+        self._local = threading.local()
+        self._raws: list[sqlite3.Connection] = []
+        self._opened(url, self._open)
+
+    def _opened(self, url: str, fn: Callable[[], object]) -> object:
         try:
-            self._writer, self._reader = database.open_engines(self.url, busy_timeout)
-            database.migrate(self._writer, self._reader)
+            return fn()
         except (NotImplementedError, ValueError) as exc:
             raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
-        except sqlalchemy.exc.DBAPIError as exc:
-            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc.orig}') from None
+        except sqlite3.Error as exc:
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
+        except Exception as exc:
+            orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError
+            if orig is None:
+                raise
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {orig}') from None
+
+    def _open(self) -> None:
+        """A current database opens with the driver alone; otherwise SQLAlchemy and Alembic migrate it."""
+        if self._raw_path is not None and database.is_current(self._connection()):
+            return
+        database.migrate(self._writer, self._reader)
+
+    def _connection(self) -> sqlite3.Connection:
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            assert self._raw_path is not None
+            raw = self._local.raw = database.connect_raw(self._raw_path, self._busy_timeout)
+            self._raws.append(raw)
+        return raw
+
+    @property
+    def _writer(self) -> "Engine":
+        if self._engines is None:
+            self._engines = database.open_engines(self.url, self._busy_timeout)
+        return self._engines[0]
+
+    @property
+    def _reader(self) -> "Engine":
+        self._writer  # noqa: B018 - opens both
+        assert self._engines is not None
+        return self._engines[1]
 
     def close(self) -> None:
-        self._writer.dispose()
-        self._reader.dispose()
+        for raw in self._raws:
+            raw.close()
+        self._raws.clear()
+        self._local = threading.local()
+        if self._engines is not None:
+            self._engines[0].dispose()
+            self._engines[1].dispose()
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        with self._reader.begin() as connection:
-            yield Reader(connection, self.wall)
+        """A short snapshot: a deferred transaction on the driver connection (no SQLAlchemy on this path)."""
+        if self._raw_path is None:
+            with self._reader.begin() as connection:
+                yield Reader(connection, self.wall)
+            return
+        raw = self._connection()
+        raw.execute("BEGIN")
+        try:
+            yield Reader(None, self.wall, raw)
+        finally:
+            raw.execute("COMMIT")
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
@@ -296,8 +353,8 @@ class Store:
     def load_state(self) -> tuple[int | None, str | None]:
         """The control plane's persisted (cursor, timers JSON)."""
         with self.read() as reader:
-            row = reader.connection.exec_driver_sql(("SELECT cursor, timers FROM controlplane WHERE id = 1")).one()
-            return row.cursor, row.timers
+            row = reader._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
+            return row[0], row[1]
 
     def save_state(self, cursor: int, timers: str) -> None:
         with self.write() as writer:
@@ -336,7 +393,7 @@ class Store:
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
         with self.read() as reader:
-            return reader.connection.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+            return reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
 
     def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> builtins.list[Change]:
         """Changelog rows after revision `since`, oldest first (the watch primitive).
@@ -344,20 +401,32 @@ class Store:
         Raises Expired when `since` is older than the compaction point.
         """
         with self.read() as reader:
-            compacted = reader.connection.exec_driver_sql(
-                "SELECT rev FROM compaction WHERE id = 1").scalar_one()
+            compacted = reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
             if since < compacted:
                 raise errors.Expired(f"too old resource version: {since} ({compacted})")
-            sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
-                   "WHERE rev > :since")
-            params: dict = {"since": since, "limit": limit}
+            sql = "SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog WHERE rev > ?"
+            params: list = [since]
             wanted = list(kinds_ or ())
             if wanted:
-                sql += " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(wanted))) + ")"
-                params.update({f"k{i}": k for i, k in enumerate(wanted)})
-            rows = reader.connection.exec_driver_sql((sql + " ORDER BY rev LIMIT :limit"), params)
-            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body,
-                           r.prev_rev, r.ts) for r in rows]
+                sql += " AND kind IN (" + ", ".join("?" for _ in wanted) + ")"
+                params += wanted
+            rows = reader._q(sql + " ORDER BY rev LIMIT ?", (*params, limit)).fetchall()
+        return [Change(*r) for r in rows]
+
+    def object_changes(self, kind: str, namespace: str, name: str, since: int = 0,
+                limit: int = 1000) -> builtins.list[Change]:
+        """One object's changelog rows after `since`, oldest first, through the object-key index.
+
+        Raises Expired when `since` is older than the compaction point.
+        """
+        with self.read() as reader:
+            compacted = reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
+            if since < compacted:
+                raise errors.Expired(f"too old resource version: {since} ({compacted})")
+            rows = reader._q("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
+                             "INDEXED BY ix_changelog_object_rev WHERE kind = ? AND namespace = ? AND name = ? "
+                             "AND rev > ? ORDER BY rev LIMIT ?", (kind, namespace, name, since, limit)).fetchall()
+        return [Change(*r) for r in rows]
 
     def compact(self, history: int | None = None, min_age: float | None = None,
                 batch: int = COMPACT_BATCH) -> int:

@@ -10,6 +10,15 @@ from litekube import cli as litekube
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
+litekube.load_all()
+
+
+def test_the_lazy_command_map_names_every_command_in_its_module():
+    for name, command in litekube.cli.commands.items():
+        module = litekube.cli.COMMANDS.get(name)
+        assert module is not None, f"litekube {name} is missing from litekube.cli.COMMANDS"
+        assert command.callback.__module__ == f"litekube.cli.{module}", name
+    assert set(litekube.cli.COMMANDS) == set(litekube.cli.commands)
 
 
 def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
