@@ -74,8 +74,24 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
     wanted = {k.kind for k, _ in targets}
     names = {n for _, n in targets if n}
     deadline = time.monotonic() + timeout if timeout else None
+    # Named objects are followed through the changelog's object-key index (their rows only);
+    # a kind through its (kind, rev) index.
+    named = [(k.kind, namespace if k.namespaced else "", n) for k, n in targets if n]
+    cursors = {key: since for key in named}
+
+    def pending() -> list:
+        if not named:
+            return ctx.api.store.changes(since, kinds_=wanted)
+        found = []
+        for key in named:
+            batch = ctx.api.store.object_changes(*key, since=cursors[key])
+            if batch:
+                cursors[key] = batch[-1].revision
+            found += batch
+        return sorted(found, key=lambda c: c.revision)
+
     while deadline is None or time.monotonic() < deadline:
-        changes = ctx.api.store.changes(since, kinds_=wanted)
+        changes = pending()
         for change in changes:
             since = change.revision
             if kinds.lookup(change.kind).namespaced and not all_namespaces and change.namespace != namespace:
@@ -147,19 +163,30 @@ def version(ctx: Context, client) -> None:
 
 
 @cli.command()
+@click.argument("target", required=False)
+@namespace_options
 @click.option("--since", type=int, default=0, help="Print revisions after this one (default: all kept).")
 @click.option("-w", "--watch", is_flag=True, help="Keep printing new revisions as they commit.")
 @click.option("--request-timeout", default="0", help="Stop watching after this long (0: never).")
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
 @pass_context
 @handle_errors
-def changes(ctx: Context, since, watch, request_timeout, no_headers) -> None:
-    """The changelog: one row per revision, as etcd's watchers see the store."""
+def changes(ctx: Context, target, namespace, since, watch, request_timeout, no_headers) -> None:
+    """The changelog: one row per revision, as etcd's watchers see the store (TYPE/NAME: one object's)."""
+    from litekube.cli.root import one
+
+    key = None
+    if target:
+        kind, name = one((target,))
+        key = (kind.kind, (namespace or "default") if kind.namespaced else "", name)
     timeout = duration_seconds(request_timeout)
     deadline = time.monotonic() + timeout if timeout else None
     headers = None if no_headers else ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
     while True:
-        batch = ctx.api.store.changes(since, limit=1000)
+        if key is None:
+            batch = ctx.api.store.changes(since, limit=1000)
+        else:  # one object's rows, through the changelog's object-key index
+            batch = ctx.api.store.object_changes(*key, since=since, limit=1000)
         if batch:
             rows = [[str(c.revision), iso(c.time), c.type, c.kind,
                      f"{c.namespace}/{c.name}" if c.namespace else c.name] for c in batch]

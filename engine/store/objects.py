@@ -94,6 +94,11 @@ class Change:
         return decode(self.text, self.revision)
 
 
+def _successor(prefix: str) -> str:
+    """The least string greater than every string starting with `prefix` (for index ranges)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
+
+
 def _resource(kind: str) -> str:
     try:
         return kinds.lookup(kind).resource
@@ -148,6 +153,12 @@ class Reader:
                            "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
+    def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
+        """The objects of a kind in a namespace whose name starts with `prefix` (an index range)."""
+        rows = self._q("SELECT name, uid, resource_version, body FROM objects WHERE kind = ? AND namespace = ? "
+                       "AND name >= ? AND name < ? ORDER BY name", (kind, namespace, prefix, _successor(prefix)))
+        return [Stored(kind, namespace, name, uid, rv, decode(body, rv)) for name, uid, rv, body in rows]
+
     def find_event(self, namespace: str, key: tuple) -> tuple[str, str] | None:
         """(namespace, name) of the Event with this aggregation key (see model.events), if any.
 
@@ -162,7 +173,7 @@ class Reader:
             "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
             "AND json_extract(body, '$.source.component') IS ? "
             "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1",
-            (namespace, f"{name}.", f"{name}/", reason, message, type_, kind, name, uid, component or None,
+            (namespace, f"{name}.", _successor(f"{name}."), reason, message, type_, kind, name, uid, component or None,
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
 
@@ -413,9 +424,11 @@ class Store:
             rows = reader._q(sql + " ORDER BY rev LIMIT ?", (*params, limit)).fetchall()
         return [Change(*r) for r in rows]
 
-    def object_changes(self, kind: str, namespace: str, name: str, since: int = 0,
-                limit: int = 1000) -> builtins.list[Change]:
-        """One object's changelog rows after `since`, oldest first, through the object-key index.
+    def object_changes(self, kind: str, namespace: str, name: str, since: int = 0, limit: int = 1000,
+                       prefix: bool = False) -> builtins.list[Change]:
+        """One object's changelog rows after `since`, oldest first, through the object-key index
+        (kind, namespace, name, rev): they cost that object's rows, not the table's. With `prefix`,
+        the rows of every object whose name starts with `name` (a range of the same index).
 
         Raises Expired when `since` is older than the compaction point.
         """
@@ -423,9 +436,16 @@ class Store:
             compacted = reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
             if since < compacted:
                 raise errors.Expired(f"too old resource version: {since} ({compacted})")
-            rows = reader._q("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
-                             "INDEXED BY ix_changelog_object_rev WHERE kind = ? AND namespace = ? AND name = ? "
-                             "AND rev > ? ORDER BY rev LIMIT ?", (kind, namespace, name, since, limit)).fetchall()
+            columns = "rev, op, kind, namespace, name, uid, body, prev_rev, ts"
+            if prefix:
+                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                                 "WHERE kind = ? AND namespace = ? AND name >= ? AND name < ? AND rev > ? "
+                                 "ORDER BY rev LIMIT ?",
+                                 (kind, namespace, name, _successor(name), since, limit)).fetchall()
+            else:
+                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                                 "WHERE kind = ? AND namespace = ? AND name = ? AND rev > ? ORDER BY rev LIMIT ?",
+                                 (kind, namespace, name, since, limit)).fetchall()
         return [Change(*r) for r in rows]
 
     def compact(self, history: int | None = None, min_age: float | None = None,
