@@ -85,7 +85,8 @@ class Transaction:
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
         items = []
-        for stored in self.reader.list(k.kind, namespace if k.namespaced else None):
+        for stored in self.reader.list(k.kind, namespace if k.namespaced else None,
+                                       _sql_labels(labels), _sql_fields(fields)):
             body = stored.body
             if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
                 continue
@@ -270,6 +271,32 @@ class Transaction:
         if ns.body["metadata"].get("deletionTimestamp"):
             raise errors.Forbidden(
                 f"unable to create new content in namespace {namespace} because it is being terminated")
+
+
+# Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.
+_STRING_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase",
+                            "spec.schedulerName", "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName",
+                            "involvedObject.kind", "involvedObject.name", "involvedObject.namespace",
+                            "involvedObject.uid", "reason", "type", "source.component", "spec.restartPolicy"})
+
+
+def _sql_labels(labels: selectors.Selector | None) -> list[tuple[str, tuple[str, ...] | None]]:
+    """The requirements of a label selector the store can check: `=`, `==`, `in` and existence."""
+    if labels is None:
+        return []
+    out: list[tuple[str, tuple[str, ...] | None]] = []
+    for req in labels.requirements:
+        if req.operator in (selectors.Operator.EQUALS, selectors.Operator.DOUBLE_EQUALS, selectors.Operator.IN):
+            out.append((req.key, tuple(req.values)))
+        elif req.operator is selectors.Operator.EXISTS:
+            out.append((req.key, None))
+    return out
+
+
+def _sql_fields(fields) -> list[tuple[str, str]]:
+    """The equality terms of a field selector on string fields, with a non-empty value."""
+    return [(f.field, f.value) for f in fields or () if f.operator in ("=", "==") and f.value
+            and f.field in _STRING_FIELDS]
 
 
 def _existing_policy(finalizers: list[str]) -> str | None:

@@ -143,14 +143,38 @@ class Reader:
             return None
         return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
-    def list(self, kind: str, namespace: str | None = None) -> builtins.list[Stored]:
-        """Every object of a kind, optionally in one namespace, ordered by namespace and name."""
-        if namespace is None:
-            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
-                           "WHERE kind = ? ORDER BY namespace, name", (kind,))
-        else:
-            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
-                           "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
+    def list(self, kind: str, namespace: str | None = None, labels: Iterable[tuple[str, tuple[str, ...] | None]] = (),
+             fields: Iterable[tuple[str, str]] = ()) -> builtins.list[Stored]:
+        """Every object of a kind, optionally in one namespace, ordered by namespace and name.
+
+        `labels` narrows to objects having each label key (with one of the values, unless None)
+        and `fields` to objects whose string field (a dotted path) equals a value, both evaluated
+        by SQLite on the stored JSON, so that rows that cannot match are never decoded. Callers
+        still apply their selectors in full (these are only the parts SQL can decide).
+        """
+        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = ?"
+        params: builtins.list = [kind]
+        if namespace is not None:
+            sql += " AND namespace = ?"
+            params.append(namespace)
+        for key, values in labels:
+            path = f'$.metadata.labels."{key}"'
+            if values is None:
+                sql += " AND json_type(body, ?) IS NOT NULL"
+                params.append(path)
+            else:
+                sql += f" AND json_extract(body, ?) IN ({', '.join('?' for _ in values)})"
+                params += [path, *values]
+        for field, value in fields:
+            if field == "metadata.name":
+                sql += " AND name = ?"
+            elif field == "metadata.namespace":
+                sql += " AND namespace = ?"
+            else:
+                sql += " AND json_extract(body, ?) = ?"
+                params.append("$." + field)
+            params.append(value)
+        rows = self._q(sql + " ORDER BY namespace, name", tuple(params))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
     def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
