@@ -136,6 +136,10 @@ class LazyGroup(click.Group):
 def cli(ctx: click.Context, db: str) -> None:
     """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
     ctx.obj = Context(db)
+    if sys.stderr.isatty():  # a settle longer than a second shows its progress there
+        from litekube.runtime import progress
+
+        progress.HOOK = progress.Terminal(sys.stderr).report
 
 
 

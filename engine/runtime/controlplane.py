@@ -21,6 +21,7 @@ from litekube import errors
 from litekube.api.server import Api
 from litekube.reconcile.base import Component, Key
 from litekube.reconcile.views import MemoryView
+from litekube.runtime import progress
 from litekube.runtime.executing import EventIndex, execute
 from litekube.runtime.queue import Item, WorkQueue
 
@@ -298,6 +299,8 @@ class ControlPlane:
         items = self.queue.pop_due(self.now, self.batch)
         if not items:
             return 0
+        if progress.HOOK is not None:
+            progress.HOOK(self)
         try:
             with self.api.write(trusted=True) as tx:
                 for item in items:
@@ -415,6 +418,8 @@ class ControlPlane:
 
     def save(self) -> None:
         """Persist the cursor and the pending timers for the next control plane."""
+        if progress.HOOK is not None:
+            progress.HOOK(self, done=True)
         timers = []
         for i, due, routine in self.queue.pending():
             timer: list = [i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
