@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from litekube import errors
 from litekube.api.server import Api
-from litekube.reconcile.base import Component, Key
+from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
 from litekube.runtime.executing import EventIndex, execute
@@ -72,6 +72,9 @@ class ControlPlane:
         self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
         self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
         self._attempts: dict[Item, int] = {}
+        # A component's status write of the very key it reconciled, by revision: that change is not
+        # mapped back to the same component and key (nothing in it is news to that reconciler).
+        self._own: dict[Item, int] = {}
         self.batch = batch
         self.view = MemoryView(skip=UNCACHED)
         self._quiet_until = 0  # changes up to this revision are replayed into the cache, not enqueued
@@ -193,13 +196,16 @@ class ControlPlane:
             for obj in self.view.list(kind):
                 self._enqueue(obj)
 
-    def _enqueue(self, obj: dict, due: float | None = None) -> None:
-        parked = self.parked
+    def _enqueue(self, obj: dict, due: float | None = None, revision: int = 0) -> None:
+        parked, own = self.parked, self._own
         kind = obj.get("kind", "")
         for component, mapper in self.watchers.get(kind, ()):
             when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
                 item = Item(component.name, key)
+                if own and own.get(item) == revision:
+                    del own[item]
+                    continue
                 if item not in parked:  # a parked key waits for its wake events
                     self.queue.add(item, when)
 
@@ -281,7 +287,7 @@ class ControlPlane:
                 elif cached_rv < change.revision:
                     self.view.put(change.body)
                 # Our own writes are in the cache already: map the cached object, skip decoding.
-                self._enqueue(known if known is not None else change.body)
+                self._enqueue(known if known is not None else change.body, revision=change.revision)
                 self.cursor = change.revision
             seen += len(changes)
 
@@ -327,6 +333,10 @@ class ControlPlane:
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)
+                if isinstance(action, UpdateStatus) and key_of(action.obj) == item.key:
+                    written = self.view.get(*item.key)
+                    if written is not None:
+                        self._own[item] = int(written["metadata"].get("resourceVersion") or 0)
             except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
                 self._retry(item)  # level-based: look again once the cache has caught up
                 return

@@ -54,7 +54,8 @@ class NodeClasses:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        self.nodes: list[NodeFacts] = self._nodes_of(self._view)
+        self._source = self._nodes_of(self._view)
+        self.nodes: list[NodeFacts] = list(self._source)
         self._position = {n.name: i for i, n in enumerate(self.nodes)}
         self._signature: dict[str, tuple] = {}
         self._members: dict[tuple, list[int]] = {}
@@ -86,17 +87,18 @@ class NodeClasses:
         if not self._changed:
             return
         current = self._nodes_of(self._view)
-        if len(current) != len(self.nodes) or any(n.name not in self._position for n in current):
-            self._rebuild()  # a node came, went or started deleting: positions move
-            return
-        facts = {n.name: n for n in current}
+        if current is not self._source:  # some Node object changed: did the set of nodes?
+            if len(current) != len(self.nodes) or any(n.name != m.name for n, m in zip(current, self.nodes)):
+                self._rebuild()  # a node came, went or started deleting: positions move
+                return
+            self._source = current
         for name in self._changed:
             i = self._position.get(name)
             if i is None:
                 continue
             self._remove(i, name)
-            self.nodes[i] = facts[name]
-            self._add(i, facts[name])
+            self.nodes[i] = current[i]
+            self._add(i, current[i])
         self._changed.clear()
 
     @property

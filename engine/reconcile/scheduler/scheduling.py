@@ -189,7 +189,22 @@ def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]
     return (facts.node_names is None and not facts.node_selector and facts.required_terms is None
             and not facts.preferred_terms and not facts.host_ports and not spec.get("topologySpreadConstraints")
             and not affinity.get("podAffinity") and not affinity.get("podAntiAffinity")
-            and not filters.pods_with_affinity(view) and not any(n.prefer_taints for n in all_nodes))
+            and not filters.pods_with_affinity(view) and not _any_prefer_taints(all_nodes))
+
+
+_PREFER: dict[int, tuple[list, bool]] = {}
+
+
+def _any_prefer_taints(nodes: list[NodeFacts]) -> bool:
+    """Whether any node has a PreferNoSchedule taint, memoized on the (memoized) node list."""
+    cached = _PREFER.get(id(nodes))
+    if cached is not None and cached[0] is nodes:
+        return cached[1]
+    found = any(n.prefer_taints for n in nodes)
+    if len(_PREFER) > 64:
+        _PREFER.clear()
+    _PREFER[id(nodes)] = (nodes, found)
+    return found
 
 
 def _schedule_plain(facts: nodeinfo.PodFacts, view, nodes: list[NodeFacts]) -> Decision | None:
