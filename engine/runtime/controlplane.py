@@ -75,6 +75,7 @@ class ControlPlane:
         # A component's status write of the very key it reconciled, by revision: that change is not
         # mapped back to the same component and key (nothing in it is news to that reconciler).
         self._own: dict[Item, int] = {}
+        self.reconciles: dict[str, int] = defaultdict(int)  # reconcile calls per component (tests, benchmarks)
         self.batch = batch
         self.view = MemoryView(skip=UNCACHED)
         self._quiet_until = 0  # changes up to this revision are replayed into the cache, not enqueued
@@ -324,6 +325,7 @@ class ControlPlane:
         if item in self.parked:  # its flush came: it is looked at again now
             self._unpark(item, requeue=False)
         try:
+            self.reconciles[item.component] += 1
             result = component.reconcile(item.key, self.view, self.now)
         except Exception:  # a reconciler bug must not stop the control plane: record it, back off
             self.errors.append(f"{item.component} {item.key}: {traceback.format_exc()}")

@@ -52,8 +52,14 @@ def encode(body: dict) -> str:
     return text
 
 
+# Rows read from the store by this process (object bodies decoded, changelog rows fetched):
+# tests assert that a settle's reads grow linearly with the cluster.
+READS = {"objects": 0, "changes": 0}
+
+
 def decode(text_: str, rv: int) -> dict:
     """The body with `metadata.resourceVersion` set to `rv` as Kubernetes' decimal string."""
+    READS["objects"] += 1
     body = json.loads(text_)
     body.setdefault("metadata", {})["resourceVersion"] = str(rv)
     return body
@@ -446,6 +452,7 @@ class Store:
                 sql += " AND kind IN (" + ", ".join("?" for _ in wanted) + ")"
                 params += wanted
             rows = reader._q(sql + " ORDER BY rev LIMIT ?", (*params, limit)).fetchall()
+        READS["changes"] += len(rows)
         return [Change(*r) for r in rows]
 
     def object_changes(self, kind: str, namespace: str, name: str, since: int = 0, limit: int = 1000,
@@ -470,6 +477,7 @@ class Store:
                 rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
                                  "WHERE kind = ? AND namespace = ? AND name = ? AND rev > ? ORDER BY rev LIMIT ?",
                                  (kind, namespace, name, since, limit)).fetchall()
+        READS["changes"] += len(rows)
         return [Change(*r) for r in rows]
 
     def compact(self, history: int | None = None, min_age: float | None = None,
