@@ -375,13 +375,36 @@ class Store:
         finally:
             raw.execute("COMMIT")
 
+    def _write_connection(self) -> sqlite3.Connection:
+        raw = getattr(self._local, "write", None)
+        if raw is None:
+            assert self._raw_path is not None
+            raw = self._local.write = database.connect_raw(self._raw_path, self._busy_timeout)
+            self._raws.append(raw)
+        return raw
+
     @contextmanager
     def write(self) -> Iterator[Writer]:
-        """One IMMEDIATE transaction: everything inside commits together or not at all."""
-        with self._writer.begin() as connection:
-            writer = Writer(connection, self.wall)
+        """One IMMEDIATE transaction: everything inside commits together or not at all.
+
+        On an SQLite file this is the driver's own connection (no SQLAlchemy to import).
+        """
+        if self._raw_path is None:
+            with self._writer.begin() as connection:
+                writer = Writer(connection, self.wall)
+                writer.follow_wall()
+                yield writer
+            return
+        raw = self._write_connection()
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            writer = Writer(None, self.wall, raw)
             writer.follow_wall()
             yield writer
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        raw.execute("COMMIT")
 
     def revision(self) -> int:
         with self.read() as reader:
@@ -399,8 +422,7 @@ class Store:
 
     def save_state(self, cursor: int, timers: str) -> None:
         with self.write() as writer:
-            writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
-                                      {"c": cursor, "t": timers})
+            writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", (cursor, timers))
 
     def load_snapshot(self) -> tuple[int, str, bytes] | None:
         """The control plane's cache snapshot: (revision, format, body), or None."""
@@ -418,18 +440,15 @@ class Store:
     def try_lock(self, holder: str, ttl: float) -> str | None:
         """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
         with self.write() as writer:
-            row = writer.connection.exec_driver_sql(("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
-            if row.holder and row.holder != holder and (row.expires or 0) > self.wall():
-                return row.holder
-            writer.connection.exec_driver_sql(("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
-                                      {"h": holder, "e": self.wall() + ttl})
+            current, expires = writer._q("SELECT holder, expires FROM controlplane WHERE id = 1").fetchone()
+            if current and current != holder and (expires or 0) > self.wall():
+                return current
+            writer._q("UPDATE controlplane SET holder = ?, expires = ? WHERE id = 1", (holder, self.wall() + ttl))
             return None
 
     def unlock(self, holder: str) -> None:
         with self.write() as writer:
-            writer.connection.exec_driver_sql((
-                "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
-                {"h": holder})
+            writer._q("UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = ?", (holder,))
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
@@ -491,25 +510,26 @@ class Store:
         min_age = self.min_age if min_age is None else min_age
         while True:
             with self.write() as writer:
-                conn = writer.connection
                 head = writer.revision()
-                done = conn.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+                done = writer._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
                 cutoff = writer.now() - min_age
-                young = conn.exec_driver_sql(("SELECT MIN(rev) FROM changelog WHERE ts > :cutoff"),
-                                     {"cutoff": cutoff}).scalar()
+                young = writer._q("SELECT MIN(rev) FROM changelog WHERE ts > ?", (cutoff,)).fetchone()[0]
                 target = head - history
                 if young is not None:
                     target = min(target, young - 1)
                 step = min(target, done + batch)
                 if step <= done:
                     break
-                conn.exec_driver_sql(("DELETE FROM changelog WHERE rev <= :step"), {"step": step})
-                conn.exec_driver_sql(("UPDATE compaction SET rev = :step WHERE id = 1"), {"step": step})
+                writer._q("DELETE FROM changelog WHERE rev <= ?", (step,))
+                writer._q("UPDATE compaction SET rev = ? WHERE id = 1", (step,))
         self.checkpoint()
         return done
 
     def checkpoint(self) -> None:
         """A PASSIVE WAL checkpoint, outside any transaction, so the file stays bounded."""
+        if self._raw_path is not None:
+            self._write_connection().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            return
         raw = self._writer.raw_connection()
         try:
             raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
