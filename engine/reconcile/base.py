@@ -231,6 +231,22 @@ class View(Protocol):
 
     def state(self, component: str, key: Key) -> dict | None:
         """What `component` kept for `key` with SaveState, or None."""
+    # Added for issue 8 (see reconcile/views.py for what each costs); views without them are
+    # still accepted by the reconcilers that can do without.
+    def select(self, kind: str, namespace: str, selector) -> builtins.list[dict]:
+        """Objects of a kind in a namespace that a label selector matches (an index of labels)."""
+        ...
+
+    def min_priority(self, node: str) -> int | None:
+        """The lowest spec.priority of the live pods bound to `node`."""
+        ...
+
+    def nominated_pods(self, node: str) -> builtins.list[dict]:
+        """Unbound pods whose status.nominatedNodeName is `node`."""
+        ...
+
+    def pod_cidrs(self, cluster_cidr: str, mask: int):
+        """The node IPAM's bitmap of the node subnets Nodes hold (node_ipam.cidrset.CidrSet)."""
         ...
 
 
