@@ -81,6 +81,8 @@ class NodeClasses:
         if not members:
             del self._members[sig]
             del self._representative[sig]
+        elif self._representative[sig].name == name:  # the filters read the representative's usage by name
+            self._representative[sig] = self.nodes[members[0]]
 
     def sync(self) -> None:
         """Apply the node and usage changes since the last sync."""
