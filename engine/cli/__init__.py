@@ -1,18 +1,22 @@
 """litekube's command line: kubectl's verbs over a control plane in one SQLite file.
 
 Commands are loaded lazily: `COMMANDS` maps each command to the area module
-that registers it (add yours there, and the module to `MODULES`; a command
-missing from the map still works, by importing every area). This module does I/O.
+that registers it (add yours there, and the module to `MODULES`; a module
+adding subcommands to another's group goes in `EXTENDS`; a command missing
+from the map still works, by importing every area). This module does I/O.
 """
 from litekube.cli.root import LazyGroup, cli, main
 
-LazyGroup.MODULES = ["cluster", "manifests", "reading", "workloads"]
+LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
     **dict.fromkeys(["get", "describe", "api-resources", "version", "changes"], "reading"),
     **dict.fromkeys(["scale", "set", "rollout", "wait", "label", "annotate"], "workloads"),
+    **dict.fromkeys(["top", "autoscale"], "autoscaling"),
 }
+# Modules that add subcommands to another module's group: loaded with that group.
+LazyGroup.EXTENDS = {"set": ["autoscaling"], "create": ["batch"]}
 
 
 def load_all() -> None:

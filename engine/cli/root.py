@@ -107,6 +107,8 @@ class LazyGroup(click.Group):
 
     COMMANDS: dict[str, str] = {}
     MODULES: list[str] = []
+    # Modules that add subcommands to another module's group (`set load`, `create job`).
+    EXTENDS: dict[str, list[str]] = {}
 
     def _load(self, module: str) -> None:
         importlib.import_module(f"litekube.cli.{module}")
@@ -123,6 +125,8 @@ class LazyGroup(click.Group):
             module = self.COMMANDS.get(name)
             if module is not None:
                 self._load(module)
+                for extra in self.EXTENDS.get(name, ()):
+                    self._load(extra)
             else:
                 self.load_all()
         return self.commands.get(name)
