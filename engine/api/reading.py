@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from litekube import errors
 from litekube.api import metrics
-from litekube.api.applying import Outcome
 from litekube.api.server import Api
 from litekube.model import kinds
 
@@ -117,8 +116,9 @@ def no_resources(namespace: str, all_namespaces: bool) -> str:
 
 def delete(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,
            selector: str | None = None, cascade: str = "background", grace_period: int | None = None,
-           ignore_not_found: bool = False, dry_run: str | None = None) -> list[Outcome]:
+           ignore_not_found: bool = False, dry_run: str | None = None) -> list:
     """Delete named objects, or every object of a kind matching a selector, in one transaction."""
+    from litekube.api.applying import Outcome
     outcomes = []
     suffix = {"client": " (dry run)", "server": " (server dry run)"}.get(dry_run or "", "")
     with api.write(dry_run=dry_run is not None) as tx:

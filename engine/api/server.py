@@ -15,8 +15,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.api import admission, admitting
-from litekube.model import bootstrap, events, kinds, nodes, patching, selectors, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, values
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -55,6 +54,7 @@ class Transaction:
         self.reader = reader
         # The control plane's own writes skip strict decoding (see admission.prepare_create).
         self.strict = not trusted
+        self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
 
     @property
     def writer(self) -> Writer:
@@ -86,7 +86,8 @@ class Transaction:
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
         items = []
-        for stored in self.reader.list(k.kind, namespace if k.namespaced else None):
+        for stored in self.reader.list(k.kind, namespace if k.namespaced else None,
+                                       _sql_labels(labels), _sql_fields(fields)):
             body = stored.body
             if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
                 continue
@@ -98,6 +99,7 @@ class Transaction:
     # -- writes ----------------------------------------------------------
     def create(self, obj: dict, *, namespace: str = "default") -> dict:
         """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
+        from litekube.api import admission, admitting  # on first write: a read-only command skips validation
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
                                        seed=str(self.reader.revision() + 1), strict=self.strict,
@@ -116,14 +118,21 @@ class Transaction:
 
         Removing the last finalizer of an object being deleted removes it.
         """
+        from litekube.api import admission
         kind = kinds.lookup(obj.get("kind", ""))
         meta = obj.get("metadata") or {}
         ns = admission.namespace_of(obj, kind, namespace)
         name = meta.get("name", "")
+        expected = meta.get("resourceVersion")
+        if subresource == "status" and not self.strict and expected not in (None, ""):
+            # The control plane's status write of the object it read at `expected`: the
+            # compare-and-swap of the write itself checks that nothing changed since, so the
+            # stored object need not be read and decoded again (NotFound and Conflict as below).
+            new = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
+            return self._write(kind, ns, name, new, int(expected))
         stored = self.reader.get(kind.kind, ns, name)
         if stored is None:
             raise errors.NotFound.of(kind.resource, name)
-        expected = meta.get("resourceVersion")
         if expected not in (None, "") and str(expected) != str(stored.resource_version):
             raise errors.Conflict.of(kind.resource, name)
         new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict)
@@ -135,6 +144,7 @@ class Transaction:
     def patch(self, kind: str, namespace: str, name: str, patch: dict | builtins.list,
               patch_type: str = "strategic", subresource: str | None = None) -> dict | None:
         """Patch an object: `strategic`, `merge` (RFC 7386) or `json` (RFC 6902)."""
+        from litekube.model import patching
         current = self.get(kind, namespace, name)
         if patch_type == "merge":
             new = patching.merge_patch(current, patch)
@@ -202,7 +212,7 @@ class Transaction:
         stored = self.reader.get("Pod", namespace, name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of("pods", name)
-        pod = values.clone(stored.body)
+        pod = stored.body  # freshly decoded: ours to change
         if (pod.get("spec") or {}).get("nodeName"):
             raise errors.Conflict(f'pod {name} is already assigned to node "{pod["spec"]["nodeName"]}"')
         if pod["metadata"].get("deletionTimestamp"):
@@ -229,9 +239,19 @@ class Transaction:
                 bumped["metadata"]["resourceVersion"] = str(rv)
                 return bumped
         # Unique across transactions at one virtual instant: the revision grows with every write.
-        name = f"{involved.get('name', '')}.{int(self.now() * 1e9) + self.reader.revision():x}"
-        return self.create(events.new_event(involved, type_, reason, message, component, host, now, name),
-                           namespace=involved.get("namespace") or "default")
+        revision = self.reader.revision()
+        name = f"{involved.get('name', '')}.{int(self.now() * 1e9) + revision:x}"
+        event = events.new_event(involved, type_, reason, message, component, host, now, name)
+        if self.strict:
+            return self.create(event, namespace=involved.get("namespace") or "default")
+        # The control plane's recorder builds well-formed Events with nothing to default: stamp
+        # them as admission would (uid, creationTimestamp) without decoding and validating again.
+        meta = event["metadata"]
+        self._check_namespace(meta["namespace"])
+        meta["uid"], meta["creationTimestamp"] = new_uid(revision + 1), now
+        rv = self.writer.create("Event", meta["namespace"], name, meta["uid"], event)
+        meta["resourceVersion"] = str(rv)
+        return event
 
     def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> dict | None:
         """Delete with grace 0 (what a kubelet does after killing a pod): the object goes now,
@@ -252,6 +272,8 @@ class Transaction:
 
     # -- helpers ---------------------------------------------------------
     def _write(self, kind: kinds.Kind, ns: str, name: str, new: dict, expected: int) -> dict | None:
+        if kind.kind == "Namespace":
+            self._live_namespaces.discard(name)
         meta = new["metadata"]
         if meta.get("deletionTimestamp") and not meta.get("finalizers") and not _waits_for_kubelet(new) \
                 and not (kind.kind == "Namespace" and (new.get("spec") or {}).get("finalizers")):
@@ -262,12 +284,41 @@ class Transaction:
         return new
 
     def _check_namespace(self, namespace: str) -> None:
+        if namespace in self._live_namespaces:
+            return
         ns = self.reader.get("Namespace", "", namespace)
         if ns is None:
             raise errors.NotFound.of("namespaces", namespace)
         if ns.body["metadata"].get("deletionTimestamp"):
             raise errors.Forbidden(
                 f"unable to create new content in namespace {namespace} because it is being terminated")
+        self._live_namespaces.add(namespace)
+
+
+# Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.
+_STRING_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase",
+                            "spec.schedulerName", "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName",
+                            "involvedObject.kind", "involvedObject.name", "involvedObject.namespace",
+                            "involvedObject.uid", "reason", "type", "source.component", "spec.restartPolicy"})
+
+
+def _sql_labels(labels: selectors.Selector | None) -> list[tuple[str, tuple[str, ...] | None]]:
+    """The requirements of a label selector the store can check: `=`, `==`, `in` and existence."""
+    if labels is None:
+        return []
+    out: list[tuple[str, tuple[str, ...] | None]] = []
+    for req in labels.requirements:
+        if req.operator in (selectors.Operator.EQUALS, selectors.Operator.DOUBLE_EQUALS, selectors.Operator.IN):
+            out.append((req.key, tuple(req.values)))
+        elif req.operator is selectors.Operator.EXISTS:
+            out.append((req.key, None))
+    return out
+
+
+def _sql_fields(fields) -> list[tuple[str, str]]:
+    """The equality terms of a field selector on string fields, with a non-empty value."""
+    return [(f.field, f.value) for f in fields or () if f.operator in ("=", "==") and f.value
+            and f.field in _STRING_FIELDS]
 
 
 def _existing_policy(finalizers: list[str]) -> str | None:
@@ -307,9 +358,9 @@ class Api:
     """The API server over one store."""
 
     def __init__(self, store: Store, shape: nodes.Shape | None = None,
-                 node_count: int = nodes.DEFAULT_NODES) -> None:
+                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None) -> None:
         self.store = store
-        self.created = self.bootstrap(shape or nodes.Shape(), node_count)
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -334,9 +385,11 @@ class Api:
         with self.write() as tx:
             return fn(tx)
 
-    def bootstrap(self, shape: nodes.Shape, node_count: int) -> bool:
+    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
+        A pod network other than the default (10.244.0.0/16, /24) is kept in
+        kube-system/kubeadm-config, as kubeadm keeps it.
         Returns whether this call created the cluster. A cluster made before
         the bootstrap objects existed gets the missing ones, as the apiserver's
         post-start hooks ensure them at every start.
@@ -359,6 +412,9 @@ class Api:
             tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock
             for name in SYSTEM_NAMESPACES:
                 tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+            if network is not None and network != (cluster_network.DEFAULT_POD_SUBNET,
+                                                    cluster_network.DEFAULT_NODE_MASK):
+                tx.create(cluster_network.config_map(*network), namespace=cluster_network.CONFIG_NAMESPACE)
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks

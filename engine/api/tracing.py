@@ -38,9 +38,12 @@ def _available(pod: dict, min_ready: int, at: float) -> bool:
 
 def trace(api: Api, namespace: str, name: str) -> tuple[list[str], list[Step]]:
     """(ReplicaSet names, steps) of the latest rollout of deployment `name`."""
+    # The ReplicaSets and pods of a Deployment are named after it (`<name>-<hash>`, `<name>-<hash>-<x>`):
+    # read them, and their history, through index ranges on that prefix, never the whole namespace.
+    prefix = f"{name}-"[:58]
     with api.read() as tx:
         deployment = tx.get("Deployment", namespace, name)
-        live = {o["metadata"]["uid"]: o for kind in ("ReplicaSet", "Pod") for o in tx.list(kind, namespace).items}
+        live = {o.uid: o.body for kind in ("ReplicaSet", "Pod") for o in tx.reader.list_prefix(kind, namespace, prefix)}
     uid = deployment["metadata"]["uid"]
     generation = deployment["metadata"].get("generation", 1)
     min_ready = int(deployment["spec"].get("minReadySeconds") or 0)
@@ -48,13 +51,15 @@ def trace(api: Api, namespace: str, name: str) -> tuple[list[str], list[Step]]:
     # Objects unchanged since the compaction point are as they were then.
     state = {u: o for u, o in live.items() if int(o["metadata"]["resourceVersion"]) <= compacted}
     changes: list = []
-    since = compacted
-    while True:
-        batch = api.store.changes(since, limit=5000, kinds_=["Deployment", "ReplicaSet", "Pod"])
-        if not batch:
-            break
-        changes.extend(c for c in batch if c.namespace == namespace)
-        since = batch[-1].revision
+    for kind, key, by_prefix in (("Deployment", name, False), ("ReplicaSet", prefix, True), ("Pod", prefix, True)):
+        since = compacted
+        while True:
+            batch = api.store.object_changes(kind, namespace, key, since, limit=5000, prefix=by_prefix)
+            if not batch:
+                break
+            changes.extend(batch)
+            since = batch[-1].revision
+    changes.sort(key=lambda c: c.revision)
     start = next((c for c in changes if c.kind == "Deployment" and c.uid == uid
                   and c.body["metadata"].get("generation") == generation), None)
     if start is None:

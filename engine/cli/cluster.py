@@ -15,7 +15,7 @@ from litekube.cli.root import (
     namespace_options,
     pass_context,
 )
-from litekube.model import durations, nodes
+from litekube.model import cluster_network, durations, nodes
 from litekube.runtime import embedded
 from litekube.store import Store
 
@@ -26,12 +26,17 @@ from litekube.store import Store
 @click.option("--cpu", default="4", show_default=True, help="CPU of each node.")
 @click.option("--memory", default="16Gi", show_default=True, help="Memory of each node.")
 @click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pods per node.")
+@click.option("--cluster-cidr", default=cluster_network.DEFAULT_POD_SUBNET, show_default=True,
+              help="The pod network: each node gets a subnet of it (kubeadm's podSubnet).")
+@click.option("--node-cidr-mask-size", type=int, default=cluster_network.DEFAULT_NODE_MASK, show_default=True,
+              help="The prefix length of each node's pod subnet (2^(mask - CIDR prefix) nodes fit).")
 @click.pass_context
 @handle_errors
-def init(click_ctx: click.Context, node_count, cpu, memory, pods) -> None:
+def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size) -> None:
     """Create a new cluster in the database with N simulated nodes."""
     ctx: Context = click_ctx.obj
-    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count)
+    network = (cluster_network.validate(cluster_cidr, node_cidr_mask_size), node_cidr_mask_size)
+    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network)
     if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
     ctx._api = api

@@ -17,9 +17,10 @@ from litekube.cli.root import (
     handle_errors,
     iso,
     namespace_options,
+    one,
     pass_context,
 )
-from litekube.model import describing, discovery, kinds, printing
+from litekube.model import discovery, kinds, printing
 
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
@@ -98,8 +99,24 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
     wanted = {k.kind for k, _ in targets}
     names = {n for _, n in targets if n}
     deadline = time.monotonic() + timeout if timeout else None
+    # Named objects are followed through the changelog's object-key index (their rows only);
+    # a kind through its (kind, rev) index.
+    named = [(k.kind, namespace if k.namespaced else "", n) for k, n in targets if n]
+    cursors = {key: since for key in named}
+
+    def pending() -> list:
+        if not named:
+            return ctx.api.store.changes(since, kinds_=wanted)
+        found = []
+        for key in named:
+            batch = ctx.api.store.object_changes(*key, since=cursors[key])
+            if batch:
+                cursors[key] = batch[-1].revision
+            found += batch
+        return sorted(found, key=lambda c: c.revision)
+
     while deadline is None or time.monotonic() < deadline:
-        changes = ctx.api.store.changes(since, kinds_=wanted)
+        changes = pending()
         for change in changes:
             since = change.revision
             if kinds.lookup(change.kind).namespaced and not all_namespaces and change.namespace != namespace:
@@ -121,6 +138,9 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
 @handle_errors
 def describe(ctx: Context, args, namespace, all_namespaces, selector) -> None:
     """Show an object in detail, with its Events, as kubectl describe does."""
+    from litekube.api import reading
+    from litekube.model import describing
+
     targets = reading.parse_targets(list(args))
     result = reading.get(ctx.api, targets, namespace=namespace or "default",
                          all_namespaces=all_namespaces, selector=selector, prefix_match=True)
@@ -196,6 +216,8 @@ def version(ctx: Context, client) -> None:
 
 
 @cli.command()
+@click.argument("target", required=False)
+@namespace_options
 @click.option("--since", type=int, default=0, help="Print revisions after this one (default: all kept).")
 @click.option("-w", "--watch", is_flag=True, help="Keep printing new revisions as they commit.")
 @click.option("--request-timeout", default="0", help="Stop watching after this long (0: never).")
@@ -203,9 +225,9 @@ def version(ctx: Context, client) -> None:
 @output_flags.print_options
 @pass_context
 @handle_errors
-def changes(ctx: Context, since, watch, request_timeout, no_headers, output, template,
+def changes(ctx: Context, target, namespace, since, watch, request_timeout, no_headers, output, template,
             allow_missing_template_keys) -> None:
-    """The changelog: one row per revision, as etcd's watchers see the store.
+    """The changelog: one row per revision, as etcd's watchers see the store (TYPE/NAME: one object's).
 
     With -o json|yaml|jsonpath=... each revision prints as a watch event:
     {"revision": N, "time": ..., "type": "ADDED|MODIFIED|DELETED", "object": {...}}.
@@ -222,12 +244,19 @@ def changes(ctx: Context, since, watch, request_timeout, no_headers, output, tem
       litekube changes -o jsonpath='{.revision} {.type} {.object.kind}/{.object.metadata.name}{"\\n"}'
     """
     fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS) if output else (None, None)
+    key = None
+    if target:
+        kind, name = one((target,))
+        key = (kind.kind, (namespace or "default") if kind.namespaced else "", name)
     timeout = duration_seconds(request_timeout)
     deadline = time.monotonic() + timeout if timeout else None
     headers = None if no_headers else ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
     first = True
     while True:
-        batch = ctx.api.store.changes(since, limit=1000)
+        if key is None:
+            batch = ctx.api.store.changes(since, limit=1000)
+        else:  # one object's rows, through the changelog's object-key index
+            batch = ctx.api.store.object_changes(*key, since=since, limit=1000)
         if batch:
             if fmt is not None:
                 events = [{"revision": c.revision, "time": iso(c.time), "type": c.type, "object": c.body}

@@ -6,17 +6,18 @@ engine errors become kubectl's messages and exit codes here, and only here.
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Callable
 
 import click
 
 from litekube import errors
-from litekube.api import reading
-from litekube.api.server import Api
 from litekube.model import durations, kinds, printing
-from litekube.runtime import embedded
-from litekube.store import Store
+
+if TYPE_CHECKING:  # imported on first use: a command pays only for what it needs (start-up time)
+    from litekube.api.server import Api
 
 __all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace_options", "output_options",
            "file_options", "dry_run_option", "duration_seconds", "iso", "one", "targets"]
@@ -33,8 +34,11 @@ class Context:
         self._api: Api | None = None
 
     @property
-    def api(self) -> Api:
+    def api(self) -> "Api":
         if self._api is None:
+            from litekube.api.server import Api
+            from litekube.store import Store
+
             self._api = Api(Store(self.db))
             if self._api.created:  # a new cluster: let its nodes register before anything else
                 self.settle()
@@ -45,6 +49,8 @@ class Context:
 
     def settle(self) -> None:
         """After a write: run the embedded control plane until the cluster settles."""
+        from litekube.runtime import embedded
+
         report = embedded.settle(self.api)
         if report is not None and not report.settled:
             click.echo(report.message(), err=True)
@@ -95,7 +101,42 @@ def dry_run_option(fn):
                         help="client: only print; server: check everything, write nothing.")(fn)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use: `COMMANDS` maps a command name to the
+    module of `litekube.cli` that registers it. A name missing from the map imports every area."""
+
+    COMMANDS: dict[str, str] = {}
+    MODULES: list[str] = []
+    # Modules that add subcommands to another module's group (`set load`, `create job`).
+    EXTENDS: dict[str, list[str]] = {}
+    # Called after a load: decorates the commands loaded so far (help text, completion).
+    AFTER_LOAD: Callable[[], None] | None = None
+
+    def _load(self, module: str) -> None:
+        importlib.import_module(f"litekube.cli.{module}")
+        if self.AFTER_LOAD is not None:
+            self.AFTER_LOAD()
+
+    def load_all(self) -> None:
+        for module in self.MODULES:
+            self._load(module)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(self.COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            module = self.COMMANDS.get(name)
+            if module is not None:
+                self._load(module)
+                for extra in self.EXTENDS.get(name, ()):
+                    self._load(extra)
+            else:
+                self.load_all()
+        return self.commands.get(name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="LITEKUBE_DB", default="litekube.db", show_default=True,
               help="The database file (or an SQLAlchemy URL); also LITEKUBE_DB.")
 @click.version_option(VERSION, prog_name="litekube")
@@ -103,6 +144,10 @@ def dry_run_option(fn):
 def cli(ctx: click.Context, db: str) -> None:
     """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
     ctx.obj = Context(db)
+    if sys.stderr.isatty():  # a settle longer than a second shows its progress there
+        from litekube.runtime import progress
+
+        progress.HOOK = progress.Terminal(sys.stderr).report
 
 
 
@@ -124,6 +169,8 @@ def iso(seconds: float) -> str:
 
 
 def one(args: tuple[str, ...]) -> tuple[kinds.Kind, str]:
+    from litekube.api import reading
+
     targets = reading.parse_targets(list(args))
     if len(targets) != 1 or targets[0][1] is None:
         raise click.UsageError("expected one resource: TYPE/NAME or TYPE NAME")
@@ -131,6 +178,8 @@ def one(args: tuple[str, ...]) -> tuple[kinds.Kind, str]:
 
 
 def targets(args: tuple[str, ...]) -> list[tuple[kinds.Kind, str]]:
+    from litekube.api import reading
+
     targets = reading.parse_targets(list(args))
     if any(name is None for _, name in targets):
         raise click.UsageError("resource(s) were provided, but no name was specified")

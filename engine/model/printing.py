@@ -1,15 +1,15 @@
 """Rendering objects as kubectl prints them: tables, YAML, JSON, names.
 
 No I/O happens here; the CLI writes the returned text. Tables follow
-kubectl's tabwriter layout: left-aligned columns separated by three spaces.
+kubectl's tabwriter layout: left-aligned columns separated by three spaces,
+written by `grid` itself (tabulate only for the rare cell that spans lines);
+PyYAML is imported only for `-o yaml`.
 """
 from __future__ import annotations
 
 import re
 from datetime import datetime
-
-import tabulate as _tabulate
-import yaml
+from functools import lru_cache
 
 from litekube import errors
 from litekube.model import gofmt, kinds, tables, tabwriting
@@ -18,19 +18,51 @@ __all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMA
 
 FORMATS = ("table", "wide", "yaml", "json", "name")
 
-_KUBECTL = _tabulate.TableFormat(
-    lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
-    headerrow=_tabulate.DataRow("", "   ", ""), datarow=_tabulate.DataRow("", "   ", ""),
-    padding=0, with_header_hide=None)
+_GAP = "   "
 
 
 def grid(headers: list[str] | None, rows: list[list[str]]) -> str:
-    """Columns as kubectl's tabwriter prints them, without trailing spaces."""
+    """Columns as kubectl's tabwriter prints them, without trailing spaces.
+
+    Cells are stripped of surrounding whitespace and None prints as "" (as
+    the tabulate layout this replaces did); short rows are padded.
+    """
     if not rows and not headers:
         return ""
+    table = [[("" if c is None else str(c)).strip() for c in row] for row in rows]
+    if any("\n" in c for row in table for c in row) or (headers and any("\n" in h for h in headers)):
+        return _multiline(headers, rows)
+    if headers:
+        table.insert(0, [str(h) for h in headers])
+    columns = max((len(r) for r in table), default=0)
+    widths = [0] * columns
+    for row in table:
+        for i, cell in enumerate(row):
+            if len(cell) > widths[i]:
+                widths[i] = len(cell)
+    last = columns - 1
+    lines = []
+    for row in table:
+        cells = [cell.ljust(widths[i]) if i < last else cell for i, cell in enumerate(row)]
+        if len(row) < columns:
+            cells += [""] * (columns - len(row))
+        lines.append(_GAP.join(cells).rstrip())
+    if lines and not lines[-1]:
+        lines.pop()  # the layout this replaces ended with the text's last non-empty line
+    return "\n".join(lines)
+
+
+def _multiline(headers: list[str] | None, rows: list[list[str]]) -> str:
+    """A table with a cell that spans lines, laid out by tabulate."""
+    import tabulate as _tabulate
+
+    fmt = _tabulate.TableFormat(
+        lineabove=None, linebelowheader=None, linebetweenrows=None, linebelow=None,
+        headerrow=_tabulate.DataRow("", _GAP, ""), datarow=_tabulate.DataRow("", _GAP, ""),
+        padding=0, with_header_hide=None)
     saved, _tabulate.MIN_PADDING = _tabulate.MIN_PADDING, 0  # kubectl pads headers like cells
     try:
-        text = _tabulate.tabulate(rows, headers=headers or (), tablefmt=_KUBECTL,
+        text = _tabulate.tabulate(rows, headers=headers or (), tablefmt=fmt,
                                   disable_numparse=True, stralign="left", missingval="")
     finally:
         _tabulate.MIN_PADDING = saved
@@ -86,46 +118,50 @@ def list_object(objs: list[dict]) -> dict:
 
 _OTHER_TYPES = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp", "merge")}
 _GO_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
-_RESOLVER = yaml.SafeDumper("")
 
 
-def _other_type(text: str) -> bool:
-    """Would go-yaml read this string back as a number, bool, null, time or merge key?"""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
-    return tag in _OTHER_TYPES or bool(_GO_FLOAT.match(text)) or bool(re.match(r"^[-+]?0o[0-7_]+$", text))
+@lru_cache(maxsize=1)
+def _go_yaml():
+    """A PyYAML dumper that writes as kubectl does (go-yaml): `|` blocks for multi-line text,
+    double quotes when needed, never an anchor. Built on first use: PyYAML is imported only for -o yaml."""
+    import yaml
 
+    resolver = yaml.SafeDumper("")
 
-class _GoYaml(yaml.SafeDumper):
-    """Dump as kubectl does (go-yaml): `|` blocks for multi-line text, double quotes when needed."""
+    def other_type(text: str) -> bool:
+        """Would go-yaml read this string back as a number, bool, null, time or merge key?"""
+        tag = resolver.resolve(yaml.ScalarNode, text, (True, False))
+        return tag in _OTHER_TYPES or bool(_GO_FLOAT.match(text)) or bool(re.match(r"^[-+]?0o[0-7_]+$", text))
 
-    def ignore_aliases(self, data) -> bool:  # type: ignore[no-untyped-def]
-        return True  # go-yaml never writes anchors: a shared list prints twice
+    class GoYaml(yaml.SafeDumper):
+        def ignore_aliases(self, data) -> bool:  # type: ignore[no-untyped-def]
+            return True  # go-yaml never writes anchors: a shared list prints twice
 
-    def choose_scalar_style(self):  # type: ignore[no-untyped-def]
-        style = super().choose_scalar_style()
-        # go-yaml double-quotes a string that would read back as another type ("1", "true", a time)
-        # and single-quotes one that is merely not plain ('*/1 * * * *', '@hourly')
-        if style == "'" and _other_type(self.event.value):
-            return '"'
-        if style == "" and isinstance(self.event.value, str) and _GO_FLOAT.match(self.event.value) \
-                and self.event.tag == "tag:yaml.org,2002:str":
-            return '"'
-        return style
+        def choose_scalar_style(self):  # type: ignore[no-untyped-def]
+            style = super().choose_scalar_style()
+            # go-yaml double-quotes a string that would read back as another type ("1", "true", a time)
+            # and single-quotes one that is merely not plain ('*/1 * * * *', '@hourly')
+            if style == "'" and other_type(self.event.value):
+                return '"'
+            if style == "" and isinstance(self.event.value, str) and _GO_FLOAT.match(self.event.value) \
+                    and self.event.tag == "tag:yaml.org,2002:str":
+                return '"'
+            return style
 
+    def represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        if "\n" in value:
+            return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    if "\n" in value:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-
-
-_GoYaml.add_representer(str, _represent_str)
+    GoYaml.add_representer(str, represent_str)
+    return yaml, GoYaml
 
 
 def to_yaml(objs: list[dict], single: bool | None = None) -> str:
     """One object as itself, several (or a listing: `single=False`) as a List."""
     value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
-    return yaml.dump(value, Dumper=_GoYaml, sort_keys=True, default_flow_style=False,
+    yaml, dumper = _go_yaml()
+    return yaml.dump(value, Dumper=dumper, sort_keys=True, default_flow_style=False,
                      allow_unicode=True, width=float("inf")).rstrip("\n")
 
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, NamedTuple, Protocol
 
 __all__ = ["Key", "Create", "Update", "UpdateStatus", "Delete", "Remove", "Bind", "RecordEvent", "SaveState",
-           "Action", "Result", "View", "Component", "key_of", "ref_of", "self_key", "controller_key"]
+           "DeleteCollection",
+           "Action", "Result", "View", "Component", "WakeMapper", "key_of", "ref_of", "self_key", "controller_key"]
 
 
 class Key(NamedTuple):
@@ -106,6 +107,15 @@ class Remove:
 
 
 @dataclass(frozen=True)
+class DeleteCollection:
+    """Delete every object of a kind in a namespace (deletecollection), read from the store, not the
+    view: for kinds the controllers' cache leaves out (Events), as the namespace deleter does."""
+
+    kind: str
+    namespace: str
+
+
+@dataclass(frozen=True)
 class Bind:
     """Bind a pod to a node (the pods/binding subresource): sets spec.nodeName."""
 
@@ -146,7 +156,7 @@ class SaveState:
     state: dict | None
 
 
-Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent | SaveState
+Action = Create | Update | UpdateStatus | Delete | Remove | Bind | RecordEvent | SaveState | DeleteCollection
 
 
 @dataclass(frozen=True)
@@ -159,6 +169,11 @@ class Result:
     # loop's next restart) rather than work in progress; settling the
     # cluster does not wait for routine requeues. None: the component's default.
     routine: bool | None = None
+    # Park the key, as kube-scheduler parks a pod in its unschedulable pool:
+    # it is not looked at again until a change raises one of these wake
+    # events (see `Component.wakes`), its own object changes outside its
+    # status, or `requeue_after` passes (the flush). None: not parked.
+    park: frozenset[str] | None = None
 
 
 # -- the view --------------------------------------------------------------------
@@ -216,12 +231,31 @@ class View(Protocol):
 
     def state(self, component: str, key: Key) -> dict | None:
         """What `component` kept for `key` with SaveState, or None."""
+    # Added for issue 8 (see reconcile/views.py for what each costs); views without them are
+    # still accepted by the reconcilers that can do without.
+    def select(self, kind: str, namespace: str, selector) -> builtins.list[dict]:
+        """Objects of a kind in a namespace that a label selector matches (an index of labels)."""
+        ...
+
+    def min_priority(self, node: str) -> int | None:
+        """The lowest spec.priority of the live pods bound to `node`."""
+        ...
+
+    def nominated_pods(self, node: str) -> builtins.list[dict]:
+        """Unbound pods whose status.nominatedNodeName is `node`."""
+        ...
+
+    def pod_cidrs(self, cluster_cidr: str, mask: int):
+        """The node IPAM's bitmap of the node subnets Nodes hold (node_ipam.cidrset.CidrSet)."""
         ...
 
 
 # -- components ------------------------------------------------------------------
 
 Mapper = Callable[[dict, View], Iterable[Key]]
+# A change (old, new; None for an add or a delete) to the wake events it raises
+# (strings) and the parked keys it wakes directly (Keys).
+WakeMapper = Callable[["dict | None", "dict | None", View], Iterable["str | Key"]]
 
 
 class ReconcileFn(Protocol):
@@ -239,6 +273,9 @@ class Component:
     `delays` holds, per watched kind, how long after a change its keys are
     due (client-go's AddAfter, e.g. the Job controller's 1 s batching of pod
     events); changes within that time share one reconcile.
+    `wakes` maps a kind to the WakeMapper of keys parked with `Result.park`;
+    `backoff` (initial, max seconds) delays a woken key after its n-th
+    consecutive park by initial x 2^(n-1), at most max, counted from the park.
     """
 
     name: str
@@ -247,6 +284,8 @@ class Component:
     primary: str = ""
     periodic: bool = False
     delays: dict[str, float] = field(default_factory=dict)
+    wakes: dict[str, WakeMapper] = field(default_factory=dict)
+    backoff: tuple[float, float] | None = None
 
 
 def self_key(obj: dict, view: View) -> Iterable[Key]:

@@ -2,17 +2,37 @@
 
 No I/O happens here. The runtime feeds it from the changelog (`put`,
 `discard`); tests build one from a list of objects. Indexes: by kind and
-namespace, by uid, by owner uid, by node (pods), by namespace.
+namespace, by uid, by owner uid, by node (pods), by namespace, and (each in
+its own block below, for any controller to use):
+
+- `select(kind, namespace, selector)`: the objects of a kind in a namespace
+  that a label selector matches, through an index of (kind, namespace,
+  label key, value); it costs the smallest posting list of the selector's
+  equality (or `in`) requirements, or the namespace's objects of that kind
+  when the selector has none.
+- `nominated_pods(node)`: unbound pods whose status.nominatedNodeName is the
+  node (preemption's reservations); `min_priority(node)`: the lowest
+  spec.priority among the live pods bound to a node (None for none).
+- `pod_cidrs(cidr, mask)`: the node IPAM's bitmap of the node subnets of a
+  cluster CIDR that Nodes hold, kept up to date as Nodes change.
+- `subscribe_nodes()`: a set the view adds a node's name to whenever the
+  node or the usage of its pods changes (the scheduler's incremental node
+  structures drain it).
+- `skip`: kinds the view does not hold at all (the runtime's cache leaves
+  out Events: no reconciler reads them).
+- `observer(old, new)`: called on every change after the indexes are
+  updated (the runtime computes wake events from it).
 """
 from __future__ import annotations
 
 import builtins
-from collections import defaultdict
-from typing import Iterable
+from collections import Counter, defaultdict
+from typing import Callable, Iterable
 
-from litekube.model import resources
+from litekube.model import resources, selectors
 from litekube.reconcile.base import Key, key_of
 from litekube.reconcile.kubelet import references
+from litekube.reconcile.node_ipam.cidrset import CidrSet
 
 __all__ = ["MemoryView"]
 
@@ -27,7 +47,9 @@ def _controlled(obj: dict) -> bool:
 class MemoryView:
     """A View over objects held in memory, kept indexed as objects change."""
 
-    def __init__(self, objects: Iterable[dict] = ()) -> None:
+    def __init__(self, objects: Iterable[dict] = (), skip: Iterable[str] = ()) -> None:
+        self.skip = frozenset(skip)
+        self.observer: Callable[[dict | None, dict | None], None] | None = None
         self._objects: dict[Key, dict] = {}
         # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
         self._sorted: dict[str, list[Key]] = {}
@@ -51,6 +73,10 @@ class MemoryView:
         self._by_reference: dict[tuple[str, str, str], dict[Key, dict]] = defaultdict(dict)
         # Controllers' kept state by (component, key): see base.SaveState.
         self._states: dict[tuple[str, Key], dict] = {}
+        self._init_labels()
+        self._init_priorities()
+        self._init_cidrs()
+        self._node_subscribers: list[set[str]] = []
         for obj in objects:
             self.put(obj)
 
@@ -58,6 +84,8 @@ class MemoryView:
     def put(self, obj: dict) -> None:
         """Insert or replace an object (by kind, namespace, name)."""
         key = key_of(obj)
+        if key.kind in self.skip:
+            return
         old = self._objects.get(key)
         if old is not None:
             self._unindex(key, old)
@@ -76,6 +104,7 @@ class MemoryView:
             if spec.get("nodeName"):
                 self._by_node[spec["nodeName"]][key] = obj
                 self._count(obj, +1)
+                self._priority(obj, +1)
                 affinity = spec.get("affinity") or {}
                 if affinity.get("podAffinity") or affinity.get("podAntiAffinity"):
                     self._with_affinity[key] = obj
@@ -84,6 +113,12 @@ class MemoryView:
                 if any(c.get("type") == "PodScheduled" and c.get("status") == "False"
                        for c in (obj.get("status") or {}).get("conditions") or []):
                     self._unschedulable[key] = obj
+                nominated = (obj.get("status") or {}).get("nominatedNodeName")
+                if nominated:
+                    self._nominated[nominated][key] = obj
+        elif key.kind == "Node":
+            self._index_cidrs(key.name, obj, +1)
+            self._touch(key.name)
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
         if key.kind == "Pod":
@@ -91,6 +126,9 @@ class MemoryView:
                 self._by_reference[(kind, key.namespace, name)][key] = obj
         if not _controlled(obj):
             self._orphans[(key.kind, key.namespace)][key] = obj
+        self._index_labels(key, meta, +1)
+        if self.observer is not None:
+            self.observer(old, obj)
 
     def discard(self, key: Key) -> None:
         old = self._objects.pop(key, None)
@@ -98,6 +136,8 @@ class MemoryView:
             self._unindex(key, old)
             self._sorted.pop(key.kind, None)
             self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
+            if self.observer is not None:
+                self.observer(old, None)
 
     def _unindex(self, key: Key, old: dict) -> None:
         namespaces = self._by_kind[key.kind]
@@ -117,8 +157,19 @@ class MemoryView:
         if node and node in self._by_node:
             if self._by_node[node].pop(key, None) is not None:
                 self._count(old, -1)
+                self._priority(old, -1)
             if not self._by_node[node]:
                 del self._by_node[node]
+        if key.kind == "Pod":
+            nominated = (old.get("status") or {}).get("nominatedNodeName")
+            if nominated and nominated in self._nominated:
+                self._nominated[nominated].pop(key, None)
+                if not self._nominated[nominated]:
+                    del self._nominated[nominated]
+        elif key.kind == "Node":
+            self._index_cidrs(key.name, old, -1)
+            self._touch(key.name)
+        self._index_labels(key, meta, -1)
         if key.namespace and key.namespace in self._by_namespace:
             self._by_namespace[key.namespace].pop(key, None)
         self._unscheduled.pop(key, None)
@@ -145,6 +196,7 @@ class MemoryView:
             self._usage[node] = (real + r, non_zero + nz)
         else:
             self._usage[node] = (real - r, non_zero - nz)
+        self._touch(node)
 
     # -- reads (the View protocol) ---------------------------------------------
     def node_usage(self, node: str) -> tuple[resources.Requests, resources.Requests]:
@@ -215,3 +267,124 @@ class MemoryView:
             self._states.pop((component, key), None)
         else:
             self._states[(component, key)] = state
+
+    def all_objects(self) -> builtins.list[dict]:
+        """Every object held, in no particular order (the runtime snapshots them)."""
+        return list(self._objects.values())
+
+
+    # -- labels: objects matching a selector in a namespace ----------------------------------
+    def _init_labels(self) -> None:
+        # (kind, namespace, label key, label value) -> keys; (kind, namespace, label key) -> keys.
+        self._by_label: dict[tuple[str, str, str, str], set[Key]] = defaultdict(set)
+        self._by_label_key: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+
+    def _index_labels(self, key: Key, meta: dict, sign: int) -> None:
+        labels = meta.get("labels")
+        if not labels:
+            return
+        for k, v in labels.items():
+            full, short = (key.kind, key.namespace, k, v), (key.kind, key.namespace, k)
+            if sign > 0:
+                self._by_label[full].add(key)
+                self._by_label_key[short].add(key)
+            else:
+                for index, at in ((self._by_label, full), (self._by_label_key, short)):
+                    keys = index.get(at)  # type: ignore[attr-defined]
+                    if keys is not None:
+                        keys.discard(key)
+                        if not keys:
+                            del index[at]  # type: ignore[attr-defined]
+
+    def select(self, kind: str, namespace: str, selector: selectors.Selector) -> builtins.list[dict]:
+        """Objects of `kind` in `namespace` whose labels `selector` matches, by namespace and name.
+
+        Costs the smallest candidate set one requirement narrows to (`=`, `==`,
+        `in`, `exists`), or every object of the kind in the namespace.
+        """
+        if selector.matches_nothing:
+            return []
+        best: Iterable[Key] | None = None
+        size = -1
+        for req in selector.requirements:
+            if req.operator in (selectors.Operator.EQUALS, selectors.Operator.DOUBLE_EQUALS, selectors.Operator.IN):
+                found: set[Key] = set()
+                for value in req.values:
+                    found |= self._by_label.get((kind, namespace, req.key, value), set())
+            elif req.operator is selectors.Operator.EXISTS:
+                found = self._by_label_key.get((kind, namespace, req.key), set())
+            else:
+                continue
+            if size < 0 or len(found) < size:
+                best, size = found, len(found)
+        if best is None:
+            return [o for o in self.list(kind, namespace) if selector.matches((o.get("metadata") or {}).get("labels"))]
+        objects = self._objects
+        return [objects[k] for k in sorted(best) if selector.matches((objects[k].get("metadata") or {}).get("labels"))]
+
+    # -- priorities and nominations: what preemption asks -------------------------------------
+    def _init_priorities(self) -> None:
+        self._priorities: dict[str, Counter] = {}
+        self._all_priorities: Counter = Counter()
+        self._nominated: dict[str, dict[Key, dict]] = defaultdict(dict)
+
+    def _priority(self, pod: dict, sign: int) -> None:
+        if resources.is_terminal(pod):
+            return
+        node = pod["spec"]["nodeName"]
+        counts = self._priorities.setdefault(node, Counter())
+        value = int(pod["spec"].get("priority") or 0)
+        counts[value] += sign
+        self._all_priorities[value] += sign
+        if self._all_priorities[value] <= 0:
+            del self._all_priorities[value]
+        if counts[value] <= 0:
+            del counts[value]
+            if not counts:
+                del self._priorities[node]
+
+    def min_priority(self, node: str) -> int | None:
+        """The lowest spec.priority of the live (non-terminal) pods bound to `node`; None if none."""
+        counts = self._priorities.get(node)
+        return min(counts) if counts else None
+
+    def lowest_priority(self) -> int | None:
+        """The lowest spec.priority of any live pod bound to a node; None if none."""
+        return min(self._all_priorities) if self._all_priorities else None
+
+    def nominated_pods(self, node: str) -> builtins.list[dict]:
+        """Unbound pods whose status.nominatedNodeName is `node`, by namespace and name."""
+        return [o for _, o in sorted(self._nominated.get(node, {}).items())]
+
+    def has_nominations(self) -> bool:
+        """Whether any unbound pod is nominated to a node."""
+        return bool(self._nominated)
+
+    # -- node subscriptions: incremental structures over nodes and their usage ----------------
+    def subscribe_nodes(self) -> set[str]:
+        """A set that collects the name of every node whose object or pod usage changes from now on."""
+        changed: set[str] = set()
+        self._node_subscribers.append(changed)
+        return changed
+
+    def _touch(self, node: str) -> None:
+        for subscriber in self._node_subscribers:
+            subscriber.add(node)
+
+    # -- pod CIDRs: the node IPAM's bitmaps ------------------------------------------------------
+    def _init_cidrs(self) -> None:
+        self._cidr_sets: dict[tuple[str, int], CidrSet] = {}
+
+    def _index_cidrs(self, name: str, node: dict, sign: int) -> None:
+        for cidrs in self._cidr_sets.values():
+            cidrs.account(name, node, sign)
+
+    def pod_cidrs(self, cluster_cidr: str, mask: int) -> CidrSet:
+        """The subnets of `cluster_cidr` (node mask `mask`) that Nodes hold; built once, then kept up to date."""
+        found = self._cidr_sets.get((cluster_cidr, mask))
+        if found is None:
+            found = self._cidr_sets[(cluster_cidr, mask)] = CidrSet(cluster_cidr, mask)
+            for node in self.list("Node"):
+                found.account(node["metadata"]["name"], node, +1)
+        return found
+

@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import json
 import logging
+import marshal
+import sys
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from litekube import errors
 from litekube.api.server import Api
-from litekube.reconcile.base import Component, Key
+from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile.views import MemoryView
+from litekube.runtime import progress
 from litekube.runtime.executing import EventIndex, execute
 from litekube.runtime.queue import Item, WorkQueue
 
@@ -26,6 +30,12 @@ __all__ = ["ControlPlane", "Settled"]
 log = logging.getLogger("litekube.controlplane")
 
 _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
+# Kinds the controllers' cache leaves out: no reconciler reads Events (the recorder aggregates in memory).
+UNCACHED = frozenset({"Event"})
+# The cache snapshot's format: marshal's, which only this Python version reads back.
+SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
+SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 
 
 @dataclass
@@ -52,22 +62,50 @@ class ControlPlane:
         self.store = api.store
         self.components = {c.name: c for c in components}
         self.watchers: dict[str, list[tuple[Component, object]]] = {}
+        self.wakers: dict[str, list[tuple[Component, object]]] = {}
         for component in components:
             for kind, mapper in component.watches.items():
                 self.watchers.setdefault(kind, []).append((component, mapper))
+            for kind, waker in component.wakes.items():
+                self.wakers.setdefault(kind, []).append((component, waker))
+        # Parked keys (Result.park): item -> (wake events, consecutive parks, parked at).
+        self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
+        self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
+        self._attempts: dict[Item, int] = {}
+        # A component's status write of the very key it reconciled, by revision: that change is not
+        # mapped back to the same component and key (nothing in it is news to that reconciler).
+        self._own: dict[Item, int] = {}
+        self.reconciles: dict[str, int] = defaultdict(int)  # reconcile calls per component (tests, benchmarks)
         self.batch = batch
-        self.view = MemoryView()
+        self.view = MemoryView(skip=UNCACHED)
+        self._quiet_until = 0  # changes up to this revision are replayed into the cache, not enqueued
+        self._snapshot_revision = 0
+        self.loaded = {"snapshot": 0, "replayed": 0, "listed": 0}  # how the cache was built (tests, benchmarks)
         self.queue = WorkQueue({c.name: rank for rank, c in enumerate(components)})
         self.cursor = 0
         self.now = 0.0
         self.failures: dict[Item, int] = {}
         self.errors: list[str] = []
-        self.index = EventIndex(self.view)
+        self.index = EventIndex()
+        self.view.observer = self._observe
 
     # -- start and resume --------------------------------------------------------
     def start(self) -> None:
-        """Load the cache, then enqueue what changed since the saved cursor (or everything)."""
+        """Load the cache (a snapshot plus the changelog since, or a list), then enqueue what
+        changed since the saved cursor (or everything, for a new cluster)."""
         cursor, timers = self.store.load_state()
+        for component, kind, namespace, name, due, routine, *parked in json.loads(timers or "[]"):
+            if component in self.components:
+                item = Item(component, Key(kind, namespace, name))
+                self.queue.add(item, due, routine)
+                if parked:
+                    events, attempts, since = parked
+                    self._park(item, frozenset(events), attempts, since)
+        if cursor is not None and self._load_snapshot(cursor):
+            self._quiet_until = cursor
+            self.poll()  # replays up to the cursor quietly, then enqueues (and wakes) what came after
+            self._quiet_until = 0
+            return
         self._relist()
         if cursor is None:
             self._resync()
@@ -75,25 +113,73 @@ class ControlPlane:
         try:
             changes = self._changes_between(cursor, self.cursor)
         except errors.Expired:
+            for item in list(self.parked):  # what could wake them is not known: all go back
+                self._unpark(item)
             self._resync()
             return
         for change in changes:
+            if change.type == "ADDED":
+                self.index.fresh(change.kind, change.namespace, change.name)
+            self._wake_from(change)
             self._enqueue(change.body)
-        for component, kind, namespace, name, due, routine in json.loads(timers or "[]"):
-            if component in self.components:
-                self.queue.add(Item(component, Key(kind, namespace, name)), due, routine)
+
+    def _wake_from(self, change) -> None:
+        """Wake events of a change seen without the cache's state before it (after a relist):
+        an added, deleted or (as if added) modified object; a modified parked key goes back."""
+        if not self.parked or change.kind in UNCACHED:
+            return
+        body = change.body
+        self._observe(body, None) if change.type == "DELETED" else self._observe(None, body)
+        if change.type == "MODIFIED":
+            for name in self.components:
+                item = Item(name, Key(change.kind, change.namespace, change.name))
+                if item in self.parked:
+                    self._unpark(item)
+
+    def _load_snapshot(self, cursor: int) -> bool:
+        """The cache from the stored snapshot, if it is usable: same format, not before the compaction point."""
+        found = self.store.load_snapshot()
+        if found is None:
+            return False
+        revision, form, body = found
+        if form != SNAPSHOT_FORMAT or revision > cursor or revision < self.store.compacted():
+            return False
+        try:
+            objects = marshal.loads(body)
+        except (ValueError, EOFError, TypeError):
+            return False
+        self.now = self.store.now()
+        self._install(MemoryView(objects, skip=UNCACHED), revision)
+        self._snapshot_revision = revision
+        self.loaded["snapshot"] = len(objects)
+        return True
+
+    def _install(self, view: MemoryView, revision: int) -> None:
+        with self.store.read() as reader:  # the controllers' kept state (base.SaveState) is not in the snapshot
+            states = reader.controller_states()
+        for component, kind, namespace, name, state in states:
+            view.put_state(component, Key(kind, namespace, name), state)
+        self.view = view
+        self.view.observer = self._observe
+        self.cursor = revision
 
     def _relist(self) -> None:
         with self.store.read() as reader:
             revision = reader.revision()
             self.now = reader.now()
-            stored = reader.list_all()
-            states = reader.controller_states()
-        self.view = MemoryView(s.body for s in stored)
-        for component, kind, namespace, name, state in states:
-            self.view.put_state(component, Key(kind, namespace, name), state)
-        self.index = EventIndex(self.view)
-        self.cursor = revision
+            stored = reader.list_all(skip=UNCACHED)
+        self._install(MemoryView((s.body for s in stored), skip=UNCACHED), revision)
+        self.loaded["listed"] = len(stored)
+
+    def save_snapshot(self) -> None:
+        """Store the cache as of the cursor, so that the next control plane loads it and replays only what follows."""
+        objects = self.view.all_objects()
+        try:
+            body = marshal.dumps(objects)
+        except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
+            body = marshal.dumps(json.loads(json.dumps(objects)))
+        self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, body)
+        self._snapshot_revision = self.cursor
 
     def _changes_between(self, start: int, end: int) -> list:
         out: list = []
@@ -111,12 +197,59 @@ class ControlPlane:
             for obj in self.view.list(kind):
                 self._enqueue(obj)
 
-    def _enqueue(self, obj: dict, due: float | None = None) -> None:
+    def _enqueue(self, obj: dict, due: float | None = None, revision: int = 0) -> None:
+        parked, own = self.parked, self._own
         kind = obj.get("kind", "")
         for component, mapper in self.watchers.get(kind, ()):
             when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
-                self.queue.add(Item(component.name, key), when)
+                item = Item(component.name, key)
+                if own and own.get(item) == revision:
+                    del own[item]
+                    continue
+                if item not in parked:  # a parked key waits for its wake events
+                    self.queue.add(item, when)
+
+    # -- parking (kube-scheduler's unschedulable pool, generalized) -------------------
+    def _park(self, item: Item, events: frozenset[str], attempts: int, since: float) -> None:
+        self.parked[item] = (events, attempts, since)
+        self._attempts[item] = attempts
+        for event in events:
+            self._park_index[(item.component, event)].add(item)
+
+    def _unpark(self, item: Item, requeue: bool = True) -> None:
+        events, attempts, since = self.parked.pop(item)
+        for event in events:
+            waiting = self._park_index.get((item.component, event))
+            if waiting is not None:
+                waiting.discard(item)
+                if not waiting:
+                    del self._park_index[(item.component, event)]
+        if not requeue:
+            return
+        due = self.now
+        backoff = self.components[item.component].backoff
+        if backoff is not None:
+            initial, maximum = backoff
+            due = max(due, since + min(initial * 2 ** max(attempts - 1, 0), maximum))
+        self.queue.add(item, due)
+
+    def _observe(self, old: dict | None, new: dict | None) -> None:
+        """A change in the cache: wake the parked keys its wake events concern."""
+        if not self.parked:
+            return
+        wakers = self.wakers.get((new or old or {}).get("kind", ""))
+        if not wakers:
+            return
+        for component, waker in wakers:
+            for wake in waker(old, new, self.view):  # type: ignore[operator]
+                if isinstance(wake, str):
+                    for item in list(self._park_index.get((component.name, wake), ())):
+                        self._unpark(item)
+                else:
+                    item = Item(component.name, wake)
+                    if item in self.parked:
+                        self._unpark(item)
 
     # -- the loop ----------------------------------------------------------------
     def poll(self) -> int:
@@ -131,8 +264,19 @@ class ControlPlane:
                 return seen
             if not changes:
                 return seen
+            quiet = self._quiet_until
             for change in changes:
                 key = Key(change.kind, change.namespace, change.name)
+                if change.kind in UNCACHED:  # not cached, and no component watches them
+                    self.cursor = change.revision
+                    continue
+                if change.revision <= quiet:
+                    self.loaded["replayed"] += 1
+                    self._replay(change, key)
+                    self.cursor = change.revision
+                    continue
+                if change.type == "ADDED":
+                    self.index.fresh(*key)
                 cached = self.view.get(*key)
                 cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
                 known = cached if cached is not None and cached_rv == change.revision else None
@@ -144,15 +288,26 @@ class ControlPlane:
                 elif cached_rv < change.revision:
                     self.view.put(change.body)
                 # Our own writes are in the cache already: map the cached object, skip decoding.
-                self._enqueue(known if known is not None else change.body)
+                self._enqueue(known if known is not None else change.body, revision=change.revision)
                 self.cursor = change.revision
             seen += len(changes)
+
+    def _replay(self, change, key: Key) -> None:
+        cached = self.view.get(*key)
+        cached_rv = int(cached["metadata"].get("resourceVersion") or 0) if cached else 0
+        if change.type == "DELETED":
+            if cached is not None and cached_rv <= change.revision:
+                self.view.discard(key)
+        elif cached_rv < change.revision:
+            self.view.put(change.body)
 
     def step(self) -> int:
         """Reconcile the keys due now, writing their actions in one transaction."""
         items = self.queue.pop_due(self.now, self.batch)
         if not items:
             return 0
+        if progress.HOOK is not None:
+            progress.HOOK(self)
         try:
             with self.api.write(trusted=True) as tx:
                 for item in items:
@@ -167,7 +322,10 @@ class ControlPlane:
 
     def _reconcile(self, tx, item: Item) -> None:
         component = self.components[item.component]
+        if item in self.parked:  # its flush came: it is looked at again now
+            self._unpark(item, requeue=False)
         try:
+            self.reconciles[item.component] += 1
             result = component.reconcile(item.key, self.view, self.now)
         except Exception:  # a reconciler bug must not stop the control plane: record it, back off
             self.errors.append(f"{item.component} {item.key}: {traceback.format_exc()}")
@@ -177,6 +335,10 @@ class ControlPlane:
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)
+                if isinstance(action, UpdateStatus) and key_of(action.obj) == item.key:
+                    written = self.view.get(*item.key)
+                    if written is not None:
+                        self._own[item] = int(written["metadata"].get("resourceVersion") or 0)
             except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
                 self._retry(item)  # level-based: look again once the cache has caught up
                 return
@@ -192,6 +354,10 @@ class ControlPlane:
                 self._retry(item)
                 return
         self.failures.pop(item, None)
+        if result.park is not None:
+            self._park(item, result.park, self._attempts.get(item, 0) + 1, self.now)
+        else:
+            self._attempts.pop(item, None)
         if result.requeue_after is not None:
             routine = component.periodic if result.routine is None else result.routine
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
@@ -264,6 +430,16 @@ class ControlPlane:
 
     def save(self) -> None:
         """Persist the cursor and the pending timers for the next control plane."""
-        timers = [[i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
-                  for i, due, routine in self.queue.pending()]
+        if progress.HOOK is not None:
+            progress.HOOK(self, done=True)
+        timers = []
+        for i, due, routine in self.queue.pending():
+            timer: list = [i.component, i.key.kind, i.key.namespace, i.key.name, due, routine]
+            if i in self.parked:
+                events, attempts, since = self.parked[i]
+                timer += [sorted(events), attempts, since]
+            timers.append(timer)
         self.store.save_state(self.cursor, json.dumps(timers))
+        behind = self.cursor - self._snapshot_revision
+        if behind >= SNAPSHOT_EVERY or (behind and len(self.view) <= SNAPSHOT_SMALL):
+            self.save_snapshot()

@@ -18,23 +18,36 @@ __all__ = ["execute", "EventIndex"]
 
 
 class EventIndex:
-    """Where each aggregated Event lives, so a repeated event bumps its count."""
+    """The event recorder's memory (client-go's EventCorrelator): where each aggregated Event lives.
 
-    def __init__(self, view: MemoryView) -> None:
-        self._names: dict[tuple, tuple[str, str]] = {}
-        for event in view.list("Event"):
-            key = events.aggregation_key(event.get("involvedObject") or {}, event.get("type", ""),
-                                         event.get("reason", ""), event.get("message", ""),
-                                         (event.get("source") or {}).get("component", ""),
-                                         (event.get("source") or {}).get("host", ""))
-            self._names[key] = (event["metadata"]["namespace"], event["metadata"]["name"])
+    Events are not in the controllers' cache. A repeated event is found here
+    (by a hash of its aggregation key) and bumped; an event about an object
+    that was created after this control plane's starting cursor cannot have
+    been recorded before, so only events about older objects, on their first
+    occurrence in this run, ask the store for an Event to bump (an indexed
+    read of that object's Events).
+    """
 
-    def find(self, view: MemoryView, key: tuple) -> dict | None:
-        where = self._names.get(key)
-        return None if where is None else view.get("Event", *where)
+    def __init__(self, view: MemoryView | None = None) -> None:
+        self._names: dict[int, tuple[str, str]] = {}
+        self._fresh: set[tuple[str, str, str]] = set()
+
+    def fresh(self, kind: str, namespace: str, name: str) -> None:
+        """The object was created after the starting cursor (or by this control plane)."""
+        self._fresh.add((kind, namespace, name))
+
+    def find(self, tx: Transaction, key: tuple, involved: dict) -> dict | None:
+        where = self._names.get(hash(key))
+        if where is None:
+            if (involved.get("kind", ""), involved.get("namespace", "") or "", involved.get("name", "")) in self._fresh:
+                return None
+            where = tx.reader.find_event(involved.get("namespace") or "default", key)
+            if where is None:
+                return None
+        return {"metadata": {"namespace": where[0], "name": where[1]}}
 
     def remember(self, key: tuple, event: dict) -> None:
-        self._names[key] = (event["metadata"]["namespace"], event["metadata"]["name"])
+        self._names[hash(key)] = (event["metadata"]["namespace"], event["metadata"]["name"])
 
 
 def _put(view: MemoryView, obj: dict | None, key: base.Key) -> None:
@@ -75,6 +88,7 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
         if action.event is not None:
             named = action.event.message.replace("{name}", created["metadata"]["name"])
             execute(tx, dataclasses.replace(action.event, message=named), view, index)
+        index.fresh(*base.key_of(created))
     elif isinstance(action, base.Update):
         _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace,
                              subresource=action.subresource), base.key_of(action.obj))
@@ -98,15 +112,18 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
                                      action.component, action.host)
         try:
             event = tx.record_event(action.involved, action.type, action.reason, action.message,
-                                    action.component, action.host, existing=index.find(view, key))
+                                    action.component, action.host, existing=index.find(tx, key, action.involved))
         except errors.ApiError:
             return  # events are best effort, as client-go's recorder drops what the server refuses
-        view.put(event)
         index.remember(key, event)
     elif isinstance(action, base.SaveState):
         tx.writer.save_controller_state(action.component, action.key.kind, action.key.namespace, action.key.name,
                                         action.state)
         view.put_state(action.component, action.key, action.state)
+    elif isinstance(action, base.DeleteCollection):
+        for obj in tx.reader.list(action.kind, action.namespace):
+            tx.delete(action.kind, action.namespace, obj.name)
+            view.discard(base.Key(action.kind, action.namespace, obj.name))
     else:  # pragma: no cover - the Action union is closed
         raise TypeError(f"unknown action {action!r}")
 

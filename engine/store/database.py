@@ -10,14 +10,18 @@ so that two processes opening a new database do not race.
 from __future__ import annotations
 
 import os
+import sqlite3
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a command writes or migrates (start-up time)
+    from sqlalchemy import Engine
 
-__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config"]
+__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config", "raw_path", "connect_raw",
+           "is_current"]
 
-HEAD = "0008"  # the newest migration; tests check it against Alembic's head
+HEAD = "0004"  # the newest migration; tests check it against Alembic's head
 
 
 def url_for(db: str) -> str:
@@ -27,17 +31,48 @@ def url_for(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser().absolute()}"
 
 
-def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> Engine:
+def raw_path(url: str) -> str | None:
+    """The file of a plain `sqlite:///FILE` URL, for the driver-level read path; None otherwise."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or "?" in url or url in ("sqlite:///:memory:",):
+        return None
+    return url[len(prefix):]
+
+
+def _settings(connection, busy_timeout: float) -> None:
+    connection.isolation_level = None  # litekube owns BEGIN
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    cursor.close()
+
+
+def connect_raw(path: str, busy_timeout: float = 30.0) -> sqlite3.Connection:
+    """A driver connection with the store's settings (the read path: no SQLAlchemy to import)."""
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    _settings(connection, busy_timeout)
+    return connection
+
+
+def is_current(connection: sqlite3.Connection) -> bool:
+    """Whether the database is at HEAD (so that opening it needs neither SQLAlchemy nor Alembic)."""
+    exists = connection.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
+    if exists is None:
+        return False
+    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row is not None and row[0] == HEAD
+
+
+def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> "Engine":
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # pragma: no branch
-        dbapi_connection.isolation_level = None  # litekube owns BEGIN
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-        cursor.close()
+        _settings(dbapi_connection, busy_timeout)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn) -> None:
@@ -46,7 +81,7 @@ def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> Engine:
     return engine
 
 
-def open_engines(url: str, busy_timeout: float = 30.0) -> tuple[Engine, Engine]:
+def open_engines(url: str, busy_timeout: float = 30.0) -> tuple["Engine", "Engine"]:
     """(writer, reader) engines for a database URL; only SQLite files for now."""
     if not url.startswith("sqlite"):
         raise NotImplementedError(f"litekube's store does not support {url.split(':')[0]} yet")
@@ -70,15 +105,17 @@ def alembic_config(connection=None):
 
 
 def _current(connection) -> str | None:
+    from sqlalchemy import text
+
     exists = connection.execute(text(
         "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")).first()
     if exists is None:
         return None
-    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()
+    row = connection.execute(text("SELECT version_num FROM alembic_version")).first()  # noqa: E501
     return row[0] if row else None
 
 
-def migrate(writer: Engine, reader: Engine | None = None, target: str = "head") -> None:
+def migrate(writer: "Engine", reader: "Engine | None" = None, target: str = "head") -> None:
     """Upgrade the database to `target`; a no-op (without importing Alembic) when current."""
     with (reader or writer).begin() as connection:
         if target == "head" and _current(connection) == HEAD:
@@ -91,7 +128,7 @@ def migrate(writer: Engine, reader: Engine | None = None, target: str = "head") 
         command.upgrade(alembic_config(connection), target)
 
 
-def downgrade(writer: Engine, target: str) -> None:
+def downgrade(writer: "Engine", target: str) -> None:
     """Downgrade to `target` (`base` removes everything); used by tests and operators."""
     from alembic import command
 

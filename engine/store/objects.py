@@ -15,13 +15,14 @@ import functools
 import json
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
-import sqlalchemy.exc
-from sqlalchemy import Connection
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
 
 from litekube import errors
 from litekube.model import kinds
@@ -51,8 +52,14 @@ def encode(body: dict) -> str:
     return text
 
 
+# Rows read from the store by this process (object bodies decoded, changelog rows fetched):
+# tests assert that a settle's reads grow linearly with the cluster.
+READS = {"objects": 0, "changes": 0}
+
+
 def decode(text_: str, rv: int) -> dict:
     """The body with `metadata.resourceVersion` set to `rv` as Kubernetes' decimal string."""
+    READS["objects"] += 1
     body = json.loads(text_)
     body.setdefault("metadata", {})["resourceVersion"] = str(rv)
     return body
@@ -93,6 +100,11 @@ class Change:
         return decode(self.text, self.revision)
 
 
+def _successor(prefix: str) -> str:
+    """The least string greater than every string starting with `prefix` (for index ranges)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
+
+
 def _resource(kind: str) -> str:
     try:
         return kinds.lookup(kind).resource
@@ -107,9 +119,13 @@ class Reader:
     SQLAlchemy connection's, the per-statement cost is SQLite's alone.
     """
 
-    def __init__(self, connection: Connection, wall: Callable[[], float]) -> None:
+    def __init__(self, connection: "Connection | None", wall: Callable[[], float],
+                 raw: sqlite3.Connection | None = None) -> None:
+        # `connection` is SQLAlchemy's (writes); the read path passes only the driver connection.
         self.connection = connection
-        raw = connection.connection.dbapi_connection
+        if raw is None:
+            assert connection is not None
+            raw = connection.connection.dbapi_connection
         assert raw is not None, "an open connection has a DBAPI connection"
         self._raw = raw
         self._wall = wall
@@ -133,19 +149,70 @@ class Reader:
             return None
         return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
-    def list(self, kind: str, namespace: str | None = None) -> builtins.list[Stored]:
-        """Every object of a kind, optionally in one namespace, ordered by namespace and name."""
-        if namespace is None:
-            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
-                           "WHERE kind = ? ORDER BY namespace, name", (kind,))
-        else:
-            rows = self._q("SELECT namespace, name, uid, resource_version, body FROM objects "
-                           "WHERE kind = ? AND namespace = ? ORDER BY namespace, name", (kind, namespace))
+    def list(self, kind: str, namespace: str | None = None, labels: Iterable[tuple[str, tuple[str, ...] | None]] = (),
+             fields: Iterable[tuple[str, str]] = ()) -> builtins.list[Stored]:
+        """Every object of a kind, optionally in one namespace, ordered by namespace and name.
+
+        `labels` narrows to objects having each label key (with one of the values, unless None)
+        and `fields` to objects whose string field (a dotted path) equals a value, both evaluated
+        by SQLite on the stored JSON, so that rows that cannot match are never decoded. Callers
+        still apply their selectors in full (these are only the parts SQL can decide).
+        """
+        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = ?"
+        params: builtins.list = [kind]
+        if namespace is not None:
+            sql += " AND namespace = ?"
+            params.append(namespace)
+        for key, values in labels:
+            path = f'$.metadata.labels."{key}"'
+            if values is None:
+                sql += " AND json_type(body, ?) IS NOT NULL"
+                params.append(path)
+            else:
+                sql += f" AND json_extract(body, ?) IN ({', '.join('?' for _ in values)})"
+                params += [path, *values]
+        for field, value in fields:
+            if field == "metadata.name":
+                sql += " AND name = ?"
+            elif field == "metadata.namespace":
+                sql += " AND namespace = ?"
+            else:
+                sql += " AND json_extract(body, ?) = ?"
+                params.append("$." + field)
+            params.append(value)
+        rows = self._q(sql + " ORDER BY namespace, name", tuple(params))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
 
-    def list_all(self) -> builtins.list[Stored]:
-        """Every object of every kind: the initial list of an informer cache."""
-        rows = self._q("SELECT kind, namespace, name, uid, resource_version, body FROM objects ORDER BY id")
+    def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
+        """The objects of a kind in a namespace whose name starts with `prefix` (an index range)."""
+        rows = self._q("SELECT name, uid, resource_version, body FROM objects WHERE kind = ? AND namespace = ? "
+                       "AND name >= ? AND name < ? ORDER BY name", (kind, namespace, prefix, _successor(prefix)))
+        return [Stored(kind, namespace, name, uid, rv, decode(body, rv)) for name, uid, rv, body in rows]
+
+    def find_event(self, namespace: str, key: tuple) -> tuple[str, str] | None:
+        """(namespace, name) of the Event with this aggregation key (see model.events), if any.
+
+        Reads only the Events named after the involved object (`<name>.<suffix>`,
+        a range of the (kind, namespace, name) index), compared in SQL.
+        """
+        kind, _, name, uid, type_, reason, message, component, host = key
+        row = self._q(
+            "SELECT name FROM objects WHERE kind = 'Event' AND namespace = ? AND name > ? AND name < ? "
+            "AND json_extract(body, '$.reason') = ? AND json_extract(body, '$.message') = ? "
+            "AND json_extract(body, '$.type') = ? AND json_extract(body, '$.involvedObject.kind') IS ? "
+            "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
+            "AND json_extract(body, '$.source.component') IS ? "
+            "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1",
+            (namespace, f"{name}.", _successor(f"{name}."), reason, message, type_, kind, name, uid, component or None,
+             host or "")).fetchone()
+        return None if row is None else (namespace, row[0])
+
+    def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
+        """Every object of every kind but `skip`: the initial list of an informer cache."""
+        skipped = sorted(skip)
+        where = f" WHERE kind NOT IN ({', '.join('?' for _ in skipped)})" if skipped else ""
+        rows = self._q(f"SELECT kind, namespace, name, uid, resource_version, body FROM objects{where} ORDER BY id",
+                       tuple(skipped))
         return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
@@ -239,30 +306,105 @@ class Store:
         # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
         self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
         self.min_age = min_age
+        self._busy_timeout = busy_timeout
+        self._engines: tuple[Engine, Engine] | None = None
+        self._raw_path = database.raw_path(self.url)
+        self._local = threading.local()
+        self._raws: list[sqlite3.Connection] = []
+        self._opened(url, self._open)
+
+    def _opened(self, url: str, fn: Callable[[], object]) -> object:
         try:
-            self._writer, self._reader = database.open_engines(self.url, busy_timeout)
-            database.migrate(self._writer, self._reader)
+            return fn()
         except (NotImplementedError, ValueError) as exc:
             raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
-        except sqlalchemy.exc.DBAPIError as exc:
-            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc.orig}') from None
+        except sqlite3.Error as exc:
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
+        except Exception as exc:
+            orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError
+            if orig is None:
+                raise
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {orig}') from None
+
+    def _open(self) -> None:
+        """A current database opens with the driver alone; otherwise SQLAlchemy and Alembic migrate it."""
+        if self._raw_path is not None and database.is_current(self._connection()):
+            return
+        database.migrate(self._writer, self._reader)
+
+    def _connection(self) -> sqlite3.Connection:
+        raw = getattr(self._local, "raw", None)
+        if raw is None:
+            assert self._raw_path is not None
+            raw = self._local.raw = database.connect_raw(self._raw_path, self._busy_timeout)
+            self._raws.append(raw)
+        return raw
+
+    @property
+    def _writer(self) -> "Engine":
+        if self._engines is None:
+            self._engines = database.open_engines(self.url, self._busy_timeout)
+        return self._engines[0]
+
+    @property
+    def _reader(self) -> "Engine":
+        self._writer  # noqa: B018 - opens both
+        assert self._engines is not None
+        return self._engines[1]
 
     def close(self) -> None:
-        self._writer.dispose()
-        self._reader.dispose()
+        for raw in self._raws:
+            raw.close()
+        self._raws.clear()
+        self._local = threading.local()
+        if self._engines is not None:
+            self._engines[0].dispose()
+            self._engines[1].dispose()
 
     @contextmanager
     def read(self) -> Iterator[Reader]:
-        with self._reader.begin() as connection:
-            yield Reader(connection, self.wall)
+        """A short snapshot: a deferred transaction on the driver connection (no SQLAlchemy on this path)."""
+        if self._raw_path is None:
+            with self._reader.begin() as connection:
+                yield Reader(connection, self.wall)
+            return
+        raw = self._connection()
+        raw.execute("BEGIN")
+        try:
+            yield Reader(None, self.wall, raw)
+        finally:
+            raw.execute("COMMIT")
+
+    def _write_connection(self) -> sqlite3.Connection:
+        raw = getattr(self._local, "write", None)
+        if raw is None:
+            assert self._raw_path is not None
+            raw = self._local.write = database.connect_raw(self._raw_path, self._busy_timeout)
+            self._raws.append(raw)
+        return raw
 
     @contextmanager
     def write(self) -> Iterator[Writer]:
-        """One IMMEDIATE transaction: everything inside commits together or not at all."""
-        with self._writer.begin() as connection:
-            writer = Writer(connection, self.wall)
+        """One IMMEDIATE transaction: everything inside commits together or not at all.
+
+        On an SQLite file this is the driver's own connection (no SQLAlchemy to import).
+        """
+        if self._raw_path is None:
+            with self._writer.begin() as connection:
+                writer = Writer(connection, self.wall)
+                writer.follow_wall()
+                yield writer
+            return
+        raw = self._write_connection()
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            writer = Writer(None, self.wall, raw)
             writer.follow_wall()
             yield writer
+        except BaseException:
+            raw.execute("ROLLBACK")
+            raise
+        raw.execute("COMMIT")
 
     def revision(self) -> int:
         with self.read() as reader:
@@ -275,34 +417,43 @@ class Store:
     def load_state(self) -> tuple[int | None, str | None]:
         """The control plane's persisted (cursor, timers JSON)."""
         with self.read() as reader:
-            row = reader.connection.exec_driver_sql(("SELECT cursor, timers FROM controlplane WHERE id = 1")).one()
-            return row.cursor, row.timers
+            row = reader._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
+            return row[0], row[1]
 
     def save_state(self, cursor: int, timers: str) -> None:
         with self.write() as writer:
-            writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
-                                      {"c": cursor, "t": timers})
+            writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", (cursor, timers))
+
+    def load_snapshot(self) -> tuple[int, str, bytes] | None:
+        """The control plane's cache snapshot: (revision, format, body), or None."""
+        with self.read() as reader:
+            row = reader._q("SELECT revision, format, body FROM snapshot WHERE id = 1").fetchone()
+        return None if row is None else (row[0], row[1], bytes(row[2]))
+
+    def save_snapshot(self, revision: int, form: str, body: bytes) -> None:
+        """Replace the cache snapshot (one row)."""
+        with self.write() as writer:
+            writer._q("INSERT INTO snapshot (id, revision, format, body) VALUES (1, ?, ?, ?) "
+                      "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, format = excluded.format, "
+                      "body = excluded.body", (revision, form, body))
 
     def try_lock(self, holder: str, ttl: float) -> str | None:
         """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
         with self.write() as writer:
-            row = writer.connection.exec_driver_sql(("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
-            if row.holder and row.holder != holder and (row.expires or 0) > self.wall():
-                return row.holder
-            writer.connection.exec_driver_sql(("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
-                                      {"h": holder, "e": self.wall() + ttl})
+            current, expires = writer._q("SELECT holder, expires FROM controlplane WHERE id = 1").fetchone()
+            if current and current != holder and (expires or 0) > self.wall():
+                return current
+            writer._q("UPDATE controlplane SET holder = ?, expires = ? WHERE id = 1", (holder, self.wall() + ttl))
             return None
 
     def unlock(self, holder: str) -> None:
         with self.write() as writer:
-            writer.connection.exec_driver_sql((
-                "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
-                {"h": holder})
+            writer._q("UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = ?", (holder,))
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
         with self.read() as reader:
-            return reader.connection.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+            return reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
 
     def changes(self, since: int, limit: int = 1000, kinds_: Iterable[str] | None = None) -> builtins.list[Change]:
         """Changelog rows after revision `since`, oldest first (the watch primitive).
@@ -310,37 +461,62 @@ class Store:
         Raises Expired when `since` is older than the compaction point.
         """
         with self.read() as reader:
-            compacted = reader.connection.exec_driver_sql(
-                "SELECT rev FROM compaction WHERE id = 1").scalar_one()
+            compacted = reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
             if since < compacted:
                 raise errors.Expired(f"too old resource version: {since} ({compacted})")
-            sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
-                   "WHERE rev > :since")
-            params: dict = {"since": since, "limit": limit}
+            sql = "SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog WHERE rev > ?"
+            params: list = [since]
             wanted = list(kinds_ or ())
             if wanted:
-                sql += " AND kind IN (" + ", ".join(f":k{i}" for i in range(len(wanted))) + ")"
-                params.update({f"k{i}": k for i, k in enumerate(wanted)})
-            rows = reader.connection.exec_driver_sql((sql + " ORDER BY rev LIMIT :limit"), params)
-            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body,
-                           r.prev_rev, r.ts) for r in rows]
+                sql += " AND kind IN (" + ", ".join("?" for _ in wanted) + ")"
+                params += wanted
+            rows = reader._q(sql + " ORDER BY rev LIMIT ?", (*params, limit)).fetchall()
+        READS["changes"] += len(rows)
+        return [Change(*r) for r in rows]
+
+    def object_changes(self, kind: str, namespace: str, name: str, since: int = 0, limit: int = 1000,
+                       prefix: bool = False) -> builtins.list[Change]:
+        """One object's changelog rows after `since`, oldest first, through the object-key index
+        (kind, namespace, name, rev): they cost that object's rows, not the table's. With `prefix`,
+        the rows of every object whose name starts with `name` (a range of the same index).
+
+        Raises Expired when `since` is older than the compaction point.
+        """
+        with self.read() as reader:
+            compacted = reader._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
+            if since < compacted:
+                raise errors.Expired(f"too old resource version: {since} ({compacted})")
+            columns = "rev, op, kind, namespace, name, uid, body, prev_rev, ts"
+            if prefix:
+                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                                 "WHERE kind = ? AND namespace = ? AND name >= ? AND name < ? AND rev > ? "
+                                 "ORDER BY rev LIMIT ?",
+                                 (kind, namespace, name, _successor(name), since, limit)).fetchall()
+            else:
+                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                                 "WHERE kind = ? AND namespace = ? AND name = ? AND rev > ? ORDER BY rev LIMIT ?",
+                                 (kind, namespace, name, since, limit)).fetchall()
+        READS["changes"] += len(rows)
+        return [Change(*r) for r in rows]
 
     def object_history(self, kind: str, namespace: str, name: str, uid: str | None = None) -> builtins.list[Change]:
         """The kept changelog rows of one object (of one incarnation with `uid`), oldest first.
 
-        Reads the kind's rows from the compaction point (the kind/revision index),
-        so it costs what the kept history of that kind holds; `logs` uses it.
+        Reads through the object-key index (`object_changes`), from the compaction
+        point, so it costs that object's kept rows; `logs` uses it.
         """
-        with self.read() as reader:
-            sql = ("SELECT rev, op, kind, namespace, name, uid, body, prev_rev, ts FROM changelog "
-                   "WHERE kind = :kind AND namespace = :ns AND name = :name")
-            params: dict = {"kind": kind, "ns": namespace, "name": name}
-            if uid:
-                sql += " AND uid = :uid"
-                params["uid"] = uid
-            rows = reader.connection.exec_driver_sql(sql + " ORDER BY rev", params)
-            return [Change(r.rev, r.op, r.kind, r.namespace, r.name, r.uid, r.body, r.prev_rev, r.ts)
-                    for r in rows]
+        out: builtins.list[Change] = []
+        since = self.compacted()
+        while True:
+            try:
+                batch = self.object_changes(kind, namespace, name, since=since)
+            except errors.Expired:  # compacted meanwhile: what is kept starts later
+                out, since = [], self.compacted()
+                continue
+            out.extend(c for c in batch if not uid or c.uid == uid)
+            if len(batch) < 1000:
+                return out
+            since = batch[-1].revision
 
     def compact(self, history: int | None = None, min_age: float | None = None,
                 batch: int = COMPACT_BATCH) -> int:
@@ -353,25 +529,26 @@ class Store:
         min_age = self.min_age if min_age is None else min_age
         while True:
             with self.write() as writer:
-                conn = writer.connection
                 head = writer.revision()
-                done = conn.exec_driver_sql(("SELECT rev FROM compaction WHERE id = 1")).scalar_one()
+                done = writer._q("SELECT rev FROM compaction WHERE id = 1").fetchone()[0]
                 cutoff = writer.now() - min_age
-                young = conn.exec_driver_sql(("SELECT MIN(rev) FROM changelog WHERE ts > :cutoff"),
-                                     {"cutoff": cutoff}).scalar()
+                young = writer._q("SELECT MIN(rev) FROM changelog WHERE ts > ?", (cutoff,)).fetchone()[0]
                 target = head - history
                 if young is not None:
                     target = min(target, young - 1)
                 step = min(target, done + batch)
                 if step <= done:
                     break
-                conn.exec_driver_sql(("DELETE FROM changelog WHERE rev <= :step"), {"step": step})
-                conn.exec_driver_sql(("UPDATE compaction SET rev = :step WHERE id = 1"), {"step": step})
+                writer._q("DELETE FROM changelog WHERE rev <= ?", (step,))
+                writer._q("UPDATE compaction SET rev = ? WHERE id = 1", (step,))
         self.checkpoint()
         return done
 
     def checkpoint(self) -> None:
         """A PASSIVE WAL checkpoint, outside any transaction, so the file stays bounded."""
+        if self._raw_path is not None:
+            self._write_connection().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            return
         raw = self._writer.raw_connection()
         try:
             raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")

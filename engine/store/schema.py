@@ -18,6 +18,7 @@ from sqlalchemy import (
                         Float,
                         Index,
                         Integer,
+                        LargeBinary,
                         PrimaryKeyConstraint,
                         MetaData,
                         Table,
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
-           "controller_state"]
+           "controller_state", "snapshot"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -102,4 +103,16 @@ changelog = Table(
     Column("prev_rev", Integer),
     Column("ts", Float, nullable=False),
     Index("ix_changelog_kind_rev", "kind", "rev"),
+    # One object's history (rollout trace, changes and -w for one object): its rows, not the table.
+    Index("ix_changelog_object_rev", "kind", "namespace", "name", "rev"),
+)
+
+# The control plane's cache as of a revision, so that the next one replays only the changelog since.
+snapshot = Table(
+    "snapshot", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("revision", Integer, nullable=False),
+    Column("format", Text, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
 )

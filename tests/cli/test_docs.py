@@ -10,6 +10,20 @@ from litekube import cli as litekube
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
+litekube.load_all()
+
+
+def test_the_lazy_command_map_names_every_command_in_its_module():
+    for name, command in litekube.cli.commands.items():
+        module = litekube.cli.COMMANDS.get(name)
+        assert module is not None, f"litekube {name} is missing from litekube.cli.COMMANDS"
+        assert command.callback.__module__ == f"litekube.cli.{module}", name
+    assert set(litekube.cli.COMMANDS) == set(litekube.cli.commands)
+    for name, group in litekube.cli.commands.items():
+        for sub in getattr(group, "commands", {}).values():
+            module = sub.callback.__module__.split(".")[-1]
+            assert module == litekube.cli.COMMANDS[name] or module in litekube.cli.EXTENDS.get(name, ()), \
+                f"litekube {name} {sub.name} comes from {module}: add it to litekube.cli EXTENDS"
 
 
 def commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:

@@ -229,3 +229,18 @@ class TestNodeFaults:
         # The startup grace period is 60s and "stale" means strictly after it, as upstream.
         lk("advance", "2m")
         assert lk("get", "node", "ghost", "--no-headers").stdout.split()[:2] == ["ghost", "NotReady"]
+
+
+class TestClusterNetwork:
+    def test_init_sets_the_pod_network(self, lk):
+        result = lk("init", "--nodes", "2", "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "20")
+        assert result.exit_code == 0, result.output
+        import json
+        node = json.loads(lk("get", "node", "node-2", "-o", "json").stdout)
+        assert node["spec"]["podCIDR"] == "10.0.16.0/20"
+
+    def test_init_refuses_what_kubeadm_refuses(self, lk):
+        result = lk("init", "--cluster-cidr", "10.0.0.0/8", "--node-cidr-mask-size", "25")
+        assert (result.exit_code, result.stderr) == (
+            1, 'error: networking.podSubnet: Invalid value: "10.0.0.0/8": pod subnet mask (8) and node-mask (25) '
+               "difference is greater than 16\n")

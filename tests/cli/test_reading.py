@@ -90,6 +90,16 @@ class TestChanges:
         after = [line.split()[0] for line in lk("changes", "--since", str(since), "--no-headers").stdout.splitlines()]
         assert after == [str(n) for n in range(since + 1, len(rows))]
 
+    def test_one_objects_rows(self, lk):
+        lk("apply", "-f", "-", input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+        lk("apply", "-f", "-", input="apiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n")
+        lk("label", "cm", "a", "x=y")
+        lk("delete", "cm", "a")
+        rows = [line.split()[2:] for line in lk("changes", "cm/a").stdout.splitlines()]
+        assert rows == [["EVENT", "KIND", "NAME"], ["ADDED", "ConfigMap", "default/a"],
+                        ["MODIFIED", "ConfigMap", "default/a"], ["DELETED", "ConfigMap", "default/a"]]
+        assert lk("changes", "cm/b", "-n", "kube-system", "--no-headers").stdout == ""
+
 
 class TestWatch:
     def test_get_w_follows_the_changelog(self, tmp_path):

@@ -1,7 +1,7 @@
 """The namespace controller: contents go first, then the `kubernetes` finalizer, via finalize."""
 from __future__ import annotations
 
-from litekube.reconcile.base import Delete, Key, Update
+from litekube.reconcile.base import Delete, DeleteCollection, Key, Update
 from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.views import MemoryView
 
@@ -17,7 +17,8 @@ class TestNamespaceController:
         assert result.actions == [Delete("ConfigMap", "demo", "c", "c")]
 
     def test_an_empty_namespace_is_finalized_through_the_subresource(self):
-        (action,) = namespace.reconcile(Key("Namespace", "", "demo"), MemoryView([NS]), 0.0).actions
+        events, action = namespace.reconcile(Key("Namespace", "", "demo"), MemoryView([NS]), 0.0).actions
+        assert events == DeleteCollection("Event", "demo")
         assert isinstance(action, Update) and action.subresource == "finalize"
         assert action.obj["spec"]["finalizers"] == []
 

@@ -1,9 +1,12 @@
 """The scheduler reconciler: objects in, the exact actions out."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
-from litekube.reconcile.base import Bind, Key, RecordEvent, Result, UpdateStatus, ref_of
+from litekube.reconcile.base import Bind, Delete, Key, RecordEvent, Result, UpdateStatus, ref_of
+from litekube.reconcile.scheduler import queueing
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.views import MemoryView
 
@@ -35,7 +38,13 @@ def pod(name, cpu=None, memory=None, node_name=None, labels=None, namespace="def
 
 def run(objects, name="p"):
     view = MemoryView(objects)
-    return view, scheduler.reconcile(Key("Pod", "default", name), view, NOW)
+    result = scheduler.reconcile(Key("Pod", "default", name), view, NOW)
+    return view, result if result.park is None else dataclasses.replace(result, park=None)
+
+
+def parked(objects, name="p"):
+    view = MemoryView(objects)
+    return scheduler.reconcile(Key("Pod", "default", name), view, NOW).park
 
 
 def failure(view, name, message):
@@ -125,11 +134,12 @@ class TestFailure:
         assert result.actions[1].message.startswith(
             "0/12 nodes are available: 10 Insufficient cpu, 2 Insufficient memory.")
 
-    def test_same_failure_writes_nothing_again(self):
+    def test_same_failure_records_the_event_again_only(self):
         view, first = run([node("a"), pod("p", cpu="5")])
         view.put(first.actions[0].obj)
         again = scheduler.reconcile(Key("Pod", "default", "p"), view, NOW + 60)
-        assert again == Result([], requeue_after=scheduler.UNSCHEDULABLE_FLUSH, routine=True)
+        assert again.actions == [first.actions[1]]  # the recorder bumps its count
+        assert (again.requeue_after, again.routine) == (scheduler.UNSCHEDULABLE_FLUSH, True)
 
     def test_new_message_keeps_transition_time(self):
         view, first = run([node("a"), pod("p", cpu="5")])
@@ -141,10 +151,20 @@ class TestFailure:
         assert condition["message"].startswith("0/2 nodes are available: 2 Insufficient cpu.")
         assert again.actions[1].reason == "FailedScheduling"
 
-    def test_lower_priority_pods_that_would_make_room_drop_the_preemption_part(self):
-        low = pod("low", cpu="3", node_name="a", priority=0)
-        _, result = run([node("a"), low, pod("p", cpu="2", priority=100)])
-        assert result.actions[1].message == "0/1 nodes are available: 1 Insufficient cpu."
+    def test_lower_priority_pods_that_would_make_room_are_preempted(self):
+        low = pod("low", cpu="3", node_name="a", priority=0, phase="Running")
+        view, result = run([node("a"), low, pod("p", cpu="2", priority=100)])
+        disrupted, delete, preempted, nominated, failed = result.actions
+        assert isinstance(disrupted, UpdateStatus) and disrupted.obj["metadata"]["name"] == "low"
+        assert disrupted.obj["status"]["conditions"] == [{
+            "type": "DisruptionTarget", "status": "True", "lastProbeTime": None, "lastTransitionTime": NOW_TEXT,
+            "reason": "PreemptionByScheduler",
+            "message": "default-scheduler: preempting to accommodate a higher priority pod"}]
+        assert delete == Delete("Pod", "default", "low", "uid-low")
+        assert (preempted.reason, preempted.message, preempted.involved["name"]) == (
+            "Preempted", "Preempted by pod uid-p on node a", "low")
+        assert nominated.obj["status"]["nominatedNodeName"] == "a"
+        assert failed.message == "0/1 nodes are available: 1 Insufficient cpu."
 
     def test_lower_priority_pods_that_would_not_make_room(self):
         low = pod("low", cpu="1", node_name="a", priority=0)
@@ -238,21 +258,52 @@ class TestWatches:
         view = MemoryView([pod("p")])
         assert list(scheduler.COMPONENT.watches["Pod"](pod("p"), view)) == [Key("Pod", "default", "p")]
 
-    def test_node_change_maps_to_unschedulable_pods(self):
-        view, first = run([node("a"), pod("p", cpu="5"), pod("fresh")])
-        view.put(first.actions[0].obj)
-        assert list(scheduler.COMPONENT.watches["Node"](node("b"), view)) == [Key("Pod", "default", "p")]
-
-    def test_deleted_bound_pod_maps_to_unschedulable_pods(self):
-        view, first = run([node("a"), pod("p", cpu="5")])
-        view.put(first.actions[0].obj)
-        gone = pod("old", cpu="1", node_name="a")
-        assert list(scheduler.COMPONENT.watches["Pod"](gone, view)) == [Key("Pod", "default", "p")]
-
     def test_running_bound_pod_maps_to_nothing(self):
         running = pod("old", node_name="a", phase="Running")
         view = MemoryView([node("a"), running])
         assert list(scheduler.COMPONENT.watches["Pod"](running, view)) == []
+
+    @pytest.mark.parametrize("old,new,expected", [
+        pytest.param(None, node("a"), [queueing.NODE_ADD], id="node-added"),
+        pytest.param(node("a"), None, [queueing.NODE_DELETE], id="node-deleted"),
+        pytest.param(node("a"), node("a", cpu="8"), [queueing.NODE_ALLOCATABLE], id="allocatable"),
+        pytest.param(node("a"), node("a", labels={"disk": "ssd"}), [queueing.NODE_LABEL], id="labels"),
+        pytest.param(node("a"), node("a", unschedulable=True), [queueing.NODE_TAINT], id="cordon"),
+        pytest.param(node("a"), node("a", taints=[{"key": "k", "effect": "NoSchedule"}]), [queueing.NODE_TAINT],
+                     id="taint"),
+        pytest.param(node("a"), node("a"), [], id="heartbeat"),
+    ])
+    def test_node_wakes(self, old, new, expected):
+        assert list(queueing.node_wakes(old, new, MemoryView())) == expected
+
+    @pytest.mark.parametrize("old,new,expected", [
+        pytest.param(pod("b", node_name="a", phase="Running"), None, [queueing.POD_DELETE], id="deleted"),
+        pytest.param(pod("b", node_name="a", phase="Running"), pod("b", node_name="a", phase="Succeeded"),
+                     [queueing.POD_DELETE], id="terminal"),
+        pytest.param(pod("b"), pod("b", node_name="a"), [queueing.POD_ADD], id="bound"),
+        pytest.param(pod("b", node_name="a"), pod("b", node_name="a", labels={"x": "y"}), [queueing.POD_LABEL],
+                     id="labels"),
+        pytest.param(pod("b", node_name="a", phase="Pending"), pod("b", node_name="a", phase="Running"), [],
+                     id="status-only"),
+        pytest.param(pod("b"), {**pod("b"), "status": {"phase": "Pending", "conditions": []}}, [],
+                     id="unbound-status-only"),
+        pytest.param(pod("b"), pod("b", nodeSelector={"x": "y"}), [Key("Pod", "default", "b")], id="unbound-spec"),
+        pytest.param(pod("b"), None, [Key("Pod", "default", "b")], id="unbound-deleted"),
+    ])
+    def test_pod_wakes(self, old, new, expected):
+        assert list(queueing.pod_wakes(old, new, MemoryView())) == expected
+
+    @pytest.mark.parametrize("objects,expected", [
+        pytest.param([node("a"), pod("p", cpu="5")],
+                     {queueing.NODE_ADD, queueing.POD_DELETE, queueing.NODE_ALLOCATABLE}, id="resources"),
+        pytest.param([node("a", unschedulable=True), pod("p")], {queueing.NODE_ADD, queueing.NODE_TAINT},
+                     id="cordoned"),
+        pytest.param([node("a"), pod("p", nodeSelector={"disk": "ssd"})], {queueing.NODE_ADD, queueing.NODE_LABEL},
+                     id="selector"),
+        pytest.param([pod("p")], {queueing.NODE_ADD}, id="no-nodes"),
+    ])
+    def test_park_events_follow_the_rejecting_plugins(self, objects, expected):
+        assert parked(objects) == expected
 
 
 def test_public_surface():

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from litekube.reconcile.scheduler import nodeinfo
+from litekube.reconcile.scheduler import classes, nodeinfo
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.views import MemoryView
 
@@ -54,3 +54,29 @@ def test_fast_path_equals_full_cycle(node_specs, bound, incoming):
         assert full.node is None
     else:
         assert fast.node == full.node
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(CPUS, MEMORY, st.integers(1, 4), TAINTS, st.booleans()), min_size=1, max_size=130),
+       st.lists(st.tuples(st.sampled_from([None, "100m", "250m", "1"]), st.sampled_from([None, "64Mi", "1Gi"]),
+                          st.booleans()), min_size=1, max_size=25))
+def test_node_classes_decide_as_the_scan_as_pods_bind(node_specs, incoming):
+    """Pods placed one after another (each bound before the next): the classes, kept up to date
+    incrementally, pick the scan's node, and describe a failure exactly as the full cycle."""
+    nodes = [node(i, *spec) for i, spec in enumerate(node_specs)]
+    view = MemoryView(nodes)
+    for i, (cpu, mem, tol) in enumerate(incoming):
+        new = pod(1000 + i, cpu, mem, None, tol)
+        view.put(new)
+        all_nodes = scheduler._all_nodes(view)
+        facts = nodeinfo.pod_facts(new)
+        grouped = classes.for_view(view, scheduler._all_nodes)
+        scan = scheduler._schedule_plain(facts, view, all_nodes)
+        decided = grouped.decide(facts, scheduler.num_feasible_nodes_to_find(len(all_nodes)))
+        assert decided == (None if scan is None else scan.node)
+        if decided is None:
+            full = scheduler.full_cycle(new, facts, view, all_nodes)
+            assert scheduler.schedule(new, view).message == full.message
+            continue
+        bound = {**new, "spec": {**new["spec"], "nodeName": decided}, "status": {"phase": "Running"}}
+        view.put(bound)

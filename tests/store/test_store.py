@@ -199,9 +199,9 @@ class TestClock:
 class TestSettings:
     def test_wal_and_synchronous_normal(self, store, tmp_path):
         with store.read() as r:
-            assert r.connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-            assert r.connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1
-            assert r.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+            assert r._q("PRAGMA journal_mode").fetchone()[0] == "wal"
+            assert r._q("PRAGMA synchronous").fetchone()[0] == 1
+            assert r._q("PRAGMA busy_timeout").fetchone()[0] == 30000
 
     def test_write_transactions_begin_immediate(self, store, tmp_path):
         """A second writer waits on the lock instead of failing at once."""

@@ -343,7 +343,8 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     # 2. A finished pod that is being deleted has nothing left to stop.
     if deletion and phase in _TERMINAL:
         return Result([remove])
-    pod = values.clone(original)
+    # Only the status changes below: the rest is shared with the cached object (never mutated).
+    pod = {**original, "status": values.clone(original.get("status") or {})}
     life = _Lifecycle(pod, node, view, simulation.for_pod(pod), now)
     # 3. Deletion: stop the containers, then remove the pod once its grace period is over.
     if deletion:

@@ -33,6 +33,8 @@ latest scrape on (the simulation keeps no history of loads).
 """
 from __future__ import annotations
 
+import functools
+import ipaddress
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -155,10 +157,21 @@ def node_internal_ip(node: dict) -> str:
     for address in (node.get("status") or {}).get("addresses") or []:
         if address.get("type") == "InternalIP" and address.get("address"):
             return str(address["address"])
-    cidr = str((node.get("spec") or {}).get("podCIDR") or "")
-    parts = cidr.split(".")
-    if len(parts) == 4 and parts[0] == "10" and parts[1].isdigit() and parts[2].isdigit():
-        n = (int(parts[1]) - 244) * 256 + int(parts[2])
-        if n >= 0:
-            return f"172.18.{n // 250}.{n % 250 + 2}"
-    return ""
+    n = _subnet_number(str((node.get("spec") or {}).get("podCIDR") or ""))
+    return "" if n is None else f"172.18.{n // 250}.{n % 250 + 2}"
+
+
+_FLANNEL_BASE = int(ipaddress.IPv4Address("10.244.0.0"))
+
+
+@functools.lru_cache(maxsize=65536)
+def _subnet_number(cidr: str) -> int | None:
+    """The node's number from its pod CIDR: n for 10.244.n.0/24; subnets of any other
+    cluster CIDR are numbered from 10.244.0.0 in their own size (modulo 64,000 addresses)."""
+    try:
+        net = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return None
+    if not isinstance(net, ipaddress.IPv4Network):
+        return None
+    return (((int(net.network_address) - _FLANNEL_BASE) % 2 ** 32) >> (32 - net.prefixlen)) % 64_000

@@ -1,7 +1,8 @@
 """The namespace controller: a Namespace being deleted takes everything in it along.
 
 No I/O happens here. While a namespace has a deletionTimestamp, every object
-in it is deleted (in the background); once none is left, the `kubernetes`
+in it is deleted (in the background); Events, which the controllers' cache
+does not hold, go by a DeleteCollection; once none is left, the `kubernetes`
 finalizer is removed from spec.finalizers and the API server removes the
 namespace.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from litekube.model import values
-from litekube.reconcile.base import Component, Delete, Key, Result, Update, View, key_of
+from litekube.reconcile.base import Component, Delete, DeleteCollection, Key, Result, Update, View, key_of
 
 __all__ = ["reconcile", "COMPONENT"]
 
@@ -23,7 +24,10 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     # 1. Delete what is still there; objects already terminating are waited for.
     actions: list = [Delete(k.kind, k.namespace, k.name, o["metadata"].get("uid", ""))
                      for o in contents for k in [key_of(o)] if not o["metadata"].get("deletionTimestamp")]
-    # 2. Empty: release the namespace.
+    # 2. The Events, straight from the store (no reconciler caches them).
+    if not contents or not actions:
+        actions.append(DeleteCollection("Event", key.name))
+    # 3. Empty: release the namespace.
     if not contents and (namespace.get("spec") or {}).get("finalizers"):
         done = values.clone(namespace)
         done["spec"]["finalizers"] = []

@@ -15,14 +15,19 @@ Choices where kube-scheduler is random or stateful:
 - The failure message carries the DefaultPreemption diagnosis that v1.32
   appends, with upstream's doubled full stop, e.g.
   `0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are
-  available: 3 No preemption victims found for incoming pod..`. Nodes
-  rejected as UnschedulableAndUnresolvable count as `Preemption is not
-  helpful for scheduling`; a node whose lower-priority pods could be evicted
-  is re-filtered without them. Evicting victims is not implemented: when
-  eviction would make room, the message has no preemption part, as
-  upstream's does while it nominates a node.
-- Unschedulable pods are retried on cluster events (see `COMPONENT`) and
-  after `UNSCHEDULABLE_FLUSH` seconds, upstream's podMaxInUnschedulablePodsDuration.
+  available: 3 No preemption victims found for incoming pod..`. Preemption
+  (see `preemption`) runs once per failed attempt and is carried out: the
+  victims get DisruptionTarget and are deleted, the pod is nominated
+  (status.nominatedNodeName) and its message has no preemption part, as
+  upstream's. Nominated pods of equal or higher priority count on their
+  node for the other pods' filters; a nominated pod tries its node first.
+- A pod that fits nowhere is parked (`Result.park`, the unschedulable pool)
+  with the events that may help (see `queueing`), retried with a backoff of
+  1 s doubling to 10 s once one comes, or after `UNSCHEDULABLE_FLUSH`
+  seconds (upstream's podMaxInUnschedulablePodsDuration); each attempt
+  records FailedScheduling (aggregated into the event's count).
+- Plain pods (see `_plain`) are decided through `classes.NodeClasses`, in
+  O(classes x log nodes), with the same answer as the scan.
 - Pods with schedulingGates are left alone (upstream's SchedulingGates
   PreEnqueue keeps them out of the queue).
 """
@@ -45,7 +50,7 @@ from litekube.reconcile.base import (
     key_of,
     ref_of,
 )
-from litekube.reconcile.scheduler import filters, nodeinfo, scores
+from litekube.reconcile.scheduler import classes, filters, nodeinfo, preemption, queueing, scores
 from litekube.reconcile.scheduler.filters import Code, Reason, Status
 from litekube.reconcile.scheduler.nodeinfo import NodeFacts
 
@@ -55,6 +60,7 @@ __all__ = ["SCHEDULER_NAME", "NO_NODES", "UNSCHEDULABLE_FLUSH", "Decision", "num
 SCHEDULER_NAME = "default-scheduler"
 NO_NODES = "no nodes available to schedule pods"
 UNSCHEDULABLE_FLUSH = 300.0
+INITIAL_BACKOFF, MAX_BACKOFF = 1.0, 10.0  # podInitialBackoffSeconds, podMaxBackoffSeconds
 MIN_FEASIBLE_NODES = 100
 MIN_FEASIBLE_PERCENTAGE = 5
 _EVENT_NOTE_MAX = 1024
@@ -62,10 +68,13 @@ _EVENT_NOTE_MAX = 1024
 
 @dataclass(frozen=True)
 class Decision:
-    """A scheduling cycle's outcome: a node, or the FitError message."""
+    """A scheduling cycle's outcome: a node, or the FitError message, the events that
+    may help (park) and a preemption's nomination."""
 
     node: str | None
     message: str = ""
+    park: frozenset[str] = frozenset({queueing.NODE_ADD})
+    nomination: preemption.Outcome | None = None
 
 
 def num_feasible_nodes_to_find(num_nodes: int, percentage: int = 0) -> int:
@@ -95,33 +104,31 @@ def fit_error(num_nodes: int, statuses: dict[str, Status], pre_filter: str = "",
     return message
 
 
-class _WithoutPods:
-    """The view with some pods gone (preemption's dry run removes the victims)."""
+class _WithNominated:
+    """The view with the nominated pods of equal or higher priority counted on their nodes
+    (RunFilterPluginsWithNominatedPods), for the filters of one pod."""
 
-    def __init__(self, view, pods: list[dict]) -> None:
+    def __init__(self, view, facts: nodeinfo.PodFacts) -> None:
         self._view = view
-        self._uids = {(p.get("metadata") or {}).get("uid") for p in pods}
-        self._removed = pods
+        self._facts = facts
 
-    def _keep(self, obj: dict) -> bool:
-        return obj.get("kind") != "Pod" or (obj.get("metadata") or {}).get("uid") not in self._uids
-
-    def get(self, kind: str, namespace: str, name: str) -> dict | None:
-        obj = self._view.get(kind, namespace, name)
-        return obj if obj is not None and self._keep(obj) else None
-
-    def list(self, kind: str, namespace: str | None = None) -> builtins.list[dict]:
-        return [o for o in self._view.list(kind, namespace) if self._keep(o)]
-
-    def pods_on_node(self, node: str) -> builtins.list[dict]:
-        return [o for o in self._view.pods_on_node(node) if self._keep(o)]
+    def __getattr__(self, name: str):
+        return getattr(self._view, name)
 
     def node_usage(self, node: str) -> tuple[resources.Requests, resources.Requests]:
         real, non_zero = self._view.node_usage(node)
-        for p in self._removed:
-            if p["spec"].get("nodeName") == node and not resources.is_terminal(p):
-                real, non_zero = real - resources.pod_requests(p), non_zero - resources.pod_requests(p, True)
+        for p in self._view.nominated_pods(node):
+            meta = p.get("metadata") or {}
+            if preemption.priority(p) >= self._facts.priority and \
+                    (meta.get("namespace"), meta.get("name")) != (self._facts.namespace, self._facts.name):
+                real, non_zero = real + resources.pod_requests(p), non_zero + resources.pod_requests(p, True)
         return real, non_zero
+
+
+def _nominating(view, facts: nodeinfo.PodFacts):
+    """The view for one pod's filters: with nominated pods when any exist."""
+    has = getattr(view, "has_nominations", None)
+    return _WithNominated(view, facts) if has is not None and has() else view
 
 
 def _cycle_state(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts],
@@ -135,29 +142,22 @@ def _cycle_state(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[Node
     return state
 
 
-def _preemption(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts],
-                statuses: dict[str, Status]) -> str:
-    """DefaultPreemption's PostFilter message, or "" when evicting would make room."""
-    if (pod.get("spec") or {}).get("preemptionPolicy") == "Never":
-        return f"preemption: {Reason.NOT_ELIGIBLE}"
-    outcome: dict[str, Status] = {}
-    for node in all_nodes:
-        status = statuses.get(node.name)
-        if status is None or status.code is Code.UNRESOLVABLE:
-            outcome[node.name] = Status(Code.UNRESOLVABLE, (Reason.NOT_HELPFUL,))
-            continue
-        victims = [p for p in view.pods_on_node(node.name)
-                   if not resources.is_terminal(p) and int((p.get("spec") or {}).get("priority") or 0) < facts.priority]
-        if not victims:
-            outcome[node.name] = Status(Code.UNRESOLVABLE, (Reason.NO_VICTIMS,))
-            continue
-        trimmed = _WithoutPods(view, victims)
+def _post_filter(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts],
+                 statuses: dict[str, Status]) -> preemption.Outcome:
+    def fits(node: NodeFacts, trimmed) -> Status | None:
         state = _cycle_state(pod, facts, trimmed, all_nodes, filters.pods_with_affinity(trimmed))
-        again = filters.run_filters(state, node, trimmed)
-        if again is None:
-            return ""
-        outcome[node.name] = again
-    return "preemption: " + fit_error(len(all_nodes), outcome)
+        return filters.run_filters(state, node, _nominating(trimmed, facts))
+    return preemption.post_filter(pod, facts, view, all_nodes, statuses, fits,
+                                  lambda n, st: fit_error(n, st))
+
+
+def _failed(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts], statuses: dict[str, Status],
+            pre_filter: str = "") -> Decision:
+    """FitError, after PostFilter: the message, the park events and a nomination, if any."""
+    outcome = _post_filter(pod, facts, view, all_nodes, statuses)
+    park = queueing.park_events(statuses.values(), pre_filter)
+    return Decision(None, fit_error(len(all_nodes), statuses, pre_filter, outcome.message), park,
+                    outcome if outcome.node else None)
 
 
 _NODES: "weakref.WeakKeyDictionary[object, tuple[int, list[NodeFacts]]]" = weakref.WeakKeyDictionary()
@@ -189,7 +189,22 @@ def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]
     return (facts.node_names is None and not facts.node_selector and facts.required_terms is None
             and not facts.preferred_terms and not facts.host_ports and not spec.get("topologySpreadConstraints")
             and not affinity.get("podAffinity") and not affinity.get("podAntiAffinity")
-            and not filters.pods_with_affinity(view) and not any(n.prefer_taints for n in all_nodes))
+            and not filters.pods_with_affinity(view) and not _any_prefer_taints(all_nodes))
+
+
+_PREFER: dict[int, tuple[list, bool]] = {}
+
+
+def _any_prefer_taints(nodes: list[NodeFacts]) -> bool:
+    """Whether any node has a PreferNoSchedule taint, memoized on the (memoized) node list."""
+    cached = _PREFER.get(id(nodes))
+    if cached is not None and cached[0] is nodes:
+        return cached[1]
+    found = any(n.prefer_taints for n in nodes)
+    if len(_PREFER) > 64:
+        _PREFER.clear()
+    _PREFER[id(nodes)] = (nodes, found)
+    return found
 
 
 def _schedule_plain(facts: nodeinfo.PodFacts, view, nodes: list[NodeFacts]) -> Decision | None:
@@ -248,36 +263,78 @@ def schedule(pod: dict, view) -> Decision:
     if not all_nodes:
         return Decision(None, NO_NODES)
     facts = nodeinfo.pod_facts(pod)
-    if _plain(pod, facts, view, all_nodes):
-        decision = _schedule_plain(facts, view, all_nodes)
-        if decision is not None:
-            return decision
+    nominated = (pod.get("status") or {}).get("nominatedNodeName")
+    has_nominations = getattr(view, "has_nominations", None)
+    if not nominated and _plain(pod, facts, view, all_nodes) and not (has_nominations and has_nominations()):
+        grouped = classes.for_view(view, _all_nodes)
+        if grouped is not None and grouped.count <= classes.MAX_CLASSES:
+            node = grouped.decide(facts, num_feasible_nodes_to_find(len(all_nodes)))
+            if node is not None:
+                return Decision(node)
+            if (pod.get("spec") or {}).get("preemptionPolicy") == "Never" or not _lower_priority_exists(view, facts):
+                return _plain_failure(pod, facts, grouped, len(all_nodes))
+        else:
+            decision = _schedule_plain(facts, view, all_nodes)
+            if decision is not None:
+                return decision
     return full_cycle(pod, facts, view, all_nodes)
+
+
+def _lower_priority_exists(view, facts: nodeinfo.PodFacts) -> bool:
+    lowest = getattr(view, "lowest_priority", None)
+    return True if lowest is None else (lambda p: p is not None and p < facts.priority)(lowest())
+
+
+def _plain_failure(pod: dict, facts: nodeinfo.PodFacts, grouped: classes.NodeClasses, num_nodes: int) -> Decision:
+    """FitError from the classes when no pod of lower priority exists (preemption finds no victims)."""
+    counts: dict[str, int] = {}
+    resolvable = 0
+    for status, size in grouped.failure(facts):
+        for reason in status.reasons:
+            counts[reason] = counts.get(reason, 0) + size
+        if status.code is Code.UNSCHEDULABLE:
+            resolvable += size
+    message = f"0/{num_nodes} nodes are available: " + ", ".join(sorted(f"{n} {r}" for r, n in counts.items())) + "."
+    if (pod.get("spec") or {}).get("preemptionPolicy") == "Never":
+        post = f"preemption: {Reason.NOT_ELIGIBLE}"
+    else:
+        parts = [f"{resolvable} {Reason.NO_VICTIMS}"] if resolvable else []
+        if num_nodes - resolvable:
+            parts.append(f"{num_nodes - resolvable} {Reason.NOT_HELPFUL}")
+        post = f"preemption: 0/{num_nodes} nodes are available: " + ", ".join(sorted(parts)) + "."
+    statuses = [status for status, _ in grouped.failure(facts)]
+    return Decision(None, f"{message} {post}.", queueing.park_events(statuses))
 
 
 def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]) -> Decision:
     """Every filter and score plugin, as kube-scheduler's scheduling cycle runs them."""
     statuses: dict[str, Status] = {}
     nodes = all_nodes
+    filter_view = _nominating(view, facts)
     # NodeAffinity PreFilter: `metadata.name In` terms narrow the nodes to evaluate.
     if facts.node_names is not None:
         if not facts.node_names:
             absent = Status(Code.UNRESOLVABLE, (Reason.AFFINITY_CONFLICT,))
             statuses = {n.name: absent for n in all_nodes}
-            return Decision(None, fit_error(len(all_nodes), statuses, Reason.AFFINITY_CONFLICT,
-                                            _preemption(pod, facts, view, all_nodes, statuses)))
+            return _failed(pod, facts, view, all_nodes, statuses, Reason.AFFINITY_CONFLICT)
         nodes = [n for n in all_nodes if n.name in facts.node_names]
         absent = Status(Code.UNRESOLVABLE, ("node(s) didn't satisfy plugin(s) [NodeAffinity]",))
         statuses = {n.name: absent for n in all_nodes if n.name not in facts.node_names}
     with_affinity = filters.pods_with_affinity(view)
     state = _cycle_state(pod, facts, view, all_nodes, with_affinity)
+    # A nominated pod tries its node first (evaluateNominatedNode): if it fits, it is the only one.
+    nominated = (pod.get("status") or {}).get("nominatedNodeName")
+    if nominated:
+        node = next((n for n in nodes if n.name == nominated), None)
+        if node is not None and filters.run_filters(state, node, filter_view) is None:
+            return Decision(node.name)
     feasible: list[NodeFacts] = []
     if nodes:
         wanted = num_feasible_nodes_to_find(len(nodes))
         start = zlib.crc32(f"{facts.namespace}/{facts.name}".encode()) % len(nodes)
         for i in range(len(nodes)):
             node = nodes[(start + i) % len(nodes)]
-            status = filters.run_filters(state, node, view)
+            status = filters.run_filters(state, node, filter_view)
             if status is None:
                 feasible.append(node)
                 if len(feasible) >= wanted:
@@ -285,11 +342,10 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
             else:
                 statuses[node.name] = status
     if not feasible:
-        return Decision(None, fit_error(len(all_nodes), statuses, "",
-                                        _preemption(pod, facts, view, all_nodes, statuses)))
+        return _failed(pod, facts, view, all_nodes, statuses)
     if len(feasible) == 1:
         return Decision(feasible[0].name)
-    totals = scores.score_nodes(view, pod, facts, feasible, all_nodes, with_affinity)
+    totals = scores.score_nodes(filter_view, pod, facts, feasible, all_nodes, with_affinity)
     best = max(totals)
     return Decision(min(n.name for n, t in zip(feasible, totals) if t == best))
 
@@ -320,54 +376,48 @@ def reconcile(key: Key, view, now: float) -> Result:
             RecordEvent(involved=ref_of(pod), type="Normal", reason="Scheduled",
                         message=f"Successfully assigned {key.namespace}/{key.name} to {decision.node}",
                         component=SCHEDULER_NAME)])
-    # 3. Nothing fits: PodScheduled=False (lastTransitionTime kept while the status
-    #    stays False, as UpdatePodCondition does); write and warn only on change.
+    # 3. Nothing fits: preempt when that helps (victims first), then PodScheduled=False with the
+    #    nomination (lastTransitionTime kept while the status stays False, as UpdatePodCondition
+    #    does; written only on change), a FailedScheduling event per attempt, and park the pod.
+    actions: list = []
+    nominate = decision.nomination
+    if nominate is not None:
+        actions += preemption.preempt_actions(pod, nominate, view, _rfc3339(now), SCHEDULER_NAME)
     conditions = (pod.get("status") or {}).get("conditions") or []
     old = next((c for c in conditions if c.get("type") == "PodScheduled"), None)
     condition = {"type": "PodScheduled", "status": "False", "reason": "Unschedulable",
                  "message": decision.message, "lastProbeTime": None,
                  "lastTransitionTime": old.get("lastTransitionTime") if old is not None
                  and old.get("status") == "False" else _rfc3339(now)}
-    actions: list = []
-    if old is None or any(old.get(f) != condition[f] for f in condition):
+    nominated = (pod.get("status") or {}).get("nominatedNodeName")
+    wanted_nomination = nominate.node if nominate is not None else nominated
+    if old is None or any(old.get(f) != condition[f] for f in condition) or wanted_nomination != nominated:
         updated = values.clone(pod)
         status = updated.setdefault("status", {})
         status["conditions"] = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
         status["conditions"].append(condition)
         status.setdefault("phase", "Pending")
+        if wanted_nomination:
+            status["nominatedNodeName"] = wanted_nomination
         actions.append(UpdateStatus(updated))
-    if old is None or old.get("message") != decision.message:
-        note = decision.message
-        if len(note) > _EVENT_NOTE_MAX:
-            note = note[:_EVENT_NOTE_MAX - 4] + " ..."
-        actions.append(RecordEvent(involved=ref_of(pod), type="Warning", reason="FailedScheduling",
-                                   message=note, component=SCHEDULER_NAME))
+    note = decision.message
+    if len(note) > _EVENT_NOTE_MAX:
+        note = note[:_EVENT_NOTE_MAX - 4] + " ..."
+    actions.append(RecordEvent(involved=ref_of(pod), type="Warning", reason="FailedScheduling",
+                               message=note, component=SCHEDULER_NAME))
     # Looking again after the flush interval is routine: settling does not wait for it.
-    return Result(actions, requeue_after=UNSCHEDULABLE_FLUSH, routine=True)
+    return Result(actions, requeue_after=UNSCHEDULABLE_FLUSH, routine=True, park=decision.park)
 
 
 # -- what to look at again --------------------------------------------------------------
 
-def _pending_unschedulable(view) -> builtins.list[Key]:
-    """Unbound pods the scheduler already failed to place (the view's index of them)."""
-    return [key_of(p) for p in view.unschedulable_pods() if not _ignored(p)]
-
-
 def _pod_changed(obj: dict, view) -> builtins.list[Key]:
-    spec, meta = obj.get("spec") or {}, obj.get("metadata") or {}
-    if not spec.get("nodeName"):
-        return [] if _ignored(obj) else [key_of(obj)]
-    # A bound pod that is gone, finishing or terminating frees room on its node.
-    current = view.get("Pod", meta.get("namespace", "") or "", meta.get("name", ""))
-    if current is None or (current.get("metadata") or {}).get("uid") != meta.get("uid") \
-            or resources.is_terminal(obj) or meta.get("deletionTimestamp"):
-        return _pending_unschedulable(view)
-    return []
+    """An unbound pod to place (activeQ); a parked one waits for its wake events instead."""
+    if (obj.get("spec") or {}).get("nodeName") or _ignored(obj):
+        return []
+    return [key_of(obj)]
 
 
-def _node_changed(obj: dict, view) -> builtins.list[Key]:
-    return _pending_unschedulable(view)
-
-
-COMPONENT = Component(name="scheduler", reconcile=reconcile,
-                      watches={"Pod": _pod_changed, "Node": _node_changed}, primary="Pod")
+COMPONENT = Component(name="scheduler", reconcile=reconcile, watches={"Pod": _pod_changed}, primary="Pod",
+                      wakes={"Pod": queueing.pod_wakes, "Node": queueing.node_wakes},
+                      backoff=(INITIAL_BACKOFF, MAX_BACKOFF))
