@@ -40,14 +40,14 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 def encode(body: dict) -> str:
     """Canonical JSON of a body without its resourceVersion: equal objects, equal text.
 
-    Raises RequestEntityTooLarge past etcd's 1.5 MiB request limit, as an etcd-backed apiserver does.
+    Raises StorageError past etcd's 1.5 MiB request limit, as an etcd-backed apiserver does.
     """
     meta = body.get("metadata")
     if meta and "resourceVersion" in meta:
         body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     if len(text) > MAX_OBJECT_BYTES and len(text.encode()) > MAX_OBJECT_BYTES:
-        raise errors.RequestEntityTooLarge("etcdserver: request is too large")
+        raise errors.StorageError("etcdserver: request is too large")
     return text
 
 
