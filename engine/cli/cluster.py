@@ -69,7 +69,7 @@ def node_add(ctx: Context, name, cpu, memory, pods, labels, taints) -> None:
 @handle_errors
 def advance(ctx: Context, duration) -> None:
     """Move the virtual cluster clock forward by DURATION (e.g. 30s, 5m) and settle."""
-    seconds = duration_seconds(duration)
+    seconds = duration_seconds(duration, "DURATION")
     before = ctx.api.store.now()
     report = embedded.advance(ctx.api, seconds)
     if report is None:
@@ -131,5 +131,5 @@ def drain(ctx: Context, name, force, ignore_daemonsets, delete_emptydir_data, ti
     """Cordon a node and evict its pods through the Eviction API (honours disruption budgets)."""
     from litekube.runtime import draining
 
-    options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, duration_seconds(timeout))
+    options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, duration_seconds(timeout, "--timeout"))
     draining.drain(ctx.api, name, options, click.echo)

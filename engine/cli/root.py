@@ -6,6 +6,8 @@ engine errors become kubectl's messages and exit codes here, and only here.
 from __future__ import annotations
 
 import functools
+import os
+import signal
 import sys
 from datetime import datetime, timezone
 
@@ -16,7 +18,7 @@ from litekube.api import reading
 from litekube.api.server import Api
 from litekube.model import durations, kinds, printing
 from litekube.runtime import embedded
-from litekube.store import Store
+from litekube.store import Store, objects
 
 __all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace_options", "output_options",
            "file_options", "dry_run_option", "duration_seconds", "iso", "one", "targets"]
@@ -44,9 +46,20 @@ class Context:
         return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
 
     def settle(self) -> None:
-        """After a write: run the embedded control plane until the cluster settles."""
+        """After a write: run the embedded control plane until the cluster settles.
+
+        With a `litekube run` leading, the write is all there is to do, as
+        against a real cluster; a leader that stopped renewing its Lease gets
+        one warning line, since nothing will reconcile until it comes back.
+        """
         report = embedded.settle(self.api)
-        if report is not None and not report.settled:
+        if report is None:
+            status = embedded.leader_status(self.api)
+            if status is not None and status.stale:
+                click.echo(f"warning: the control plane leader {status.holder} has not renewed its lease for "
+                           f"{status.renewed_ago:.0f}s: the change is stored and will be reconciled when a "
+                           "control plane runs", err=True)
+        elif not report.settled:
             click.echo(report.message(), err=True)
 
 
@@ -95,6 +108,20 @@ def dry_run_option(fn):
                         help="client: only print; server: check everything, write nothing.")(fn)
 
 
+def _environment() -> None:
+    """Every LITEKUBE_* variable the engine reads, checked before any command runs.
+
+    An invalid one is a usage error: one line, exit 2.
+    """
+    checks = (objects.history_from_env, embedded.settle_budget)
+    for check in checks:
+        try:
+            check()
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="LITEKUBE_DB", default="litekube.db", show_default=True,
               help="The database file (or an SQLAlchemy URL); also LITEKUBE_DB.")
@@ -102,19 +129,34 @@ def dry_run_option(fn):
 @click.pass_context
 def cli(ctx: click.Context, db: str) -> None:
     """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
+    if not db.strip():
+        click.echo("error: --db (LITEKUBE_DB) must name a database file", err=True)
+        sys.exit(2)
+    if "\0" in db:
+        click.echo("error: --db (LITEKUBE_DB) must not contain a NUL character", err=True)
+        sys.exit(2)
+    _environment()
     ctx.obj = Context(db)
 
 
 
 
-def duration_seconds(text: str) -> float:
+def duration_seconds(text: str, param_hint: str = "--request-timeout") -> float:
+    """Seconds from `30`, `1.5` or a Go duration (`1h30m`); a usage error for anything else.
+
+    Negative, infinite and NaN values are refused: none of them is a length of time.
+    """
     try:
-        return float(text)
+        seconds = float(text)
     except ValueError:
         try:
-            return durations.parse_duration(text)
+            seconds = durations.parse_duration(text)
         except ValueError:
-            raise click.BadParameter(f"invalid duration {text!r}", param_hint="--request-timeout") from None
+            raise click.BadParameter(f"invalid duration {text!r}", param_hint=param_hint) from None
+    if not 0 <= seconds < 1e12:
+        raise click.BadParameter(f"invalid duration {text!r}: want a length of time from 0 up",
+                                 param_hint=param_hint)
+    return seconds
 
 
 
@@ -139,6 +181,18 @@ def targets(args: tuple[str, ...]) -> list[tuple[kinds.Kind, str]]:
 
 
 
+def _terminate(signum: int, _frame) -> None:
+    # SIGTERM (a CI job's `timeout`) ends the command as Ctrl-C does: cleanly,
+    # releasing the control-plane lock on the way out; exit 128 + 15.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    cli(prog_name="litekube")
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        cli(prog_name="litekube")
+    except KeyboardInterrupt:  # outside Click's own handling (before or after the command)
+        sys.exit(130)
+    except BrokenPipeError:  # `litekube get pods | head`
+        os._exit(1)
 

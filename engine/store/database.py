@@ -14,20 +14,62 @@ from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
 
-__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config"]
+__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config", "sqlite_path", "create_private",
+           "remove_new"]
 
-HEAD = "0008"  # the newest migration; tests check it against Alembic's head
+HEAD = "0003"  # the newest migration; tests check it against Alembic's head (0003 follows 0008)
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
 
 
-def url_for(db: str) -> str:
-    """An SQLAlchemy URL for `--db`: a URL as is, otherwise an SQLite file path."""
+def url_for(db: str) -> URL:
+    """An SQLAlchemy URL for `--db`: a URL as is, otherwise an SQLite file path.
+
+    The path goes into the URL object as it is, never through string
+    formatting, so `#`, `%`, `?`, spaces and any Unicode stay part of it.
+    Raises ValueError for a malformed URL.
+    """
     if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().absolute()}"
+        try:
+            return make_url(db)
+        except Exception as exc:  # ArgumentError and friends: SQLAlchemy's own wording
+            raise ValueError(str(exc)) from None
+    return URL.create("sqlite", database=str(Path(db).expanduser().absolute()))
 
 
-def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> Engine:
+def sqlite_path(url: URL) -> str | None:
+    """The database file of an SQLite URL (None for other backends and memory databases)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return url.database
+
+
+def create_private(path: str) -> bool:
+    """Create an empty database file readable by its owner only (0600), as etcd's data is.
+
+    SQLite gives its -wal and -shm files the main file's mode, so they are
+    private too. Returns False when the file exists already.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def remove_new(path: str) -> None:
+    """Remove a database file this process created, and its side files, after a failed open."""
+    for name in (path, *(path + suffix for suffix in _SIDE_FILES)):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+
+
+def _sqlite_engine(url: URL, begin: str, busy_timeout: float) -> Engine:
     engine = create_engine(url, connect_args={"timeout": busy_timeout})
 
     @event.listens_for(engine, "connect")
@@ -46,11 +88,11 @@ def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> Engine:
     return engine
 
 
-def open_engines(url: str, busy_timeout: float = 30.0) -> tuple[Engine, Engine]:
+def open_engines(url: URL, busy_timeout: float = 30.0) -> tuple[Engine, Engine]:
     """(writer, reader) engines for a database URL; only SQLite files for now."""
-    if not url.startswith("sqlite"):
-        raise NotImplementedError(f"litekube's store does not support {url.split(':')[0]} yet")
-    if url in ("sqlite://", "sqlite:///:memory:"):
+    if url.get_backend_name() != "sqlite":
+        raise NotImplementedError(f"litekube's store does not support {url.get_backend_name()} yet")
+    if sqlite_path(url) is None:
         raise ValueError("litekube needs a database file, not an in-memory database")
     writer = _sqlite_engine(url, "BEGIN IMMEDIATE", busy_timeout)
     reader = _sqlite_engine(url, "BEGIN", busy_timeout)
@@ -63,7 +105,10 @@ def alembic_config(connection=None):
 
     config = Config()
     config.set_main_option("script_location", str(resources.files("litekube.migrations")))
-    config.set_main_option("sqlalchemy.url", str(connection.engine.url) if connection else "")
+    # ConfigParser interpolates `%`: a URL with `%` in its path must be escaped (the
+    # migrations run on `connection` anyway; the option is informative).
+    url = connection.engine.url.render_as_string(hide_password=True) if connection is not None else ""
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from litekube import errors
 from litekube.model import kinds
-from litekube.store import database
+from litekube.store import database, owners
 
 __all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
 
@@ -35,6 +35,22 @@ COMPACT_BATCH = 1_000
 
 
 MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
+
+# Kinds whose objects the store expires, with their time to live in cluster
+# seconds: kube-apiserver's --event-ttl (default 1h) puts every Event written
+# to etcd on a lease of that length, renewed by each write of the Event.
+DEFAULT_TTLS = {"Event": 3600.0}
+EXPIRE_BATCH = 500
+
+
+def history_from_env(default: int = DEFAULT_HISTORY) -> int:
+    """LITEKUBE_HISTORY, the changelog revisions compaction keeps; ValueError when it is not a count."""
+    text = os.environ.get("LITEKUBE_HISTORY")
+    if text is None or text == "":
+        return default
+    if not text.strip().isdigit() or len(text.strip()) > 12:
+        raise ValueError(f'invalid LITEKUBE_HISTORY "{text}": want a whole number of revisions (e.g. 10000)')
+    return int(text)
 
 
 def encode(body: dict) -> str:
@@ -122,9 +138,10 @@ class Reader:
         return self._q("SELECT rev FROM revision WHERE id = 1").fetchone()[0]
 
     def now(self) -> float:
-        """The cluster clock: the stored clock in virtual time, else never behind the wall clock."""
-        now, virtual = self._q("SELECT now, virtual FROM clock WHERE id = 1").fetchone()
-        return now if virtual else max(now, self._wall())
+        """The cluster clock: the stored clock in virtual time, else the wall clock plus the
+        offset `run` started with, never behind the stored clock."""
+        now, virtual, offset = self._q('SELECT now, virtual, "offset" FROM clock WHERE id = 1').fetchone()
+        return now if virtual else max(now, self._wall() + offset)
 
     def get(self, kind: str, namespace: str, name: str) -> Stored | None:
         row = self._q("SELECT uid, resource_version, body FROM objects "
@@ -157,13 +174,29 @@ class Reader:
 
 
 class Writer(Reader):
-    """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision."""
+    """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision.
+
+    Objects of a kind with a time to live (`ttls`, cluster seconds) get
+    `expires` set to the cluster clock plus it on every write, as etcd leases
+    are renewed by each write; `Store.expire` deletes them when it passes.
+    """
+
+    def __init__(self, connection: Connection, wall: Callable[[], float],
+                 ttls: dict[str, float] | None = None) -> None:
+        super().__init__(connection, wall)
+        self._ttls = ttls or {}
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
+        ttl = self._ttls.get(kind)
         try:
-            self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
-                    (kind, namespace, name, uid, encode(body)))
+            if ttl is None:
+                self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
+                        (kind, namespace, name, uid, encode(body)))
+            else:
+                self._q("INSERT INTO objects (kind, namespace, name, uid, body, expires) VALUES "
+                        "(?, ?, ?, ?, ?, (SELECT now FROM clock WHERE id = 1) + ?)",
+                        (kind, namespace, name, uid, encode(body), ttl))
         except sqlite3.IntegrityError:
             raise errors.AlreadyExists.of(_resource(kind), name) from None
         return self.revision()  # one writer at a time: the insert's trigger took the newest revision
@@ -174,8 +207,14 @@ class Writer(Reader):
         Raises NotFound when the object is gone and Conflict when `expected` is stale.
         A body equal to the stored one creates no revision.
         """
-        cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
-                         "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+        ttl = self._ttls.get(kind)
+        if ttl is None:
+            cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
+                             "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+        else:
+            cursor = self._q("UPDATE objects SET body = ?, expires = (SELECT now FROM clock WHERE id = 1) + ? "
+                             "WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?",
+                             (encode(body), ttl, kind, namespace, name, expected))
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         return self._rv(kind, namespace, name)
@@ -210,8 +249,24 @@ class Writer(Reader):
             self._q("UPDATE clock SET virtual = ? WHERE id = 1", (int(virtual),))
 
     def follow_wall(self) -> None:
-        """In wall-clock mode, move the cluster clock up to the wall clock before writing."""
-        self._q("UPDATE clock SET now = MAX(now, ?) WHERE id = 1 AND virtual = 0", (self._wall(),))
+        """In wall-clock mode, move the cluster clock up to the wall clock (plus offset) before writing."""
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1 AND virtual = 0', (self._wall(),))
+
+    def wall_clock(self) -> float:
+        """Switch to wall-clock mode (`litekube run`); the offset of the cluster clock from the wall.
+
+        A cluster clock that `advance` moved ahead keeps its lead as an offset,
+        so the cluster goes on from where it was instead of stopping until the
+        wall clock catches up.
+        """
+        wall = self._wall()
+        self._q('UPDATE clock SET "offset" = MAX(0, now - ?), virtual = 0 WHERE id = 1', (wall,))
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1', (wall,))
+        return self._q('SELECT "offset" FROM clock WHERE id = 1').fetchone()[0]
+
+    def virtual_clock(self) -> None:
+        """Back to virtual time, from the cluster time the wall clock reached."""
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset"), virtual = 1 WHERE id = 1', (self._wall(),))
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
         # RETURNING does not see what AFTER triggers wrote, so read it back.
@@ -233,19 +288,40 @@ class Store:
 
     def __init__(self, url: str, *, wall: Callable[[], float] = time.time,
                  busy_timeout: float = 30.0, history: int = DEFAULT_HISTORY,
-                 min_age: float = DEFAULT_MIN_AGE) -> None:
-        self.url = database.url_for(url)
+                 min_age: float = DEFAULT_MIN_AGE, ttls: dict[str, float] | None = None) -> None:
         self.wall = wall
         # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
-        self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
+        self.history = history_from_env(history)
         self.min_age = min_age
+        self.ttls = dict(DEFAULT_TTLS if ttls is None else ttls)
+        created = False
         try:
+            self.url = database.url_for(url)
+            self.path = database.sqlite_path(self.url)
+            if self.path is not None and not os.path.isdir(os.path.dirname(self.path) or "."):
+                raise ValueError("unable to open database file")  # what SQLite says, before any file exists
+            created = self.path is not None and database.create_private(self.path)
             self._writer, self._reader = database.open_engines(self.url, busy_timeout)
             database.migrate(self._writer, self._reader)
-        except (NotImplementedError, ValueError) as exc:
-            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
+        except (NotImplementedError, ValueError, OSError) as exc:
+            self._forget(created)
+            reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else exc
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {reason}') from None
         except sqlalchemy.exc.DBAPIError as exc:
+            self._forget(created)
             raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc.orig}') from None
+        except BaseException:
+            self._forget(created)
+            raise
+
+    def _forget(self, created: bool) -> None:
+        """After a failed open: no engines left open, no empty file left behind."""
+        for name in ("_writer", "_reader"):
+            engine = getattr(self, name, None)
+            if engine is not None:
+                engine.dispose()
+        if created and self.path is not None:
+            database.remove_new(self.path)
 
     def close(self) -> None:
         self._writer.dispose()
@@ -260,7 +336,7 @@ class Store:
     def write(self) -> Iterator[Writer]:
         """One IMMEDIATE transaction: everything inside commits together or not at all."""
         with self._writer.begin() as connection:
-            writer = Writer(connection, self.wall)
+            writer = Writer(connection, self.wall, self.ttls)
             writer.follow_wall()
             yield writer
 
@@ -283,21 +359,62 @@ class Store:
             writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
                                       {"c": cursor, "t": timers})
 
-    def try_lock(self, holder: str, ttl: float) -> str | None:
-        """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
+    def try_lock(self, owner: owners.Owner, ttl: float) -> owners.Owner | None:
+        """Take (or renew) the control-plane lock for `ttl` wall seconds; None when taken,
+        else the live owner holding it.
+
+        A holder on this host is alive while its process is (pid and start
+        time), whatever its lease says: a dead one is taken over at once, a
+        stopped one is never robbed. A holder on another host is trusted
+        until its lease expires.
+        """
         with self.write() as writer:
-            row = writer.connection.exec_driver_sql(("SELECT holder, expires FROM controlplane WHERE id = 1")).one()
-            if row.holder and row.holder != holder and (row.expires or 0) > self.wall():
-                return row.holder
-            writer.connection.exec_driver_sql(("UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1"),
-                                      {"h": holder, "e": self.wall() + ttl})
+            row = writer.connection.exec_driver_sql(
+                "SELECT holder, expires FROM controlplane WHERE id = 1").one()
+            current = owners.Owner.parse(row.holder) if row.holder else None
+            if current is not None and current != owner:
+                if owners.alive(current, lease_valid=(row.expires or 0) > self.wall()):
+                    return current
+            writer.connection.exec_driver_sql(
+                "UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1",
+                {"h": owner.text, "e": self.wall() + ttl})
             return None
 
-    def unlock(self, holder: str) -> None:
+    def renew_lock(self, owner: owners.Owner, ttl: float) -> bool:
+        """Extend the lock's lease; False when `owner` no longer holds it."""
+        with self.write() as writer:
+            cursor = writer.connection.exec_driver_sql(
+                "UPDATE controlplane SET expires = :e WHERE id = 1 AND holder = :h",
+                {"h": owner.text, "e": self.wall() + ttl})
+            return cursor.rowcount == 1
+
+    def lock_holder(self) -> owners.Owner | None:
+        """Who holds the control-plane lock (alive or not), if anyone."""
+        with self.read() as reader:
+            holder = reader.connection.exec_driver_sql("SELECT holder FROM controlplane WHERE id = 1").scalar()
+        return owners.Owner.parse(holder) if holder else None
+
+    def unlock(self, owner: owners.Owner) -> None:
         with self.write() as writer:
             writer.connection.exec_driver_sql((
                 "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
-                {"h": holder})
+                {"h": owner.text})
+
+    def expire(self, batch: int = EXPIRE_BATCH) -> int:
+        """Delete the objects whose time to live has passed, `batch` per transaction; how many.
+
+        Deleting through the objects table fires its trigger, so each gets its
+        DELETED changelog row, as watchers see an etcd lease expire.
+        """
+        removed = 0
+        while True:
+            with self.write() as writer:
+                cursor = writer.connection.exec_driver_sql(
+                    "DELETE FROM objects WHERE id IN (SELECT id FROM objects WHERE expires IS NOT NULL "
+                    "AND expires <= :now ORDER BY expires LIMIT :batch)", {"now": writer.now(), "batch": batch})
+                removed += cursor.rowcount
+                if cursor.rowcount < batch:
+                    return removed
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
