@@ -27,6 +27,7 @@ __all__ = ["ControlPlane", "Settled"]
 log = logging.getLogger("litekube.controlplane")
 
 _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
+_REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)
 
 
 @dataclass
@@ -194,7 +195,9 @@ class ControlPlane:
             except errors.ApiError as exc:
                 self.errors.append(f"{item.component} {item.key}: {exc.render()}")
                 log.warning("%s %s: %s", item.component, item.key, exc.render())
-                self._retry(item)
+                # a write the API refuses for good (too large, invalid) is retried, but
+                # as routine work: settling does not wait for it to succeed
+                self._retry(item, routine=isinstance(exc, _REFUSED))
                 return
         self.failures.pop(item, None)
         if result.requeue_after is not None:
