@@ -188,7 +188,9 @@ def _terminate(signum: int, _frame) -> None:
 
 
 def main() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    """The CLI; `litekube.entry.main` (the installed command) sets up signals before importing it."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         cli(prog_name="litekube")
     except KeyboardInterrupt:  # outside Click's own handling (before or after the command)

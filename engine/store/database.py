@@ -22,6 +22,7 @@ __all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config", "sqli
 HEAD = "0003"  # the newest migration; tests check it against Alembic's head (0003 follows 0008)
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
+WAL_LIMIT = 8 * 1024 * 1024
 
 
 def url_for(db: str) -> URL:
@@ -79,6 +80,8 @@ def _sqlite_engine(url: URL, begin: str, busy_timeout: float) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+        # a checkpointed WAL is truncated to this size when it restarts: the -wal file stays bounded
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
