@@ -14,6 +14,7 @@ from litekube.cli.root import (
     iso,
     namespace_options,
     pass_context,
+    quantity_option,
 )
 from litekube.model import durations, nodes
 from litekube.runtime import embedded
@@ -23,8 +24,8 @@ from litekube.store import Store
 @cli.command()
 @click.option("--nodes", "node_count", type=click.IntRange(0, 5000), default=nodes.DEFAULT_NODES, show_default=True,
               help="How many simulated nodes.")
-@click.option("--cpu", default="4", show_default=True, help="CPU of each node.")
-@click.option("--memory", default="16Gi", show_default=True, help="Memory of each node.")
+@click.option("--cpu", default="4", show_default=True, callback=quantity_option, help="CPU of each node.")
+@click.option("--memory", default="16Gi", show_default=True, callback=quantity_option, help="Memory of each node.")
 @click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pods per node.")
 @click.pass_context
 @handle_errors
@@ -46,8 +47,8 @@ def node() -> None:
 
 @node.command("add")
 @click.argument("name")
-@click.option("--cpu", default="4", show_default=True, help="CPU of the node.")
-@click.option("--memory", default="16Gi", show_default=True, help="Memory of the node.")
+@click.option("--cpu", default="4", show_default=True, callback=quantity_option, help="CPU of the node.")
+@click.option("--memory", default="16Gi", show_default=True, callback=quantity_option, help="Memory of the node.")
 @click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pod limit.")
 @click.option("--labels", default=None, help="Labels: k=v,k2=v2.")
 @click.option("--taints", default=None, help="Taints: k=v:NoSchedule,k2:NoExecute.")

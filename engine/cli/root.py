@@ -21,7 +21,7 @@ from litekube.runtime import embedded
 from litekube.store import Store, objects
 
 __all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace_options", "output_options",
-           "file_options", "dry_run_option", "duration_seconds", "iso", "one", "targets"]
+           "file_options", "dry_run_option", "duration_seconds", "quantity_option", "iso", "one", "targets"]
 
 VERSION = "0.1.0"
 SERVER_VERSION = "v1.32.0-litekube"
@@ -139,6 +139,19 @@ def cli(ctx: click.Context, db: str) -> None:
     ctx.obj = Context(db)
 
 
+
+
+def quantity_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Click callback: the option must be a Kubernetes quantity (`4`, `500m`, `16Gi`)."""
+    from litekube.model import quantities
+
+    if value is None:
+        return value
+    try:
+        quantities.parse(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a quantity (e.g. 4, 500m, 16Gi)") from None
+    return value
 
 
 def duration_seconds(text: str, param_hint: str = "--request-timeout") -> float:

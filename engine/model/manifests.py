@@ -15,7 +15,8 @@ checks kubectl's builder makes before anything is sent, in its words:
   items that are not objects or have no kind.
 
 So a document that comes out has a string kind and apiVersion and a
-metadata of the right shape; duplicate keys ride along as `strict` errors
+metadata of the right shape, and no nulls a typed decode would not keep
+(`schema.typed_nulls`); duplicate keys ride along as `strict` errors
 for the apiserver's strict decoding, and `size` is the JSON request size.
 """
 from __future__ import annotations
@@ -81,8 +82,10 @@ def decode(data: bytes | str, source: str) -> list[Document]:
         strict = tuple(raw.strict)
         if "items" in value and value["items"] is not None:
             for item in _items(value, where):
+                schema.typed_nulls(item)
                 docs.append(Document(source, raw.index, len(raws), item, strict, decoding.request_size(item)))
             continue
+        schema.typed_nulls(value)
         docs.append(Document(source, raw.index, len(raws), value, strict, decoding.request_size(value)))
     return docs
 

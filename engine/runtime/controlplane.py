@@ -44,8 +44,8 @@ class Settled:
     def message(self) -> str:
         busy = ", ".join(self.busy[:5]) + (" ..." if len(self.busy) > 5 else "")
         if self.stopped:
-            return (f"warning: {self.stopped} after {self.steps} reconciles; still pending: "
-                    f"{len(self.busy)} keys ({busy}); the next command continues")
+            pending = f"; still pending: {len(self.busy)} keys ({busy})" if self.busy else ""
+            return f"warning: {self.stopped} after {self.steps} reconciles{pending}; the next command continues"
         return (f"warning: the cluster did not settle after {self.steps} reconciles and "
                 f"{self.ended - self.started:.0f}s of cluster time; still busy: {busy}")
 

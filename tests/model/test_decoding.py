@@ -39,11 +39,11 @@ class TestScalars:
                      id="out-of-range"),
         pytest.param("data: {a: 9223372036854775807, b: 9223372036854775808, d: 18446744073709551615}\n",
                      {"a": 2 ** 63 - 1, "b": 2 ** 63, "d": 2 ** 64}, id="past-int64-via-float64"),
-        pytest.param("data: {a: ~, b: null, c: Null, d: NULL, e: }\n", dict.fromkeys("abcde"), id="nulls"),
+        pytest.param("data: {a: ~, b: null, c: Null, d: NULL, e: }\n", dict.fromkeys("abcde", ""), id="nulls"),
         pytest.param("data: {a: True, b: TRUE, c: tRue}\n", {"a": True, "b": True, "c": "tRue"}, id="bool-case"),
         pytest.param("data: {a: !!timestamp 2001-12-14, b: 2001-12-14t21:59:43.10-05:00}\n",
                      {"a": "2001-12-14", "b": "2001-12-14t21:59:43.10-05:00"}, id="timestamps-stay-strings"),
-        pytest.param("data: !!set {a, b}\n", {"a": None, "b": None}, id="set-tag-ignored"),
+        pytest.param("data: !!set {a, b}\n", {"a": "", "b": ""}, id="set-tag-ignored-null-values-empty"),
         pytest.param("data: !!omap [a: 1, b: 2]\n", [{"a": 1}, {"b": 2}], id="omap-tag-ignored"),
         pytest.param("data: !!python/object:os.system {a: b}\n", {"a": "b"}, id="foreign-tag-ignored"),
         pytest.param("data: {a: !!binary aGk=, b: !!str 5, c: !!float 5, d: !foo 5}\n",
@@ -237,3 +237,17 @@ class TestDocuments:
     def test_request_size_is_the_json_a_client_sends(self):
         doc = manifests.decode(CM, "t")[0]
         assert doc.size == len('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}')
+
+
+class TestNulls:
+    def test_nulls_become_what_a_typed_decode_makes_of_them(self):
+        doc = manifests.decode(
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: p, labels: {a: null}, annotations: null}\n"
+            "spec:\n  containers:\n  - name: c\n    image: i\n    ports: [null]\n    args: [null, x]\n"
+            "    unknownThing: null\n  nodeSelector: null\n", "p")[0]
+        assert doc.obj["metadata"] == {"name": "p", "labels": {"a": ""}}
+        assert doc.obj["spec"] == {"containers": [{"name": "c", "image": "i", "ports": [{}], "args": ["", "x"],
+                                                   "unknownThing": None}]}
+
+    def test_configmap_values(self):
+        assert data_of("data: !!set {a, b}\n") == {"a": "", "b": ""}
