@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 
 from litekube import errors
 from litekube.model import kinds
-from litekube.store import database, owners
+from litekube.store import database, locking
 
 __all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
 
@@ -40,7 +40,6 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 # seconds: kube-apiserver's --event-ttl (default 1h) puts every Event written
 # to etcd on a lease of that length, renewed by each write of the Event.
 DEFAULT_TTLS = {"Event": 3600.0}
-EXPIRE_BATCH = 500
 
 
 def history_from_env(default: int = DEFAULT_HISTORY) -> int:
@@ -279,7 +278,7 @@ class Writer(Reader):
         raise errors.Conflict.of(_resource(kind), name)
 
 
-class Store:
+class Store(locking.ControlPlaneLock):
     """A litekube database: open it, then read, write, watch and compact.
 
     `wall` is the wall clock (injectable for tests); the cluster clock is the
@@ -358,63 +357,6 @@ class Store:
         with self.write() as writer:
             writer.connection.exec_driver_sql(("UPDATE controlplane SET cursor = :c, timers = :t WHERE id = 1"),
                                       {"c": cursor, "t": timers})
-
-    def try_lock(self, owner: owners.Owner, ttl: float) -> owners.Owner | None:
-        """Take (or renew) the control-plane lock for `ttl` wall seconds; None when taken,
-        else the live owner holding it.
-
-        A holder on this host is alive while its process is (pid and start
-        time), whatever its lease says: a dead one is taken over at once, a
-        stopped one is never robbed. A holder on another host is trusted
-        until its lease expires.
-        """
-        with self.write() as writer:
-            row = writer.connection.exec_driver_sql(
-                "SELECT holder, expires FROM controlplane WHERE id = 1").one()
-            current = owners.Owner.parse(row.holder) if row.holder else None
-            if current is not None and current != owner:
-                if owners.alive(current, lease_valid=(row.expires or 0) > self.wall()):
-                    return current
-            writer.connection.exec_driver_sql(
-                "UPDATE controlplane SET holder = :h, expires = :e WHERE id = 1",
-                {"h": owner.text, "e": self.wall() + ttl})
-            return None
-
-    def renew_lock(self, owner: owners.Owner, ttl: float) -> bool:
-        """Extend the lock's lease; False when `owner` no longer holds it."""
-        with self.write() as writer:
-            cursor = writer.connection.exec_driver_sql(
-                "UPDATE controlplane SET expires = :e WHERE id = 1 AND holder = :h",
-                {"h": owner.text, "e": self.wall() + ttl})
-            return cursor.rowcount == 1
-
-    def lock_holder(self) -> owners.Owner | None:
-        """Who holds the control-plane lock (alive or not), if anyone."""
-        with self.read() as reader:
-            holder = reader.connection.exec_driver_sql("SELECT holder FROM controlplane WHERE id = 1").scalar()
-        return owners.Owner.parse(holder) if holder else None
-
-    def unlock(self, owner: owners.Owner) -> None:
-        with self.write() as writer:
-            writer.connection.exec_driver_sql((
-                "UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = :h"),
-                {"h": owner.text})
-
-    def expire(self, batch: int = EXPIRE_BATCH) -> int:
-        """Delete the objects whose time to live has passed, `batch` per transaction; how many.
-
-        Deleting through the objects table fires its trigger, so each gets its
-        DELETED changelog row, as watchers see an etcd lease expire.
-        """
-        removed = 0
-        while True:
-            with self.write() as writer:
-                cursor = writer.connection.exec_driver_sql(
-                    "DELETE FROM objects WHERE id IN (SELECT id FROM objects WHERE expires IS NOT NULL "
-                    "AND expires <= :now ORDER BY expires LIMIT :batch)", {"now": writer.now(), "batch": batch})
-                removed += cursor.rowcount
-                if cursor.rowcount < batch:
-                    return removed
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""
