@@ -2,9 +2,11 @@
 
 `python cli.py ARGS` runs it from a checkout once litekube is installed (`pip install -e .`).
 """
-from litekube.cli import cli, main
-
-__all__ = ["cli", "main"]
-
 if __name__ == "__main__":
+    from litekube.entry import main  # signals before the (slow) imports
+
     main()
+else:
+    from litekube.cli import cli, main
+
+    __all__ = ["cli", "main"]

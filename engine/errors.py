@@ -13,7 +13,8 @@
         ├── Forbidden      403: new content in a terminating namespace
         ├── MethodNotAllowed 405: a write to a read-only API (metrics.k8s.io)
         ├── Invalid        422: validation failed; carries field causes
-        ├── RequestEntityTooLarge 413: an object over the store's size limit
+        ├── RequestEntityTooLarge 413: a request body over 3 MiB
+        ├── StorageError   500: what the store refuses (an object over etcd's 1.5 MiB)
         ├── TooManyRequests 429: an eviction a disruption budget refuses
         └── Timeout        504
 
@@ -27,8 +28,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "LitekubeError", "ManifestError", "ManyErrors", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
-    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge", "Forbidden", "MethodNotAllowed", "Cause", "Raw",
-    "OMIT",
+    "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge",
+    "StorageError", "Forbidden", "MethodNotAllowed", "Cause", "Raw", "OMIT",
 ]
 
 
@@ -127,9 +128,15 @@ class MethodNotAllowed(ApiError):
 
 
 class RequestEntityTooLarge(ApiError):
-    """413: an object larger than the store takes (etcd's 1.5 MiB request limit)."""
+    """413: a request body over the apiserver's 3 MiB limit."""
 
     reason, code = "RequestEntityTooLarge", 413
+
+
+class StorageError(ApiError):
+    """500 with no reason: what etcd refuses (an object over its 1.5 MiB request limit)."""
+
+    reason, code = "", 500
 
     def render(self) -> str:
         # kubectl prints a Status without a reason this way

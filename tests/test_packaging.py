@@ -21,7 +21,8 @@ def test_nothing_generic_is_installed_at_the_top_level():
     assert {name.split(".")[0] for name in setuptools["packages"]} == {"litekube"}
     assert "py-modules" not in setuptools
     assert setuptools["package-dir"] == {"litekube": "engine", "litekube.migrations": "migrations"}
-    assert PROJECT["project"]["scripts"] == {"litekube": "litekube.cli:main"}
+    # the entry point sets up signals before importing the CLI (no traceback for an early Ctrl-C)
+    assert PROJECT["project"]["scripts"] == {"litekube": "litekube.entry:main"}
 
 
 def test_the_top_level_is_the_fixed_layout():

@@ -14,7 +14,7 @@ from typing import Callable
 
 from litekube import errors
 from litekube.api.server import Api, Transaction
-from litekube.model import conversion, kinds, manifests, patching, schema, values
+from litekube.model import conversion, decoding, kinds, manifests, patching, schema, values
 
 __all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied",
            "INSTALL_ORDER", "install_rank"]
@@ -38,26 +38,60 @@ class Outcome:
         return f"{self.kind.qualified}/{self.name} {self.verb}"
 
 
-def load(paths: list[str], recursive: bool = False, stdin: str | None = None) -> list[manifests.Document]:
-    """Every document of every file (directories in lexical order; `-` is stdin)."""
+def load(paths: list[str], recursive: bool = False, stdin: bytes | str | None = None) -> list[manifests.Document]:
+    """Every document of every file (directories in lexical order; `-` is stdin).
+
+    Raises ManifestError, in kubectl's words, for a missing or unreadable path
+    and for anything `manifests.decode` refuses.
+    """
     docs: list[manifests.Document] = []
     for path in paths:
         if path == "-":
-            docs.extend(manifests.parse(stdin or "", "STDIN"))
+            docs.extend(manifests.decode(stdin or b"", "STDIN"))
             continue
         target = Path(path)
-        if target.is_dir():
-            walker = sorted(target.rglob("*") if recursive else target.iterdir())
-            files = [f for f in walker if f.is_file() and f.suffix in _EXTENSIONS]
-        elif target.exists():
-            files = [target]
-        else:
-            raise errors.ManifestError(f'the path "{path}" does not exist')
+        try:
+            if target.is_dir():
+                walker = sorted(target.rglob("*") if recursive else target.iterdir())
+                files = [f for f in walker if f.is_file() and f.suffix in _EXTENSIONS]
+            elif target.exists():
+                files = [target]
+            else:
+                raise errors.ManifestError(f'the path "{path}" does not exist')
+        except OSError as exc:
+            raise errors.ManifestError(f"lstat {path}: {_os_reason(exc)}") from None
         for file in files:
-            docs.extend(manifests.parse(file.read_text(encoding="utf-8"), os.fspath(file)))
+            docs.extend(manifests.decode(_read(file), os.fspath(file)))
     if not docs:
         raise errors.ManifestError("no objects passed to apply")
     return docs
+
+
+def _os_reason(exc: OSError) -> str:
+    """Go's wording of an OS error (`permission denied`, `is a directory`)."""
+    return (exc.strerror or str(exc)).lower()
+
+
+def _read(file: Path) -> bytes:
+    """The file's bytes, never more than the decoder's stream limit (a FIFO or /dev/zero ends)."""
+    try:
+        with open(file, "rb") as stream:
+            data = stream.read(decoding.STREAM_LIMIT + 1)
+    except OSError as exc:
+        raise errors.ManifestError(f"open {os.fspath(file)}: {_os_reason(exc)}") from None
+    return data
+
+
+def _checked(doc: manifests.Document, obj: dict) -> None:
+    """What the apiserver refuses of a request before decoding it into its type.
+
+    The body over 3 MiB is a 413; duplicate keys are strict decoding errors.
+    """
+    if doc.size > decoding.REQUEST_LIMIT or (doc.size * 2 > decoding.REQUEST_LIMIT
+                                             and decoding.request_size(obj) > decoding.REQUEST_LIMIT):
+        raise errors.RequestEntityTooLarge(f"Request entity too large: limit is {decoding.REQUEST_LIMIT}")
+    if doc.strict:
+        schema.strict_decode(obj, doc.strict)
 
 
 def _kind_of(doc: manifests.Document) -> kinds.Kind:
@@ -205,6 +239,7 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
         ns = obj["metadata"].get("namespace", "")
         current = tx.find(kind.kind, ns, name)
         with _sourced(doc, "creating" if current is None else "patching"):
+            _checked(doc, modified)
             if current is None:
                 tx.create(modified, namespace=ns)
                 return name, "created"
@@ -234,6 +269,7 @@ def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
     """`create -f`: every object must not exist yet."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         with _sourced(doc, "creating"):
+            _checked(doc, obj)
             created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
         obj["metadata"]["namespace"] = created["metadata"].get("namespace", "")
         return created["metadata"]["name"], "created"
@@ -246,6 +282,7 @@ def replace(api: Api, docs: list[manifests.Document], namespace: str = "default"
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         name = _name(obj, doc)
         with _sourced(doc, "replacing"):
+            _checked(doc, obj)
             tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
         return name, "replaced"
     return _each(api, docs, namespace, explicit_namespace, dry_run, step)

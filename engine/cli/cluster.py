@@ -14,6 +14,7 @@ from litekube.cli.root import (
     iso,
     namespace_options,
     pass_context,
+    quantity_option,
 )
 from litekube.model import cluster_network, durations, nodes
 from litekube.runtime import embedded
@@ -23,8 +24,8 @@ from litekube.store import Store
 @cli.command()
 @click.option("--nodes", "node_count", type=click.IntRange(0, 5000), default=nodes.DEFAULT_NODES, show_default=True,
               help="How many simulated nodes.")
-@click.option("--cpu", default="4", show_default=True, help="CPU of each node.")
-@click.option("--memory", default="16Gi", show_default=True, help="Memory of each node.")
+@click.option("--cpu", default="4", show_default=True, callback=quantity_option, help="CPU of each node.")
+@click.option("--memory", default="16Gi", show_default=True, callback=quantity_option, help="Memory of each node.")
 @click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pods per node.")
 @click.option("--cluster-cidr", default=cluster_network.DEFAULT_POD_SUBNET, show_default=True,
               help="The pod network: each node gets a subnet of it (kubeadm's podSubnet).")
@@ -51,8 +52,8 @@ def node() -> None:
 
 @node.command("add")
 @click.argument("name")
-@click.option("--cpu", default="4", show_default=True, help="CPU of the node.")
-@click.option("--memory", default="16Gi", show_default=True, help="Memory of the node.")
+@click.option("--cpu", default="4", show_default=True, callback=quantity_option, help="CPU of the node.")
+@click.option("--memory", default="16Gi", show_default=True, callback=quantity_option, help="Memory of the node.")
 @click.option("--pods", type=click.IntRange(1), default=110, show_default=True, help="Pod limit.")
 @click.option("--labels", default=None, help="Labels: k=v,k2=v2.")
 @click.option("--taints", default=None, help="Taints: k=v:NoSchedule,k2:NoExecute.")
@@ -74,7 +75,7 @@ def node_add(ctx: Context, name, cpu, memory, pods, labels, taints) -> None:
 @handle_errors
 def advance(ctx: Context, duration) -> None:
     """Move the virtual cluster clock forward by DURATION (e.g. 30s, 5m) and settle."""
-    seconds = duration_seconds(duration)
+    seconds = duration_seconds(duration, "DURATION")
     before = ctx.api.store.now()
     report = embedded.advance(ctx.api, seconds)
     if report is None:
@@ -136,5 +137,5 @@ def drain(ctx: Context, name, force, ignore_daemonsets, delete_emptydir_data, ti
     """Cordon a node and evict its pods through the Eviction API (honours disruption budgets)."""
     from litekube.runtime import draining
 
-    options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, duration_seconds(timeout))
+    options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, duration_seconds(timeout, "--timeout"))
     draining.drain(ctx.api, name, options, click.echo)

@@ -16,12 +16,20 @@ from litekube.cli.root import (
     namespace_options,
     pass_context,
 )
-from litekube.model import kinds
+from litekube.model import decoding, kinds
 
 
 def _docs(filenames, recursive):
-    stdin = sys.stdin.read() if "-" in filenames else None
+    stdin = _stdin() if "-" in filenames else None
     return applying.load(list(filenames), recursive, stdin)
+
+
+def _stdin() -> bytes:
+    """Standard input as bytes (the decoder handles encodings), read no further than its limit."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        return sys.stdin.read().encode("utf-8", "surrogateescape")
+    return stream.read(decoding.STREAM_LIMIT + 1)
 
 
 def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry_run, **kwargs):

@@ -5,6 +5,7 @@ import time
 
 import click
 
+from litekube import errors
 from litekube.api import reading
 from litekube.cli import getting
 from litekube.cli import output as output_flags
@@ -218,7 +219,8 @@ def version(ctx: Context, client) -> None:
 @cli.command()
 @click.argument("target", required=False)
 @namespace_options
-@click.option("--since", type=int, default=0, help="Print revisions after this one (default: all kept).")
+@click.option("--since", type=click.IntRange(0), default=None,
+              help="Print revisions after this one (default: all kept).")
 @click.option("-w", "--watch", is_flag=True, help="Keep printing new revisions as they commit.")
 @click.option("--request-timeout", default="0", help="Stop watching after this long (0: never).")
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
@@ -252,11 +254,22 @@ def changes(ctx: Context, target, namespace, since, watch, request_timeout, no_h
     deadline = time.monotonic() + timeout if timeout else None
     headers = None if no_headers else ["REVISION", "TIME", "EVENT", "KIND", "NAME"]
     first = True
+    oldest = since is None  # start at the oldest revision kept, wherever compaction has moved it
+    if since is None:
+        since = ctx.api.store.compacted()
+    printed = False
     while True:
-        if key is None:
-            batch = ctx.api.store.changes(since, limit=1000)
-        else:  # one object's rows, through the changelog's object-key index
-            batch = ctx.api.store.object_changes(*key, since=since, limit=1000)
+        try:
+            if key is None:
+                batch = ctx.api.store.changes(since, limit=1000)
+            else:  # one object's rows, through the changelog's object-key index
+                batch = ctx.api.store.object_changes(*key, since=since, limit=1000)
+        except errors.Expired:
+            if not oldest or printed:
+                raise
+            since = ctx.api.store.compacted()  # compacted between the two reads
+            continue
+        printed = printed or bool(batch)
         if batch:
             if fmt is not None:
                 events = [{"revision": c.revision, "time": iso(c.time), "type": c.type, "object": c.body}

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
+import signal
 import sys
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Callable
@@ -20,7 +22,7 @@ if TYPE_CHECKING:  # imported on first use: a command pays only for what it need
     from litekube.api.server import Api
 
 __all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace_options", "output_options",
-           "file_options", "dry_run_option", "duration_seconds", "iso", "one", "targets"]
+           "file_options", "dry_run_option", "duration_seconds", "quantity_option", "iso", "one", "targets"]
 
 VERSION = "0.1.0"
 SERVER_VERSION = "v1.32.0-litekube"
@@ -48,11 +50,22 @@ class Context:
         return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
 
     def settle(self) -> None:
-        """After a write: run the embedded control plane until the cluster settles."""
+        """After a write: run the embedded control plane until the cluster settles.
+
+        With a `litekube run` leading, the write is all there is to do, as
+        against a real cluster; a leader that stopped renewing its Lease gets
+        one warning line, since nothing will reconcile until it comes back.
+        """
         from litekube.runtime import embedded
 
         report = embedded.settle(self.api)
-        if report is not None and not report.settled:
+        if report is None:
+            status = embedded.leader_status(self.api)
+            if status is not None and status.stale:
+                click.echo(f"warning: the control plane leader {status.holder} has not renewed its lease for "
+                           f"{status.renewed_ago:.0f}s: the change is stored and will be reconciled when a "
+                           "control plane runs", err=True)
+        elif not report.settled:
             click.echo(report.message(), err=True)
 
 
@@ -136,6 +149,23 @@ class LazyGroup(click.Group):
         return self.commands.get(name)
 
 
+def _environment() -> None:
+    """Every LITEKUBE_* variable the engine reads, checked before any command runs.
+
+    An invalid one is a usage error: one line, exit 2.
+    """
+    from litekube.runtime import settings
+    from litekube.store import objects
+
+    checks = (objects.history_from_env, settings.settle_budget)
+    for check in checks:
+        try:
+            check()
+        except ValueError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--db", envvar="LITEKUBE_DB", default="litekube.db", show_default=True,
               help="The database file (or an SQLAlchemy URL); also LITEKUBE_DB.")
@@ -143,6 +173,13 @@ class LazyGroup(click.Group):
 @click.pass_context
 def cli(ctx: click.Context, db: str) -> None:
     """litekube: a Kubernetes control plane in one SQLite file, driven like kubectl."""
+    if not db.strip():
+        click.echo("error: --db (LITEKUBE_DB) must name a database file", err=True)
+        sys.exit(2)
+    if "\0" in db:
+        click.echo("error: --db (LITEKUBE_DB) must not contain a NUL character", err=True)
+        sys.exit(2)
+    _environment()
     ctx.obj = Context(db)
     if sys.stderr.isatty():  # a settle longer than a second shows its progress there
         from litekube.runtime import progress
@@ -152,14 +189,35 @@ def cli(ctx: click.Context, db: str) -> None:
 
 
 
-def duration_seconds(text: str) -> float:
+def quantity_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A Click callback: the option must be a Kubernetes quantity (`4`, `500m`, `16Gi`)."""
+    from litekube.model import quantities
+
+    if value is None:
+        return value
     try:
-        return float(text)
+        quantities.parse(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a quantity (e.g. 4, 500m, 16Gi)") from None
+    return value
+
+
+def duration_seconds(text: str, param_hint: str = "--request-timeout") -> float:
+    """Seconds from `30`, `1.5` or a Go duration (`1h30m`); a usage error for anything else.
+
+    Negative, infinite and NaN values are refused: none of them is a length of time.
+    """
+    try:
+        seconds = float(text)
     except ValueError:
         try:
-            return durations.parse_duration(text)
+            seconds = durations.parse_duration(text)
         except ValueError:
-            raise click.BadParameter(f"invalid duration {text!r}", param_hint="--request-timeout") from None
+            raise click.BadParameter(f"invalid duration {text!r}", param_hint=param_hint) from None
+    if not 0 <= seconds < 1e12:
+        raise click.BadParameter(f"invalid duration {text!r}: want a length of time from 0 up",
+                                 param_hint=param_hint)
+    return seconds
 
 
 
@@ -188,6 +246,20 @@ def targets(args: tuple[str, ...]) -> list[tuple[kinds.Kind, str]]:
 
 
 
+def _terminate(signum: int, _frame) -> None:
+    # SIGTERM (a CI job's `timeout`) ends the command as Ctrl-C does: cleanly,
+    # releasing the control-plane lock on the way out; exit 128 + 15.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    cli(prog_name="litekube")
+    """The CLI; `litekube.entry.main` (the installed command) sets up signals before importing it."""
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _terminate)
+    try:
+        cli(prog_name="litekube")
+    except KeyboardInterrupt:  # outside Click's own handling (before or after the command)
+        sys.exit(130)
+    except BrokenPipeError:  # `litekube get pods | head`
+        os._exit(1)
 

@@ -169,7 +169,7 @@ def rollout_status(ctx: Context, args, timeout, revision, namespace) -> None:
         message, done = deployment_util.rollout_status(deployment, revision)
         return done, message
 
-    seconds = duration_seconds(timeout)
+    seconds = duration_seconds(timeout, "--timeout")
     if not waiting.wait_for(ctx.api, check, seconds or None, click.echo):
         raise errors.LitekubeError("timed out waiting for the condition")
 
@@ -285,7 +285,7 @@ def wait(ctx: Context, args, for_, timeout, namespace) -> None:
         check = _wait_check(ctx, kind, ns, name, for_)
         if check is None:
             continue  # kubectl: waiting for the delete of what is gone already succeeds silently
-        if not waiting.wait_for(ctx.api, check, duration_seconds(timeout), lambda _: None):
+        if not waiting.wait_for(ctx.api, check, duration_seconds(timeout, "--timeout"), lambda _: None):
             raise errors.LitekubeError(f"timed out waiting for the condition on {kind.plural}/{name}")
         click.echo(f"{kind.qualified}/{name} condition met")
 

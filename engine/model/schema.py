@@ -31,7 +31,7 @@ from litekube.model.schemas.types import (
     go_type,
 )
 
-__all__ = ["strict_decode", "schema_for", "describe", "KIND_SCHEMAS"]
+__all__ = ["strict_decode", "type_error", "typed_nulls", "schema_for", "describe", "KIND_SCHEMAS"]
 
 _INT_RANGES = {"int32": (-(2 ** 31), 2 ** 31 - 1), "int64": (-(2 ** 63), 2 ** 63 - 1)}
 _RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\Z")
@@ -47,9 +47,21 @@ def schema_for(kind: str) -> Struct:
     return KIND_SCHEMAS[kind]
 
 
-def strict_decode(obj: dict[str, Any]) -> None:
+def type_error(obj: dict[str, Any], spec: Struct) -> str | None:
+    """The first error Go's (non-strict) JSON decoder meets decoding `obj` into `spec`, or None."""
+    decoder = _Decoder()
+    try:
+        decoder.value(obj, spec, None, [], "")
+    except _Abort as err:
+        return str(err)
+    return decoder.saved
+
+
+def strict_decode(obj: dict[str, Any], strict_errors: tuple[str, ...] | list[str] = ()) -> None:
     """Check an object's fields and their JSON types; None when it decodes cleanly.
 
+    `strict_errors` are what decoding the request body found already (duplicate
+    keys); they come first in the strict decoding error, before unknown fields.
     Raises errors.BadRequest worded as the apiserver's
     `Deployment in version "v1" cannot be handled as a Deployment: ...`.
     """
@@ -62,9 +74,9 @@ def strict_decode(obj: dict[str, Any]) -> None:
         problem = decoder.saved
     except _Abort as err:
         problem = str(err)
-    if problem is None and decoder.unknown:
+    if problem is None and (decoder.unknown or strict_errors):
         problem = "strict decoding error: " + ", ".join(
-            f'unknown field "{path}"' for path in decoder.unknown)
+            [*strict_errors, *(f'unknown field "{path}"' for path in decoder.unknown)])
     if problem is not None:
         raise errors.BadRequest(f'{kind} in version "{version}" cannot be handled as a {kind}: {problem}')
 
@@ -200,3 +212,52 @@ def _base64_error(text: str) -> int | None:
     except (binascii.Error, ValueError):
         return max(0, data.find("="))
     return None
+
+
+# -- nulls ----------------------------------------------------------------------------
+
+def typed_nulls(obj: dict[str, Any]) -> None:
+    """Replace, in place, the nulls a typed decode would not keep, as the apiserver stores them.
+
+    Decoding into Go types turns a null list item or map value into its
+    type's zero value (`ports: [null]` is one empty ContainerPort, `data:
+    {a: null}` is `a: ""`), and a null field into an absent one. Fields the
+    schema does not know are left for strict decoding to report.
+    """
+    spec = KIND_SCHEMAS.get(obj.get("kind", "")) if isinstance(obj.get("kind"), str) else None
+    if spec is not None:
+        _nulls(obj, spec)
+
+
+def _zero(spec: Spec) -> Any:
+    if isinstance(spec, Struct) or isinstance(spec, MapOf):
+        return {}
+    if isinstance(spec, ListOf):
+        return []
+    if isinstance(spec, Scalar):
+        return {"string": "", "boolean": False}.get(spec.json, 0)
+    return {"quantity": "0", "intstr": 0, "bytes": ""}.get(spec.name)
+
+
+def _nulls(value: Any, spec: Spec) -> None:
+    if isinstance(spec, Struct):
+        if not isinstance(value, dict):
+            return
+        for key in [k for k, v in value.items() if v is None and k in spec.fields]:
+            del value[key]
+        for key, item in value.items():
+            sub = spec.fields.get(key)
+            if sub is not None:
+                _nulls(item, sub)
+    elif isinstance(spec, (ListOf, MapOf)):
+        if isinstance(spec, ListOf) and isinstance(value, list):
+            slots: Any = enumerate(value)
+        elif isinstance(spec, MapOf) and isinstance(value, dict):
+            slots = list(value.items())
+        else:
+            return
+        for slot, item in slots:
+            if item is None:
+                value[slot] = _zero(spec.elem)
+            else:
+                _nulls(item, spec.elem)

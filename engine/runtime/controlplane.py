@@ -16,6 +16,7 @@ import sys
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from litekube import errors
 from litekube.api.server import Api
@@ -36,6 +37,7 @@ UNCACHED = frozenset({"Event"})
 SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
 SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
 SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
+_REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)
 
 
 @dataclass
@@ -47,9 +49,13 @@ class Settled:
     started: float
     ended: float
     busy: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the caller's `keep_going` ended the settle, if it did
 
     def message(self) -> str:
         busy = ", ".join(self.busy[:5]) + (" ..." if len(self.busy) > 5 else "")
+        if self.stopped:
+            pending = f"; still pending: {len(self.busy)} keys ({busy})" if self.busy else ""
+            return f"warning: {self.stopped} after {self.steps} reconciles{pending}; the next command continues"
         return (f"warning: the cluster did not settle after {self.steps} reconciles and "
                 f"{self.ended - self.started:.0f}s of cluster time; still busy: {busy}")
 
@@ -351,7 +357,9 @@ class ControlPlane:
             except errors.ApiError as exc:
                 self.errors.append(f"{item.component} {item.key}: {exc.render()}")
                 log.warning("%s %s: %s", item.component, item.key, exc.render())
-                self._retry(item)
+                # a write the API refuses for good (too large, invalid) is retried, but
+                # as routine work: settling does not wait for it to succeed
+                self._retry(item, routine=isinstance(exc, _REFUSED))
                 return
         self.failures.pop(item, None)
         if result.park is not None:
@@ -376,16 +384,20 @@ class ControlPlane:
             writer.set_clock(when)
         self.now = when
 
-    def settle(self, max_steps: int | None = None, horizon: float = 3600.0) -> Settled:
+    def settle(self, max_steps: int | None = None, horizon: float = 3600.0,
+               keep_going: Callable[[], str] | None = None) -> Settled:
         """Run until only routine work is left, jumping virtual time to the next due item.
 
         Stops with settled=False when `max_steps` reconciles (by default 200,000
         plus 100 per object in the cluster) or `horizon` seconds of cluster
-        time pass without settling (a livelock).
+        time pass without settling (a livelock), or when `keep_going` (asked
+        between batches) answers a reason to stop.
         """
         started, steps = self.now, 0
         max_steps = max_steps if max_steps is not None else 200_000 + 100 * len(self.view)
         while True:
+            if keep_going is not None and (reason := keep_going()):
+                return self._finish(False, steps, started, reason)
             self.poll()
             done = self.step()
             steps += done
@@ -400,11 +412,13 @@ class ControlPlane:
                 return self._finish(False, steps, started)
             self.advance_to(min(progress, self.queue.next_due() or progress))
 
-    def advance(self, seconds: float) -> Settled:
+    def advance(self, seconds: float, keep_going: Callable[[], str] | None = None) -> Settled:
         """Let `seconds` of cluster time pass, doing everything due on the way, then settle."""
         target = self.now + seconds
         steps = 0
         while True:
+            if keep_going is not None and (reason := keep_going()):
+                return self._finish(False, steps, self.now, reason)
             self.poll()
             done = self.step()
             steps += done
@@ -415,13 +429,13 @@ class ControlPlane:
                 self.advance_to(target)
                 break
             self.advance_to(upcoming)
-        return self.settle()
+        return self.settle(keep_going=keep_going)
 
-    def _finish(self, settled: bool, steps: int, started: float) -> Settled:
+    def _finish(self, settled: bool, steps: int, started: float, stopped: str = "") -> Settled:
         self.save()
         self.compact()
         busy = sorted({f"{i.component} {i.key}" for i, _, routine in self.queue.pending() if not routine})
-        return Settled(settled, steps, started, self.now, busy)
+        return Settled(settled, steps, started, self.now, busy, stopped)
 
     def compact(self) -> None:
         """Compact the changelog once it holds a batch more than the kept history."""

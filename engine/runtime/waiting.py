@@ -42,15 +42,18 @@ def wait_for(api: Api, check: Check, timeout: float | None, on_message: Callable
 
     if embedded.leader(api) is not None:
         return _wall_clock(api, look, timeout)
-    result = embedded._embedded(api, lambda plane: _virtual(plane, look, timeout))
+    result = embedded._embedded(api, lambda plane, keep: _virtual(plane, look, timeout, keep), None)
     return bool(result)
 
 
-def _virtual(plane: ControlPlane, look: Callable[[Getter], bool], timeout: float | None) -> bool:
+def _virtual(plane: ControlPlane, look: Callable[[Getter], bool], timeout: float | None,
+             keep_going: Callable[[], str] = lambda: "") -> bool:
     get = plane.view.get
     deadline = None if timeout is None else plane.now + timeout
     try:
         while True:
+            if keep_going():
+                return False  # out of wall-time budget (or the lock): give up as a timeout
             plane.poll()
             done = plane.step()
             get = plane.view.get  # the cache may have been rebuilt

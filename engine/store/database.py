@@ -1,11 +1,14 @@
 """Opening a store database: engines, SQLite settings, and migrations on open.
 
-This module does I/O. Two engines share one database: the writer begins
+This module does I/O. On an SQLite file the store talks to the sqlite3
+driver itself (`connect_raw`): SQLAlchemy and Alembic are imported only when
+a migration is due or the database is named by a URL. The writer begins
 every transaction with `BEGIN IMMEDIATE` (so concurrent processes queue on
 the busy timeout instead of failing with "database is locked" or losing
-updates), the reader takes short deferred snapshots that never hold the
-write lock. Alembic migrations run on open, inside an IMMEDIATE transaction
-so that two processes opening a new database do not race.
+updates), readers take short deferred snapshots that never hold the write
+lock. Alembic migrations run on open, inside an IMMEDIATE transaction so
+that two processes opening a new database do not race. New database files
+are created 0600 (they hold Secrets), and a failed open leaves none behind.
 """
 from __future__ import annotations
 
@@ -15,28 +18,73 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # SQLAlchemy is imported only when a command writes or migrates (start-up time)
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a command migrates or names a URL (start-up time)
     from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
 
-__all__ = ["url_for", "open_engines", "migrate", "HEAD", "alembic_config", "raw_path", "connect_raw",
-           "is_current"]
+__all__ = ["url_for", "sqlite_file", "sqlite_path", "open_engines", "migrate", "HEAD", "alembic_config",
+           "connect_raw", "is_current", "create_private", "remove_new"]
 
-HEAD = "0004"  # the newest migration; tests check it against Alembic's head
+HEAD = "0003"  # the newest migration; tests check it against Alembic's head
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+WAL_LIMIT = 8 * 1024 * 1024
 
 
-def url_for(db: str) -> str:
-    """An SQLAlchemy URL for `--db`: a URL as is, otherwise an SQLite file path."""
+def url_for(db: str) -> "URL":
+    """An SQLAlchemy URL for `--db`: a URL as is, otherwise an SQLite file path.
+
+    The path goes into the URL object as it is, never through string
+    formatting, so `#`, `%`, `?`, spaces and any Unicode stay part of it.
+    Raises ValueError for a malformed URL.
+    """
+    from sqlalchemy.engine import URL, make_url
+
     if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().absolute()}"
+        try:
+            return make_url(db)
+        except Exception as exc:  # ArgumentError and friends: SQLAlchemy's own wording
+            raise ValueError(str(exc)) from None
+    return URL.create("sqlite", database=str(Path(db).expanduser().absolute()))
 
 
-def raw_path(url: str) -> str | None:
-    """The file of a plain `sqlite:///FILE` URL, for the driver-level read path; None otherwise."""
-    prefix = "sqlite:///"
-    if not url.startswith(prefix) or "?" in url or url in ("sqlite:///:memory:",):
+def sqlite_path(url: "URL") -> str | None:
+    """The database file of an SQLite URL (None for other backends and memory databases)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
         return None
-    return url[len(prefix):]
+    return url.database
+
+
+def sqlite_file(db: str) -> str | None:
+    """The SQLite file `--db` names: a plain path without SQLAlchemy, a URL through it; None when
+    the URL names another backend, a memory database or carries driver options."""
+    if "://" not in db:
+        return str(Path(db).expanduser().absolute())
+    url = url_for(db)
+    return sqlite_path(url) if not url.query else None
+
+
+def create_private(path: str) -> bool:
+    """Create an empty database file readable by its owner only (0600), as etcd's data is.
+
+    SQLite gives its -wal and -shm files the main file's mode, so they are
+    private too. Returns False when the file exists already.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
+    os.close(fd)
+    return True
+
+
+def remove_new(path: str) -> None:
+    """Remove a database file this process created, and its side files, after a failed open."""
+    for name in (path, *(path + suffix for suffix in _SIDE_FILES)):
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
 
 
 def _settings(connection, busy_timeout: float) -> None:
@@ -45,11 +93,13 @@ def _settings(connection, busy_timeout: float) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    # a checkpointed WAL is truncated to this size when it restarts: the -wal file stays bounded
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
     cursor.close()
 
 
 def connect_raw(path: str, busy_timeout: float = 30.0) -> sqlite3.Connection:
-    """A driver connection with the store's settings (the read path: no SQLAlchemy to import)."""
+    """A driver connection with the store's settings (no SQLAlchemy to import)."""
     connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
     _settings(connection, busy_timeout)
     return connection
@@ -65,7 +115,7 @@ def is_current(connection: sqlite3.Connection) -> bool:
     return row is not None and row[0] == HEAD
 
 
-def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> "Engine":
+def _sqlite_engine(url: "URL", begin: str, busy_timeout: float) -> "Engine":
     from sqlalchemy import create_engine, event
 
     engine = create_engine(url, connect_args={"timeout": busy_timeout})
@@ -81,11 +131,11 @@ def _sqlite_engine(url: str, begin: str, busy_timeout: float) -> "Engine":
     return engine
 
 
-def open_engines(url: str, busy_timeout: float = 30.0) -> tuple["Engine", "Engine"]:
+def open_engines(url: "URL", busy_timeout: float = 30.0) -> tuple["Engine", "Engine"]:
     """(writer, reader) engines for a database URL; only SQLite files for now."""
-    if not url.startswith("sqlite"):
-        raise NotImplementedError(f"litekube's store does not support {url.split(':')[0]} yet")
-    if url in ("sqlite://", "sqlite:///:memory:"):
+    if url.get_backend_name() != "sqlite":
+        raise NotImplementedError(f"litekube's store does not support {url.get_backend_name()} yet")
+    if sqlite_path(url) is None:
         raise ValueError("litekube needs a database file, not an in-memory database")
     writer = _sqlite_engine(url, "BEGIN IMMEDIATE", busy_timeout)
     reader = _sqlite_engine(url, "BEGIN", busy_timeout)
@@ -98,7 +148,10 @@ def alembic_config(connection=None):
 
     config = Config()
     config.set_main_option("script_location", str(resources.files("litekube.migrations")))
-    config.set_main_option("sqlalchemy.url", str(connection.engine.url) if connection else "")
+    # ConfigParser interpolates `%`: a URL with `%` in its path must be escaped (the
+    # migrations run on `connection` anyway; the option is informative).
+    url = connection.engine.url.render_as_string(hide_password=True) if connection is not None else ""
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         config.attributes["connection"] = connection
     return config

@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+    from sqlalchemy.engine import URL
 
 from litekube import errors
 from litekube.model import kinds
-from litekube.store import database
+from litekube.store import database, locking
 
 __all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
 
@@ -37,18 +38,33 @@ COMPACT_BATCH = 1_000
 
 MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 
+# Kinds whose objects the store expires, with their time to live in cluster
+# seconds: kube-apiserver's --event-ttl (default 1h) puts every Event written
+# to etcd on a lease of that length, renewed by each write of the Event.
+DEFAULT_TTLS = {"Event": 3600.0}
+
+
+def history_from_env(default: int = DEFAULT_HISTORY) -> int:
+    """LITEKUBE_HISTORY, the changelog revisions compaction keeps; ValueError when it is not a count."""
+    text = os.environ.get("LITEKUBE_HISTORY")
+    if text is None or text == "":
+        return default
+    if not text.strip().isdigit() or len(text.strip()) > 12:
+        raise ValueError(f'invalid LITEKUBE_HISTORY "{text}": want a whole number of revisions (e.g. 10000)')
+    return int(text)
+
 
 def encode(body: dict) -> str:
     """Canonical JSON of a body without its resourceVersion: equal objects, equal text.
 
-    Raises RequestEntityTooLarge past etcd's 1.5 MiB request limit, as an etcd-backed apiserver does.
+    Raises StorageError past etcd's 1.5 MiB request limit, as an etcd-backed apiserver does.
     """
     meta = body.get("metadata")
     if meta and "resourceVersion" in meta:
         body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     if len(text) > MAX_OBJECT_BYTES and len(text.encode()) > MAX_OBJECT_BYTES:
-        raise errors.RequestEntityTooLarge("etcdserver: request is too large")
+        raise errors.StorageError("etcdserver: request is too large")
     return text
 
 
@@ -138,9 +154,10 @@ class Reader:
         return self._q("SELECT rev FROM revision WHERE id = 1").fetchone()[0]
 
     def now(self) -> float:
-        """The cluster clock: the stored clock in virtual time, else never behind the wall clock."""
-        now, virtual = self._q("SELECT now, virtual FROM clock WHERE id = 1").fetchone()
-        return now if virtual else max(now, self._wall())
+        """The cluster clock: the stored clock in virtual time, else the wall clock plus the
+        offset `run` started with, never behind the stored clock."""
+        now, virtual, offset = self._q('SELECT now, virtual, "offset" FROM clock WHERE id = 1').fetchone()
+        return now if virtual else max(now, self._wall() + offset)
 
     def get(self, kind: str, namespace: str, name: str) -> Stored | None:
         row = self._q("SELECT uid, resource_version, body FROM objects "
@@ -224,13 +241,29 @@ class Reader:
 
 
 class Writer(Reader):
-    """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision."""
+    """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision.
+
+    Objects of a kind with a time to live (`ttls`, cluster seconds) get
+    `expires` set to the cluster clock plus it on every write, as etcd leases
+    are renewed by each write; `Store.expire` deletes them when it passes.
+    """
+
+    def __init__(self, connection: "Connection | None", wall: Callable[[], float],
+                 raw: sqlite3.Connection | None = None, ttls: dict[str, float] | None = None) -> None:
+        super().__init__(connection, wall, raw)
+        self._ttls = ttls or {}
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
+        ttl = self._ttls.get(kind)
         try:
-            self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
-                    (kind, namespace, name, uid, encode(body)))
+            if ttl is None:
+                self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
+                        (kind, namespace, name, uid, encode(body)))
+            else:
+                self._q("INSERT INTO objects (kind, namespace, name, uid, body, expires) VALUES "
+                        "(?, ?, ?, ?, ?, (SELECT now FROM clock WHERE id = 1) + ?)",
+                        (kind, namespace, name, uid, encode(body), ttl))
         except sqlite3.IntegrityError:
             raise errors.AlreadyExists.of(_resource(kind), name) from None
         return self.revision()  # one writer at a time: the insert's trigger took the newest revision
@@ -241,8 +274,14 @@ class Writer(Reader):
         Raises NotFound when the object is gone and Conflict when `expected` is stale.
         A body equal to the stored one creates no revision.
         """
-        cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
-                         "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+        ttl = self._ttls.get(kind)
+        if ttl is None:
+            cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
+                             "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+        else:
+            cursor = self._q("UPDATE objects SET body = ?, expires = (SELECT now FROM clock WHERE id = 1) + ? "
+                             "WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?",
+                             (encode(body), ttl, kind, namespace, name, expected))
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         return self._rv(kind, namespace, name)
@@ -277,8 +316,24 @@ class Writer(Reader):
             self._q("UPDATE clock SET virtual = ? WHERE id = 1", (int(virtual),))
 
     def follow_wall(self) -> None:
-        """In wall-clock mode, move the cluster clock up to the wall clock before writing."""
-        self._q("UPDATE clock SET now = MAX(now, ?) WHERE id = 1 AND virtual = 0", (self._wall(),))
+        """In wall-clock mode, move the cluster clock up to the wall clock (plus offset) before writing."""
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1 AND virtual = 0', (self._wall(),))
+
+    def wall_clock(self) -> float:
+        """Switch to wall-clock mode (`litekube run`); the offset of the cluster clock from the wall.
+
+        A cluster clock that `advance` moved ahead keeps its lead as an offset,
+        so the cluster goes on from where it was instead of stopping until the
+        wall clock catches up.
+        """
+        wall = self._wall()
+        self._q('UPDATE clock SET "offset" = MAX(0, now - ?), virtual = 0 WHERE id = 1', (wall,))
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1', (wall,))
+        return self._q('SELECT "offset" FROM clock WHERE id = 1').fetchone()[0]
+
+    def virtual_clock(self) -> None:
+        """Back to virtual time, from the cluster time the wall clock reached."""
+        self._q('UPDATE clock SET now = MAX(now, ? + "offset"), virtual = 1 WHERE id = 1', (self._wall(),))
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
         # RETURNING does not see what AFTER triggers wrote, so read it back.
@@ -291,7 +346,7 @@ class Writer(Reader):
         raise errors.Conflict.of(_resource(kind), name)
 
 
-class Store:
+class Store(locking.ControlPlaneLock):
     """A litekube database: open it, then read, write, watch and compact.
 
     `wall` is the wall clock (injectable for tests); the cluster clock is the
@@ -300,37 +355,56 @@ class Store:
 
     def __init__(self, url: str, *, wall: Callable[[], float] = time.time,
                  busy_timeout: float = 30.0, history: int = DEFAULT_HISTORY,
-                 min_age: float = DEFAULT_MIN_AGE) -> None:
-        self.url = database.url_for(url)
+                 min_age: float = DEFAULT_MIN_AGE, ttls: dict[str, float] | None = None) -> None:
         self.wall = wall
         # The changelog history kept by compaction: LITEKUBE_HISTORY revisions, default 10,000.
-        self.history = int(os.environ.get("LITEKUBE_HISTORY") or history)
+        self.history = history_from_env(history)
         self.min_age = min_age
+        self.ttls = dict(DEFAULT_TTLS if ttls is None else ttls)
         self._busy_timeout = busy_timeout
         self._engines: tuple[Engine, Engine] | None = None
-        self._raw_path = database.raw_path(self.url)
         self._local = threading.local()
         self._raws: list[sqlite3.Connection] = []
-        self._opened(url, self._open)
-
-    def _opened(self, url: str, fn: Callable[[], object]) -> object:
+        self._url_text = url
+        self._url: URL | None = None
+        created = False
         try:
-            return fn()
-        except (NotImplementedError, ValueError) as exc:
-            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
-        except sqlite3.Error as exc:
-            raise errors.StoreUnavailable(f'cannot open the database "{url}": {exc}') from None
-        except Exception as exc:
+            # a plain path needs no SQLAlchemy: the store talks to the sqlite3 driver
+            self.path = database.sqlite_file(url)
+            self._raw_path = self.path
+            if self.path is not None and not os.path.isdir(os.path.dirname(self.path) or "."):
+                raise ValueError("unable to open database file")  # what SQLite says, before any file exists
+            created = self.path is not None and database.create_private(self.path)
+            self._open()
+        except (NotImplementedError, ValueError, OSError, sqlite3.Error) as exc:
+            self._forget(created)
+            reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else exc
+            raise errors.StoreUnavailable(f'cannot open the database "{url}": {reason}') from None
+        except BaseException as exc:
+            self._forget(created)
             orig = getattr(exc, "orig", None)  # SQLAlchemy's DBAPIError
             if orig is None:
                 raise
             raise errors.StoreUnavailable(f'cannot open the database "{url}": {orig}') from None
+
+    @property
+    def url(self) -> "URL":
+        """The SQLAlchemy URL of the database (built on first use: SQLAlchemy is imported then)."""
+        if self._url is None:
+            self._url = database.url_for(self._url_text)
+        return self._url
 
     def _open(self) -> None:
         """A current database opens with the driver alone; otherwise SQLAlchemy and Alembic migrate it."""
         if self._raw_path is not None and database.is_current(self._connection()):
             return
         database.migrate(self._writer, self._reader)
+
+    def _forget(self, created: bool) -> None:
+        """After a failed open: no connection left open, no empty file left behind."""
+        self.close()
+        if created and self.path is not None:
+            database.remove_new(self.path)
 
     def _connection(self) -> sqlite3.Connection:
         raw = getattr(self._local, "raw", None)
@@ -391,14 +465,14 @@ class Store:
         """
         if self._raw_path is None:
             with self._writer.begin() as connection:
-                writer = Writer(connection, self.wall)
+                writer = Writer(connection, self.wall, ttls=self.ttls)
                 writer.follow_wall()
                 yield writer
             return
         raw = self._write_connection()
         raw.execute("BEGIN IMMEDIATE")
         try:
-            writer = Writer(None, self.wall, raw)
+            writer = Writer(None, self.wall, raw, self.ttls)
             writer.follow_wall()
             yield writer
         except BaseException:
@@ -436,19 +510,6 @@ class Store:
             writer._q("INSERT INTO snapshot (id, revision, format, body) VALUES (1, ?, ?, ?) "
                       "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, format = excluded.format, "
                       "body = excluded.body", (revision, form, body))
-
-    def try_lock(self, holder: str, ttl: float) -> str | None:
-        """Take the control-plane lock for `ttl` wall seconds; None if taken, else the current holder."""
-        with self.write() as writer:
-            current, expires = writer._q("SELECT holder, expires FROM controlplane WHERE id = 1").fetchone()
-            if current and current != holder and (expires or 0) > self.wall():
-                return current
-            writer._q("UPDATE controlplane SET holder = ?, expires = ? WHERE id = 1", (holder, self.wall() + ttl))
-            return None
-
-    def unlock(self, holder: str) -> None:
-        with self.write() as writer:
-            writer._q("UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = ?", (holder,))
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""

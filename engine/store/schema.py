@@ -4,11 +4,13 @@
 holds one row per revision, written only by the triggers of `triggers.py`.
 `revision` is the one-row global counter; `compaction` records the revision
 at or below which the changelog was compacted; `clock` is the cluster clock
-the triggers stamp onto changelog rows; `controlplane` keeps the control
-plane's cursor, pending timers and the lock that embedded runs take;
-`controller_state` what a controller keeps between passes beside the
-objects (the HPA controller's recommendations and scale events), per
-(component, kind, namespace, name).
+the triggers stamp onto changelog rows (with its offset from the wall clock
+while `litekube run` leads); `objects.expires` is when the store deletes an
+object (Events' TTL); `controlplane` keeps the control plane's cursor,
+pending timers and the lock that embedded runs take; `controller_state`
+what a controller keeps between passes beside the objects (the HPA
+controller's recommendations and scale events), per (component, kind,
+namespace, name).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from sqlalchemy import (
                         Table,
                         Text,
                         UniqueConstraint,
+                        text,
 )
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
@@ -55,6 +58,7 @@ clock = Table(
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("now", Float, nullable=False),
     Column("virtual", Integer, nullable=False, server_default="1"),
+    Column("offset", Float, nullable=False, server_default="0"),
     CheckConstraint("id = 1", name="single_row"),
 )
 
@@ -87,7 +91,9 @@ objects = Table(
     Column("uid", Text, nullable=False),
     Column("resource_version", Integer, nullable=False, server_default="0"),
     Column("body", Text, nullable=False),
+    Column("expires", Float),
     UniqueConstraint("kind", "namespace", "name"),
+    Index("ix_objects_expires", "expires", sqlite_where=text("expires IS NOT NULL")),
     implicit_returning=False,
 )
 

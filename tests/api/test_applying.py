@@ -137,17 +137,18 @@ class TestManifests:
             manifests.parse("a: b\n  c: d\n", "bad.yaml")
         assert exc.value.render() == (
             "error: error parsing bad.yaml: error converting YAML to JSON: yaml: line 2: "
-            "mapping values are not allowed here")
+            "mapping values are not allowed in this context")  # kubectl v1.32's text
 
     def test_json_and_lists(self):
         text = '{"apiVersion": "v1", "kind": "List", "items": [' \
                '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}}]}'
         assert [d.obj["metadata"]["name"] for d in manifests.parse(text, "l.json")] == ["a"]
 
-    def test_yes_and_no_stay_strings(self):
-        doc = manifests.parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: yes}\n", "f")[0]
-        assert doc.obj["data"]["x"] == "yes"
+    def test_yes_and_no_are_yaml_1_1_booleans(self):
+        """As kubectl v1.32 decodes them (go-yaml v2): `kubectl label --local` prints `"x": true`."""
+        doc = manifests.parse("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {x: yes, z: 'yes'}\n", "f")[0]
+        assert doc.obj["data"] == {"x": True, "z": "yes"}
 
     def test_missing_kind(self):
-        with pytest.raises(errors.ManifestError, match='error validating "f": error validating data: kind not set'):
+        with pytest.raises(errors.ManifestError, match='error validating "f": error validating data: kind not set; if you choose'):
             manifests.parse("apiVersion: v1\nmetadata: {name: a}\n", "f")

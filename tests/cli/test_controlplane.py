@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -116,6 +117,26 @@ def wall(tmp_path):
             proc.wait(timeout=10)
 
 
+class Lines:
+    """A process' stderr read line by line in a thread, so a test can wait for a line."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._read, args=(proc,), daemon=True)
+        self._thread.start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            self.lines.append(line)
+
+    def wait_for(self, prefix: str, seconds: float = 30) -> bool:
+        return _wait_for(lambda: any(line.startswith(prefix) for line in self.lines), seconds)
+
+    def text(self) -> str:
+        self._thread.join(timeout=10)
+        return "".join(self.lines)
+
+
 def _wait_for(predicate, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -130,22 +151,24 @@ class TestRun:
         env, command, start = wall
         leader = start("run")
         holder = lambda: command("get", "lease", "-n", "kube-system", "--no-headers").stdout.split()  # noqa: E731
-        assert _wait_for(lambda: holder()[1:2] not in ([], ["<none>"]), 15), holder()
+        assert _wait_for(lambda: holder()[1:2] not in ([], ["<none>"]), 60), holder()
         identity = holder()[1]
         second = start("run")
-        time.sleep(2.0)
+        standby = Lines(second)
+        assert standby.wait_for("litekube: standing by"), standby.lines
         assert second.poll() is None
         second.send_signal(signal.SIGINT)
-        _, err = second.communicate(timeout=10)
+        second.wait(timeout=10)
         assert second.returncode == 0
-        assert err == f"litekube: standing by: {identity} holds the lease\n"
+        assert standby.text() == f"litekube: standing by: {identity} holds the lease\n"
 
-        # a write while run leads returns at once, without settling
+        # a write while run leads returns without settling: no embedded control plane took the lock
         applied = command("apply", "-f", "-", input=WEB)
         assert (applied.returncode, applied.stdout) == (0, "deployment.apps/web created\n")
-        assert "Running" not in command("get", "pods").stdout
+        holder = Store(env["LITEKUBE_DB"]).lock_holder()
+        assert (holder.kind, holder.pid) == ("run", leader.pid)
         # the running control plane brings the pods up on the wall clock
-        assert _wait_for(lambda: phases_of(command) == ["Running", "Running"], 10), command("get", "pods").stdout
+        assert _wait_for(lambda: phases_of(command) == ["Running", "Running"], 60), command("get", "pods").stdout
 
         leader.send_signal(signal.SIGINT)
         _, err = leader.communicate(timeout=10)

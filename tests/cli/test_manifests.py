@@ -55,7 +55,7 @@ class TestApply:
         result = lk("apply", "-f", "-", input="a: b\n  c: d\n")
         assert (result.exit_code, result.stderr) == (1, (
             "error: error parsing STDIN: error converting YAML to JSON: yaml: line 2: "
-            "mapping values are not allowed here\n"))
+            "mapping values are not allowed in this context\n"))
 
     def test_missing_namespace(self, lk):
         result = lk("apply", "-f", "-", "-n", "nope", input=CM)

@@ -54,7 +54,7 @@ class Databases:
         return open_store(path)
 
     def discard(self, store: Store) -> None:
-        path = Path(store.url.removeprefix("sqlite:///"))
+        path = Path(store.path)
         store.close()
         for file in [path, *(Path(str(path) + suffix) for suffix in _SIDE_FILES)]:
             file.unlink(missing_ok=True)

@@ -282,3 +282,25 @@ class TestProportionalScaling:
     def test_replica_set_proportion(self, rs_replicas, to_add, added, expected):
         d = make_deployment(10 + to_add, 0, 0)
         assert du.replica_set_proportion(rs("a", rs_replicas, 1, 10), d, to_add, added) == expected
+
+
+class TestProportionRounding:
+    """getReplicaSetFraction rounds rs.replicas x newMax / oldMax half away from zero (Go's math.Round).
+
+    Pinned at the half-way point, so `2 * r >= y` written as `>` fails here.
+    """
+
+    @pytest.mark.parametrize("rs_replicas, new_max, old_max, fraction", [
+        pytest.param(1, 3, 2, 1, id="1x3/2=1.5-rounds-up"),
+        pytest.param(3, 3, 2, 2, id="3x3/2=4.5-rounds-up"),
+        pytest.param(1, 1, 2, 0, id="1x1/2=0.5-rounds-up-to-1"),
+        pytest.param(3, 5, 6, 0, id="3x5/6=2.5-rounds-up-to-3"),
+        pytest.param(2, 4, 3, 1, id="2x4/3=2.67-rounds-up"),
+        pytest.param(4, 4, 3, 1, id="4x4/3=5.33-rounds-down"),
+        pytest.param(7, 6, 7, -1, id="7x6/7=6-exact"),
+    ])
+    def test_fraction_at_and_around_half(self, rs_replicas, new_max, old_max, fraction):
+        d = make_deployment(new_max, 0, 1)  # maxSurge 0: newMax is d.replicas
+        assert du.max_surge(d) == 0
+        assert du.replica_set_proportion(rs("a", rs_replicas, 1, old_max), d, 100 if fraction >= 0 else -100,
+                                         0) == fraction

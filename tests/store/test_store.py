@@ -240,7 +240,7 @@ class TestAutomaticCompaction:
 
 class TestLimits:
     def test_an_object_over_etcds_request_limit_is_refused(self, store):
-        with pytest.raises(errors.RequestEntityTooLarge) as exc:
+        with pytest.raises(errors.StorageError) as exc:
             with store.write() as w:
                 w.create("ConfigMap", "default", "big", "u", cm("big", blob="x" * (1536 * 1024)))
         assert exc.value.render() == "Error from server: etcdserver: request is too large"

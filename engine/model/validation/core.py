@@ -175,7 +175,8 @@ def validate_config_map(errs: Errs, obj: Mapping[str, Any]) -> None:
             errs.invalid(f"binaryData[{key}]", key, "duplicate of key present in data")
         total += len(_decoded(value))
     if total > _MAX_SECRET_SIZE:
-        errs.too_long("", _MAX_SECRET_SIZE)
+        # upstream's field.NewPath(""), "the whole object", prints as "[]"
+        errs.too_long("[]", _MAX_SECRET_SIZE)
 
 
 def _decoded(value: Any) -> bytes:

@@ -62,6 +62,8 @@ class _Lifecycle:
         self.events: list[RecordEvent] = []
         self.inits: list[dict] = self.spec.get("initContainers") or []
         self.mains: list[dict] = self.spec.get("containers") or []
+        # (list, statuses by name, length) per kind of container: lookups stay O(1) with thousands
+        self._indexes: dict[bool, tuple[list, dict, int]] = {}
 
     # -- events -----------------------------------------------------------------
     def _event(self, container: dict, init: bool, kind: str, reason: str, message: str) -> None:
@@ -92,12 +94,21 @@ class _Lifecycle:
 
     def _status(self, container: dict, init: bool) -> dict:
         statuses = self._statuses(init)
-        found = next((s for s in statuses if s.get("name") == container["name"]), None)
+        cached = self._indexes.get(init)
+        if cached is None or cached[0] is not statuses or cached[2] != len(statuses):
+            index: dict = {}
+            for status in statuses:
+                index.setdefault(status.get("name"), status)
+            cached = (statuses, index, len(statuses))
+        found = cached[1].get(container["name"])
         if found is None:
             reason = "PodInitializing" if self.inits else "ContainerCreating"
             found = {"image": container["image"], "imageID": "", "lastState": {}, "name": container["name"],
                      "ready": False, "restartCount": 0, "started": False, "state": {"waiting": {"reason": reason}}}
             statuses.append(found)
+            cached[1][container["name"]] = found
+            cached = (statuses, cached[1], len(statuses))
+        self._indexes[init] = cached
         return found
 
     def initialize(self, now: float) -> None:
@@ -196,6 +207,23 @@ class _Lifecycle:
     # -- the schedule -------------------------------------------------------------
     def next_transition(self) -> tuple[float, str, dict] | None:
         """The earliest pending transition: (time, what, container)."""
+        due = self.next_transitions()
+        return due[0] if due else None
+
+    def next_transitions(self) -> list[tuple[float, str, dict]]:
+        """Every pending transition at the earliest time, in container order.
+
+        Containers change independently, so those due at one instant are
+        applied together: a pod with thousands of containers costs one pass
+        per instant, not one per container.
+        """
+        candidates = self._candidates()
+        if not candidates:
+            return []
+        first = min(c[0] for c in candidates)
+        return [c for c in candidates if c[0] == first]
+
+    def _candidates(self) -> list[tuple[float, str, dict]]:
         delay = self.sim.start_delay
         done = _ts(self.status["startTime"])
         for container in self.inits:
@@ -204,11 +232,11 @@ class _Lifecycle:
                 done = _ts(state["terminated"]["finishedAt"])
                 continue
             if "running" in state:
-                return math.ceil(_ts(state["running"]["startedAt"]) + delay), "finish-init", container
+                return [(math.ceil(_ts(state["running"]["startedAt"]) + delay), "finish-init", container)]
             stuck = self._config_waiting(self._status(container, True), container)
             if stuck is not None:
-                return None if stuck else (self.now, "start-init", container)
-            return math.ceil(done + delay), "start-init", container
+                return [] if stuck else [(self.now, "start-init", container)]
+            return [(math.ceil(done + delay), "start-init", container)]
         candidates: list[tuple[float, str, dict]] = []
         for container in self.mains:
             status = self._status(container, False)
@@ -238,7 +266,7 @@ class _Lifecycle:
                     due = math.ceil(started + self.sim.ready_delay(container))
                     # Ready again after a readiness fault is lifted: that happened now, not when first due.
                     candidates.append((self.now if due < self._unready_since() else due, "ready", container))
-        return min(candidates, key=lambda c: c[0]) if candidates else None
+        return candidates
 
     def _unready_since(self) -> float:
         for condition in self.status.get("conditions") or []:
@@ -371,11 +399,12 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
         life.derive(now)
     life.refresh_config_errors()
     for _ in range(_MAX_STEPS):
-        step = life.next_transition()
-        if step is None or step[0] > now:
+        due = life.next_transitions()
+        if not due or due[0][0] > now:
             break
-        life.apply(*step)
-        life.derive(step[0])
+        for step in due:
+            life.apply(*step)
+        life.derive(due[0][0])
     life.derive(now)
     # 7. Write only what changed; look again at the next transition.
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []

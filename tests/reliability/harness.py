@@ -1,0 +1,142 @@
+"""What the reliability tests share: the mode, template databases, subprocesses, store invariants.
+
+This module does I/O (databases, files, processes). The suite runs in a
+short mode by default (CI); `LITEKUBE_RELIABILITY=long` runs the long one:
+
+    LITEKUBE_RELIABILITY=long python -m pytest tests/reliability -q -s
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from litekube import cli as litekube
+
+__all__ = ["LONG", "ROOT", "CLI", "FIGURES", "scaled", "copy_db", "invoke", "env_for", "integrity", "changelog_matches",
+           "converged", "revision", "objects_named"]
+
+LONG = os.environ.get("LITEKUBE_RELIABILITY", "").strip().lower() == "long"
+if os.environ.get("LITEKUBE_RELIABILITY", "").strip().lower() not in ("", "short", "long"):
+    raise RuntimeError('LITEKUBE_RELIABILITY must be "short" or "long"')
+ROOT = Path(__file__).resolve().parents[2]
+CLI = [sys.executable, str(ROOT / "cli.py")]
+FIGURES: dict[str, dict] = {}  # printed at the end of the run (conftest.py)
+
+_SIDE = ("-wal", "-shm")
+
+
+def scaled(short: int, long: int) -> int:
+    return long if LONG else short
+
+
+def copy_db(template: Path, target: Path) -> Path:
+    """A copy of a (checkpointed, closed) template database."""
+    shutil.copyfile(template, target)
+    for suffix in _SIDE:
+        side = Path(str(template) + suffix)
+        if side.exists():
+            shutil.copyfile(side, str(target) + suffix)
+    return target
+
+
+def invoke(db: Path, *args: str, input: str | bytes | None = None):
+    """The real CLI in this process: `litekube --db DB ARGS`, a click Result."""
+    return CliRunner().invoke(litekube.cli, ["--db", str(db), *args], input=input, catch_exceptions=True)
+
+
+def env_for(db: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "LITEKUBE_DB": str(db), "PYTHONUNBUFFERED": "1", **extra}
+
+
+def _connect(db: Path) -> sqlite3.Connection:
+    return sqlite3.connect(str(db), timeout=30)
+
+
+def revision(db: Path) -> int:
+    with _connect(db) as conn:
+        return conn.execute("SELECT rev FROM revision").fetchone()[0]
+
+
+def objects_named(db: Path, names: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Which of (kind, namespace, name) exist."""
+    with _connect(db) as conn:
+        return [n for n in names if conn.execute(
+            "SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?", n).fetchone()]
+
+
+def integrity(db: Path) -> str:
+    """PRAGMA integrity_check's answer ("ok")."""
+    with _connect(db) as conn:
+        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+
+
+def changelog_matches(db: Path) -> list[str]:
+    """Problems between the changelog and the objects table (none when the store is sound).
+
+    Every object's resource version is its latest changelog row; revisions are
+    dense from the compaction point; and, when nothing was compacted yet,
+    replaying the whole changelog gives the objects table exactly.
+    """
+    problems: list[str] = []
+    with _connect(db) as conn:
+        head = conn.execute("SELECT rev FROM revision").fetchone()[0]
+        compacted = conn.execute("SELECT rev FROM compaction").fetchone()[0]
+        revs = [r for (r,) in conn.execute("SELECT rev FROM changelog ORDER BY rev")]
+        if revs != list(range(compacted + 1, head + 1)):
+            problems.append(f"changelog revisions are not dense {compacted + 1}..{head}")
+        objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in conn.execute(
+            "SELECT kind, namespace, name, resource_version, body FROM objects")}
+        latest = dict(((k, ns, n), rev) for k, ns, n, rev in conn.execute(
+            "SELECT kind, namespace, name, MAX(rev) FROM changelog GROUP BY kind, namespace, name"))
+        for key, (rv, _) in objects.items():
+            if latest.get(key) != rv:
+                problems.append(f"{key} has resourceVersion {rv}, its latest changelog row is {latest.get(key)}")
+        if compacted == 0:
+            replay: dict = {}
+            for rev, op, k, ns, n, body in conn.execute(
+                    "SELECT rev, op, kind, namespace, name, body FROM changelog ORDER BY rev"):
+                if op == "DELETED":
+                    replay.pop((k, ns, n), None)
+                else:
+                    replay[(k, ns, n)] = (rev, body)
+            if replay != objects:
+                missing = set(objects) ^ set(replay)
+                problems.append(f"replaying the changelog does not give the objects table: {sorted(missing)[:5]}")
+    return problems
+
+
+def _bodies(db: Path, kind: str) -> list[dict]:
+    with _connect(db) as conn:
+        return [json.loads(b) for (b,) in conn.execute("SELECT body FROM objects WHERE kind = ?", (kind,))]
+
+
+def converged(db: Path) -> list[str]:
+    """Why the cluster is not in its desired state (none when every Deployment has rolled out)."""
+    problems: list[str] = []
+    pods = _bodies(db, "Pod")
+    sets = {rs["metadata"]["uid"]: rs for rs in _bodies(db, "ReplicaSet")}
+    for d in _bodies(db, "Deployment"):
+        name = f"{d['metadata'].get('namespace')}/{d['metadata']['name']}"
+        spec, status = d.get("spec") or {}, d.get("status") or {}
+        want = spec.get("replicas", 1)
+        got = tuple(status.get(f, 0) for f in ("replicas", "updatedReplicas", "readyReplicas", "availableReplicas"))
+        if got != (want,) * 4 or status.get("observedGeneration") != d["metadata"].get("generation"):
+            problems.append(f"deployment {name}: status {got}, generation {d['metadata'].get('generation')} "
+                            f"observed {status.get('observedGeneration')}, want {want}")
+        image = spec["template"]["spec"]["containers"][0]["image"]
+        mine = [p for p in pods if any(ref.get("uid") in sets and sets[ref["uid"]]["metadata"].get("ownerReferences", [{}])
+                                        [0].get("uid") == d["metadata"]["uid"]
+                                        for ref in p["metadata"].get("ownerReferences") or [])]
+        live = [p for p in mine if not p["metadata"].get("deletionTimestamp")]
+        if len(live) != want or any((p.get("status") or {}).get("phase") != "Running" for p in live):
+            problems.append(f"deployment {name}: {len(live)} live pods, want {want} Running")
+        if any(p["spec"]["containers"][0]["image"] != image for p in live):
+            problems.append(f"deployment {name}: pods not all on {image}")
+    return problems
