@@ -82,7 +82,11 @@ class History:
         for key, row in first.items():
             if key[0] == "Event" or row.type == "ADDED":
                 continue
-            baseline[key] = row.body  # DELETED: as it was; MODIFIED: the oldest version kept
+            body = row.body  # DELETED: as it was; MODIFIED: the oldest version kept
+            if row.type == "DELETED" and row.prev_revision is not None:
+                # the row carries the deleted object, stamped with the delete's revision; it was last written before
+                body = {**body, "metadata": {**body["metadata"], "resourceVersion": str(row.prev_revision)}}
+            baseline[key] = body
             if row.type == "MODIFIED":
                 approximate = max(approximate, row.revision)
         start_time = rows[0].time if rows else self.api.store.now()

@@ -2,7 +2,8 @@
 
 `tree` prints the ownership tree as the kubectl-tree plugin does; `graph`
 writes the cluster as Graphviz DOT, or runs Graphviz's `dot` for SVG, PNG
-or an HTML page; `ui` serves the live web view (litekube.ui).
+or an HTML page; `ui` serves the live web view (litekube.ui). Engine
+modules are imported when a command runs, so other commands start no slower.
 """
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ import sys
 
 import click
 
-from litekube.api import pictures
 from litekube.cli.root import Context, cli, handle_errors, namespace_options, one, pass_context
-from litekube.model.pictures import dot, trees
 
 GRAPH_FORMATS = ("dot", "svg", "png", "html")
 
@@ -53,6 +52,9 @@ def tree(ctx: Context, args, namespace, all_namespaces, selector, color) -> None
       # A Service's EndpointSlices
       litekube tree svc/web -n demo
     """
+    from litekube.api import pictures
+    from litekube.model.pictures import trees
+
     kind, name = one(args)
     found = pictures.tree(ctx.api, kind, name, namespace=namespace or "default", all_namespaces=all_namespaces,
                           selector=selector)
@@ -84,6 +86,9 @@ def graph(ctx: Context, namespace, all_namespaces, output, output_file) -> None:
       # A page to open in a browser
       litekube graph -n demo -o html --output-file demo.html
     """
+    from litekube.api import pictures
+    from litekube.model.pictures import dot
+
     namespace = namespace or "default"
     picture = pictures.graph(ctx.api, namespace=namespace, all_namespaces=all_namespaces)
     source = dot.digraph(picture)

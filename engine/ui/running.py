@@ -5,8 +5,10 @@ one that answers (and `--port 0` prints the port the system chose).
 """
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import secrets
+import signal
 import socket
 import webbrowser
 from dataclasses import dataclass
@@ -76,8 +78,24 @@ def serve(api: Api, options: Options, echo: Callable[[str], None], *, label: str
     if not is_loopback(options.address):
         echo(f"warning: listening on {options.address}, not a loopback address: anyone who can reach it and has "
              f"the token sees the cluster")
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
+    class _Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[override]
+            # uvicorn re-raises SIGINT/SIGTERM once it has stopped (Click would print "Aborted!" and exit 1):
+            # Ctrl-C is how this server is meant to stop, so stop and return normally.
+            def handle(signum, frame) -> None:
+                self.should_exit = True
+
+            previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False, server_header=False,
+                            timeout_graceful_shutdown=2)
+    server = _Server(config)
     if options.open_browser:
         webbrowser.open(url)
     try:
