@@ -1,6 +1,7 @@
 """tree and graph through the real CLI: exact output, colours, errors, and the README's picture kept current."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -29,16 +30,30 @@ ports:
   port: 80
   protocol: TCP
 endpoints:
-- addresses: ["10.244.0.2"]
+- addresses: ["IP"]
   conditions: {ready: true}
   nodeName: node-1
-  targetRef: {kind: Pod, namespace: shop, name: front-64db6d88c-wgrbh}
+  targetRef: {kind: Pod, namespace: shop, name: POD}
 - addresses: ["192.0.2.42"]
   conditions: {ready: false}
 """
 
 REGENERATE = ("litekube --db /tmp/samples.db apply -f samples/ && "
               "litekube --db /tmp/samples.db graph -n demo -o svg --output-file samples/graph.svg")
+
+
+def pods(lk, namespace: str) -> list[dict]:
+    """The namespace's pods by node then name: their generated names depend on the revisions before them."""
+    items = json.loads(lk("get", "pods", "-n", namespace, "-o", "json").output)["items"]
+    return sorted(items, key=lambda p: (p["spec"].get("nodeName", ""), p["metadata"]["name"]))
+
+
+def shop_dot(lk) -> str:
+    """shop.dot with the pod names this run generated (the file has those of the run that wrote it)."""
+    text = (SHOP.parent / "shop.dot").read_text()
+    for recorded, pod in zip(["front-64db6d88c-wgrbh", "front-64db6d88c-hqbgk"], pods(lk, "shop")):
+        text = text.replace(recorded, pod["metadata"]["name"])
+    return text
 
 
 @pytest.fixture
@@ -50,7 +65,10 @@ def samples(lk):
 @pytest.fixture
 def shop(lk):
     assert lk("apply", "-f", str(SHOP)).exit_code == 0
-    assert lk("apply", "-f", "-", input=SLICE).exit_code == 0
+    first = pods(lk, "shop")[0]
+    assert first["spec"]["nodeName"] == "node-1"
+    slice_ = SLICE.replace("POD", first["metadata"]["name"]).replace("IP", first["status"]["podIP"])
+    assert lk("apply", "-f", "-", input=slice_).exit_code == 0
     return lk
 
 
@@ -58,13 +76,14 @@ class TestTree:
     def test_a_deployment_of_the_samples(self, samples):
         result = samples("tree", "deployment/web", "-n", "demo")
         assert result.exit_code == 0
+        a, b, c = sorted(p["metadata"]["name"] for p in pods(samples, "demo"))
         assert result.output == (
             "NAMESPACE  NAME                          READY  REASON  AGE\n"
             "demo       Deployment/web                -              6s\n"
             "demo       └─ReplicaSet/web-6c956c7598   -              6s\n"
-            "demo         ├─Pod/web-6c956c7598-lcp6k  True           6s\n"
-            "demo         ├─Pod/web-6c956c7598-rzkbq  True           6s\n"
-            "demo         └─Pod/web-6c956c7598-wjvvq  True           6s\n")
+            f"demo         ├─Pod/{a}  True           6s\n"
+            f"demo         ├─Pod/{b}  True           6s\n"
+            f"demo         └─Pod/{c}  True           6s\n")
 
     def test_kind_name_form_and_a_rollout_shows_both_replicasets(self, samples):
         assert samples("set", "image", "deployment/web", "nginx=nginx:1.28", "-n", "demo").exit_code == 0
@@ -121,12 +140,12 @@ class TestGraph:
     def test_dot_of_a_deployment_service_slice_and_ingress(self, shop):
         result = shop("graph", "-n", "shop", "-o", "dot")
         assert result.exit_code == 0
-        assert result.output == (SHOP.parent / "shop.dot").read_text()
+        assert result.output == shop_dot(shop)
 
     def test_dot_is_the_default_and_needs_no_graphviz(self, shop, tmp_path, monkeypatch):
         monkeypatch.setenv("PATH", str(tmp_path))
         result = shop("graph", "-n", "shop")
-        assert result.exit_code == 0 and result.output == (SHOP.parent / "shop.dot").read_text()
+        assert result.exit_code == 0 and result.output == shop_dot(shop)
 
     def test_svg_without_graphviz_is_a_one_line_error(self, shop, tmp_path, monkeypatch):
         monkeypatch.setenv("PATH", str(tmp_path))
@@ -142,7 +161,8 @@ class TestGraph:
     def test_svg_png_and_html(self, shop, tmp_path):
         svg = shop("graph", "-n", "shop", "-o", "svg")
         assert svg.exit_code == 0 and "<svg" in svg.output
-        assert "<title>Pod/shop/front&#45;64db6d88c&#45;wgrbh</title>" in svg.output
+        name = pods(shop, "shop")[0]["metadata"]["name"].replace("-", "&#45;")
+        assert f"<title>Pod/shop/{name}</title>" in svg.output
         png = tmp_path / "shop.png"
         assert shop("graph", "-n", "shop", "-o", "png", "--output-file", str(png)).exit_code == 0
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
