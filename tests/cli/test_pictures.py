@@ -115,6 +115,15 @@ class TestTree:
                                  "                 Node/node-1     True   KubeletReady  6s\n"
                                  "kube-node-lease  └─Lease/node-1  -                    6s\n")
 
+    def test_a_cronjob_its_job_and_the_jobs_pod(self, lk):
+        assert lk("apply", "-f", str(ROOT / "tests" / "manifests" / "jobs" / "cronjob.yaml")).exit_code == 0
+        assert lk("advance", "70s").exit_code == 0
+        lines = lk("tree", "cronjob/hello").output.splitlines()
+        assert lines[0] == "NAMESPACE  NAME                          READY  REASON        AGE"
+        assert [line.split()[1].split("/")[0] for line in lines[1:]] == ["CronJob", "└─Job", "└─Pod"]
+        # the Job is finished, its pod Succeeded: Ready False with reason PodCompleted, as kubectl-tree shows it
+        assert lines[3].split()[2:4] == ["False", "PodCompleted"]
+
     def test_label_selector_filters_what_is_owned(self, samples):
         result = samples("tree", "deploy/web", "-n", "demo", "-l", "app=other")
         assert result.output == "No resources are owned by this object through ownerReferences.\n"

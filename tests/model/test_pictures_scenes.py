@@ -64,3 +64,15 @@ def test_another_namespace_is_left_out_but_nodes_stay():
     assert all(p["namespace"] == "demo" for n in scene["nodes"] for p in n["pods"])
     everything = scenes.scene(view(other), None)
     assert "db-0" in [p["name"] for n in everything["nodes"] for p in n["pods"]]
+
+
+def test_a_statefulset_owns_its_revisions_and_pods():
+    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": fx.meta("db"), "spec": {"replicas": 1},
+           "status": {"readyReplicas": 1}}
+    revision = {"apiVersion": "apps/v1", "kind": "ControllerRevision", "metadata": fx.meta("db-7d9f", owner=sts),
+                "revision": 1}
+    pod = fx.pod("db-0", owner=sts)
+    [root] = [w for w in scenes.scene(view(sts, revision, pod), "demo")["workloads"] if w["kind"] == "StatefulSet"]
+    assert [(c["kind"], c["name"], c["summary"]) for c in root["children"]] == [
+        ("ControllerRevision", "db-7d9f", "revision 1"), ("Pod", "db-0", "Running 1/1")]
+    assert root["summary"] == "1/1 ready"

@@ -133,6 +133,14 @@ def test_the_page_shows_the_cluster_and_replays_the_rollout_and_the_node_failure
     tab.wait_for_selector(f"body[data-revision='{revisions[-1]}']")
     assert tab.inner_text("#live") == "live"
 
+    # The namespace filter: kube-system has no pods of the samples.
+    tab.select_option("#namespace", "kube-system")
+    tab.wait_for_selector("body[data-namespace='kube-system']")
+    assert shown(tab)["pods"] == [] and shown(tab)["nodes"]["node-1"] == "Unknown"
+    tab.select_option("#namespace", "demo")
+    tab.wait_for_selector("body[data-namespace='demo']")
+    assert len(shown(tab)["pods"]) == len(now["pods"])
+
     # Live: a change made now, from another command, appears without reloading.
     assert Litekube(cluster_db)("scale", "deployment/web", "--replicas", "4", "-n", "demo").exit_code == 0
     deadline = time.monotonic() + 20
