@@ -186,8 +186,8 @@ class TestGraph:
 
         monkeypatch.setattr(pictures, "_is_terminal", lambda: True)
         result = shop("graph", "-n", "shop", "-o", "png")
-        assert (result.exit_code, result.output) == (1, "error: refusing to write a PNG image to a terminal: use "
-                                                        "--output-file FILE or redirect the output\n")
+        assert (result.exit_code, result.output) == (1, ("error: refusing to write a PNG image to a terminal: use "
+                                                         "--output-file FILE or redirect the output\n"))
 
     def test_all_namespaces(self, shop):
         result = shop("graph", "-A")

@@ -52,7 +52,8 @@ def pod(name: str, *, owner: dict | None = None, node: str | None = "node-1", ph
                       "containerStatuses": [{"name": "app", "ready": ready and phase == "Running",
                                              "restartCount": 0, "state": state}] if node else []}}
     if owner is not None and owner["kind"] == "ReplicaSet":
-        obj["metadata"]["labels"] = {"app": "web", "pod-template-hash": owner["metadata"]["labels"]["pod-template-hash"]}
+        template_hash = owner["metadata"]["labels"]["pod-template-hash"]
+        obj["metadata"]["labels"] = {"app": "web", "pod-template-hash": template_hash}
     return obj
 
 

@@ -80,7 +80,8 @@ class TestColour:
         text = trees.render(trees.rows(web, MemoryView([web, rs, p]), NOW), color=True)
         lines = text.splitlines()
         assert lines[1] == f"demo       {G}{X}Deployment/{B}web{X}         {G}-{X}      {G}{X}                    2m5s"
-        assert lines[3] == f"demo       {G}  └─{X}Pod/{B}web-aaaa-1{X}     {R}False{X}  {R}ContainersNotReady{X}  2m5s"
+        assert lines[3] == (f"demo       {G}  └─{X}Pod/{B}web-aaaa-1{X}     {R}False{X}  "
+                            f"{R}ContainersNotReady{X}  2m5s")
 
     @pytest.mark.parametrize("api,kind,phase,reason,colour", [
         ("v1", "Pod", "Succeeded", "PodCompleted", GREEN),

@@ -9,7 +9,6 @@ pixel.
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 
@@ -81,7 +80,7 @@ def screenshot_colours(tab, selector: str, path: Path):
 
 
 def test_the_page_shows_the_cluster_and_replays_the_rollout_and_the_node_failure(page, tmp_path, cluster_db):
-    tab, server, errors = page
+    tab, _, errors = page
     tab.wait_for_selector("[data-pod]")
     steps = tab.evaluate("fetch('/api/steps').then(r => r.json())")
     revisions = [steps["start"]] + [s[0] for s in steps["steps"]]
