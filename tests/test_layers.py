@@ -1,4 +1,4 @@
-"""The layer contract: imports point down (cli -> runtime -> api -> store -> reconcile -> model),
+"""The layer contract: imports point down (cli -> ui -> runtime -> api -> store -> reconcile -> model),
 and the pure layers never touch SQLAlchemy, clocks or the file system.
 
 The repository's engine/ is installed as the package `litekube`."""
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-ORDER = ["model", "reconcile", "store", "api", "runtime", "cli"]
+ORDER = ["model", "reconcile", "store", "api", "runtime", "ui", "cli"]
 FORBIDDEN_IN_PURE = {"sqlalchemy", "alembic", "time", "sqlite3", "os", "socket", "threading", "random",
                      "click", "pathlib"}
 

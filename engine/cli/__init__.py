@@ -10,7 +10,8 @@ and their completion callbacks (completion). This module does I/O.
 from litekube.cli.root import LazyGroup, cli, main
 
 LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads", "containers",
-                     "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion"]
+                     "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion",
+                     "pictures"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
@@ -23,6 +24,7 @@ LazyGroup.COMMANDS = {
     "explain": "explaining",
     "expose": "exposing",
     "completion": "completion",
+    **dict.fromkeys(["tree", "graph", "ui"], "pictures"),
 }
 # Modules that add subcommands to another module's group: loaded with that group.
 LazyGroup.EXTENDS = {"set": ["autoscaling"], "create": ["batch", "creating", "creating_kinds"]}
