@@ -49,6 +49,12 @@ class Context:
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
 
+    def close(self) -> None:
+        """At the end of the command: the database's connections go (a process running many
+        commands, such as a test suite or the Python API, does not pile up descriptors)."""
+        if self._api is not None:
+            self._api.store.close()
+
     def settle(self) -> None:
         """After a write: run the embedded control plane until the cluster settles.
 
@@ -181,6 +187,7 @@ def cli(ctx: click.Context, db: str) -> None:
         sys.exit(2)
     _environment()
     ctx.obj = Context(db)
+    ctx.call_on_close(ctx.obj.close)
     if sys.stderr.isatty():  # a settle longer than a second shows its progress there
         from litekube.runtime import progress
 

@@ -63,8 +63,9 @@ class _Worker:
         assert self.proc.stdin is not None and self.proc.stdout is not None
         self.proc.stdin.write(json.dumps({"case": str(case), "db": str(db)}) + "\n")
         self.proc.stdin.flush()
-        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
-        if not ready:
+        poller = select.poll()  # not select(): a long test run may hold descriptors past FD_SETSIZE
+        poller.register(self.proc.stdout, select.POLLIN)
+        if not poller.poll(timeout * 1000):
             return None
         line = self.proc.stdout.readline()
         return json.loads(line) if line else {"crashed": self.proc.wait(timeout=10)}
