@@ -5,12 +5,23 @@ import click
 
 from litekube import errors
 from litekube.api import autoscaling, loading, metrics
+from litekube.cli import output
 from litekube.cli.root import Context, cli, dry_run_option, handle_errors, namespace_options, one, pass_context
 from litekube.cli.workloads import set_
 from litekube.model import durations, metrics_printing
 from litekube.model.tables.autoscaling import go_duration
 
 _METRICS_CREATION_DELAY = 120.0  # kubectl top's metricsCreationDelay
+
+
+_OUTPUT = click.option("-o", "--output", type=click.Choice(["json", "yaml"]), default=None,
+                       help="Print the metrics objects (PodMetrics, NodeMetrics) as json or yaml instead of a table.")
+
+
+def _emit(fmt: str, found: list[dict], single: bool) -> None:
+    """-o json|yaml: the metrics API's objects, as `kubectl get podmetrics -o json` prints them."""
+    parsed, _ = output.resolve(fmt)
+    output.emit(parsed, found, None, single=single)
 
 
 def _sort_by(value: str) -> str:
@@ -33,10 +44,11 @@ def top() -> None:
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
 @click.option("--sort-by", default="", help="Sort by cpu or memory (largest first).")
 @click.option("--sum", "total", is_flag=True, help="Print the sum of the resource usage.")
+@_OUTPUT
 @pass_context
 @handle_errors
 def top_pod(ctx: Context, name, namespace, all_namespaces, selector, field_selector, containers, no_headers,
-            sort_by, total) -> None:
+            sort_by, total, output) -> None:
     """Display the CPU and memory usage of pods: NAME CPU(cores) MEMORY(bytes)."""
     _sort_by(sort_by)
     if name and (selector or field_selector):
@@ -51,6 +63,8 @@ def top_pod(ctx: Context, name, namespace, all_namespaces, selector, field_selec
         _verify_empty(ctx, ns, selector, field_selector)
         click.echo("No resources found" if all_namespaces else f"No resources found in {ns} namespace.", err=True)
         return
+    if output:
+        return _emit(output, found, single=bool(name))
     click.echo(metrics_printing.print_pod_metrics(found, containers=containers, with_namespace=all_namespaces,
                                                   no_headers=no_headers, sort_by=sort_by, total=total), nl=False)
 
@@ -76,9 +90,10 @@ def _verify_empty(ctx: Context, namespace: str, selector: str, field_selector: s
 @click.option("--no-headers", is_flag=True, help="Print without the header row.")
 @click.option("--sort-by", default="", help="Sort by cpu or memory (largest first).")
 @click.option("--show-capacity", is_flag=True, help="Percentages of capacity instead of allocatable.")
+@_OUTPUT
 @pass_context
 @handle_errors
-def top_node(ctx: Context, name, selector, no_headers, sort_by, show_capacity) -> None:
+def top_node(ctx: Context, name, selector, no_headers, sort_by, show_capacity, output) -> None:
     """Display the CPU and memory usage of nodes: NAME CPU(cores) CPU(%) MEMORY(bytes) MEMORY(%)."""
     _sort_by(sort_by)
     if name and selector:
@@ -86,6 +101,8 @@ def top_node(ctx: Context, name, selector, no_headers, sort_by, show_capacity) -
     found = [metrics.get_node_metrics(ctx.api, name)] if name else metrics.node_metrics(ctx.api, selector or None)
     if not found:
         raise errors.LitekubeError("metrics not available yet")
+    if output:
+        return _emit(output, found, single=bool(name))
     with ctx.api.read() as tx:
         nodes = [tx.get("Node", "", name)] if name else tx.list("Node", None, selector or None).items
     field = "capacity" if show_capacity else "allocatable"

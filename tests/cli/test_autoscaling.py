@@ -100,6 +100,15 @@ class TestTop:
         assert php("top", "pods", "--sort-by", "age").stderr == "error: --sort-by accepts only cpu or memory\n"
         assert php("top", "pod", "x", "-l", "a=b").stderr == "error: only one of NAME or selector can be provided\n"
 
+    def test_top_json_and_yaml_print_the_metrics_objects(self, php) -> None:
+        listed = json.loads(php("top", "pods", "-o", "json").stdout)
+        assert (listed["kind"], [m["kind"] for m in listed["items"]]) == ("List", ["PodMetrics"])
+        assert listed["items"][0]["containers"] == [{"name": "php-apache", "usage": {"cpu": "1m", "memory": "4Mi"}}]
+        one = php("top", "node", "node-2", "-o", "yaml").stdout
+        assert one.startswith("apiVersion: metrics.k8s.io/v1beta1\nkind: NodeMetrics\n")
+        assert "usage:\n  cpu: 100m\n  memory: 512Mi\nwindow: 15s\n" in one
+        assert php("top", "nodes", "-o", "wide").exit_code == 2
+
     def test_get_podmetrics(self, php) -> None:
         assert php("get", "podmetrics").stdout == (
             "NAME                          CPU   MEMORY   WINDOW\n"
