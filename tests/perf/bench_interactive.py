@@ -41,6 +41,7 @@ def deployment(name: str, replicas: int, image: str) -> str:
 
 def build(db: Path, pods: int, node_count: int) -> int:
     os.environ["LITEKUBE_HISTORY"] = HISTORY
+    os.environ.setdefault("LITEKUBE_SETTLE_TIMEOUT", "0")  # the build is one long settle: no wall-time bound
     store = Store(str(db))
     api = Api(store, nodes.Shape(), node_count)
     embedded.settle(api)
