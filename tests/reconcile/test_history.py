@@ -142,3 +142,21 @@ def test_truncation_keeps_the_limit_and_the_live_revisions():
     assert history.revisions_to_truncate(revs, set(), 14) == []
     assert [c["revision"] for c in history.revisions_to_truncate(revs, {names[13]}, 0)] == list(range(1, 14))
     assert [c["revision"] for c in history.revisions_to_truncate(revs, set(), 12)] == [1, 2]
+
+
+# pkg/controller/statefulset/stateful_set_compatibility_test.go: a revision written by kube-controller-manager 1.33
+UPSTREAM_RAW = (b'{"spec":{"template":{"$patch":"replace","metadata":{"annotations":{"test":"value"},"creationTimestamp":null,'
+                b'"labels":{"app":"foo"}},"spec":{"containers":[{"image":"test","imagePullPolicy":"Always","name":"test",'
+                b'"resources":{},"terminationMessagePath":"/dev/termination-log","terminationMessagePolicy":"File"}],'
+                b'"dnsPolicy":"ClusterFirst","restartPolicy":"Always","schedulerName":"default-scheduler",'
+                b'"securityContext":{},"terminationGracePeriodSeconds":30}}}}')
+
+
+def test_hash_matches_a_revision_kube_controller_manager_wrote():
+    import json
+    data = json.loads(UPSTREAM_RAW)
+    assert history.raw(data) == UPSTREAM_RAW
+    assert history.hash_revision(data, 0) == "c77f6d978"  # test-c77f6d978, status.collisionCount 0
+    template = json.loads(UPSTREAM_RAW)["spec"]["template"]
+    del template["$patch"], template["metadata"]["creationTimestamp"], template["spec"]["containers"][0]["resources"]
+    assert history.raw(history.template_patch(template)) == UPSTREAM_RAW
