@@ -16,6 +16,7 @@ from litekube.model.describing.pods import describe_pod_template
 from litekube.model.tabwriting import PrefixWriter
 from litekube.reconcile.common import history as controller_history
 from litekube.reconcile.deployment import util
+from litekube.reconcile.statefulset import utils as statefulset_utils
 
 __all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "undo", "history", "history_objects",
            "replica_sets_of", "CHANGE_CAUSE", "RESTARTED_AT", "Viewer", "Revision", "VIEWERS", "viewer", "rolled",
@@ -371,3 +372,6 @@ def _cr_undo(tx: Transaction, kind: kinds.Kind, obj: dict, to_revision: int) -> 
 def revision_viewer(status_fn: Callable[[dict, int], tuple[str, bool]]) -> Viewer:
     """The Viewer of a kind whose history is ControllerRevisions of its template patch."""
     return Viewer(status_fn, _cr_revisions, _cr_undo)
+
+
+VIEWERS["StatefulSet"] = revision_viewer(statefulset_utils.rollout_status)
