@@ -22,6 +22,7 @@ from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
 from litekube.reconcile.replication import controller as replication
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.serviceaccount import controller as serviceaccount
+from litekube.reconcile.statefulset import controller as statefulset
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 from litekube.reconcile.ttl_after_finished import controller as ttl_after_finished
 
@@ -40,6 +41,7 @@ ALL: list[Component] = [
     replicaset.COMPONENT,  # before deployment: see WorkQueue (pods go before new ones come)
     replication.COMPONENT,
     deployment.COMPONENT,
+    statefulset.COMPONENT,
     podautoscaler.COMPONENT,
     job.COMPONENT,
     job_orphans.ORPHANS,
