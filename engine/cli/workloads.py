@@ -17,7 +17,6 @@ from litekube.cli.root import (
     targets,
 )
 from litekube.model import durations, kinds, printing
-from litekube.reconcile.deployment import util as deployment_util
 from litekube.runtime import waiting
 
 
@@ -145,7 +144,7 @@ cli.command("annotate", help=_ANNOTATE_DOC, short_help="Add, change (--overwrite
 
 @cli.group()
 def rollout() -> None:
-    """Manage the rollout of a Deployment: status, history, undo, pause, resume, restart, trace."""
+    """Manage the rollout of a Deployment or StatefulSet: status, history, undo, pause, resume, restart, trace."""
 
 
 @rollout.command("status")
@@ -160,13 +159,13 @@ def rollout_status(ctx: Context, args, timeout, revision, namespace) -> None:
     kind, name = one(args)
     ns = namespace or "default"
     with ctx.api.read() as tx:
-        rollouts._deployment(tx, kind, ns, name)
+        _, viewer = rollouts.rolled(tx, kind, ns, name)
 
     def check(get):
-        deployment = get("Deployment", ns, name)
-        if deployment is None:
+        obj = get(kind.kind, ns, name)
+        if obj is None:
             raise errors.NotFound.of(kind.resource, name)
-        message, done = deployment_util.rollout_status(deployment, revision)
+        message, done = viewer.status(obj, revision)
         return done, message
 
     seconds = duration_seconds(timeout, "--timeout")
@@ -231,7 +230,7 @@ def _rollout_verb(verb: str, action, doc: str) -> None:
 
 _rollout_verb("pause", rollouts.pause, "Pause a Deployment: no rollout while paused (scaling still works).")
 _rollout_verb("resume", rollouts.resume, "Resume a paused Deployment.")
-_rollout_verb("restart", rollouts.restart, "Restart a Deployment's pods with a new rollout (restartedAt annotation).")
+_rollout_verb("restart", rollouts.restart, "Restart a workload's pods with a new rollout (restartedAt annotation).")
 
 
 @rollout.command("trace")
