@@ -15,6 +15,7 @@ from litekube.model import kinds, selectors, values
 from litekube.model.describing.pods import describe_pod_template
 from litekube.model.tabwriting import PrefixWriter
 from litekube.reconcile.common import history as controller_history
+from litekube.reconcile.daemonset import util as daemon_set_util
 from litekube.reconcile.deployment import util
 
 __all__ = ["scale", "set_image", "set_metadata", "pause", "resume", "restart", "undo", "history", "history_objects",
@@ -371,3 +372,14 @@ def _cr_undo(tx: Transaction, kind: kinds.Kind, obj: dict, to_revision: int) -> 
 def revision_viewer(status_fn: Callable[[dict, int], tuple[str, bool]]) -> Viewer:
     """The Viewer of a kind whose history is ControllerRevisions of its template patch."""
     return Viewer(status_fn, _cr_revisions, _cr_undo)
+
+
+def _daemon_set_status(obj: dict, want_revision: int = 0) -> tuple[str, bool]:
+    """kubectl's DaemonSetStatusViewer (the revision is ignored, as kubectl ignores it)."""
+    try:
+        return daemon_set_util.rollout_status(obj)
+    except ValueError as failure:
+        raise errors.ManifestError(str(failure)) from None
+
+
+VIEWERS["DaemonSet"] = revision_viewer(_daemon_set_status)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from litekube.model import values
 from litekube.reconcile.base import Create, Delete, Update, UpdateStatus, View
+from litekube.reconcile.common import history
 from litekube.reconcile.daemonset import util
 from litekube.reconcile.deployment.util import compute_hash
 
@@ -27,14 +28,17 @@ def _meta(obj: dict) -> dict:
 
 
 def revision_of(cr: dict) -> int:
-    return int(cr.get("revision") or 0)
+    return history.number(cr)
 
 
 def patch_of(ds: dict) -> dict:
     """getPatch: the strategic merge patch that replaces spec.template with the DaemonSet's."""
-    template = values.clone((ds.get("spec") or {}).get("template") or {})
-    template["$patch"] = "replace"
-    return {"spec": {"template": template}}
+    return history.template_patch((ds.get("spec") or {}).get("template") or {})
+
+
+def _same(data: object, patch_raw: bytes) -> bool:
+    """Match: the revision's data is byte for byte the DaemonSet's patch."""
+    return history.raw(data) == patch_raw
 
 
 def _controller_ref(ds: dict) -> dict:
@@ -86,26 +90,27 @@ def _claim_revisions(view: View, ds: dict, selector) -> tuple[list[dict], list]:
 def construct_history(view: View, ds: dict, selector, pods: list[dict]) -> History:
     """constructHistory: split the revisions into the current one and the old ones, making or fixing the current."""
     meta = _meta(ds)
-    histories, actions = _claim_revisions(view, ds, selector)
+    revisions, actions = _claim_revisions(view, ds, selector)
     patch = patch_of(ds)
+    patch_raw = history.raw(patch)
     current: list[dict] = []
     old: list[dict] = []
-    for cr in histories:
+    for cr in revisions:
         labels = _meta(cr).get("labels") or {}
         if util.HASH_LABEL not in labels:
             # Name, not a recomputed hash, so that a collision cannot bite.
             cr = values.clone(cr)
             cr["metadata"]["labels"] = {**labels, util.HASH_LABEL: _meta(cr).get("name", "")}
             actions.append(Update(cr))
-        (current if cr.get("data") == patch else old).append(cr)
+        (current if _same(cr.get("data"), patch_raw) else old).append(cr)
     next_revision = max((revision_of(cr) for cr in old), default=0) + 1
     if not current:
         collision = (ds.get("status") or {}).get("collisionCount")
         hash_ = compute_hash((ds.get("spec") or {}).get("template") or {}, collision)
-        name = f"{meta.get('name', '')}-{hash_}"
+        name = history.revision_name(meta.get("name", ""), hash_)
         existing = view.get("ControllerRevision", meta.get("namespace", ""), name)
         if existing is not None:
-            if existing.get("data") == patch:
+            if _same(existing.get("data"), patch_raw):
                 return History(((_meta(existing).get("labels") or {}).get(util.HASH_LABEL) or hash_), old, actions)
             # A hash collision: bump collisionCount and try again with the new hash.
             bumped = values.clone(ds)
@@ -155,7 +160,7 @@ def cleanup_history(ds: dict, old: list[dict], pods_by_node: dict[str, list[dict
     live.discard(None)
     live.discard("")
     actions: list = []
-    for cr in sorted(old, key=revision_of):
+    for cr in history.sort_revisions(old):
         if to_kill <= 0:
             break
         if (_meta(cr).get("labels") or {}).get(util.HASH_LABEL) in live:
