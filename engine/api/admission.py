@@ -110,6 +110,8 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
         new = defaults.apply_defaults(new)  # some kinds default a fresh status
     if kind.kind == "Job":
         new = batch.prepare_job_create(new)
+    if kind.kind == "DaemonSet":
+        _template_generation(new, None)
     if kind.kind == "Pod":
         # The DefaultTolerationSeconds admission plugin.
         tolerations = taint_eviction.default_tolerations(new)
@@ -158,10 +160,38 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
                 new_spec[field] = old_spec[field]
     if kind.kind in GENERATION_KINDS and new.get("spec") != current.get("spec"):
         new["metadata"]["generation"] = int(old_meta.get("generation", 0)) + 1
+    if kind.kind == "DaemonSet":
+        _template_generation(new, current)
     if old_meta.get("deletionTimestamp"):
         _forbid_new_finalizers(new, current)
     validation.validate(new, current)
     return new
+
+
+_TEMPLATE_GENERATION = "deprecated.daemonset.template.generation"
+
+
+def _generation_of(obj: dict) -> int:
+    try:
+        return int(((obj.get("metadata") or {}).get("annotations") or {}).get(_TEMPLATE_GENERATION) or 0)
+    except ValueError:
+        return 0
+
+
+def _template_generation(new: dict, current: dict | None) -> None:
+    """The DaemonSet strategy's spec.templateGeneration, which apps/v1 carries in an annotation.
+
+    1 on create (or what the client set, if higher); on update the old one
+    plus 1 when the pod template changed, else the old one.
+    """
+    if current is None:
+        generation = max(_generation_of(new), 1)
+    elif (new.get("spec") or {}).get("template") != (current.get("spec") or {}).get("template"):
+        generation = _generation_of(current) + 1
+    else:
+        generation = _generation_of(current) or max(_generation_of(new), 1)
+    meta = new.setdefault("metadata", {})
+    meta["annotations"] = {**(meta.get("annotations") or {}), _TEMPLATE_GENERATION: str(generation)}
 
 
 def _subresource_update(obj: dict, current: dict, subresource: str) -> dict:

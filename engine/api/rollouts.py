@@ -15,6 +15,7 @@ from litekube.model import kinds, selectors, values
 from litekube.model.describing.pods import describe_pod_template
 from litekube.model.tabwriting import PrefixWriter
 from litekube.reconcile.common import history as controller_history
+from litekube.reconcile.daemonset import util as daemon_set_util
 from litekube.reconcile.deployment import util
 from litekube.reconcile.statefulset import utils as statefulset_utils
 
@@ -375,3 +376,13 @@ def revision_viewer(status_fn: Callable[[dict, int], tuple[str, bool]]) -> Viewe
 
 
 VIEWERS["StatefulSet"] = revision_viewer(statefulset_utils.rollout_status)
+
+def _daemon_set_status(obj: dict, want_revision: int = 0) -> tuple[str, bool]:
+    """kubectl's DaemonSetStatusViewer (the revision is ignored, as kubectl ignores it)."""
+    try:
+        return daemon_set_util.rollout_status(obj)
+    except ValueError as failure:
+        raise errors.ManifestError(str(failure)) from None
+
+
+VIEWERS["DaemonSet"] = revision_viewer(_daemon_set_status)

@@ -5,6 +5,7 @@ The order is the rank of a component's keys among keys due at the same time.
 from __future__ import annotations
 
 from litekube.reconcile.base import Component
+from litekube.reconcile.daemonset import controller as daemonset
 from litekube.reconcile.deployment import controller as deployment
 from litekube.reconcile.disruption import controller as disruption
 from litekube.reconcile.garbage_collector import controller as garbage_collector
@@ -42,6 +43,7 @@ ALL: list[Component] = [
     replication.COMPONENT,
     deployment.COMPONENT,
     statefulset.COMPONENT,
+    daemonset.COMPONENT,
     podautoscaler.COMPONENT,
     job.COMPONENT,
     job_orphans.ORPHANS,

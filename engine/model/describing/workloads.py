@@ -1,9 +1,9 @@
 """`kubectl describe` for workloads: Deployment, ReplicaSet, StatefulSet (Job and CronJob: `describing.batch`).
 
 No I/O happens here. Mirrors describe.go's DeploymentDescriber,
-ReplicaSetDescriber and StatefulSetDescriber; `related`
+ReplicaSetDescriber, StatefulSetDescriber and DaemonSetDescriber; `related`
 carries the owned ReplicaSets of a Deployment (`{"replicasets": [...]}`) and
-the pods of a ReplicaSet or StatefulSet (`{"pods": [...]}`). `DESCRIBERS`
+the pods of a ReplicaSet, StatefulSet or DaemonSet (`{"pods": [...]}`). `DESCRIBERS`
 maps each kind to its describer for `litekube.model.describing`.
 """
 from __future__ import annotations
@@ -150,7 +150,27 @@ def _statefulset(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> No
         w.write(1, f"Access Modes:\t[{' '.join(pvc_spec.get('accessModes') or [])}]\n")
 
 
+def _daemonset(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
+    """DaemonSetDescriber: the status counts as sentences, then the pods' phases and the template."""
+    spec, status = obj.get("spec") or {}, obj.get("status") or {}
+    w.write(0, f"Name:\t{_meta(obj).get('name', '')}\n")
+    w.write(0, f"Namespace:\t{_meta(obj).get('namespace', '')}\n")
+    w.write(0, f"Selector:\t{tables.selector_string(spec.get('selector'))}\n")
+    node_selector = ((spec.get("template") or {}).get("spec") or {}).get("nodeSelector") or {}
+    w.write(0, f"Node-Selector:\t{','.join(f'{k}={v}' for k, v in sorted(node_selector.items())) or '<none>'}\n")
+    print_labels(w, "Labels", _meta(obj).get("labels"))
+    print_annotations(w, "Annotations", _meta(obj).get("annotations"))
+    w.write(0, f"Desired Number of Nodes Scheduled: {status.get('desiredNumberScheduled') or 0}\n")
+    w.write(0, f"Current Number of Nodes Scheduled: {status.get('currentNumberScheduled') or 0}\n")
+    w.write(0, f"Number of Nodes Scheduled with Up-to-date Pods: {status.get('updatedNumberScheduled') or 0}\n")
+    w.write(0, f"Number of Nodes Scheduled with Available Pods: {status.get('numberAvailable') or 0}\n")
+    w.write(0, f"Number of Nodes Misscheduled: {status.get('numberMisscheduled') or 0}\n")
+    w.write(0, f"Pods Status:\t{_pod_counts(obj, related.get('pods') or [])}\n")
+    describe_pod_template(w, spec.get("template"))
+
+
 DESCRIBERS: dict[str, Callable[[PrefixWriter, dict, datetime, dict], None]] = {
+    "DaemonSet": _daemonset,
     "Deployment": _deployment,
     "ReplicaSet": _replicaset,
     "StatefulSet": _statefulset,
