@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from litekube.model import values
 from litekube.reconcile.base import Key, RecordEvent, Result, UpdateStatus, View, ref_of
+from litekube.reconcile.common import volumes
 
 __all__ = [
     "CONFIG_ERROR",
@@ -59,8 +60,9 @@ def _containers(pod: dict) -> list[dict]:
 
 
 def references(pod: dict) -> set[tuple[str, str]]:
-    """Every (kind, name) of ConfigMap or Secret the pod mounts or reads in its environment."""
+    """Every (kind, name) of ConfigMap or Secret the pod mounts or reads, and of the claims it mounts."""
     refs = {(kind, name) for v in (pod.get("spec") or {}).get("volumes") or [] for kind, name, _ in _volume_sources(v)}
+    refs.update(("PersistentVolumeClaim", claim) for _, claim in volumes.claims_of_pod(pod))
     for container in _containers(pod):
         for env in container.get("envFrom") or []:
             if isinstance(env.get("configMapRef"), dict):
