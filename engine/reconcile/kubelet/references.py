@@ -27,6 +27,7 @@ __all__ = [
     "missing_volume",
     "pods_referencing_key",
     "references",
+    "unmountable_claim",
     "wait_for_volume",
 ]
 
@@ -88,6 +89,29 @@ def missing_volume(pod: dict, view: View) -> tuple[str, str] | None:
     return None
 
 
+def unmountable_claim(pod: dict, view: View) -> tuple[str, str] | None:
+    """The first claim volume the kubelet cannot process: (volume name, its FailedMount message).
+
+    The volume manager's desired-state populator refuses a claim that is
+    missing, being deleted or not Bound; the pod waits (reported once the
+    mount times out, as `Unable to attach or mount volumes: ...`).
+    """
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    for volume, name in volumes.claims_of_pod(pod):
+        pvc = view.get("PersistentVolumeClaim", namespace, name)
+        if pvc is None:
+            error = f'failed to fetch PVC from API server: persistentvolumeclaims "{name}" not found'
+        elif (pvc.get("metadata") or {}).get("deletionTimestamp"):
+            error = "can't start pod because PVC is being deleted"
+        elif (pvc.get("status") or {}).get("phase") != "Bound" or not (pvc.get("spec") or {}).get("volumeName"):
+            error = "PVC is not bound"
+        else:
+            continue
+        return volume, (f"Unable to attach or mount volumes: unmounted volumes=[{volume}], unattached volumes=[], "
+                        f"failed to process volumes=[{volume}]: error processing PVC {namespace}/{name}: {error}")
+    return None
+
+
 def _keys(obj: dict) -> set[str]:
     return set(obj.get("data") or {}) | set(obj.get("binaryData") or {}) | set(obj.get("stringData") or {})
 
@@ -126,7 +150,8 @@ def pods_referencing_key(obj: dict, view: View) -> Iterable[Key]:
             if (p.get("spec") or {}).get("nodeName")]
 
 
-def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: str) -> Result:
+def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: str,
+                    message: str | None = None) -> Result:
     """A pod whose volume cannot be set up: its containers wait in ContainerCreating, FailedMount is recorded.
 
     The status is written once (no start time yet: the pod starts from the
@@ -144,7 +169,7 @@ def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: s
                               "ready": False, "restartCount": 0, "started": False,
                               "state": {"waiting": {"reason": reason}}} for c in containers]
     event = RecordEvent(ref_of(pod), "Warning", "FailedMount",
-                        f'MountVolume.SetUp failed for volume "{volume}" : {error}', component,
+                        message or f'MountVolume.SetUp failed for volume "{volume}" : {error}', component,
                         (node.get("metadata") or {}).get("name", ""))
     actions: list = [UpdateStatus(waiting)] if status != (pod.get("status") or {}) else []
     return Result(actions + [event])

@@ -303,12 +303,6 @@ def _claim_keys(obj: dict, view: View) -> Iterable[Key]:
     return keys
 
 
-def _pod_claims(obj: dict, view: View) -> Iterable[Key]:
-    namespace = (obj.get("metadata") or {}).get("namespace", "")
-    return [Key("PersistentVolumeClaim", namespace, claim) for _, claim in volumes.claims_of_pod(obj)]
-
-
 COMPONENT = Component(name="persistentvolume-binder", reconcile=reconcile,
-                      watches={"PersistentVolumeClaim": _claim_keys, "PersistentVolume": _volume_keys,
-                               "Pod": _pod_claims},
+                      watches={"PersistentVolumeClaim": _claim_keys, "PersistentVolume": _volume_keys},
                       primary="PersistentVolumeClaim")
