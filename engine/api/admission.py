@@ -26,7 +26,7 @@ GENERATION_KINDS = frozenset({
 # Kinds whose status a create request cannot set (their strategies reset it).
 STATUS_RESET_KINDS = frozenset({
     "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job", "CronJob", "Service",
-    "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "Pod",
+    "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "PersistentVolume", "Pod",
 })
 
 # Fields of metadata that clients cannot set; the server owns them.

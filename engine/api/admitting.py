@@ -15,17 +15,20 @@ from typing import TYPE_CHECKING
 from litekube import errors
 from litekube.api import admission
 from litekube.model import durations, kinds, limitranging, quota, values
+from litekube.model.tables import storage as tables_storage
 
 if TYPE_CHECKING:
     from litekube.api.server import Transaction
 
-__all__ = ["ROOT_CA_CONFIGMAP", "TOKEN_MOUNT_PATH", "TOKEN_VOLUME_PREFIX", "Admission", "token_volume"]
+__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "ROOT_CA_CONFIGMAP", "TOKEN_MOUNT_PATH", "TOKEN_VOLUME_PREFIX", "Admission", "token_volume"]
 
 TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_VOLUME_PREFIX = "kube-api-access-"
 ROOT_CA_CONFIGMAP = "kube-root-ca.crt"
 _TOKEN_EXPIRATION = 3607  # serviceaccount.WarnOnlyBoundTokenExpirationSeconds
 _DEFAULT_SA = "default"
+PVC_PROTECTION = "kubernetes.io/pvc-protection"
+PV_PROTECTION = "kubernetes.io/pv-protection"
 
 
 def token_volume(name: str) -> dict:
@@ -35,6 +38,13 @@ def token_volume(name: str) -> dict:
         {"configMap": {"name": ROOT_CA_CONFIGMAP, "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
         {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
                                     "path": "namespace"}]}}]}}
+
+
+def _add_finalizer(obj: dict, finalizer: str) -> None:
+    """The StorageObjectInUseProtection plugin: claims and volumes carry their protection finalizer."""
+    finalizers = obj["metadata"].setdefault("finalizers", [])
+    if finalizer not in finalizers:
+        finalizers.append(finalizer)
 
 
 def _forbidden(obj: dict, message: str, name: str | None = None) -> errors.Forbidden:
@@ -71,11 +81,33 @@ class Admission:
             self._runtime_class(obj)
             for limit_range in self._limit_ranges(obj):
                 limitranging.default_pod(obj, limit_range)
+        elif kind == "PersistentVolumeClaim":
+            self._default_storage_class(obj)
+            _add_finalizer(obj, PVC_PROTECTION)
+        elif kind == "PersistentVolume":
+            _add_finalizer(obj, PV_PROTECTION)
         elif kind == "PriorityClass" and obj.get("globalDefault"):
             default = self._default_priority_class()
             if default is not None:
                 raise self._refuse(obj, f"PriorityClass {default['metadata']['name']} is already marked as "
                                       "default. Only one default can exist")
+
+    def _default_storage_class(self, pvc: dict) -> None:
+        """The DefaultStorageClass plugin: a claim that names no class gets the default one.
+
+        `storageClassName: ""` asks for no class and is left alone. With several
+        defaults, GetDefaultClass takes the newest (then the first by name).
+        """
+        spec = pvc.setdefault("spec", {})
+        annotations = pvc["metadata"].get("annotations") or {}
+        if spec.get("storageClassName") is not None or "volume.beta.kubernetes.io/storage-class" in annotations:
+            return
+        defaults = [sc for sc in self.tx.list("StorageClass").items if tables_storage.is_default_class(sc)]
+        if not defaults:
+            return
+        defaults.sort(key=lambda sc: sc["metadata"]["name"])
+        defaults.sort(key=lambda sc: sc["metadata"].get("creationTimestamp") or "", reverse=True)
+        spec["storageClassName"] = defaults[0]["metadata"]["name"]
 
     def _service_account(self, pod: dict) -> None:
         """The ServiceAccount plugin: default the name, require the account, mount its token."""

@@ -165,7 +165,7 @@ def related(api: Api, obj: dict) -> dict:
         if obj["kind"] == "Namespace":
             return {"resourcequotas": tx.list("ResourceQuota", meta["name"]).items,
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
-        if obj["kind"] in ("ReplicationController", "StatefulSet", "DaemonSet"):
+        if obj["kind"] in ("ReplicationController", "StatefulSet", "DaemonSet", "PersistentVolumeClaim"):
             return {"pods": tx.list("Pod", meta["namespace"]).items}
         if obj["kind"] == "Node":
             pods = tx.list("Pod", None, field_selector=f"spec.nodeName={meta['name']}").items

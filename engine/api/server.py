@@ -419,4 +419,6 @@ class Api:
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks
                 tx.create(obj)
+            for obj in bootstrap.ADDONS:  # what kind applies once the control plane is up
+                tx.create(obj)
         return True

@@ -7,10 +7,15 @@ aggregation labels and rules of plugin/pkg/auth/authorizer/rbac/bootstrappolicy,
 condensed to the resources litekube serves) and the `cluster-admin` binding
 to `system:masters`. The apiserver marks each with the
 `kubernetes.io/bootstrapping: rbac-defaults` label and the autoupdate annotation.
+`ADDONS` are what kind applies once, after the control plane is up: the
+default StorageClass `standard` of its local-path-provisioner manifest
+(applied with `kubectl apply`, so it carries the last-applied annotation).
 """
 from __future__ import annotations
 
-__all__ = ["RBAC_OBJECTS", "SYSTEM_PRIORITY_CLASSES", "objects"]
+import json
+
+__all__ = ["ADDONS", "RBAC_OBJECTS", "SYSTEM_PRIORITY_CLASSES", "objects", "DEFAULT_STORAGE_CLASS"]
 
 _PRIORITY = "scheduling.k8s.io/v1"
 _RBAC = "rbac.authorization.k8s.io/v1"
@@ -118,3 +123,22 @@ RBAC_OBJECTS: tuple[dict, ...] = (
 def objects() -> list[dict]:
     """Every bootstrap object, in the order the apiserver's hooks create them."""
     return [*SYSTEM_PRIORITY_CLASSES, *RBAC_OBJECTS]
+
+
+DEFAULT_STORAGE_CLASS = "standard"
+_STANDARD = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
+             "metadata": {"annotations": {"storageclass.kubernetes.io/is-default-class": "true"},
+                          "name": DEFAULT_STORAGE_CLASS},
+             "provisioner": "rancher.io/local-path", "reclaimPolicy": "Delete",
+             "volumeBindingMode": "WaitForFirstConsumer"}
+
+
+def _applied(manifest: dict) -> dict:
+    """The object as `kubectl apply` creates it: the manifest plus its last-applied annotation."""
+    obj = json.loads(json.dumps(manifest))
+    obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = \
+        json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
+    return obj
+
+
+ADDONS: tuple[dict, ...] = (_applied(_STANDARD),)

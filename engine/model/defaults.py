@@ -186,6 +186,28 @@ def _pvc_spec_and_status(pvc: dict[str, Any]) -> None:
         status["phase"] = "Pending"
 
 
+def _persistent_volume(pv: dict[str, Any]) -> None:
+    """SetDefaults_PersistentVolume: Retain, Filesystem, phase Pending; a hostPath's type "" (HostPathUnset)."""
+    spec = _sub(pv, "spec")
+    if not spec.get("persistentVolumeReclaimPolicy"):
+        spec["persistentVolumeReclaimPolicy"] = "Retain"
+    if not spec.get("volumeMode"):
+        spec["volumeMode"] = "Filesystem"
+    if isinstance(spec.get("hostPath"), dict):
+        spec["hostPath"].setdefault("type", "")
+    status = _sub(pv, "status")
+    if not status.get("phase"):
+        status["phase"] = "Pending"
+
+
+def _storage_class(sc: dict[str, Any]) -> None:
+    """SetDefaults_StorageClass: reclaimPolicy Delete, volumeBindingMode Immediate."""
+    if not sc.get("reclaimPolicy"):
+        sc["reclaimPolicy"] = "Delete"
+    if not sc.get("volumeBindingMode"):
+        sc["volumeBindingMode"] = "Immediate"
+
+
 def _stateful_set(obj: dict[str, Any]) -> None:
     spec = _sub(obj, "spec")
     if not spec.get("podManagementPolicy"):
@@ -436,6 +458,7 @@ _BY_KIND: dict[str, Callable[[dict[str, Any]], None]] = {
     "StatefulSet": _stateful_set, "DaemonSet": _daemon_set, "Job": _job, "CronJob": _cron_job,
     "Service": _service, "Secret": _secret, "Namespace": _namespace, "Node": _node,
     "PersistentVolumeClaim": _pvc_spec_and_status, "HorizontalPodAutoscaler": _hpa,
+    "PersistentVolume": _persistent_volume, "StorageClass": _storage_class,
     "ReplicationController": _replication_controller,
     "Endpoints": _endpoints, "EndpointSlice": _endpoint_slice,
 }

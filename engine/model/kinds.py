@@ -67,6 +67,7 @@ KINDS: tuple[Kind, ...] = (
     Kind("Secret", "", "v1", "secrets", True, (), has_spec=False),
     Kind("Event", "", "v1", "events", True, ("ev",), has_spec=False),
     Kind("PersistentVolumeClaim", "", "v1", "persistentvolumeclaims", True, ("pvc",), subresources=("status",)),
+    Kind("PersistentVolume", "", "v1", "persistentvolumes", False, ("pv",), subresources=("status",)),
     Kind("ReplicationController", "", "v1", "replicationcontrollers", True, ("rc",), _ALL,
          subresources=("status", "scale")),
     # apps/v1
@@ -106,6 +107,8 @@ KINDS: tuple[Kind, ...] = (
     # scheduling.k8s.io/v1, node.k8s.io/v1
     Kind("PriorityClass", "scheduling.k8s.io", "v1", "priorityclasses", False, ("pc",), has_spec=False),
     Kind("RuntimeClass", "node.k8s.io", "v1", "runtimeclasses", False, (), has_spec=False),
+    # storage.k8s.io/v1
+    Kind("StorageClass", "storage.k8s.io", "v1", "storageclasses", False, ("sc",), has_spec=False),
     # metrics.k8s.io/v1beta1 (metrics-server's aggregated API)
     Kind("NodeMetrics", "metrics.k8s.io", "v1beta1", "nodes", False, (), has_spec=False, computed=True),
     Kind("PodMetrics", "metrics.k8s.io", "v1beta1", "pods", True, (), has_spec=False, computed=True),

@@ -16,6 +16,9 @@ from litekube.reconcile.kubelet import components as kubelet
 from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
 from litekube.reconcile.node_lifecycle import controller as node_lifecycle
+from litekube.reconcile.persistentvolume import controller as persistentvolume
+from litekube.reconcile.persistentvolume import protection as volume_protection
+from litekube.reconcile.persistentvolume import provisioner as local_path_provisioner
 from litekube.reconcile.podautoscaler import controller as podautoscaler
 from litekube.reconcile.replicaset import controller as replicaset
 from litekube.reconcile.resourcequota import controller as resourcequota
@@ -49,6 +52,10 @@ ALL: list[Component] = [
     job_orphans.ORPHANS,
     cronjob.COMPONENT,
     ttl_after_finished.COMPONENT,
+    persistentvolume.COMPONENT,
+    volume_protection.PVC_COMPONENT,
+    volume_protection.PV_COMPONENT,
+    local_path_provisioner.COMPONENT,
     scheduler.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,

@@ -22,6 +22,7 @@ from litekube.model.describing import access as describing_access
 from litekube.model.describing import autoscaling as describing_autoscaling
 from litekube.model.describing import batch as describing_batch
 from litekube.model.describing import nodes as describing_nodes
+from litekube.model.describing import storage as describing_storage
 from litekube.model.describing import workloads as describing_workloads
 from litekube.model.describing.pods import (
     describe_pod,
@@ -248,4 +249,5 @@ _DESCRIBERS: dict[str, Describer] = {
     "PodDisruptionBudget": _pdb,
     **describing_access.DESCRIBERS,
     **describing_autoscaling.DESCRIBERS,
+    **describing_storage.DESCRIBERS,
 }

@@ -9,12 +9,13 @@ from litekube.model.schemas.autoscaling import AUTOSCALING, SERVED_SCHEMAS
 from litekube.model.schemas.core import CORE
 from litekube.model.schemas.corekinds import COREKINDS
 from litekube.model.schemas.networking import NETWORKING
+from litekube.model.schemas.storage import STORAGE
 from litekube.model.schemas.types import ListOf, MapOf, Struct, json_type
 from litekube.model.schemas.workloads import WORKLOADS
 
 __all__ = ["KIND_SCHEMAS", "SERVED_SCHEMAS", "describe"]
 
-KIND_SCHEMAS: dict[str, Struct] = {**CORE, **WORKLOADS, **NETWORKING, **COREKINDS, **AUTOSCALING}
+KIND_SCHEMAS: dict[str, Struct] = {**CORE, **WORKLOADS, **NETWORKING, **COREKINDS, **AUTOSCALING, **STORAGE}
 
 
 def describe(kind: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from litekube.model.tables import autoscaling as tables_autoscaling
 from litekube.model.tables import cluster as tables_cluster
 from litekube.model.tables import networking as tables_networking
 from litekube.model.tables import pods as tables_pods
+from litekube.model.tables import storage as tables_storage
 from litekube.model.tables import workloads as tables_workloads
 from litekube.model.tables.cells import (
     format_label_selector,
@@ -70,6 +71,9 @@ _COLUMNS: dict[str, list[Column]] = {
     "Secret": _cols("Name|Type|Data|Age"),
     "PersistentVolumeClaim": _cols("Name|Status|Volume|Capacity|Access Modes|StorageClass|VolumeAttributesClass|Age",
                                    "VolumeMode"),
+    "PersistentVolume": _cols("Name|Capacity|Access Modes|Reclaim Policy|Status|Claim|StorageClass|"
+                              "VolumeAttributesClass|Reason|Age", "VolumeMode"),
+    "StorageClass": _cols("Name|Provisioner|ReclaimPolicy|VolumeBindingMode|AllowVolumeExpansion|Age"),
     "Deployment": _cols("Name|Ready|Up-to-date|Available|Age", "Containers|Images|Selector"),
     "HorizontalPodAutoscaler": _cols("Name|Reference|Targets|MinPods|MaxPods|Replicas|Age"),
     "ConfigMap": _cols("Name|Data|Age"),
@@ -114,6 +118,6 @@ def row(obj: dict, now: datetime) -> list[str]:
 
 _PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
     **tables_pods.PRINTERS, **tables_workloads.PRINTERS, **tables_networking.PRINTERS, **tables_cluster.PRINTERS,
-    **tables_access.PRINTERS,
+    **tables_access.PRINTERS, **tables_storage.PRINTERS,
     **tables_autoscaling.PRINTERS,
 }

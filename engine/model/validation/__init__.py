@@ -19,6 +19,7 @@ from litekube.model.validation import batch as validation_batch
 from litekube.model.validation import core as validation_core
 from litekube.model.validation import corekinds as validation_corekinds
 from litekube.model.validation import policy as validation_policy
+from litekube.model.validation import storage as validation_storage
 from litekube.model.validation.fields import Errs, validate_object_meta
 from litekube.model.validation.pods import validate_pod_spec
 
@@ -61,13 +62,13 @@ _VALIDATORS: dict[str, Validator] = {
     "Pod": _validate_pod, **validation_apps.VALIDATORS, **validation_core.VALIDATORS,
     **validation_policy.VALIDATORS, **validation_corekinds.VALIDATORS, **validation_access.VALIDATORS,
     **validation_autoscaling.VALIDATORS,
-    **validation_batch.VALIDATORS,
+    **validation_batch.VALIDATORS, **validation_storage.VALIDATORS,
 }
 _UPDATE_VALIDATORS: dict[str, UpdateValidator] = {
     "Pod": _validate_pod_update, **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
     **validation_corekinds.UPDATE_VALIDATORS, **validation_access.UPDATE_VALIDATORS,
     **validation_autoscaling.UPDATE_VALIDATORS,
-    **validation_batch.UPDATE_VALIDATORS,
+    **validation_batch.UPDATE_VALIDATORS, **validation_storage.UPDATE_VALIDATORS,
 }
 
 

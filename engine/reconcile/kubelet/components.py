@@ -45,6 +45,7 @@ def lease_node_key(obj: dict, view: View) -> Iterable[Key]:
 PODS = Component(name=kubelet_pods.COMPONENT, reconcile=reconcile_pod,
                  watches={"Pod": bound_pod_key, "Node": pods_of_node,
                           "ConfigMap": kubelet_references.pods_referencing_key,
-                          "Secret": kubelet_references.pods_referencing_key}, primary="Pod")
+                          "Secret": kubelet_references.pods_referencing_key,
+                          "PersistentVolumeClaim": kubelet_references.pods_referencing_key}, primary="Pod")
 NODES = Component(name="kubelet-heartbeat", reconcile=reconcile_node,
                   watches={"Node": node_key, "Lease": lease_node_key}, primary="Node", periodic=True)

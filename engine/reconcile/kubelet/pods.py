@@ -393,6 +393,9 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
         waiting = references.missing_volume(pod, view)
         if waiting is not None:
             return references.wait_for_volume(original, node, *waiting, COMPONENT)
+        unmountable = references.unmountable_claim(pod, view)
+        if unmountable is not None:
+            return references.wait_for_volume(original, node, unmountable[0], "", COMPONENT, unmountable[1])
     # 6. First sight: ContainerCreating; then replay every transition due by now.
     if not life.status.get("startTime"):
         life.initialize(now)

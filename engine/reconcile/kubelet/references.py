@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from litekube.model import values
 from litekube.reconcile.base import Key, RecordEvent, Result, UpdateStatus, View, ref_of
+from litekube.reconcile.common import volumes
 
 __all__ = [
     "CONFIG_ERROR",
@@ -26,6 +27,7 @@ __all__ = [
     "missing_volume",
     "pods_referencing_key",
     "references",
+    "unmountable_claim",
     "wait_for_volume",
 ]
 
@@ -59,8 +61,9 @@ def _containers(pod: dict) -> list[dict]:
 
 
 def references(pod: dict) -> set[tuple[str, str]]:
-    """Every (kind, name) of ConfigMap or Secret the pod mounts or reads in its environment."""
+    """Every (kind, name) of ConfigMap or Secret the pod mounts or reads, and of the claims it mounts."""
     refs = {(kind, name) for v in (pod.get("spec") or {}).get("volumes") or [] for kind, name, _ in _volume_sources(v)}
+    refs.update(("PersistentVolumeClaim", claim) for _, claim in volumes.claims_of_pod(pod))
     for container in _containers(pod):
         for env in container.get("envFrom") or []:
             if isinstance(env.get("configMapRef"), dict):
@@ -83,6 +86,29 @@ def missing_volume(pod: dict, view: View) -> tuple[str, str] | None:
         for kind, name, optional in _volume_sources(volume):
             if not optional and view.get(kind, namespace, name) is None:
                 return volume.get("name", ""), f'{_KIND_WORD[kind]} "{name}" not found'
+    return None
+
+
+def unmountable_claim(pod: dict, view: View) -> tuple[str, str] | None:
+    """The first claim volume the kubelet cannot process: (volume name, its FailedMount message).
+
+    The volume manager's desired-state populator refuses a claim that is
+    missing, being deleted or not Bound; the pod waits (reported once the
+    mount times out, as `Unable to attach or mount volumes: ...`).
+    """
+    namespace = (pod.get("metadata") or {}).get("namespace", "")
+    for volume, name in volumes.claims_of_pod(pod):
+        pvc = view.get("PersistentVolumeClaim", namespace, name)
+        if pvc is None:
+            error = f'failed to fetch PVC from API server: persistentvolumeclaims "{name}" not found'
+        elif (pvc.get("metadata") or {}).get("deletionTimestamp"):
+            error = "can't start pod because PVC is being deleted"
+        elif (pvc.get("status") or {}).get("phase") != "Bound" or not (pvc.get("spec") or {}).get("volumeName"):
+            error = "PVC is not bound"
+        else:
+            continue
+        return volume, (f"Unable to attach or mount volumes: unmounted volumes=[{volume}], unattached volumes=[], "
+                        f"failed to process volumes=[{volume}]: error processing PVC {namespace}/{name}: {error}")
     return None
 
 
@@ -124,7 +150,8 @@ def pods_referencing_key(obj: dict, view: View) -> Iterable[Key]:
             if (p.get("spec") or {}).get("nodeName")]
 
 
-def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: str) -> Result:
+def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: str,
+                    message: str | None = None) -> Result:
     """A pod whose volume cannot be set up: its containers wait in ContainerCreating, FailedMount is recorded.
 
     The status is written once (no start time yet: the pod starts from the
@@ -142,7 +169,7 @@ def wait_for_volume(pod: dict, node: dict, volume: str, error: str, component: s
                               "ready": False, "restartCount": 0, "started": False,
                               "state": {"waiting": {"reason": reason}}} for c in containers]
     event = RecordEvent(ref_of(pod), "Warning", "FailedMount",
-                        f'MountVolume.SetUp failed for volume "{volume}" : {error}', component,
+                        message or f'MountVolume.SetUp failed for volume "{volume}" : {error}', component,
                         (node.get("metadata") or {}).get("name", ""))
     actions: list = [UpdateStatus(waiting)] if status != (pod.get("status") or {}) else []
     return Result(actions + [event])

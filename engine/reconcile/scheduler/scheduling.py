@@ -50,7 +50,7 @@ from litekube.reconcile.base import (
     key_of,
     ref_of,
 )
-from litekube.reconcile.scheduler import classes, filters, nodeinfo, preemption, queueing, scores
+from litekube.reconcile.scheduler import classes, filters, nodeinfo, preemption, queueing, scores, volumebinding
 from litekube.reconcile.scheduler.filters import Code, Reason, Status
 from litekube.reconcile.scheduler.nodeinfo import NodeFacts
 
@@ -263,6 +263,12 @@ def schedule(pod: dict, view) -> Decision:
     if not all_nodes:
         return Decision(None, NO_NODES)
     facts = nodeinfo.pod_facts(pod)
+    check = volumebinding.prefilter(pod, view)
+    if check is not None:
+        if check.error:
+            absent = Status(Code.UNRESOLVABLE, (check.error,))
+            return _failed(pod, facts, view, all_nodes, {n.name: absent for n in all_nodes}, check.error)
+        return full_cycle(pod, facts, view, all_nodes, check)
     nominated = (pod.get("status") or {}).get("nominatedNodeName")
     has_nominations = getattr(view, "has_nominations", None)
     if not nominated and _plain(pod, facts, view, all_nodes) and not (has_nominations and has_nominations()):
@@ -306,8 +312,16 @@ def _plain_failure(pod: dict, facts: nodeinfo.PodFacts, grouped: classes.NodeCla
     return Decision(None, f"{message} {post}.", queueing.park_events(statuses))
 
 
-def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]) -> Decision:
-    """Every filter and score plugin, as kube-scheduler's scheduling cycle runs them."""
+def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts],
+               check: volumebinding.VolumeCheck | None = None) -> Decision:
+    """Every filter and score plugin, as kube-scheduler's scheduling cycle runs them.
+
+    `check` is VolumeBinding's Filter, run after the node's other filters pass.
+    """
+    def run(node: NodeFacts) -> Status | None:
+        status = filters.run_filters(state, node, filter_view)
+        return check.filter(node) if status is None and check is not None else status
+
     statuses: dict[str, Status] = {}
     nodes = all_nodes
     filter_view = _nominating(view, facts)
@@ -326,7 +340,7 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
     nominated = (pod.get("status") or {}).get("nominatedNodeName")
     if nominated:
         node = next((n for n in nodes if n.name == nominated), None)
-        if node is not None and filters.run_filters(state, node, filter_view) is None:
+        if node is not None and run(node) is None:
             return Decision(node.name)
     feasible: list[NodeFacts] = []
     if nodes:
@@ -334,7 +348,7 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
         start = zlib.crc32(f"{facts.namespace}/{facts.name}".encode()) % len(nodes)
         for i in range(len(nodes)):
             node = nodes[(start + i) % len(nodes)]
-            status = filters.run_filters(state, node, filter_view)
+            status = run(node)
             if status is None:
                 feasible.append(node)
                 if len(feasible) >= wanted:
@@ -369,7 +383,13 @@ def reconcile(key: Key, view, now: float) -> Result:
         return Result()
     meta = pod.get("metadata") or {}
     decision = schedule(pod, view)
-    # 2. A node fits: bind and say so, as DefaultBinder and the event recorder do.
+    # 2. A node fits but the pod's delayed claims are not bound yet: PreBind binds or hands them
+    #    over, and the pod waits for them (the claims' changes bring it back).
+    if decision.node is not None:
+        check = volumebinding.prefilter(pod, view)
+        if check is not None and not check.all_bound:
+            return Result(check.pre_bind(decision.node), requeue_after=UNSCHEDULABLE_FLUSH, routine=True)
+    # 3. A node fits: bind and say so, as DefaultBinder and the event recorder do.
     if decision.node is not None:
         return Result([
             Bind(key.namespace, key.name, meta.get("uid", ""), decision.node),
@@ -418,6 +438,14 @@ def _pod_changed(obj: dict, view) -> builtins.list[Key]:
     return [key_of(obj)]
 
 
-COMPONENT = Component(name="scheduler", reconcile=reconcile, watches={"Pod": _pod_changed}, primary="Pod",
-                      wakes={"Pod": queueing.pod_wakes, "Node": queueing.node_wakes},
+def _claim_changed(obj: dict, view) -> builtins.list[Key]:
+    meta = obj.get("metadata") or {}
+    return volumebinding.claim_pods(meta.get("namespace", ""), meta.get("name", ""), view)
+
+
+COMPONENT = Component(name="scheduler", reconcile=reconcile,
+                      watches={"Pod": _pod_changed, "PersistentVolumeClaim": _claim_changed}, primary="Pod",
+                      wakes={"Pod": queueing.pod_wakes, "Node": queueing.node_wakes,
+                             "PersistentVolumeClaim": volumebinding.claim_wakes,
+                             "PersistentVolume": volumebinding.volume_wakes},
                       backoff=(INITIAL_BACKOFF, MAX_BACKOFF))
