@@ -71,6 +71,9 @@ class Admission:
             self._runtime_class(obj)
             for limit_range in self._limit_ranges(obj):
                 limitranging.default_pod(obj, limit_range)
+        elif kind == "Service":
+            from litekube.api import services  # the registry's BeginCreate: allocation before validation
+            services.allocate_create(self.tx, obj, raw)
         elif kind == "PriorityClass" and obj.get("globalDefault"):
             default = self._default_priority_class()
             if default is not None:
