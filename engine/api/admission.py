@@ -6,7 +6,7 @@ part of kube-apiserver that turns a request body into the object to store.
 from __future__ import annotations
 
 import hashlib
-from typing import Protocol
+from typing import Callable, Protocol
 
 from litekube import errors
 from litekube.api import batch
@@ -126,12 +126,14 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     return new
 
 
-def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, strict: bool = True) -> dict:
+def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, strict: bool = True,
+                   mutate: Callable[[dict, dict], None] | None = None) -> dict:
     """The object to store for an update of `current` (already checked for conflicts).
 
     The server keeps what clients cannot change: identity, creation time,
     deletion state; `status` on the main resource and everything but
     `status` on the status subresource; `generation` bumps when spec changes.
+    `mutate(new, current)` runs before validation (the registry's BeginUpdate: the Service allocators).
     """
     kind = _decode(obj, strict)
     obj = conversion.to_stored(obj)
@@ -164,6 +166,8 @@ def prepare_update(obj: dict, current: dict, *, subresource: str | None = None, 
         _template_generation(new, current)
     if old_meta.get("deletionTimestamp"):
         _forbid_new_finalizers(new, current)
+    if mutate is not None:
+        mutate(new, current)
     validation.validate(new, current)
     return new
 

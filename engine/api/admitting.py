@@ -86,6 +86,9 @@ class Admission:
             _add_finalizer(obj, PVC_PROTECTION)
         elif kind == "PersistentVolume":
             _add_finalizer(obj, PV_PROTECTION)
+        elif kind == "Service":
+            from litekube.api import services  # the registry's BeginCreate: allocation before validation
+            services.allocate_create(self.tx, obj, raw)
         elif kind == "PriorityClass" and obj.get("globalDefault"):
             default = self._default_priority_class()
             if default is not None:

@@ -165,6 +165,8 @@ def related(api: Api, obj: dict) -> dict:
         if obj["kind"] == "Namespace":
             return {"resourcequotas": tx.list("ResourceQuota", meta["name"]).items,
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
+        if obj["kind"] == "Service":
+            return {"endpoints": tx.find("Endpoints", meta["namespace"], meta["name"])}
         if obj["kind"] in ("ReplicationController", "StatefulSet", "DaemonSet", "PersistentVolumeClaim"):
             return {"pods": tx.list("Pod", meta["namespace"]).items}
         if obj["kind"] == "Node":

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network, values
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -135,7 +135,13 @@ class Transaction:
             raise errors.NotFound.of(kind.resource, name)
         if expected not in (None, "") and str(expected) != str(stored.resource_version):
             raise errors.Conflict.of(kind.resource, name)
-        new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict)
+        mutate = None
+        if kind.kind == "Service" and subresource is None:
+            from litekube.api import services
+            def mutate(new: dict, old: dict) -> None:
+                services.allocate_update(self, new, old)
+        new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict,
+                                       mutate=mutate)
         return self._write(kind, ns, name, new, stored.resource_version)
 
     def update_status(self, obj: dict, *, namespace: str = "default") -> dict | None:
@@ -358,9 +364,10 @@ class Api:
     """The API server over one store."""
 
     def __init__(self, store: Store, shape: nodes.Shape | None = None,
-                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None) -> None:
+                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None,
+                 service_cidr: str | None = None, lb_pool: str | None = None) -> None:
         self.store = store
-        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network)
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network, service_cidr, lb_pool)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -385,11 +392,15 @@ class Api:
         with self.write() as tx:
             return fn(tx)
 
-    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None) -> bool:
+    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None,
+                  service_cidr: str | None = None, lb_pool: str | None = None) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
-        A pod network other than the default (10.244.0.0/16, /24) is kept in
-        kube-system/kubeadm-config, as kubeadm keeps it.
+        A pod network other than the default (10.244.0.0/16, /24) or a service
+        CIDR other than 10.96.0.0/12 is kept in kube-system/kubeadm-config, as
+        kubeadm keeps it; a load balancer pool other than the default in
+        MetalLB's metallb-system/config. The `default/kubernetes` Service, its
+        Endpoints and EndpointSlice are the apiserver's (ensured at every start).
         Returns whether this call created the cluster. A cluster made before
         the bootstrap objects existed gets the missing ones, as the apiserver's
         post-start hooks ensure them at every start.
@@ -398,13 +409,18 @@ class Api:
             existing = tx.reader.revision() > 0
             missing = [obj for obj in bootstrap.objects()
                        if existing and tx.find(obj["kind"], "", obj["metadata"]["name"]) is None]
+            if existing and tx.find("Service", "default", "kubernetes") is None \
+                    and tx.find("Namespace", "", "default") is not None:
+                config = tx.find("ConfigMap", cluster_network.CONFIG_NAMESPACE, cluster_network.CONFIG_NAME)
+                missing += service_network.kubernetes_objects(service_network.service_subnet(config))
         if existing:
             if not missing:
                 return False
             with self.write() as tx:
                 for obj in missing:
-                    if tx.find(obj["kind"], "", obj["metadata"]["name"]) is None:
-                        tx.create(obj)
+                    namespace = (obj.get("metadata") or {}).get("namespace", "")
+                    if tx.find(obj["kind"], namespace, obj["metadata"]["name"]) is None:
+                        tx.create(obj, namespace=namespace or "default")
             return False
         with self.write() as tx:
             if tx.reader.revision() > 0:
@@ -412,9 +428,18 @@ class Api:
             tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock
             for name in SYSTEM_NAMESPACES:
                 tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
-            if network is not None and network != (cluster_network.DEFAULT_POD_SUBNET,
-                                                    cluster_network.DEFAULT_NODE_MASK):
-                tx.create(cluster_network.config_map(*network), namespace=cluster_network.CONFIG_NAMESPACE)
+            service_cidr = service_cidr or service_network.DEFAULT_SERVICE_SUBNET
+            network = network or (cluster_network.DEFAULT_POD_SUBNET, cluster_network.DEFAULT_NODE_MASK)
+            if network != (cluster_network.DEFAULT_POD_SUBNET, cluster_network.DEFAULT_NODE_MASK) \
+                    or service_cidr != service_network.DEFAULT_SERVICE_SUBNET:
+                tx.create(cluster_network.config_map(*network, service_subnet=service_cidr),
+                          namespace=cluster_network.CONFIG_NAMESPACE)
+            if lb_pool and lb_pool != service_network.DEFAULT_LB_POOL:
+                tx.create({"apiVersion": "v1", "kind": "Namespace",
+                           "metadata": {"name": service_network.LB_CONFIG_NAMESPACE}})
+                tx.create(service_network.pool_config_map(lb_pool), namespace=service_network.LB_CONFIG_NAMESPACE)
+            for obj in service_network.kubernetes_objects(service_cidr):  # the apiserver's endpoint reconciler
+                tx.create(obj)
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks

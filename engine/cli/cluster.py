@@ -16,7 +16,7 @@ from litekube.cli.root import (
     pass_context,
     quantity_option,
 )
-from litekube.model import cluster_network, durations, nodes
+from litekube.model import cluster_network, durations, nodes, service_network
 from litekube.runtime import embedded
 from litekube.store import Store
 
@@ -31,13 +31,21 @@ from litekube.store import Store
               help="The pod network: each node gets a subnet of it (kubeadm's podSubnet).")
 @click.option("--node-cidr-mask-size", type=int, default=cluster_network.DEFAULT_NODE_MASK, show_default=True,
               help="The prefix length of each node's pod subnet (2^(mask - CIDR prefix) nodes fit).")
+@click.option("--service-cidr", default=service_network.DEFAULT_SERVICE_SUBNET, show_default=True,
+              help="The Service network: ClusterIPs come from it (kubeadm's serviceSubnet).")
+@click.option("--lb-pool", default=service_network.DEFAULT_LB_POOL, show_default=True,
+              help="The addresses the simulated load balancer gives LoadBalancer Services (A-B, CIDR, ...).")
 @click.pass_context
 @handle_errors
-def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size) -> None:
+def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size,
+         service_cidr, lb_pool) -> None:
     """Create a new cluster in the database with N simulated nodes."""
     ctx: Context = click_ctx.obj
     network = (cluster_network.validate(cluster_cidr, node_cidr_mask_size), node_cidr_mask_size)
-    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network)
+    service_cidr = service_network.validate_service_subnet(service_cidr)
+    service_network.parse_pool(lb_pool)
+    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network,
+              service_cidr, lb_pool)
     if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
     ctx._api = api

@@ -50,14 +50,15 @@ def node_count(cidr: str, mask: int) -> int:
     return 1 << (mask - ipaddress.ip_network(cidr, strict=False).prefixlen)
 
 
-def config_map(cidr: str, mask: int, kubernetes_version: str = "v1.32.0") -> dict:
-    """The kubeadm-config ConfigMap for a pod subnet and node mask (validated first)."""
+def config_map(cidr: str, mask: int, kubernetes_version: str = "v1.32.0",
+               service_subnet: str = "10.96.0.0/12") -> dict:
+    """The kubeadm-config ConfigMap for a pod subnet, node mask and service subnet (validated first)."""
     import yaml
 
     cidr = validate(cidr, mask)
     config: dict = {"apiVersion": "kubeadm.k8s.io/v1beta4", "kind": "ClusterConfiguration",
                     "kubernetesVersion": kubernetes_version, "clusterName": "kubernetes",
-                    "networking": {"dnsDomain": "cluster.local", "podSubnet": cidr, "serviceSubnet": "10.96.0.0/12"}}
+                    "networking": {"dnsDomain": "cluster.local", "podSubnet": cidr, "serviceSubnet": service_subnet}}
     if mask != DEFAULT_NODE_MASK:
         config["controllerManager"] = {"extraArgs": [{"name": "node-cidr-mask-size", "value": str(mask)}]}
     return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": CONFIG_NAME, "namespace": CONFIG_NAMESPACE},

@@ -18,6 +18,12 @@ its own block below, for any controller to use):
 - `subscribe_nodes()`: a set the view adds a node's name to whenever the
   node or the usage of its pods changes (the scheduler's incremental node
   structures drain it).
+- `services_selecting(namespace, labels)`: the Services of a namespace whose
+  spec.selector matches a pod's labels, through an index of each selector's
+  first (key, value) pair: it costs the Services sharing one of the pod's
+  labels with that pair, never every Service; `slices_of_pod(uid)`: the
+  EndpointSlices whose endpoints name the pod (targetRef uid), so that a pod
+  that leaves a Service (labels changed, deleted) reaches it too.
 - `skip`: kinds the view does not hold at all (the runtime's cache leaves
   out Events: no reconciler reads them).
 - `observer(old, new)`: called on every change after the indexes are
@@ -74,6 +80,7 @@ class MemoryView:
         # Controllers' kept state by (component, key): see base.SaveState.
         self._states: dict[tuple[str, Key], dict] = {}
         self._init_labels()
+        self._init_services()
         self._init_priorities()
         self._init_cidrs()
         self._node_subscribers: list[set[str]] = []
@@ -127,6 +134,8 @@ class MemoryView:
         if not _controlled(obj):
             self._orphans[(key.kind, key.namespace)][key] = obj
         self._index_labels(key, meta, +1)
+        if key.kind in ("Service", "EndpointSlice"):
+            self._index_services(key, obj, +1)
         if self.observer is not None:
             self.observer(old, obj)
 
@@ -170,6 +179,8 @@ class MemoryView:
             self._index_cidrs(key.name, old, -1)
             self._touch(key.name)
         self._index_labels(key, meta, -1)
+        if key.kind in ("Service", "EndpointSlice"):
+            self._index_services(key, old, -1)
         if key.namespace and key.namespace in self._by_namespace:
             self._by_namespace[key.namespace].pop(key, None)
         self._unscheduled.pop(key, None)
@@ -321,6 +332,50 @@ class MemoryView:
             return [o for o in self.list(kind, namespace) if selector.matches((o.get("metadata") or {}).get("labels"))]
         objects = self._objects
         return [objects[k] for k in sorted(best) if selector.matches((objects[k].get("metadata") or {}).get("labels"))]
+
+    # -- services by selector, slices by pod: what the endpoint controllers ask ------------------
+    def _init_services(self) -> None:
+        self._svc_by_pair: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+        self._slices_by_pod: dict[str, set[Key]] = defaultdict(set)
+
+    def _index_services(self, key: Key, obj: dict, sign: int) -> None:
+        if key.kind == "Service":
+            selector = (obj.get("spec") or {}).get("selector") or {}
+            if not selector:
+                return
+            at: tuple = (key.namespace, *min(selector.items()))
+            index: dict = self._svc_by_pair
+            keys = [at]
+        else:
+            keys = [ep["targetRef"]["uid"] for ep in obj.get("endpoints") or []
+                    if (ep.get("targetRef") or {}).get("uid")]
+            index = self._slices_by_pod
+        for at in keys:
+            if sign > 0:
+                index[at].add(key)
+            else:
+                found = index.get(at)
+                if found is not None:
+                    found.discard(key)
+                    if not found:
+                        del index[at]
+
+    def services_selecting(self, namespace: str, labels: dict | None) -> builtins.list[dict]:
+        """The Services in `namespace` whose non-empty spec.selector matches `labels`, by name."""
+        found: set[Key] = set()
+        for pair in (labels or {}).items():
+            found |= self._svc_by_pair.get((namespace, *pair), set())
+        out = []
+        for k in sorted(found):
+            svc = self._objects[k]
+            selector = svc["spec"]["selector"]
+            if all((labels or {}).get(sk) == sv for sk, sv in selector.items()):
+                out.append(svc)
+        return out
+
+    def slices_of_pod(self, uid: str) -> builtins.list[dict]:
+        """The EndpointSlices with an endpoint whose targetRef is the pod `uid`."""
+        return [self._objects[k] for k in sorted(self._slices_by_pod.get(uid, ()))]
 
     # -- priorities and nominations: what preemption asks -------------------------------------
     def _init_priorities(self) -> None:

@@ -8,6 +8,9 @@ from litekube.reconcile.base import Component
 from litekube.reconcile.daemonset import controller as daemonset
 from litekube.reconcile.deployment import controller as deployment
 from litekube.reconcile.disruption import controller as disruption
+from litekube.reconcile.endpointslice import controller as endpointslice
+from litekube.reconcile.endpointslice import endpoints
+from litekube.reconcile.endpointslice import mirroring as endpointslice_mirroring
 from litekube.reconcile.garbage_collector import controller as garbage_collector
 from litekube.reconcile.cronjob import controller as cronjob
 from litekube.reconcile.job import controller as job
@@ -25,6 +28,7 @@ from litekube.reconcile.resourcequota import controller as resourcequota
 from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
 from litekube.reconcile.replication import controller as replication
 from litekube.reconcile.scheduler import scheduling as scheduler
+from litekube.reconcile.service_lb import controller as service_lb
 from litekube.reconcile.serviceaccount import controller as serviceaccount
 from litekube.reconcile.statefulset import controller as statefulset
 from litekube.reconcile.taint_eviction import controller as taint_eviction
@@ -57,6 +61,10 @@ ALL: list[Component] = [
     volume_protection.PV_COMPONENT,
     local_path_provisioner.COMPONENT,
     scheduler.COMPONENT,
+    endpointslice.COMPONENT,
+    endpoints.COMPONENT,
+    endpointslice_mirroring.COMPONENT,
+    service_lb.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,
 ]

@@ -224,6 +224,23 @@ class Reader:
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
 
+    def service_allocations(self, exclude: tuple[str, str] | None = None) -> tuple[builtins.list[str], builtins.list[int]]:
+        """(every clusterIP, every nodePort and healthCheckNodePort) the stored Services hold, but
+        `exclude` (namespace, name): the allocators' used sets, read by SQLite from the Service
+        rows (a range of the (kind, namespace, name) index) without decoding them."""
+        ns, name = exclude or ("", "")
+        skip = " AND NOT (o.namespace = ? AND o.name = ?)"
+        ips = [row[0] for row in self._q(
+            "SELECT j.value FROM objects o, json_each(o.body, '$.spec.clusterIPs') j "
+            "WHERE o.kind = 'Service'" + skip, (ns, name))]
+        ports = [row[0] for row in self._q(
+            "SELECT json_extract(p.value, '$.nodePort') FROM objects o, json_each(o.body, '$.spec.ports') p "
+            "WHERE o.kind = 'Service'" + skip + " AND json_extract(p.value, '$.nodePort') > 0 "
+            "UNION ALL SELECT json_extract(o.body, '$.spec.healthCheckNodePort') FROM objects o "
+            "WHERE o.kind = 'Service'" + skip + " AND json_extract(o.body, '$.spec.healthCheckNodePort') > 0",
+            (ns, name, ns, name))]
+        return [str(ip) for ip in ips], [int(p) for p in ports]
+
     def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
         """Every object of every kind but `skip`: the initial list of an informer cache."""
         skipped = sorted(skip)
