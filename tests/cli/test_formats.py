@@ -5,10 +5,12 @@ tests/model/test_jsonpath.py; these tests check the flags end to end.
 """
 from __future__ import annotations
 
+import json
+
 from tests.cli.conftest import SAMPLES
 
-PODS = ["web-6c956c7598-lcp6k", "web-6c956c7598-rzkbq", "web-6c956c7598-wjvvq"]  # in name order
-NODES = ["node-2", "node-1", "node-3"]
+PODS = ["web-6c956c7598-7jht5", "web-6c956c7598-9mldk", "web-6c956c7598-bkd27"]  # in name order
+NODES = ["node-1", "node-2", "node-3"]
 
 
 class TestJSONPath:
@@ -99,7 +101,12 @@ class TestTableFlags:
     def test_sort_by_in_a_table(self, lk):
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "pods", "-n", "demo", "--sort-by={.spec.nodeName}", "--no-headers").stdout
-        assert [line.split()[0] for line in out.splitlines()] == [PODS[1], PODS[0], PODS[2]]
+        assert [line.split()[0] for line in out.splitlines()] == [p for _, p in sorted(zip(NODES, PODS))]
+        pods = json.loads(lk("get", "pods", "-n", "demo", "-o", "json").stdout)["items"]
+        by_uid = [p["metadata"]["name"] for p in sorted(pods, key=lambda p: p["metadata"]["uid"])]
+        assert by_uid != PODS  # an order other than the names' own
+        out = lk("get", "pods", "-n", "demo", "--sort-by=.metadata.uid", "--no-headers").stdout
+        assert [line.split()[0] for line in out.splitlines()] == by_uid
 
     def test_sort_by_a_missing_field_prints_nothing_as_kubectl(self, lk):
         lk("apply", "-f", str(SAMPLES))

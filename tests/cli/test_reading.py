@@ -25,7 +25,7 @@ class TestGet:
                        "configmap/web-config         2      6s\n"
                        "\n"
                        "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
-                       "service/web   ClusterIP   <none>       <none>        80/TCP    6s\n")
+                       "service/web   ClusterIP   10.96.1.1    <none>        80/TCP    6s\n")
 
     def test_all_namespaces_and_labels(self, lk):
         lk("apply", "-f", str(SAMPLES))
@@ -126,7 +126,8 @@ class TestInfo:
         assert "priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass" in lines
         assert "replicationcontrollers     rc           v1                             true         ReplicationController" in lines
         assert "pods                                    metrics.k8s.io/v1beta1         true         PodMetrics" in lines
-        assert len(lines) == 37
+        assert "storageclasses             sc           storage.k8s.io/v1              false        StorageClass" in lines
+        assert len(lines) == 39
 
     def test_version(self, lk):
         assert lk("version").stdout == "Client Version: v0.1.0\nServer Version: v1.32.0-litekube\n"
