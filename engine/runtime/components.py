@@ -17,6 +17,7 @@ from litekube.reconcile.namespace import controller as namespace
 from litekube.reconcile.node_ipam import controller as node_ipam
 from litekube.reconcile.node_lifecycle import controller as node_lifecycle
 from litekube.reconcile.podautoscaler import controller as podautoscaler
+from litekube.reconcile.podgc import controller as podgc
 from litekube.reconcile.replicaset import controller as replicaset
 from litekube.reconcile.resourcequota import controller as resourcequota
 from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
@@ -36,6 +37,7 @@ ALL: list[Component] = [
     resourcequota.COMPONENT,
     node_ipam.COMPONENT,
     node_lifecycle.COMPONENT,
+    podgc.COMPONENT,
     taint_eviction.COMPONENT,
     disruption.COMPONENT,
     replicaset.COMPONENT,  # before deployment: see WorkQueue (pods go before new ones come)
