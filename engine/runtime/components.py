@@ -23,6 +23,7 @@ from litekube.reconcile.persistentvolume import controller as persistentvolume
 from litekube.reconcile.persistentvolume import protection as volume_protection
 from litekube.reconcile.persistentvolume import provisioner as local_path_provisioner
 from litekube.reconcile.podautoscaler import controller as podautoscaler
+from litekube.reconcile.podgc import controller as podgc
 from litekube.reconcile.replicaset import controller as replicaset
 from litekube.reconcile.resourcequota import controller as resourcequota
 from litekube.reconcile.root_ca_publisher import controller as root_ca_publisher
@@ -44,6 +45,7 @@ ALL: list[Component] = [
     resourcequota.COMPONENT,
     node_ipam.COMPONENT,
     node_lifecycle.COMPONENT,
+    podgc.COMPONENT,
     taint_eviction.COMPONENT,
     disruption.COMPONENT,
     replicaset.COMPONENT,  # before deployment: see WorkQueue (pods go before new ones come)
