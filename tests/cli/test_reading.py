@@ -126,7 +126,7 @@ class TestInfo:
         assert "priorityclasses            pc           scheduling.k8s.io/v1           false        PriorityClass" in lines
         assert "replicationcontrollers     rc           v1                             true         ReplicationController" in lines
         assert "pods                                    metrics.k8s.io/v1beta1         true         PodMetrics" in lines
-        assert len(lines) == 37
+        assert len(lines) == 39
 
     def test_version(self, lk):
         assert lk("version").stdout == "Client Version: v0.1.0\nServer Version: v1.32.0-litekube\n"
