@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from tests.cli.conftest import SAMPLES
 
-PODS = ["web-6c956c7598-lcp6k", "web-6c956c7598-rzkbq", "web-6c956c7598-wjvvq"]  # in name order
-NODES = ["node-2", "node-1", "node-3"]
+PODS = ["web-6c956c7598-5pw5c", "web-6c956c7598-9pdft", "web-6c956c7598-lwfnq"]  # in name order
+NODES = ["node-1", "node-2", "node-3"]
 
 
 class TestJSONPath:
