@@ -20,7 +20,8 @@ from litekube.model.tables import storage as tables_storage
 if TYPE_CHECKING:
     from litekube.api.server import Transaction
 
-__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "ROOT_CA_CONFIGMAP", "TOKEN_MOUNT_PATH", "TOKEN_VOLUME_PREFIX", "Admission", "token_volume"]
+__all__ = ["PVC_PROTECTION", "PV_PROTECTION", "ROOT_CA_CONFIGMAP", "TOKEN_MOUNT_PATH", "TOKEN_VOLUME_PREFIX",
+           "Admission", "token_volume"]
 
 TOKEN_MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount"
 TOKEN_VOLUME_PREFIX = "kube-api-access-"

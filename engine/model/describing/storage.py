@@ -78,15 +78,17 @@ def _source(w: PrefixWriter, spec: dict) -> None:
                    f"    HostPathType:\t{'<none>' if kind is None else kind}\n")
     elif spec.get("nfs") is not None:
         nfs = spec["nfs"]
-        w.write(2, f"Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n    Server:\t{nfs.get('server', '')}\n"
-                   f"    Path:\t{nfs.get('path', '')}\n    ReadOnly:\t{str(bool(nfs.get('readOnly'))).lower()}\n")
+        w.write(2, "Type:\tNFS (an NFS mount that lasts the lifetime of a pod)\n"
+                   f"    Server:\t{nfs.get('server', '')}\n    Path:\t{nfs.get('path', '')}\n"
+                   f"    ReadOnly:\t{str(bool(nfs.get('readOnly'))).lower()}\n")
     elif spec.get("local") is not None:
         w.write(2, "Type:\tLocalVolume (a persistent volume backed by local storage on a node)\n"
                    f"    Path:\t{spec['local'].get('path', '')}\n")
     elif spec.get("csi") is not None:
         csi = spec["csi"]
-        w.write(2, f"Type:\tCSI (a Container Storage Interface (CSI) volume source)\n    Driver:\t{csi.get('driver', '')}\n"
-                   f"    FSType:\t{csi.get('fsType', '')}\n    VolumeHandle:\t{csi.get('volumeHandle', '')}\n"
+        w.write(2, "Type:\tCSI (a Container Storage Interface (CSI) volume source)\n"
+                   f"    Driver:\t{csi.get('driver', '')}\n    FSType:\t{csi.get('fsType', '')}\n"
+                   f"    VolumeHandle:\t{csi.get('volumeHandle', '')}\n"
                    f"    ReadOnly:\t{str(bool(csi.get('readOnly'))).lower()}\n")
         attributes = csi.get("volumeAttributes") or {}
         w.write(2, "VolumeAttributes:\t")
