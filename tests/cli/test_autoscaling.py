@@ -53,7 +53,7 @@ class TestTop:
     def test_top_pods(self, php) -> None:
         out = php("top", "pods").stdout
         assert out == ("NAME                          CPU(cores)   MEMORY(bytes)   \n"
-                       "php-apache-7b6d5d4884-m4wfz   1m           4Mi             \n")
+                       "php-apache-7b6d5d4884-8sl95   1m           4Mi             \n")
 
     def test_top_pods_before_the_first_scrapes(self, lk) -> None:
         lk("apply", "-f", str(MANIFESTS / "php-apache.yaml"))
@@ -76,10 +76,10 @@ class TestTop:
         php("set", "load", "deployment/php-apache", "--cpu-per-pod", "250m", "--memory-per-pod", "64Mi")
         assert php("top", "pods", "-A", "--containers").stdout == (
             "NAMESPACE   POD                           NAME         CPU(cores)   MEMORY(bytes)   \n"
-            "default     php-apache-7b6d5d4884-m4wfz   php-apache   250m         64Mi            \n")
+            "default     php-apache-7b6d5d4884-8sl95   php-apache   250m         64Mi            \n")
         assert php("top", "pods", "--sum", "--sort-by", "memory").stdout == (
             "NAME                          CPU(cores)   MEMORY(bytes)   \n"
-            "php-apache-7b6d5d4884-m4wfz   250m         64Mi            \n"
+            "php-apache-7b6d5d4884-8sl95   250m         64Mi            \n"
             "                              ________     ________        \n"
             "                              250m         64Mi            \n")
 
@@ -103,7 +103,7 @@ class TestTop:
     def test_get_podmetrics(self, php) -> None:
         assert php("get", "podmetrics").stdout == (
             "NAME                          CPU   MEMORY   WINDOW\n"
-            "php-apache-7b6d5d4884-m4wfz   1m    4Mi      15s\n")
+            "php-apache-7b6d5d4884-8sl95   1m    4Mi      15s\n")
         assert "kind: NodeMetrics" in php("get", "nodemetrics", "node-1", "-o", "yaml").stdout
 
     def test_metrics_are_read_only(self, php, tmp_path) -> None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from tests.cli.conftest import SAMPLES
 
-PODS = ["web-6c956c7598-lcp6k", "web-6c956c7598-rzkbq", "web-6c956c7598-wjvvq"]  # in name order
-NODES = ["node-2", "node-1", "node-3"]
+PODS = ["web-6c956c7598-bqkng", "web-6c956c7598-k5fn8", "web-6c956c7598-lwfnq"]  # in name order
+NODES = ["node-2", "node-3", "node-1"]
 
 
 class TestJSONPath:
@@ -99,7 +99,7 @@ class TestTableFlags:
     def test_sort_by_in_a_table(self, lk):
         lk("apply", "-f", str(SAMPLES))
         out = lk("get", "pods", "-n", "demo", "--sort-by={.spec.nodeName}", "--no-headers").stdout
-        assert [line.split()[0] for line in out.splitlines()] == [PODS[1], PODS[0], PODS[2]]
+        assert [line.split()[0] for line in out.splitlines()] == [PODS[2], PODS[0], PODS[1]]
 
     def test_sort_by_a_missing_field_prints_nothing_as_kubectl(self, lk):
         lk("apply", "-f", str(SAMPLES))

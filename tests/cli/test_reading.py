@@ -25,7 +25,7 @@ class TestGet:
                        "configmap/web-config         2      6s\n"
                        "\n"
                        "NAME          TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)   AGE\n"
-                       "service/web   ClusterIP   <none>       <none>        80/TCP    6s\n")
+                       "service/web   ClusterIP   10.96.1.1    <none>        80/TCP    6s\n")
 
     def test_all_namespaces_and_labels(self, lk):
         lk("apply", "-f", str(SAMPLES))
