@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -50,6 +51,7 @@ def phase(api: Api, store: Store, text: str) -> tuple[float, int, int]:
 
 
 def main() -> None:
+    os.environ.setdefault("LITEKUBE_SETTLE_TIMEOUT", "3600")  # a large run settles for longer than the CLI allows
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--endpoints", type=int, default=10)
