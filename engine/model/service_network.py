@@ -1,4 +1,6 @@
-"""The Service network: ClusterIP and NodePort ranges and their allocators, as kube-apiserver v1.32. No I/O happens here.
+"""The Service network: ClusterIP and NodePort ranges and their allocators, as kube-apiserver v1.32.
+
+No I/O happens here.
 
 `IPRange` is pkg/registry/core/service/ipallocator's bitmap Range over the
 service CIDR: offsets count from the first address after the network

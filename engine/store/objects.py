@@ -224,7 +224,8 @@ class Reader:
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
 
-    def service_allocations(self, exclude: tuple[str, str] | None = None) -> tuple[builtins.list[str], builtins.list[int]]:
+    def service_allocations(self, exclude: tuple[str, str] | None = None
+                            ) -> tuple[builtins.list[str], builtins.list[int]]:
         """(every clusterIP, every nodePort and healthCheckNodePort) the stored Services hold, but
         `exclude` (namespace, name): the allocators' used sets, read by SQLite from the Service
         rows (a range of the (kind, namespace, name) index) without decoding them."""

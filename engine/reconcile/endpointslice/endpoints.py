@@ -1,4 +1,6 @@
-"""The Endpoints controller (pkg/controller/endpoint): the legacy Endpoints of a Service with a selector. No I/O happens here.
+"""The Endpoints controller (pkg/controller/endpoint): the legacy Endpoints of a Service with a selector.
+
+No I/O happens here.
 
 `reconcile` is syncService: for every pod the selector picks that
 ShouldPodBeInEndpoints (terminating pods only with publishNotReadyAddresses),

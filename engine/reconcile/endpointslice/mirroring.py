@@ -58,7 +58,8 @@ def desired_slices(endpoints: dict) -> dict[str, tuple[str, list[dict], list[dic
 
 def _meta(endpoints: dict) -> tuple[dict, dict]:
     meta = endpoints.get("metadata") or {}
-    labels = {**(meta.get("labels") or {}), util.SERVICE_NAME: meta["name"], util.MANAGED_BY: util.MIRROR_CONTROLLER_NAME}
+    labels = {**(meta.get("labels") or {}), util.SERVICE_NAME: meta["name"],
+              util.MANAGED_BY: util.MIRROR_CONTROLLER_NAME}
     annotations = {k: v for k, v in (meta.get("annotations") or {}).items() if k not in _DROPPED_ANNOTATIONS}
     return labels, annotations
 
@@ -109,7 +110,8 @@ def reconcile(key: Key, view: View, now: float) -> Result:
                     obj["metadata"]["annotations"] = annotations
                 actions.append(Create(obj))
     for sl in list(by_key.values()) + spare:
-        actions.append(Delete("EndpointSlice", key.namespace, sl["metadata"]["name"], uid=sl["metadata"].get("uid", "")))
+        actions.append(Delete("EndpointSlice", key.namespace, sl["metadata"]["name"],
+                              uid=sl["metadata"].get("uid", "")))
     return Result(actions)
 
 

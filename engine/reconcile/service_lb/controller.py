@@ -1,4 +1,6 @@
-"""A simulated load balancer controller for `type: LoadBalancer` Services, as MetalLB (layer2) does. No I/O happens here.
+"""A simulated load balancer controller for `type: LoadBalancer` Services, as MetalLB (layer2) does.
+
+No I/O happens here.
 
 `reconcile` gives a LoadBalancer Service without a `loadBalancerClass` one
 address of the pool (metallb-system/config, else 172.18.255.200-250, see
