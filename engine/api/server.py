@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from litekube import errors
 from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, values
+from litekube.model.network import system
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -358,9 +359,10 @@ class Api:
     """The API server over one store."""
 
     def __init__(self, store: Store, shape: nodes.Shape | None = None,
-                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None) -> None:
+                 node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None,
+                 data_plane: tuple[str, str] = ("iptables", "vxlan")) -> None:
         self.store = store
-        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network)
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network, data_plane)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -385,7 +387,8 @@ class Api:
         with self.write() as tx:
             return fn(tx)
 
-    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None) -> bool:
+    def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None,
+                  data_plane: tuple[str, str] = ("iptables", "vxlan")) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
         A pod network other than the default (10.244.0.0/16, /24) is kept in
@@ -415,6 +418,12 @@ class Api:
             if network is not None and network != (cluster_network.DEFAULT_POD_SUBNET,
                                                     cluster_network.DEFAULT_NODE_MASK):
                 tx.create(cluster_network.config_map(*network), namespace=cluster_network.CONFIG_NAMESPACE)
+            if data_plane != ("iptables", "vxlan"):  # the defaults hold without the ConfigMaps
+                pod_subnet = network[0] if network else cluster_network.DEFAULT_POD_SUBNET
+                if tx.find("Namespace", "", system.KUBE_FLANNEL) is None:
+                    tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": system.KUBE_FLANNEL}})
+                for cm in system.config_maps(*data_plane, pod_subnet):
+                    tx.create(cm, namespace=cm["metadata"]["namespace"])
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks

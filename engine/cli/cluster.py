@@ -31,13 +31,19 @@ from litekube.store import Store
               help="The pod network: each node gets a subnet of it (kubeadm's podSubnet).")
 @click.option("--node-cidr-mask-size", type=int, default=cluster_network.DEFAULT_NODE_MASK, show_default=True,
               help="The prefix length of each node's pod subnet (2^(mask - CIDR prefix) nodes fit).")
+@click.option("--proxy-mode", type=click.Choice(["iptables", "ipvs"]), default="iptables", show_default=True,
+              help="kube-proxy's mode (the kube-system/kube-proxy ConfigMap).")
+@click.option("--flannel-backend", type=click.Choice(["vxlan", "host-gw"]), default="vxlan", show_default=True,
+              help="flannel's backend (net-conf.json in kube-flannel/kube-flannel-cfg).")
 @click.pass_context
 @handle_errors
-def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size) -> None:
+def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size,
+         proxy_mode, flannel_backend) -> None:
     """Create a new cluster in the database with N simulated nodes."""
     ctx: Context = click_ctx.obj
     network = (cluster_network.validate(cluster_cidr, node_cidr_mask_size), node_cidr_mask_size)
-    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network)
+    api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network,
+              (proxy_mode, flannel_backend))
     if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
     ctx._api = api
