@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 from litekube import errors
 from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network, values
+from litekube.model.network import system
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
@@ -365,9 +366,10 @@ class Api:
 
     def __init__(self, store: Store, shape: nodes.Shape | None = None,
                  node_count: int = nodes.DEFAULT_NODES, network: tuple[str, int] | None = None,
-                 service_cidr: str | None = None, lb_pool: str | None = None) -> None:
+                 service_cidr: str | None = None, lb_pool: str | None = None,
+                 data_plane: tuple[str, str] = ("iptables", "vxlan")) -> None:
         self.store = store
-        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network, service_cidr, lb_pool)
+        self.created = self.bootstrap(shape or nodes.Shape(), node_count, network, service_cidr, lb_pool, data_plane)
 
     @contextmanager
     def read(self) -> Iterator[Transaction]:
@@ -393,7 +395,8 @@ class Api:
             return fn(tx)
 
     def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None,
-                  service_cidr: str | None = None, lb_pool: str | None = None) -> bool:
+                  service_cidr: str | None = None, lb_pool: str | None = None,
+                  data_plane: tuple[str, str] = ("iptables", "vxlan")) -> bool:
         """On a new database: the namespaces every cluster has, and its simulated nodes.
 
         A pod network other than the default (10.244.0.0/16, /24) or a service
@@ -440,6 +443,12 @@ class Api:
                 tx.create(service_network.pool_config_map(lb_pool), namespace=service_network.LB_CONFIG_NAMESPACE)
             for obj in service_network.kubernetes_objects(service_cidr):  # the apiserver's endpoint reconciler
                 tx.create(obj)
+            if data_plane != ("iptables", "vxlan"):  # the defaults hold without the ConfigMaps
+                pod_subnet = network[0]
+                if tx.find("Namespace", "", system.KUBE_FLANNEL) is None:
+                    tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": system.KUBE_FLANNEL}})
+                for cm in system.config_maps(*data_plane, pod_subnet):
+                    tx.create(cm, namespace=cm["metadata"]["namespace"])
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             for obj in bootstrap.objects():  # the apiserver's post-start hooks

@@ -35,17 +35,21 @@ from litekube.store import Store
               help="The Service network: ClusterIPs come from it (kubeadm's serviceSubnet).")
 @click.option("--lb-pool", default=service_network.DEFAULT_LB_POOL, show_default=True,
               help="The addresses the simulated load balancer gives LoadBalancer Services (A-B, CIDR, ...).")
+@click.option("--proxy-mode", type=click.Choice(["iptables", "ipvs"]), default="iptables", show_default=True,
+              help="kube-proxy's mode (the kube-system/kube-proxy ConfigMap).")
+@click.option("--flannel-backend", type=click.Choice(["vxlan", "host-gw"]), default="vxlan", show_default=True,
+              help="flannel's backend (net-conf.json in kube-flannel/kube-flannel-cfg).")
 @click.pass_context
 @handle_errors
 def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, node_cidr_mask_size,
-         service_cidr, lb_pool) -> None:
+         service_cidr, lb_pool, proxy_mode, flannel_backend) -> None:
     """Create a new cluster in the database with N simulated nodes."""
     ctx: Context = click_ctx.obj
     network = (cluster_network.validate(cluster_cidr, node_cidr_mask_size), node_cidr_mask_size)
     service_cidr = service_network.validate_service_subnet(service_cidr)
     service_network.parse_pool(lb_pool)
     api = Api(Store(ctx.db), nodes.Shape(cpu=cpu, memory=memory, pods=pods), node_count, network,
-              service_cidr, lb_pool)
+              service_cidr, lb_pool, (proxy_mode, flannel_backend))
     if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
     ctx._api = api

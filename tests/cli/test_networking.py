@@ -1,0 +1,147 @@
+"""proxy-rules, routes and dns through the real CLI, with exact output.
+
+The Service has its ClusterIP and EndpointSlice written by hand: these
+commands only read them (the allocators and the EndpointSlice controller
+are tested where they live).
+"""
+from __future__ import annotations
+
+import pytest
+
+from litekube.model.network import iptables
+from litekube.model.network.endpoints import Endpoint, ServicePort
+
+MANIFEST = """apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: default}
+spec:
+  clusterIP: 10.96.100.1
+  selector: {app: web}
+  ports: [{name: http, port: 80, targetPort: 8080, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: web-abcde
+  namespace: default
+  labels: {kubernetes.io/service-name: web}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+- addresses: [10.244.1.5]
+  conditions: {ready: true}
+  nodeName: node-2
+- addresses: [10.244.2.7]
+  conditions: {ready: true}
+  nodeName: node-3
+"""
+
+
+@pytest.fixture
+def cluster(lk, tmp_path):
+    assert lk("init", "--nodes", "3").exit_code == 0
+    path = tmp_path / "web.yaml"
+    path.write_text(MANIFEST)
+    result = lk("apply", "-f", str(path))
+    assert result.exit_code == 0, result.output
+    return lk
+
+
+def test_proxy_rules_nat(cluster):
+    sp = ServicePort("default", "web", "http", "TCP", "10.96.100.1", 80)
+    svc = iptables.chain_name("SVC", sp)
+    sep1 = iptables.endpoint_chain_name(sp, Endpoint("10.244.1.5", 8080))
+    sep2 = iptables.endpoint_chain_name(sp, Endpoint("10.244.2.7", 8080))
+    result = cluster("proxy-rules", "node-1", "--table", "nat")
+    assert result.exit_code == 0
+    assert result.output == "\n".join([
+        "*nat",
+        ":KUBE-NODEPORTS - [0:0]",
+        ":KUBE-SERVICES - [0:0]",
+        ":KUBE-MARK-MASQ - [0:0]",
+        ":KUBE-POSTROUTING - [0:0]",
+        *sorted([f":{sep1} - [0:0]", f":{sep2} - [0:0]"]),
+        f":{svc} - [0:0]",
+        f'-A KUBE-SERVICES -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 '
+        f"--dport 80 -j {svc}",
+        '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule '
+        'in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+        "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000",
+        "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
+        "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
+        '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
+        *[line for sep, ip in sorted([(sep1, "10.244.1.5"), (sep2, "10.244.2.7")]) for line in (
+            f"-A {sep} -m comment --comment default/web:http -s {ip} -j KUBE-MARK-MASQ",
+            f"-A {sep} -m comment --comment default/web:http -m tcp -p tcp -j DNAT --to-destination {ip}:8080")],
+        f'-A {svc} -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 --dport 80 '
+        "! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
+        f'-A {svc} -m comment --comment "default/web:http -> 10.244.1.5:8080" -m statistic --mode random '
+        f"--probability 0.5000000000 -j {sep1}",
+        f'-A {svc} -m comment --comment "default/web:http -> 10.244.2.7:8080" -j {sep2}',
+        "COMMIT", ""])
+
+
+def test_proxy_rules_unknown_node(cluster):
+    result = cluster("proxy-rules", "node-9")
+    assert result.exit_code == 1
+    assert result.output == 'Error from server (NotFound): nodes "node-9" not found\n'
+
+
+def test_proxy_rules_ipvs(lk):
+    assert lk("init", "--nodes", "1", "--proxy-mode", "ipvs").exit_code == 0
+    result = lk("proxy-rules", "node-1")
+    assert result.output == ("IP Virtual Server version 1.2.1 (size=4096)\n"
+                             "Prot LocalAddress:Port Scheduler Flags\n"
+                             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n")
+
+
+def test_routes_vxlan(cluster):
+    result = cluster("routes", "node-2")
+    assert result.output == ("default via 172.18.0.1 dev eth0 \n"
+                             "10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink \n"
+                             "10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 \n"
+                             "10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink \n"
+                             "172.18.0.0/16 dev eth0 proto kernel scope link src 172.18.0.3 \n")
+
+
+def test_routes_host_gw(lk):
+    assert lk("init", "--nodes", "2", "--flannel-backend", "host-gw").exit_code == 0
+    result = lk("routes", "node-1")
+    assert result.output == ("default via 172.18.0.1 dev eth0 \n"
+                             "10.244.0.0/24 dev cni0 proto kernel scope link src 10.244.0.1 \n"
+                             "10.244.1.0/24 via 172.18.0.3 dev eth0 \n"
+                             "172.18.0.0/16 dev eth0 proto kernel scope link src 172.18.0.2 \n")
+    assert lk("routes", "node-1", "--show", "fdb").output == ""
+
+
+@pytest.mark.parametrize("args,output,code", [
+    (["web.default.svc.cluster.local"], "10.96.100.1\n", 0),
+    (["_http._tcp.web.default.svc.cluster.local", "--type", "SRV"], "0 100 80 web.default.svc.cluster.local.\n", 0),
+    (["1.100.96.10.in-addr.arpa", "--type", "PTR"], "web.default.svc.cluster.local.\n", 0),
+    (["web.default.svc.cluster.local", "--type", "AAAA"], "", 0),
+    (["web"], ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN\n", 1),  # dig does not search
+    (["10-244-1-5.default.pod.cluster.local"], "10.244.1.5\n", 0),
+    (["nope.default.svc.cluster.local"], ";; ->>HEADER<<- opcode: QUERY, status: NXDOMAIN\n", 1),
+])
+def test_dns(cluster, args, output, code):
+    result = cluster("dns", *args)
+    assert (result.output, result.exit_code) == (output, code)
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata: {name: client, namespace: default}
+spec:
+  containers: [{name: c, image: busybox}]
+"""
+
+
+def test_dns_from_pod_uses_its_search_path(cluster, tmp_path):
+    path = tmp_path / "pod.yaml"
+    path.write_text(POD)
+    assert cluster("apply", "-f", str(path)).exit_code == 0
+    assert cluster("dns", "web", "--from", "client").output == "10.96.100.1\n"
+    assert cluster("dns", "web.default", "--from", "client").output == "10.96.100.1\n"
+    assert cluster("dns", "--resolv-conf", "--from", "client", "x").output == (
+        "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\n"
+        "options ndots:5\n")
