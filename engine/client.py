@@ -31,7 +31,7 @@ from litekube.model import durations, kinds, manifests, nodes
 from litekube.runtime import embedded
 from litekube.store import Store
 
-__all__ = ["Cluster", "Change", "FIXED_WALL"]
+__all__ = ["Cluster", "Change", "FIXED_WALL", "copy"]
 
 FIXED_WALL = 1_700_000_000.0  # the wall clock of a deterministic cluster: runs repeat exactly
 
@@ -66,8 +66,18 @@ def _target(target: str, name: str | None = None) -> tuple[kinds.Kind, str]:
     return targets[0][0], targets[0][1]  # type: ignore[return-value]
 
 
+def copy(source: str | os.PathLike, target: str) -> None:
+    """Copy a closed database file (and its WAL side files, if any)."""
+    shutil.copyfile(source, target)
+    for suffix in ("-wal", "-shm"):
+        if os.path.exists(f"{os.fspath(source)}{suffix}"):
+            shutil.copyfile(f"{os.fspath(source)}{suffix}", target + suffix)
+
+
 class Cluster:
     """A litekube cluster: `path` a database file (created if new), None a fresh temporary one.
+
+    `template` is a database to start from (copied to `path` or the temporary file).
 
     `deterministic` (the default for a temporary database) fixes the wall clock, so the
     cluster's time moves only with `advance` and the settling of timers: the same calls
@@ -76,9 +86,11 @@ class Cluster:
 
     def __init__(self, path: str | os.PathLike | None = None, *, node_count: int = nodes.DEFAULT_NODES,
                  cpu: str = "4", memory: str = "16Gi", pods: int = 110, deterministic: bool | None = None,
-                 history: int = 10_000_000) -> None:
+                 history: int = 10_000_000, template: str | os.PathLike | None = None) -> None:
         self._tmpdir = tempfile.mkdtemp(prefix="litekube-") if path is None else None
         self.path = os.fspath(path) if path is not None else os.path.join(self._tmpdir, "litekube.db")
+        if template is not None:  # a copy of a cluster built before (the fixtures' and check's fast start)
+            copy(template, self.path)
         if deterministic is None:
             deterministic = path is None
         wall = (lambda: FIXED_WALL) if deterministic else time.time
