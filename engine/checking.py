@@ -119,7 +119,7 @@ def run(manifests: str, checks: Checks, *, examples: int = 200, seed: int | None
     with tempfile.TemporaryDirectory(prefix="litekube-check-") as root:
         template = _template(manifests, checks, root)
 
-        @settings(max_examples=examples, deadline=None, derandomize=seed is None, print_blob=False,
+        @settings(max_examples=examples, deadline=None, print_blob=False,
                   database=DirectoryBasedExampleDatabase(database) if database else None,
                   suppress_health_check=list(HealthCheck), phases=list(Phase))
         @given(st.data())

@@ -69,4 +69,9 @@ def test_the_command_prints_the_counterexample(tmp_path, monkeypatch):
     lines = result.stdout.splitlines()
     assert lines[0].startswith("invariant available_at_least(deployment/web, 3) broke at revision ")
     assert lines[1] == "shrunk to 1 step; replay it with:"
-    assert (tmp_path / ".litekube-check").is_dir()  # the example database: tried first next time
+    # without --seed the failure is saved in the example database and tried first next time
+    args = ["check", "-f", str(case / "web.yaml"), "--checks", str(case / "checks.yaml"), "--examples", "30"]
+    assert CliRunner().invoke(litekube.cli, args).exit_code == 1
+    assert any((tmp_path / ".litekube-check").rglob("*"))
+    again = CliRunner().invoke(litekube.cli, args + ["-o", "json"])
+    assert again.exit_code == 1 and '"invariant": "available_at_least(deployment/web, 3)"' in again.stdout
