@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from litekube import errors
 from litekube.api.server import Api, Transaction, timestamp
-from litekube.model import values
+from litekube.model import nodes, values
 
-__all__ = ["cordon", "set_annotation", "FAULTS", "evict", "DOWN", "UNREADY", "CRASH"]
+__all__ = ["cordon", "add_node", "set_annotation", "FAULTS", "evict", "DOWN", "UNREADY", "CRASH"]
 
 DOWN = "sim.litekube.io/down"
 UNREADY = "sim.litekube.io/unready"
@@ -31,6 +31,14 @@ def cordon(api: Api, node: str, unschedulable: bool) -> str:
             new.setdefault("spec", {}).pop("unschedulable", None)
         tx.update(new)
     return f"node/{node} {verb}"
+
+
+def add_node(api: Api, name: str, shape: nodes.Shape) -> str:
+    """`node add`: a simulated node of `shape`, indexed after the existing ones: `node/NAME created`."""
+    with api.write() as tx:
+        index = len(tx.list("Node").items)
+        tx.create(nodes.node_manifest(name, shape, index))
+    return f"node/{name} created"
 
 
 def set_annotation(tx: Transaction, kind: str, namespace: str, name: str, key: str,

@@ -74,10 +74,7 @@ def node() -> None:
 def node_add(ctx: Context, name, cpu, memory, pods, labels, taints) -> None:
     """Add a simulated node: node/NAME created."""
     shape = nodes.Shape(cpu, memory, pods, nodes.parse_labels(labels), nodes.parse_taints(taints))
-    with ctx.api.write() as tx:
-        index = len(tx.list("Node").items)
-        tx.create(nodes.node_manifest(name, shape, index))
-    click.echo(f"node/{name} created")
+    click.echo(operating.add_node(ctx.api, name, shape))
     ctx.settle()
 
 
