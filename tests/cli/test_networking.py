@@ -48,37 +48,40 @@ def cluster(lk, tmp_path):
 
 
 def test_proxy_rules_nat(cluster):
-    sp = ServicePort("default", "web", "http", "TCP", "10.96.100.1", 80)
-    svc = iptables.chain_name("SVC", sp)
-    sep1 = iptables.endpoint_chain_name(sp, Endpoint("10.244.1.5", 8080))
-    sep2 = iptables.endpoint_chain_name(sp, Endpoint("10.244.2.7", 8080))
+    """The web Service and the apiserver's default/kubernetes (KUBE-SVC-NPX46M4PTMTKRN6Y, as on every cluster)."""
     result = cluster("proxy-rules", "node-1", "--table", "nat")
     assert result.exit_code == 0
-    assert result.output == "\n".join([
+    assert result.output.splitlines() == [
         "*nat",
         ":KUBE-NODEPORTS - [0:0]",
         ":KUBE-SERVICES - [0:0]",
         ":KUBE-MARK-MASQ - [0:0]",
         ":KUBE-POSTROUTING - [0:0]",
-        *sorted([f":{sep1} - [0:0]", f":{sep2} - [0:0]"]),
-        f":{svc} - [0:0]",
-        f'-A KUBE-SERVICES -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 '
-        f"--dport 80 -j {svc}",
-        '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule '
-        'in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
+        ":KUBE-SEP-2RIJ5GIYXEFH6G4D - [0:0]",
+        ":KUBE-SEP-AFGSLHOD2HFNCBX4 - [0:0]",
+        ":KUBE-SEP-UC6BXPXVZR4P64JB - [0:0]",
+        ":KUBE-SVC-CDGGSHYLG3RE2FKL - [0:0]",
+        ":KUBE-SVC-NPX46M4PTMTKRN6Y - [0:0]",
+        '-A KUBE-SERVICES -m comment --comment "default/kubernetes:https cluster IP" -m tcp -p tcp -d 10.96.0.1 --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y',
+        '-A KUBE-SERVICES -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 --dport 80 -j KUBE-SVC-CDGGSHYLG3RE2FKL',
+        '-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS',
         "-A KUBE-MARK-MASQ -j MARK --or-mark 0x4000",
         "-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN",
         "-A KUBE-POSTROUTING -j MARK --xor-mark 0x4000",
         '-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE',
-        *[line for sep, ip in sorted([(sep1, "10.244.1.5"), (sep2, "10.244.2.7")]) for line in (
-            f"-A {sep} -m comment --comment default/web:http -s {ip} -j KUBE-MARK-MASQ",
-            f"-A {sep} -m comment --comment default/web:http -m tcp -p tcp -j DNAT --to-destination {ip}:8080")],
-        f'-A {svc} -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 --dport 80 '
-        "! -s 10.244.0.0/16 -j KUBE-MARK-MASQ",
-        f'-A {svc} -m comment --comment "default/web:http -> 10.244.1.5:8080" -m statistic --mode random '
-        f"--probability 0.5000000000 -j {sep1}",
-        f'-A {svc} -m comment --comment "default/web:http -> 10.244.2.7:8080" -j {sep2}',
-        "COMMIT", ""])
+        "-A KUBE-SEP-2RIJ5GIYXEFH6G4D -m comment --comment default/web:http -s 10.244.2.7 -j KUBE-MARK-MASQ",
+        "-A KUBE-SEP-2RIJ5GIYXEFH6G4D -m comment --comment default/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.2.7:8080",
+        "-A KUBE-SEP-AFGSLHOD2HFNCBX4 -m comment --comment default/web:http -s 10.244.1.5 -j KUBE-MARK-MASQ",
+        "-A KUBE-SEP-AFGSLHOD2HFNCBX4 -m comment --comment default/web:http -m tcp -p tcp -j DNAT --to-destination 10.244.1.5:8080",
+        "-A KUBE-SEP-UC6BXPXVZR4P64JB -m comment --comment default/kubernetes:https -s 172.18.0.1 -j KUBE-MARK-MASQ",
+        "-A KUBE-SEP-UC6BXPXVZR4P64JB -m comment --comment default/kubernetes:https -m tcp -p tcp -j DNAT --to-destination 172.18.0.1:6443",
+        '-A KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http cluster IP" -m tcp -p tcp -d 10.96.100.1 --dport 80 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ',
+        '-A KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http -> 10.244.1.5:8080" -m statistic --mode random --probability 0.5000000000 -j KUBE-SEP-AFGSLHOD2HFNCBX4',
+        '-A KUBE-SVC-CDGGSHYLG3RE2FKL -m comment --comment "default/web:http -> 10.244.2.7:8080" -j KUBE-SEP-2RIJ5GIYXEFH6G4D',
+        '-A KUBE-SVC-NPX46M4PTMTKRN6Y -m comment --comment "default/kubernetes:https cluster IP" -m tcp -p tcp -d 10.96.0.1 --dport 443 ! -s 10.244.0.0/16 -j KUBE-MARK-MASQ',
+        '-A KUBE-SVC-NPX46M4PTMTKRN6Y -m comment --comment "default/kubernetes:https -> 172.18.0.1:6443" -j KUBE-SEP-UC6BXPXVZR4P64JB',
+        "COMMIT",
+    ]
 
 
 def test_proxy_rules_unknown_node(cluster):
@@ -90,9 +93,13 @@ def test_proxy_rules_unknown_node(cluster):
 def test_proxy_rules_ipvs(lk):
     assert lk("init", "--nodes", "1", "--proxy-mode", "ipvs").exit_code == 0
     result = lk("proxy-rules", "node-1")
-    assert result.output == ("IP Virtual Server version 1.2.1 (size=4096)\n"
-                             "Prot LocalAddress:Port Scheduler Flags\n"
-                             "  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n")
+    assert result.output.splitlines() == [
+        'IP Virtual Server version 1.2.1 (size=4096)',
+        'Prot LocalAddress:Port Scheduler Flags',
+        '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+        'TCP  10.96.0.1:443 rr',
+        '  -> 172.18.0.1:6443              Masq    1      0          0         ',
+    ]
 
 
 def test_routes_vxlan(cluster):

@@ -51,7 +51,7 @@ def pods(lk, namespace: str) -> list[dict]:
 def shop_dot(lk) -> str:
     """shop.dot with the pod names this run generated (the file has those of the run that wrote it)."""
     text = (SHOP.parent / "shop.dot").read_text()
-    for recorded, pod in zip(["front-64db6d88c-wgrbh", "front-64db6d88c-hqbgk"], pods(lk, "shop")):
+    for recorded, pod in zip(["front-64db6d88c-zlpmk", "front-64db6d88c-f79sc"], pods(lk, "shop")):
         text = text.replace(recorded, pod["metadata"]["name"])
     return text
 

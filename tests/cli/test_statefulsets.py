@@ -6,7 +6,26 @@ from pathlib import Path
 WEB = Path(__file__).resolve().parents[1] / "manifests" / "apps" / "statefulset-web.yaml"
 
 
-def test_web_statefulset_scale_update_history_undo(lk):
+MY_STORAGE_CLASS = """apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata: {name: my-storage-class}
+provisioner: rancher.io/local-path
+volumeBindingMode: WaitForFirstConsumer
+"""
+
+
+def test_the_docs_claims_wait_for_their_storage_class(lk):
+    """The page's claims name my-storage-class, which a new cluster lacks: web-0 waits, as on kind."""
+    lk("apply", "-f", str(WEB))
+    assert lk("get", "sts").stdout == "NAME   READY   AGE\nweb    0/3     0s\n"
+    assert "unbound immediate PersistentVolumeClaims" in lk("describe", "pod", "web-0").stdout
+    assert 'storageclass.storage.k8s.io "my-storage-class" not found' in lk("describe", "pvc", "www-web-0").stdout
+
+
+def test_web_statefulset_scale_update_history_undo(lk, tmp_path):
+    storage_class = tmp_path / "sc.yaml"
+    storage_class.write_text(MY_STORAGE_CLASS)
+    assert lk("apply", "-f", str(storage_class)).exit_code == 0
     assert lk("apply", "-f", str(WEB)).stdout == "service/nginx created\nstatefulset.apps/web created\n"
     assert lk("get", "sts").stdout == "NAME   READY   AGE\nweb    3/3     33s\n"
     assert lk("get", "pods").stdout.splitlines() == [
