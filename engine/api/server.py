@@ -29,7 +29,13 @@ DEFAULT_MANAGER = "kubectl"
 
 def timestamp(seconds: float) -> str:
     """RFC 3339 in UTC with whole seconds, as Kubernetes writes metav1.Time."""
-    return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    whole = int(seconds)
+    if _LAST_TIMESTAMP[0] != whole:  # many writes share a second: format it once
+        _LAST_TIMESTAMP[:] = [whole, datetime.fromtimestamp(whole, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return _LAST_TIMESTAMP[1]
+
+
+_LAST_TIMESTAMP: list = [None, ""]
 
 
 _UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
@@ -184,9 +190,9 @@ class Transaction:
         from litekube.api import ssa
         if subresource == "finalize":  # the namespace controller's bookkeeping, as upstream records none
             return
-        before = ssa.decode(request) if subresource is None else []
+        before = (request.get("metadata") or {}).get("managedFields") if subresource is None else None
         if not before:  # a body without managedFields keeps the stored ones (a subresource always does)
-            before = ssa.decode(old if subresource is None else new)
+            before = (old if subresource is None else new)["metadata"].get("managedFields")
         if subresource == "status":  # only the status can change: compare it alone
             old = {} if old_status is None else {"status": old_status}
             changed = {} if new.get("status") is None else {"status": new["status"]}
@@ -359,7 +365,8 @@ def ssa_update_status(read: dict, new: dict, manager: str, kind: kinds.Kind, now
     old_status, new_status = read.get("status"), new.get("status")
     return ssa.update({} if old_status is None else {"status": old_status},
                       {} if new_status is None else {"status": new_status}, manager, kind=kind.kind,
-                      api_version=kind.api_version, now=now, subresource="status", entries=ssa.decode(read))
+                      api_version=kind.api_version, now=now, subresource="status",
+                      entries=(read.get("metadata") or {}).get("managedFields"))
 
 
 # Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.

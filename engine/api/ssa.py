@@ -166,29 +166,74 @@ def _take(entries: list[Entry], changed: FieldSet, removed: FieldSet, skip: tupl
     return out
 
 
+def _valid(raw: object) -> list[dict]:
+    """The managedFields entries as stored, or none for a malformed list (upstream resets it)."""
+    if not isinstance(raw, list):
+        return []
+    for item in raw:
+        if not isinstance(item, dict) or item.get("operation") not in (APPLY, UPDATE) \
+                or not isinstance(item.get("fieldsV1", {}), dict) or item.get("fieldsType", "FieldsV1") != "FieldsV1":
+            return []
+    return raw
+
+
+def _identity(item: dict) -> tuple[str, str, str, str]:
+    operation = item.get("operation", "")
+    return (str(item.get("manager") or ""), operation, "" if operation == APPLY else str(item.get("apiVersion") or ""),
+            str(item.get("subresource") or ""))
+
+
+def _decoded(item: dict) -> Entry:
+    return Entry(str(item.get("manager") or ""), item["operation"], str(item.get("apiVersion") or ""),
+                 fieldpath.from_fields_v1(item.get("fieldsV1") or {}), item.get("time"),
+                 str(item.get("subresource") or ""))
+
+
+def _order(item: dict) -> tuple:
+    return (item.get("operation", ""), item.get("time") or "", item.get("manager", ""), item.get("apiVersion", ""),
+            item.get("subresource", ""))
+
+
 def update(live: dict | None, new: dict, manager: str, *, kind: str, api_version: str, now: str,
-           subresource: str = "", entries: list[Entry] | None = None) -> list[dict]:
+           subresource: str = "", entries: list[dict] | None = None) -> list[dict]:
     """The managedFields of `new` after an Update by `manager` (`live` None: a create).
 
-    `entries` are the ownership before the write (default: `live`'s).
+    `entries` are the managedFields before the write (default: `live`'s). Entries the
+    write does not touch are kept as they are stored, not decoded again.
     """
-    if entries is None:
-        entries = decode(live)
-    comparison = fieldpath.compare(None if live is None else without_managed_fields(live),
-                                   without_managed_fields(new), kind)
-    if comparison.same:
-        return encode(entries)
-    changed = fieldpath.union(comparison.modified, comparison.added)
-    entries = _take(entries, changed, comparison.removed)
-    mine = fieldpath.difference(changed, _STRIP)
-    if not fieldpath.empty(mine):
+    try:
+        raw = _valid(((live or {}).get("metadata") or {}).get("managedFields") if entries is None else entries)
+        if live is None:
+            changed, removed = fieldpath.created(without_managed_fields(new), kind), {}
+        else:
+            comparison = fieldpath.compare(without_managed_fields(live), without_managed_fields(new), kind)
+            if comparison.same:
+                return raw
+            changed, removed = fieldpath.union(comparison.modified, comparison.added), comparison.removed
+        touched = set(changed) | set(removed)
         identity = (manager, UPDATE, api_version, subresource)
-        previous = next((e for e in entries if e.identity == identity), None)
-        if previous is not None:
-            entries.remove(previous)
-            mine = fieldpath.union(previous.fields, mine)
-        entries.append(Entry(manager, UPDATE, api_version, mine, now, subresource))
-    return encode(_cap(entries, api_version, now))
+        out: list[dict] = []
+        mine = fieldpath.difference(changed, _STRIP)
+        for item in raw:
+            if _identity(item) == identity:
+                previous = fieldpath.difference(_decoded(item).fields, removed)
+                mine = fieldpath.union(previous, mine)
+                continue
+            if touched.isdisjoint(item.get("fieldsV1") or {}):
+                out.append(item)
+                continue
+            entry = _decoded(item)
+            rest = fieldpath.difference(fieldpath.difference(entry.fields, changed), removed)
+            if not fieldpath.empty(rest):
+                out.append(replace(entry, fields=rest).to_json())
+    except ValueError:  # a malformed FieldsV1: upstream starts over
+        return update(live, new, manager, kind=kind, api_version=api_version, now=now, subresource=subresource,
+                      entries=[]) if entries != [] else []
+    if not fieldpath.empty(mine):
+        out.append(Entry(manager, UPDATE, api_version, mine, now, subresource).to_json())
+    if sum(1 for item in out if item.get("operation") == UPDATE) > MAX_UPDATE_MANAGERS:
+        out = [e.to_json() for e in _cap([_decoded(item) for item in out], api_version, now)]
+    return sorted(out, key=_order)
 
 
 def managed_fields(obj: dict) -> list[dict] | None:

@@ -31,7 +31,7 @@ from litekube.model.listtypes import Type
 from litekube.model.values import equal
 
 __all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
-           "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert",
+           "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
            "KeyError_", "item_key"]
 
 FieldSet = dict  # {path element: FieldSet}; "." marks the node itself as a member
@@ -296,6 +296,38 @@ def compare(old: dict | None, new: dict, kind: str) -> Comparison:
     """
     added, modified, removed = _compare({} if old is None else old, new, listtypes.root(kind))
     return Comparison(added or {}, modified or {}, removed or {})
+
+
+def created(obj: dict, kind: str) -> FieldSet:
+    """What a create of `obj` adds or sets: `compare(None, obj, kind)`'s added and modified together,
+    walked once (the fields Go's empty object holds are not added themselves)."""
+    return _created(obj, listtypes.root(kind), True) or {}
+
+
+def _created(new: Any, t: Type, present: bool) -> FieldSet | None:
+    # `present`: the empty object holds this field already (as {} or null), so it is not added itself
+    if isinstance(new, dict) and new and not t.atomic:
+        node: FieldSet = {}
+        for key, value in new.items():
+            child = _created(value, t.field(key), present and t.always_present(key))
+            if child:
+                node["f:" + key] = child
+    elif isinstance(new, list) and new and t.is_list:
+        et = t.element()
+        node = {}
+        for item in new:
+            try:
+                element = item_key(item, t)
+            except KeyError_:
+                element = f"i:{len(node)}"
+            node[element] = _created(item, et, False) or {SELF: {}}
+    else:
+        if present and (new == {} if isinstance(new, dict) else new is None):
+            return None  # as empty as Go's empty value
+        return {SELF: {}}
+    if not present:
+        node[SELF] = {}
+    return node or None
 
 
 _NOTHING: tuple[None, None, None] = (None, None, None)

@@ -64,6 +64,11 @@ class Settled:
 class ControlPlane:
     """Every component, driven by one changelog poller over one API."""
 
+    # Whether the components' writes are recorded in managedFields, each under its binary's
+    # manager (kube-controller-manager, kubelet, kube-scheduler). Off by default: comparing
+    # every pod write costs the pod benchmark far more than a few percent (see the README).
+    record_managed_fields: bool = False
+
     def __init__(self, api: Api, components: list[Component], *, batch: int = 256) -> None:
         self.api = api
         self.store = api.store
@@ -340,7 +345,7 @@ class ControlPlane:
             log.exception("reconciling %s %s failed", item.component, item.key)
             self._retry(item)
             return
-        tx.manager = self._managers[item.component]
+        tx.manager = self._managers[item.component] if self.record_managed_fields else None
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from litekube.errors import CONFLICT_ADVICE
+from litekube.runtime.controlplane import ControlPlane
 from tests.cli.conftest import DEPLOYMENT
 
 WEB2 = DEPLOYMENT.format(replicas=2, annotations="{}")
@@ -25,9 +26,7 @@ class TestServerSideApply:
         assert (first.exit_code, first.stdout) == (0, "deployment.apps/web serverside-applied\n")
         again = lk("apply", "--server-side", "-f", "-", input=WEB2)
         assert (again.exit_code, again.stdout) == (0, "deployment.apps/web serverside-applied\n")
-        assert managed(lk, "deploy", "web") == [("kubectl", "Apply", ""),
-                                                ("kube-controller-manager", "Update", ""),
-                                                ("kube-controller-manager", "Update", "status")]
+        assert managed(lk, "deploy", "web") == [("kubectl", "Apply", "")]  # the control plane records none
 
     def test_a_conflict_is_printed_as_kubectl_prints_it_and_changes_nothing(self, lk):
         lk("apply", "--server-side", "-f", "-", input=WEB2)
@@ -90,13 +89,20 @@ class TestManagedFields:
         lk("label", "deploy", "web", "tier=front")
         lk("set", "image", "deploy/web", "app=nginx:1.28")
         lk("scale", "deploy", "web", "--replicas=3")
-        # in the order of their last writes (the control plane's status write comes after the scale)
-        assert managed(lk, "deploy", "web") == [
-            ("kubectl-create", "Update", ""), ("kube-controller-manager", "Update", ""),
-            ("kubectl-label", "Update", ""), ("kubectl-set", "Update", ""), ("kubectl", "Update", "scale"),
-            ("kube-controller-manager", "Update", "status")]
+        assert managed(lk, "deploy", "web") == [  # in the order of their writes
+            ("kubectl-create", "Update", ""), ("kubectl-label", "Update", ""), ("kubectl-set", "Update", ""),
+            ("kubectl", "Update", "scale")]
 
-    def test_controllers_write_as_their_binaries(self, lk):
+    def test_with_the_control_plane_recording_too(self, lk, monkeypatch):
+        monkeypatch.setattr(ControlPlane, "record_managed_fields", True)
+        lk("create", "-f", "-", input=WEB2)
+        lk("scale", "deploy", "web", "--replicas=3")
+        assert managed(lk, "deploy", "web") == [  # by time, then manager: the two first share a second
+            ("kube-controller-manager", "Update", ""), ("kubectl-create", "Update", ""),
+            ("kubectl", "Update", "scale"), ("kube-controller-manager", "Update", "status")]
+
+    def test_controllers_write_as_their_binaries(self, lk, monkeypatch):
+        monkeypatch.setattr(ControlPlane, "record_managed_fields", True)
         lk("apply", "-f", "-", input=WEB2)
         pod = json.loads(lk("get", "pods", "-o", "json", "--show-managed-fields").stdout)["items"][0]
         assert [(e["manager"], e.get("subresource", "")) for e in pod["metadata"]["managedFields"]] == [

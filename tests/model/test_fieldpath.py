@@ -170,3 +170,43 @@ class TestMerge:
         fieldpath.insert(gone, ("f:spec", "f:template", "f:spec", "f:containers", 'k:{"name":"b"}'))
         assert structured.remove(obj, gone, "Deployment") == {  # metadata was emptied: it goes too
             "spec": {"replicas": 2, "template": {"spec": {"containers": [{"name": "a", "image": "x"}]}}}}
+
+
+_names = st.sampled_from(["a", "b", "c"])
+_scalars = st.one_of(st.integers(-2, 2), st.sampled_from(["x", "y", ""]), st.booleans(), st.none())
+_containers = st.lists(st.fixed_dictionaries({"name": _names}, optional={
+    "image": _scalars, "args": st.lists(_scalars, max_size=2), "resources": st.just({}),
+    "ports": st.lists(st.fixed_dictionaries({"containerPort": st.integers(1, 3)},
+                                            optional={"protocol": st.sampled_from(["TCP", "UDP"])}), max_size=2)}),
+    max_size=3, unique_by=lambda c: c["name"])
+_pods = st.fixed_dictionaries({}, optional={
+    "metadata": st.fixed_dictionaries({}, optional={"labels": st.dictionaries(_names, _scalars, max_size=2),
+                                                     "finalizers": st.lists(_names, max_size=2, unique=True)}),
+    "spec": st.fixed_dictionaries({}, optional={"containers": _containers, "nodeName": _scalars,
+                                                "securityContext": st.just({})}),
+    "status": st.fixed_dictionaries({}, optional={"phase": _scalars, "extra": st.dictionaries(_names, _scalars)}),
+})
+
+
+class TestProperties:
+    @given(_pods)
+    def test_a_create_sets_what_comparing_with_nothing_finds(self, pod):
+        c = fieldpath.compare(None, pod, "Pod")
+        assert fieldpath.created(pod, "Pod") == fieldpath.union(c.added, c.modified)
+
+    @given(_pods, _pods)
+    def test_compare_is_the_symmetric_difference_of_two_objects(self, old, new):
+        forward, backward = fieldpath.compare(old, new, "Pod"), fieldpath.compare(new, old, "Pod")
+        assert _members(forward.added) == _members(backward.removed)
+        assert _members(forward.modified) == _members(backward.modified)
+        assert fieldpath.compare(old, old, "Pod").same
+
+    @given(_pods, _pods)
+    def test_a_merge_holds_the_configuration(self, live, config):
+        merged = structured.merge(live, config, "Pod")
+        assert _members(fieldpath.of(config, "Pod")) <= _members(fieldpath.of(merged, "Pod"))
+        assert fieldpath.compare(config, structured.merge(config, config, "Pod"), "Pod").same
+        # every field the configuration sets has the configuration's value
+        both = fieldpath.intersection(fieldpath.of(merged, "Pod"), fieldpath.of(config, "Pod"))
+        differing = fieldpath.compare(config, merged, "Pod").modified
+        assert not _members(fieldpath.intersection(both, differing))
