@@ -263,7 +263,7 @@ def apply(live: dict | None, config: dict, manager: str, *, kind: str, now: str,
         if last is not None:
             merged = _prune(merged, last.fields, applied, others, kind)
         comparison = fieldpath.compare(base, merged, kind)
-    except fieldpath.KeyError_ as exc:
+    except fieldpath.MissingKey as exc:
         raise errors.BadRequest(f"failed to create typed patch object ({kind}): {exc}") from None
     changed = fieldpath.union(comparison.modified, comparison.added)
     conflicts = _conflicts(others, changed)
@@ -325,7 +325,7 @@ def _allowed_by_last_applied(live: dict, kind: str) -> FieldSet:
             return {}
         applied = fieldpath.of(last, kind)
         comparison = fieldpath.compare(last, live, kind)
-    except (ValueError, fieldpath.KeyError_):
+    except (ValueError, fieldpath.MissingKey):
         return {}
     return fieldpath.difference(fieldpath.difference(fieldpath.difference(applied, comparison.modified),
                                                      comparison.added), comparison.removed)

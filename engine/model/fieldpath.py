@@ -32,14 +32,14 @@ from litekube.model.values import equal
 
 __all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
            "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
-           "KeyError_", "item_key"]
+           "MissingKey", "item_key"]
 
 FieldSet = dict  # {path element: FieldSet}; "." marks the node itself as a member
 SELF = "."
 _MISSING = object()
 
 
-class KeyError_(ValueError):
+class MissingKey(ValueError):
     """An element of a `map` list without one of its key fields: `element 0: associative list ...`."""
 
 
@@ -57,7 +57,7 @@ def item_key(item: Any, t: Type) -> str:
     if not t.keys:
         return "v:" + _go_json(item)
     if not isinstance(item, dict):
-        raise KeyError_(f"associative list with keys has an element that is not a map type")
+        raise MissingKey(f"associative list with keys has an element that is not a map type")
     fields = {}
     for name in t.keys:
         if name in item:
@@ -65,7 +65,7 @@ def item_key(item: Any, t: Type) -> str:
         elif name in listtypes.KEY_DEFAULTS:
             fields[name] = listtypes.KEY_DEFAULTS[name]
         else:
-            raise KeyError_(f'associative list with keys has an element that omits key field "{name}" '
+            raise MissingKey(f'associative list with keys has an element that omits key field "{name}" '
                             f"(and doesn't have default value)")
     return "k:" + _go_json(fields)
 
@@ -233,7 +233,7 @@ def paths(s: FieldSet, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]
 
 def of(obj: dict, kind: str) -> FieldSet:
     """ToFieldSet: every scalar, atomic value and list element the object holds, and every
-    key of a map that is not a struct field. Raises KeyError_ for a `map` list element
+    key of a map that is not a struct field. Raises MissingKey for a `map` list element
     without its keys."""
     return _children(obj, listtypes.root(kind))
 
@@ -255,8 +255,8 @@ def _children(value: Any, t: Type) -> FieldSet:
         for index, item in enumerate(value):
             try:
                 element = item_key(item, t)
-            except KeyError_ as exc:
-                raise KeyError_(f"element {index}: {exc}") from None
+            except MissingKey as exc:
+                raise MissingKey(f"element {index}: {exc}") from None
             node = _children(item, et)
             node[SELF] = {}
             out[element] = node
@@ -318,7 +318,7 @@ def _created(new: Any, t: Type, present: bool) -> FieldSet | None:
         for item in new:
             try:
                 element = item_key(item, t)
-            except KeyError_:
+            except MissingKey:
                 element = f"i:{len(node)}"
             node[element] = _created(item, et, False) or {SELF: {}}
     else:
@@ -398,6 +398,6 @@ def _indexed(items: list, t: Type) -> dict[str, Any]:
     for index, item in enumerate(items):
         try:
             out[item_key(item, t)] = item
-        except KeyError_:
+        except MissingKey:
             out[f"i:{index}"] = item  # a stored element without its key: compared by position
     return out

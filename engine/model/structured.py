@@ -23,7 +23,7 @@ _MISSING = object()
 
 
 def merge(live: dict | None, config: dict, kind: str) -> dict:
-    """The object with `config` merged in. Raises fieldpath.KeyError_ for a list element without its keys."""
+    """The object with `config` merged in. Raises fieldpath.MissingKey for a list element without its keys."""
     if live is None:
         return clone(config)
     return _merge(live, config, listtypes.root(kind))
@@ -48,13 +48,13 @@ def _merge(lhs: Any, rhs: Any, t: Type) -> Any:
         for index, item in enumerate(rhs):
             try:
                 incoming[fieldpath.item_key(item, t)] = item
-            except fieldpath.KeyError_ as exc:
-                raise fieldpath.KeyError_(f"element {index}: {exc}") from None
+            except fieldpath.MissingKey as exc:
+                raise fieldpath.MissingKey(f"element {index}: {exc}") from None
         merged, seen = [], set()
         for item in lhs:
             try:
                 element = fieldpath.item_key(item, t)
-            except fieldpath.KeyError_:
+            except fieldpath.MissingKey:
                 merged.append(item)  # a live element without its keys stays as it is
                 continue
             if element in seen:
@@ -92,7 +92,7 @@ def _remove(value: Any, fields: FieldSet, t: Type) -> Any:
         for item in value:
             try:
                 node = fields.get(fieldpath.item_key(item, t))
-            except fieldpath.KeyError_:
+            except fieldpath.MissingKey:
                 node = None
             if node is None:
                 out_list.append(item)

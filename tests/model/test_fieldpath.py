@@ -56,7 +56,7 @@ class TestEncoding:
         }
 
     def test_an_element_without_its_key_is_refused(self):
-        with pytest.raises(fieldpath.KeyError_, match='element 0: associative list with keys has an element '
+        with pytest.raises(fieldpath.MissingKey, match='element 0: associative list with keys has an element '
                                                       'that omits key field "name"'):
             fieldpath.of({"spec": {"containers": [{"image": "x"}]}}, "Pod")
 
