@@ -12,6 +12,7 @@ from litekube.reconcile.endpointslice import controller as endpointslice
 from litekube.reconcile.endpointslice import endpoints
 from litekube.reconcile.endpointslice import mirroring as endpointslice_mirroring
 from litekube.reconcile.garbage_collector import controller as garbage_collector
+from litekube.reconcile.ingress_nginx import controller as ingress_nginx
 from litekube.reconcile.cronjob import controller as cronjob
 from litekube.reconcile.job import controller as job
 from litekube.reconcile.job import orphans as job_orphans
@@ -67,6 +68,7 @@ ALL: list[Component] = [
     endpoints.COMPONENT,
     endpointslice_mirroring.COMPONENT,
     service_lb.COMPONENT,
+    ingress_nginx.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,
 ]
