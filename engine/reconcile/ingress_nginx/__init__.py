@@ -1,1 +1,1 @@
-"""The simulated ingress-nginx controller's status sync (what its leader does for its Ingresses). No I/O happens here."""
+"""The simulated ingress-nginx controller's status sync (what its elected leader does). No I/O happens here."""
