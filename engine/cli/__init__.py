@@ -11,7 +11,7 @@ from litekube.cli.root import LazyGroup, cli, main
 
 LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads", "containers",
                      "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion",
-                     "pictures", "networking", "checking"]
+                     "pictures", "networking", "checking", "curling"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
@@ -27,6 +27,7 @@ LazyGroup.COMMANDS = {
     "check": "checking",
     **dict.fromkeys(["tree", "graph", "ui"], "pictures"),
     **dict.fromkeys(["proxy-rules", "routes", "dns"], "networking"),
+    "curl": "curling",
 }
 # Modules that add subcommands to another module's group: loaded with that group.
 LazyGroup.EXTENDS = {"set": ["autoscaling"], "create": ["batch", "creating", "creating_kinds"]}

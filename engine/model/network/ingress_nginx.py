@@ -22,7 +22,7 @@ from __future__ import annotations
 
 __all__ = ["NAMESPACE", "SERVICE", "DEPLOYMENT", "CLASS", "CONTROLLER_CLASS", "DEFAULT_CLASS_ANNOTATION",
            "INGRESS_CLASS_ANNOTATION", "VERSION", "EVENT_SOURCE", "SELECTOR", "objects", "error_page",
-           "REASONS"]
+           "REASONS", "serves"]
 
 NAMESPACE = "ingress-nginx"
 SERVICE = DEPLOYMENT = "ingress-nginx-controller"
@@ -35,14 +35,33 @@ SELECTOR = {"app.kubernetes.io/component": "controller", "app.kubernetes.io/inst
             "app.kubernetes.io/name": "ingress-nginx"}
 _LABELS = {**SELECTOR, "app.kubernetes.io/part-of": "ingress-nginx", "app.kubernetes.io/version": VERSION}
 
-REASONS = {200: "OK", 308: "Permanent Redirect", 404: "Not Found", 503: "Service Temporarily Unavailable"}
+REASONS = {200: "OK", 308: "Permanent Redirect", 400: "Bad Request", 404: "Not Found",
+           503: "Service Temporarily Unavailable"}
 
 
-def error_page(status: int) -> str:
-    """nginx's page for `status` (ngx_http_special_response.c), as curl prints it."""
-    title = f"{status} {REASONS[status]}"
-    return (f"<html>\n<head><title>{title}</title></head>\n<body>\n<center><h1>{title}</h1></center>\n"
-            "<hr><center>nginx</center>\n</body>\n</html>\n")
+def error_page(status: int, detail: str = "") -> str:
+    """nginx's page for `status` (ngx_http_special_response.c), as curl prints it.
+
+    `detail` is the line of nginx's special 400s (`The plain HTTP request was
+    sent to HTTPS port`), which also titles the page.
+    """
+    heading = f"{status} {REASONS[status]}"
+    title = f"{status} {detail}" if detail else heading
+    extra = f"<center>{detail}</center>\n" if detail else ""
+    return (f"<html>\n<head><title>{title}</title></head>\n<body>\n<center><h1>{heading}</h1></center>\n"
+            f"{extra}<hr><center>nginx</center>\n</body>\n</html>\n")
+
+
+def serves(ingress: dict, ingress_class: dict | None) -> bool:
+    """Whether the controller serves the Ingress: `ingressClassName: nginx` naming an IngressClass of
+    controller k8s.io/ingress-nginx (`ingress_class`, None when it does not exist), or, without the field,
+    the legacy `kubernetes.io/ingress.class: nginx` annotation."""
+    spec = ingress.get("spec") or {}
+    name = spec.get("ingressClassName")
+    if name is None:
+        return ((ingress.get("metadata") or {}).get("annotations") or {}).get(INGRESS_CLASS_ANNOTATION) == CLASS
+    return name == CLASS and ingress_class is not None and \
+        (ingress_class.get("spec") or {}).get("controller") == CONTROLLER_CLASS
 
 
 def _meta(name: str, namespaced: bool = True, **extra) -> dict:

@@ -26,15 +26,8 @@ __all__ = ["COMPONENT", "reconcile", "serves", "addresses", "leader_ready"]
 
 def serves(ingress: dict, view: View) -> bool:
     """Whether the controller serves this Ingress (its class, or the legacy annotation)."""
-    spec = ingress.get("spec") or {}
-    annotation = ((ingress.get("metadata") or {}).get("annotations") or {}).get(nginx.INGRESS_CLASS_ANNOTATION)
-    name = spec.get("ingressClassName")
-    if name is None:
-        return annotation == nginx.CLASS
-    if name != nginx.CLASS:
-        return False
-    cls = view.get("IngressClass", "", name)
-    return cls is not None and (cls.get("spec") or {}).get("controller") == nginx.CONTROLLER_CLASS
+    name = (ingress.get("spec") or {}).get("ingressClassName")
+    return nginx.serves(ingress, view.get("IngressClass", "", name) if name else None)
 
 
 def addresses(view: View) -> list[dict] | None:
