@@ -1,4 +1,4 @@
-"""`litekube curl`: a request followed hop by hop, name to pod, and the response a real cluster gives. This module does I/O.
+"""`litekube curl`: a request followed hop by hop, name to pod, with the response a cluster gives. This module does I/O.
 
 Read-only, over litekube.api.curling. Like `curl -v`, the trace (`* `
 lines) and the response headers (`< `) go to stderr, the body to stdout,

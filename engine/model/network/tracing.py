@@ -349,7 +349,8 @@ class _Tracer:
             hop["text"] = [f"Route on {node} to {ip}: {line} ({lease.node})"]
         return hop
 
-    def _deliver(self, node: str, ip: str, port: int, hops: list[dict], p: float, tls: bool | None = None) -> list[Path]:
+    def _deliver(self, node: str, ip: str, port: int, hops: list[dict], p: float,
+                 tls: bool | None = None) -> list[Path]:
         """The packet routed from `node` to ip:port and what answers there; `tls`: whether it speaks TLS."""
         hops = [*hops, self._route(node, ip)]
         if (ip, port) == APISERVER:
