@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from litekube.store import Store
 from tests.cli.conftest import SAMPLES
@@ -234,3 +236,16 @@ def test_only_reads(cluster):
     for args in (["http://foo.bar.com/foo", *RESOLVE], ["http://service1/", "--from", WEB2, "--all"]):
         assert cluster("curl", *args).exit_code == 0
     assert Store(str(cluster.db)).revision() == before
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(path=st.text(alphabet="/ab.%?#~-", max_size=20), host=st.text(max_size=25),
+       scheme=st.sampled_from(["http", "https", "HTTP"]))
+def test_fuzzed_requests_through_the_cli(cluster, path, host, scheme):
+    """Any path and Host header, through the real command: curl's exit codes, a one-line curl error, no traceback."""
+    result = cluster("curl", f"{scheme}://{LB}/{path}", "-H", f"Host: {host}", "-k", "--seed", "0")
+    assert result.exit_code in (0, 3, 7, 28, 35, 60)
+    if result.exit_code:
+        assert result.stdout == "" and result.stderr.splitlines()[-1].startswith(f"curl: ({result.exit_code}) ")
+    else:
+        assert result.stdout
