@@ -39,7 +39,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 
-from litekube.model.network import dns, flannel, ingress_nginx, ingress_routing, iptables, ipvs, netfilter, urls
+from litekube.model.network import dns, flannel, ingress_nginx, iptables, ipvs, netfilter, urls
 from litekube.model.network import endpoints as eps
 
 __all__ = ["Origin", "Request", "Network", "Path", "Trace", "trace", "OUTSIDE_IP", "SYN_TIMEOUT_MS"]
@@ -374,7 +374,9 @@ class _Tracer:
                                       + (f" ({port_name})" if port_name else "")]}
         hops.append(hop)
         if _is_controller(pod) and port in (80, 443):
-            return self._nginx(pod, port, hops, p)
+            from litekube.model.network import ingress_serving
+
+            return ingress_serving.serve(self, pod, port, hops, p)
         if (self.url.scheme == "https" if tls is None else tls):
             return [self._fail(hops, p, 35, "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
                                "the pod answers plain HTTP")]
@@ -392,81 +394,7 @@ class _Tracer:
         body = _FORBIDDEN.replace("PATH", self.url.path) + "\n"
         return Path(p, hops, 403, ["HTTP/2 403", "content-type: application/json"], body)
 
-    # -- 5. ingress-nginx ------------------------------------------------------
-    def _nginx(self, controller: dict, port: int, hops: list[dict], p: float) -> list[Path]:
-        host = self.request.host if self.request.host is not None else urls.host_header(self.url)
-        path = urls.location_path(self.url.path)
-        # The certificate goes by the TLS server name (SNI, the URL's host); the ssl-redirect by the Host header.
-        tls = ingress_routing.tls_for(self.net.ingresses, self.sni if port == 443 else host)
-        secret = tls is not None and (tls[0]["metadata"]["namespace"], tls[1].get("secretName") or "") \
-            in self.net.tls_secrets
-        if port == 443 and self.url.scheme == "http":
-            return [self._page(hops, p, 400, "the plain HTTP request was sent to the HTTPS port",
-                               "The plain HTTP request was sent to HTTPS port")]
-        if port == 80 and self.url.scheme == "https":
-            return [self._fail(hops, p, 35, "OpenSSL/3.0.19: error:0A00010B:SSL routines::wrong version number",
-                               "port 80 of ingress-nginx speaks plain HTTP")]
-        if port == 443 and not self.request.insecure:
-            problem = "unable to get local issuer certificate" if secret else "self-signed certificate"
-            cert = f"{tls[1]['secretName']}'s certificate" if secret else \
-                "the Kubernetes Ingress Controller Fake Certificate"
-            return [self._fail(hops, p, 60, f"SSL certificate problem: {problem}", f"ingress-nginx presents {cert}")]
-        if not host:
-            return [self._page(hops, p, 400, "no Host header")]
-        found = ingress_routing.route(self.net.ingresses, host, path)
-        match = {"hop": "ingress", "host": ingress_routing.normalize_host(host), "path": path,
-                 "server": found.server}
-        if found.ingress is None:
-            match["text"] = [f"ingress-nginx: Host {host}, path {path}: no rule matches (server {found.server}): "
-                             "the default backend"]
-            return [self._page([*hops, match], p, 404)]
-        ing = found.ingress
-        backend = found.backend or {}
-        service = backend.get("service") or {}
-        port_ref = service.get("port") or {}
-        target = f"{service.get('name', '')}:{port_ref.get('number') or port_ref.get('name') or ''}"
-        what = "its defaultBackend" if found.default_backend else \
-            f"rule {ing['spec']['rules'][found.rule].get('host') or '*'} {found.rule_path} ({found.path_type})"
-        match.update({"ingress": _name(ing), "rule": found.rule, "pathIndex": found.path, "backend": target,
-                      "text": [f"ingress-nginx: Host {host}, path {path}: Ingress {_name(ing)}, {what} -> {target}"]})
-        hops = [*hops, match]
-        if port == 80 and secret and tls is not None:
-            location = f"https://{ingress_routing.normalize_host(host)}{self.url.target}"
-            hops[-1]["text"].append(f"  ssl-redirect: {tls[1]['secretName']} terminates TLS for this host")
-            return [Path(p, hops, 308, ["HTTP/1.1 308 Permanent Redirect", f"Location: {location}"],
-                         ingress_nginx.error_page(308))]
-        endpoints = self._upstream(ing["metadata"]["namespace"], service)
-        if not endpoints:
-            hops[-1]["text"].append(f"  upstream {ing['metadata']['namespace']}-{target.replace(':', '-')}: "
-                                    "no ready endpoints")
-            return [self._page(hops, p, 503)]
-        out = []
-        node = (controller.get("spec") or {}).get("nodeName") or ""
-        for index, weight in self.pick(len(endpoints)):
-            ep = endpoints[index]
-            hop = {"hop": "upstream", "endpoint": str(ep), "of": len(endpoints), "text": [
-                f"ingress-nginx upstream: endpoint {ep} ({index + 1} of {len(endpoints)}, round robin)"]}
-            out += self._deliver(node, ep.ip, ep.port, [*hops, hop], p * weight, tls=False)
-        return out
-
-    def _upstream(self, namespace: str, service: dict) -> list[eps.Endpoint]:
-        port = service.get("port") or {}
-        for sp in self.net.ports:
-            if (sp.namespace, sp.name) != (namespace, service.get("name")):
-                continue
-            if (port.get("number") and sp.port == port["number"]) or (port.get("name") and
-                                                                       sp.port_name == port["name"]):
-                return [ep for ep in sp.endpoints if ep.ready]
-        return []
-
     # -- 6. endings -----------------------------------------------------------
-    def _page(self, hops: list[dict], p: float, status: int, why: str = "", detail: str = "") -> Path:
-        if why:
-            hops = [*hops, {"hop": "nginx", "text": [f"ingress-nginx: {why}"]}]
-        body = ingress_nginx.error_page(status, detail)
-        return Path(p, hops, status, [f"HTTP/1.1 {status} {ingress_nginx.REASONS[status]}",
-                                      "Content-Type: text/html"], body)
-
     def _fail(self, hops: list[dict], p: float, code: int, errno: str, why: str = "") -> Path:
         url = self.url
         if code in (7, 28):
