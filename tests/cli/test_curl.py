@@ -38,6 +38,24 @@ TO_CONTROLLER = [
 ]
 
 
+EXTRA = """apiVersion: v1
+kind: Service
+metadata: {name: headless}
+spec: {clusterIP: None, selector: {app: web}, ports: [{name: http, port: 8080}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: ext}
+spec: {type: ExternalName, externalName: example.com}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: local-lb}
+spec: {type: LoadBalancer, externalTrafficPolicy: Local, selector: {app: none}, ports: [{port: 80}]}
+"""
+README = (SAMPLES.parent / "README.md").read_text()
+
+
 def page(status: str) -> str:
     return (f"<html>\n<head><title>{status}</title></head>\n<body>\n<center><h1>{status}</h1></center>\n"
             "<hr><center>nginx</center>\n</body>\n</html>\n")
@@ -51,9 +69,11 @@ def cluster(tmp_path_factory):
     assert lk("init", "--nodes", "3").exit_code == 0
     assert lk("apply", "-f", str(SAMPLES / "ingress")).exit_code == 0
     empty = tmp_path_factory.mktemp("manifests") / "empty.yaml"
+    empty.with_name("extra.yaml").write_text(EXTRA)
     empty.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: empty}\n"
                      "spec: {selector: {app: none}, ports: [{name: 80-80, port: 80, targetPort: 80}]}\n")
     assert lk("apply", "-f", str(empty)).exit_code == 0
+    assert lk("apply", "-f", str(empty.with_name("extra.yaml"))).exit_code == 0
     return lk
 
 
@@ -249,3 +269,67 @@ def test_fuzzed_requests_through_the_cli(cluster, path, host, scheme):
         assert result.stdout == "" and result.stderr.splitlines()[-1].startswith(f"curl: ({result.exit_code}) ")
     else:
         assert result.stdout
+
+
+def test_readme_walk_is_what_curl_prints(cluster):
+    """The README's walk of one request is this command's output, line for line."""
+    command = "litekube curl http://foo.bar.com/foo --resolve foo.bar.com:80:172.18.255.200 --seed 1"
+    block = README.split(f"$ {command}\n", 1)[1].split("```", 1)[0]
+    result = cluster(*command.split()[1:])
+    assert result.stderr + result.stdout == block
+
+
+def test_headless_name_is_a_pod_address(cluster):
+    result = cluster("curl", "http://headless:8080/", "--from", WEB_2)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == [
+        "* headless.default.svc.cluster.local. A 10.244.1.2 (CoreDNS, kube-dns 10.96.0.10)",
+        f"* From pod default/{WEB_2} (10.244.1.2) on node-2",
+        f"* 10.244.1.2 is pod default/{WEB_2}"]
+
+
+def test_external_name_has_no_upstream_resolver(cluster):
+    result = cluster("curl", "http://ext/", "--from", WEB_2)
+    assert result.exit_code == 6
+    assert result.stderr.splitlines()[:2] == ["* ext.default.svc.cluster.local. CNAME example.com.",
+                                             "* example.com. NXDOMAIN"]
+
+
+def test_local_load_balancer_without_local_endpoints_is_not_announced(cluster):
+    result = cluster("curl", "http://172.18.255.201/")
+    assert result.exit_code == 7
+    assert result.stderr.splitlines()[-3:] == [
+        "* no node announces it: MetalLB has no node with a ready local endpoint",
+        "* connect to 172.18.255.201 port 80 failed: No route to host",
+        "curl: (7) Failed to connect to 172.18.255.201 port 80 after 3000 ms: Couldn't connect to server"]
+
+
+def test_pod_to_pod_across_nodes_and_a_closed_port(cluster):
+    result = cluster("curl", "http://10.244.2.2:8080/x", "--from", WEB_2)
+    assert result.exit_code == 0 and result.stdout.endswith("on node-3 answered GET /x\n")
+    assert "* Route on node-2 to 10.244.2.2: 10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink (vxlan to node-3 at " \
+           "172.18.0.4, FDB aa:4c:fe:8a:86:31 dst 172.18.0.4)" in result.stderr.splitlines()
+    closed = cluster("curl", "http://10.244.2.2:9999/x", "--from", WEB_2)
+    assert closed.exit_code == 7
+    assert f"* Pod default/{WEB_3} on node-3: no container listens on port 9999" in closed.stderr.splitlines()
+
+
+def test_node_port_from_another_node(cluster):
+    """node-3 to node-1's NodePort: routed over eth0, then node-1's KUBE-NODEPORTS (Local: its own controller)."""
+    result = cluster("curl", "http://172.18.0.2:30086/foo", "-H", "Host: foo.bar.com", "--from-node", "node-3",
+                     "--seed", "1")
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert lines[:4] == [
+        "* From node node-3 (172.18.0.4)",
+        "* 172.18.0.2:30086 is NodePort 30086 of Service ingress-nginx/ingress-nginx-controller (port http) on node-1",
+        "* Route on node-3 to 172.18.0.2: 172.18.0.0/16 dev eth0 (node node-1)",
+        "* node-1 kube-proxy (iptables): DNAT to 10.244.0.2:80"]
+
+
+def test_apiserver_through_the_kubernetes_service(cluster):
+    result = cluster("curl", "https://kubernetes.default/", "--from", WEB_2, "-k")
+    assert result.exit_code == 0 and '"reason": "Forbidden"' in result.stdout
+    assert cluster("curl", "https://kubernetes.default/", "--from", WEB_2).exit_code == 60
+    plain = cluster("curl", "http://kubernetes.default:443/", "--from", WEB_2)
+    assert plain.stdout == "Client sent an HTTP request to an HTTPS server.\n"

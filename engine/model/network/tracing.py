@@ -46,6 +46,7 @@ __all__ = ["Origin", "Request", "Network", "Path", "Trace", "trace", "OUTSIDE_IP
 
 OUTSIDE_IP = "172.18.0.1"
 SYN_TIMEOUT_MS = 127000  # net.ipv4.tcp_syn_retries = 6: 1+2+4+8+16+32+64 s
+ARP_TIMEOUT_MS = 3000    # ucast_solicit + mcast_solicit probes 1 s apart before EHOSTUNREACH
 APISERVER = ("172.18.0.1", 6443)
 _FORBIDDEN = ('{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n  "status": "Failure",\n'
               '  "message": "forbidden: User \\"system:anonymous\\" cannot get path \\"PATH\\"",\n'
@@ -398,7 +399,7 @@ class _Tracer:
     def _fail(self, hops: list[dict], p: float, code: int, errno: str, why: str = "") -> Path:
         url = self.url
         if code in (7, 28):
-            ms = SYN_TIMEOUT_MS if code == 28 else 0
+            ms = SYN_TIMEOUT_MS if code == 28 else ARP_TIMEOUT_MS if errno == "No route to host" else 0
             message = f"Failed to connect to {url.host} port {url.port} after {ms} ms: Couldn't connect to server"
             lines = [f"connect to {url.host} port {url.port} failed: {errno}"]
         else:
