@@ -74,13 +74,13 @@ spec:
     assert cluster("apply", "-f", str(path)).exit_code == 0
     out = cluster("describe", "ingress", "minimal").output
     assert out.splitlines()[5:14] == [
-        'Default backend:  test:80 (<error: endpoints "test" not found>)',
+        'Default backend:  test:80 (<error: services "test" not found>)',
         "TLS:",
         "  SNI routes a.example.com",
         "Rules:",
         "  Host        Path  Backends",
         "  ----        ----  --------",
-        '  *           *     test:80 (<error: endpoints "test" not found>)',
+        '  *           *     test:80 (<error: services "test" not found>)',
         "Annotations:  nginx.ingress.kubernetes.io/rewrite-target: /",
         "Events:",
     ]

@@ -1,18 +1,20 @@
 """`kubectl describe ingress` and `describe ingressclass` (kubectl v1.32 describe.go). No I/O happens here.
 
 `related` holds what kubectl fetches for each backend: `{"services": {name:
-Service or None}, "endpoints": {name: Endpoints or None}}` in the Ingress's
-namespace (`backend_services(ingress)` names them).
+Service or None}, "slices": {name: [EndpointSlices labelled with it]}}` in
+the Ingress's namespace (`backend_services(ingress)` names them). Checked
+against kubectl v1.32 itself (tests.kubectl.fake_apiserver): the endpoints
+come from EndpointSlices (formatEndpointSlices), so a backend whose Service
+is missing reads `(<error: services "x" not found>)`.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from litekube.model import tables
 from litekube.model.describing.pods import print_annotations, print_labels
 from litekube.model.tabwriting import PrefixWriter
 
-__all__ = ["DESCRIBERS", "backend_services"]
+__all__ = ["DESCRIBERS", "backend_services", "format_endpoint_slices"]
 
 
 def _backends(ingress: dict) -> list[dict]:
@@ -34,14 +36,40 @@ def _service_backend(service: dict) -> str:
     return f"{service.get('name', '')}:{port['number'] if port.get('number') else port.get('name', '')}"
 
 
+def format_endpoint_slices(slices: list[dict], ports: set[str] | None) -> str:
+    """formatEndpointSlices: the ready endpoints' `ip:port` (ports named in `ports`), three at most."""
+    if not slices:
+        return "<none>"
+    listed: list[str] = []
+    maximum, more, count = 3, False, 0
+    for eps in slices:
+        endpoints = eps.get("endpoints") or []
+        port_list = eps.get("ports") or []
+        pairs = [(e, None) for e in endpoints] if not port_list else \
+            [(e, p) for p in port_list if ports is None or (p.get("name") or "") in ports for e in endpoints]
+        for endpoint, port in pairs:
+            if len(listed) == maximum:
+                more = True
+            if (endpoint.get("conditions") or {}).get("ready") is False:
+                continue
+            address = (endpoint.get("addresses") or [""])[0]
+            if not more:
+                if port is None:
+                    listed.append(address)
+                else:
+                    host = f"[{address}]" if ":" in address else address
+                    listed.append(f"{host}:{port.get('port')}")
+            count += 1
+    text = ",".join(listed)
+    return f"{text} + {count - maximum} more..." if more else text
+
+
 def _backend(namespace: str, backend: dict, related: dict) -> str:
     """describeBackendV1: the service backend and its endpoints, or the resource reference."""
     service = backend.get("service")
     if service is not None:
         text, name = _service_backend(service), service.get("name", "")
-        endpoints = (related.get("endpoints") or {}).get(name)
-        if endpoints is None:
-            return f'{text} (<error: endpoints "{name}" not found>)'
+        slices = (related.get("slices") or {}).get(name) or []
         svc = (related.get("services") or {}).get(name)
         if svc is None:
             return f'{text} (<error: services "{name}" not found>)'
@@ -51,7 +79,7 @@ def _backend(namespace: str, backend: dict, related: dict) -> str:
                 port_name = sp.get("name") or ""
             elif port.get("name") and port["name"] == sp.get("name"):
                 port_name = sp.get("name") or ""
-        return f"{text} ({tables.format_endpoints(endpoints, {port_name})})"
+        return f"{text} ({format_endpoint_slices(slices, {port_name})})"
     resource = backend.get("resource")
     if resource is not None:
         return (f"APIGroup: {resource.get('apiGroup') or '<none>'}, Kind: {resource.get('kind', '')}, "
