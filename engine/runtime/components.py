@@ -36,7 +36,7 @@ from litekube.reconcile.statefulset import controller as statefulset
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 from litekube.reconcile.ttl_after_finished import controller as ttl_after_finished
 
-__all__ = ["ALL"]
+__all__ = ["ALL", "field_manager"]
 
 ALL: list[Component] = [
     garbage_collector.COMPONENT,
@@ -72,3 +72,14 @@ ALL: list[Component] = [
     kubelet.NODES,
     kubelet.PODS,
 ]
+
+
+# The field manager each component's writes are recorded under in managedFields (upstream's
+# binaries); every other component is a controller of kube-controller-manager.
+_FIELD_MANAGERS = {"kubelet": "kubelet", "kubelet-heartbeat": "kubelet", "scheduler": "kube-scheduler",
+                   "local-path-provisioner": "local-path-provisioner", "service-lb": "metallb-controller"}
+
+
+def field_manager(component: str) -> str:
+    """`kubelet`, `kube-scheduler`, or `kube-controller-manager`."""
+    return _FIELD_MANAGERS.get(component, "kube-controller-manager")

@@ -23,6 +23,7 @@ from litekube.api.server import Api
 from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
+from litekube.runtime.components import field_manager
 from litekube.runtime.executing import EventIndex, execute
 from litekube.runtime.queue import Item, WorkQueue
 
@@ -63,10 +64,16 @@ class Settled:
 class ControlPlane:
     """Every component, driven by one changelog poller over one API."""
 
+    # Whether the components' writes are recorded in managedFields, each under its binary's
+    # manager (kube-controller-manager, kubelet, kube-scheduler). Off by default: comparing
+    # every pod write costs the pod benchmark far more than a few percent (see the README).
+    record_managed_fields: bool = False
+
     def __init__(self, api: Api, components: list[Component], *, batch: int = 256) -> None:
         self.api = api
         self.store = api.store
         self.components = {c.name: c for c in components}
+        self._managers = {c.name: field_manager(c.name) for c in components}  # their managedFields names
         self.watchers: dict[str, list[tuple[Component, object]]] = {}
         self.wakers: dict[str, list[tuple[Component, object]]] = {}
         for component in components:
@@ -338,6 +345,7 @@ class ControlPlane:
             log.exception("reconciling %s %s failed", item.component, item.key)
             self._retry(item)
             return
+        tx.manager = self._managers[item.component] if self.record_managed_fields else None
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)
