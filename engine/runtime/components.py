@@ -5,6 +5,7 @@ The order is the rank of a component's keys among keys due at the same time.
 from __future__ import annotations
 
 from litekube.reconcile.base import Component
+from litekube.runtime import electing
 from litekube.reconcile.daemonset import controller as daemonset
 from litekube.reconcile.deployment import controller as deployment
 from litekube.reconcile.disruption import controller as disruption
@@ -36,7 +37,7 @@ from litekube.reconcile.statefulset import controller as statefulset
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 from litekube.reconcile.ttl_after_finished import controller as ttl_after_finished
 
-__all__ = ["ALL", "field_manager"]
+__all__ = ["ALL", "LEASES", "field_manager", "lease_of", "of_lease"]
 
 ALL: list[Component] = [
     garbage_collector.COMPONENT,
@@ -83,3 +84,18 @@ _FIELD_MANAGERS = {"kubelet": "kubelet", "kubelet-heartbeat": "kubelet", "schedu
 def field_manager(component: str) -> str:
     """`kubelet`, `kube-scheduler`, or `kube-controller-manager`."""
     return _FIELD_MANAGERS.get(component, "kube-controller-manager")
+# The Lease whose holder runs each component (runtime.leading): the scheduler and the controller
+# manager elect apart, as upstream; the simulated node agents (every kubelet) share one.
+_ELSEWHERE = {scheduler.COMPONENT.name: electing.SCHEDULER, kubelet.NODES.name: electing.SIMULATOR,
+              kubelet.PODS.name: electing.SIMULATOR}
+LEASES = electing.LEASES
+
+
+def lease_of(component: str) -> str:
+    """The Lease a control plane must hold to run `component`."""
+    return _ELSEWHERE.get(component, electing.CONTROLLER_MANAGER)
+
+
+def of_lease(lease: str) -> set[str]:
+    """The components the holder of `lease` runs."""
+    return {c.name for c in ALL if lease_of(c.name) == lease}
