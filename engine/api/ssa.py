@@ -210,14 +210,17 @@ def update(live: dict | None, new: dict, manager: str, *, kind: str, api_version
             if comparison.same:
                 return raw
             changed, removed = fieldpath.union(comparison.modified, comparison.added), comparison.removed
+        changed, removed = fieldpath.difference(changed, _STRIP), fieldpath.difference(removed, _STRIP)
+        if not changed and not removed:  # only bookkeeping moved (resourceVersion, generation)
+            return raw
         touched = set(changed) | set(removed)
         identity = (manager, UPDATE, api_version, subresource)
         out: list[dict] = []
-        mine = fieldpath.difference(changed, _STRIP)
+        mine = changed
         for item in raw:
-            if _identity(item) == identity:
+            if _identity(item) == identity and not fieldpath.empty(changed):
                 previous = fieldpath.difference(_decoded(item).fields, removed)
-                mine = fieldpath.union(previous, mine)
+                mine = fieldpath.union(previous, mine)  # the entry moves to now, with what it had
                 continue
             if touched.isdisjoint(item.get("fieldsV1") or {}):
                 out.append(item)

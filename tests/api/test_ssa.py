@@ -174,6 +174,15 @@ class TestUpdate:
         assert ssa.update(live, copy.deepcopy(live), "y", kind="ConfigMap", api_version="v1",
                           now=T1) == live["metadata"]["managedFields"]
 
+    def test_bookkeeping_alone_is_no_change(self):
+        live = cm({"a": "1"}, resourceVersion="7")
+        live["metadata"]["managedFields"] = ssa.update(None, live, "x", kind="ConfigMap", api_version="v1", now=T0)
+        new = copy.deepcopy(live)
+        del new["metadata"]["resourceVersion"]  # what admission hands over
+        new["metadata"]["generation"] = 2
+        assert ssa.update(live, new, "x", kind="ConfigMap", api_version="v1",
+                          now=T1) == live["metadata"]["managedFields"]
+
     def test_removed_fields_leave_every_manager(self):
         live = apply(None, cm({"a": "1", "b": "2"}), "alice", now=T0)
         new = copy.deepcopy(live)

@@ -109,3 +109,24 @@ class TestManagedFields:
             ("kube-controller-manager", ""), ("kubelet", "status")]
         kubelet = pod["metadata"]["managedFields"][1]["fieldsV1"]["f:status"]
         assert {"f:phase", "f:podIP", "f:conditions", "f:containerStatuses"} <= set(kubelet)
+
+
+class TestConflictsWithEdits:
+    def test_an_edited_field_belongs_to_kubectl_edit_and_the_editor_never_sees_managed_fields(
+            self, lk, tmp_path, monkeypatch):
+        seen = tmp_path / "seen.yaml"
+        script = tmp_path / "editor.sh"
+        script.write_text(f'#!/bin/sh\ncp "$1" {seen}\nsed -i "s/replicas: 2/replicas: 4/" "$1"\n')
+        script.chmod(0o755)
+        monkeypatch.setenv("KUBE_EDITOR", str(script))
+        lk("apply", "--server-side", "-f", "-", input=WEB2)
+        assert lk("edit", "deploy/web").stdout == "deployment.apps/web edited\n"
+        assert "managedFields" not in seen.read_text()
+        result = lk("apply", "--server-side", "-f", "-", input=WEB2)
+        assert (result.exit_code, result.stderr) == (1, (
+            'error: Apply failed with 1 conflict: conflict with "kubectl-edit" using apps/v1: .spec.replicas\n'
+            + CONFLICT_ADVICE + "\n"))
+        forced = lk("apply", "--server-side", "--force-conflicts", "-f", "-", input=WEB2)
+        assert forced.stdout == "deployment.apps/web serverside-applied\n"
+        assert replicas(lk) == "2"
+        assert [m for m, _, _ in managed(lk, "deploy", "web")] == ["kubectl"]  # kubectl-edit owned only that
