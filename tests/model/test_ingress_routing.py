@@ -7,6 +7,8 @@ features/path_rules.feature and host_rules.feature, as pure-function tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litekube.model.network import ingress_routing as routing
 
@@ -187,3 +189,29 @@ class TestMerging:
 
     def test_no_ingress_is_a_404(self):
         assert routing.route([], "x", "/").ingress is None
+
+
+SEGMENTS = st.lists(st.sampled_from(["a", "aa", "b", "ab"]), max_size=3)
+PATHS = SEGMENTS.map(lambda s: "/" + "/".join(s)) | SEGMENTS.map(lambda s: "/" + "/".join(s) + "/")
+RULES = st.lists(st.tuples(PATHS, st.sampled_from(routing.PATH_TYPES)), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules=RULES, request_path=PATHS)
+def test_the_longest_match_wins(rules, request_path):
+    """Whatever the rules: the chosen path matches; no matching path is longer; on a tie Exact is chosen."""
+    ing = _ingress([{"host": "h", "http": {"paths": [_path(p, t, f"s{i}") for i, (p, t) in enumerate(rules)]}}])
+    found = routing.route([ing], "h", request_path)
+    matching = [(p, t) for p, t in rules if routing.path_matches(t, p, request_path)]
+    if not matching:
+        assert found.ingress is None
+        return
+    assert routing.path_matches(found.path_type, found.rule_path, request_path)
+
+    def length(p: str, t: str) -> int:
+        return len(p.rstrip("/")) if t == "Prefix" else len(p)
+
+    best = max(length(p, t) for p, t in matching)
+    assert length(found.rule_path, found.path_type) == best
+    if any(t == "Exact" and length(p, t) == best for p, t in matching):
+        assert found.path_type == "Exact"
