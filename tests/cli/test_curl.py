@@ -333,3 +333,17 @@ def test_apiserver_through_the_kubernetes_service(cluster):
     assert cluster("curl", "https://kubernetes.default/", "--from", WEB_2).exit_code == 60
     plain = cluster("curl", "http://kubernetes.default:443/", "--from", WEB_2)
     assert plain.stdout == "Client sent an HTTP request to an HTTPS server.\n"
+
+
+def test_ipvs_and_host_gw(lk):
+    """A cluster made with --proxy-mode ipvs --flannel-backend host-gw: the virtual server, the route via eth0."""
+    assert lk("init", "--nodes", "2", "--proxy-mode", "ipvs", "--flannel-backend", "host-gw").exit_code == 0
+    assert lk("apply", "-f", str(SAMPLES / "ingress")).exit_code == 0
+    result = lk("curl", f"http://{LB}/foo", "-H", "Host: foo.bar.com", "--all")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if "ipvs" in line] == [
+        f"* node-1 kube-proxy (ipvs): TCP  {LB}:80 rr -> 10.244.0.3:80 (Masq)"] * 2
+    assert [line for line in lines if line.startswith("* Route on node-1 to 10.244.1")] == [
+        "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)",
+        "* Route on node-1 to 10.244.1.3: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)"]

@@ -309,7 +309,7 @@ class _Tracer:
         out = []
         for index, weight in self.pick(len(reals)):
             hop = {"hop": "kube-proxy", "node": node, "mode": "ipvs", "server": header, "real": reals[index],
-                   "text": [f"{node} kube-proxy (ipvs): {header} -> {reals[index]} (Masq, rr)"]}
+                   "text": [f"{node} kube-proxy (ipvs): {header} -> {reals[index]} (Masq)"]}
             ip, _, port = reals[index].rpartition(":")
             out += self._deliver(node, ip, int(port), [*hops, hop], probability * weight)
         return out
