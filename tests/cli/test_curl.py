@@ -347,3 +347,14 @@ def test_ipvs_and_host_gw(lk):
     assert [line for line in lines if line.startswith("* Route on node-1 to 10.244.1")] == [
         "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)",
         "* Route on node-1 to 10.244.1.3: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)"]
+
+
+def test_loopback_and_node_ports_on_localhost(cluster):
+    """From outside, the host's own loopback has nothing listening; on a node, localhost NodePorts are served."""
+    result = cluster("curl", "http://localhost/")
+    assert result.exit_code == 7
+    assert result.stderr.splitlines()[0] == "* localhost is 127.0.0.1 (/etc/hosts)"
+    node = cluster("curl", "http://127.0.0.1:30086/foo", "-H", "Host: foo.bar.com", "--from-node", "node-1",
+                   "--seed", "1")
+    assert node.exit_code == 0
+    assert "-d 127.0.0.0/8 --dport 30086 -m nfacct --nfacct-name localhost_nps_accepted_pkts" in node.stderr

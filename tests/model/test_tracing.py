@@ -140,7 +140,8 @@ class TestUrls:
     def test_resolve_entries(self, entry, expected):
         assert urls.resolve_entry(entry) == expected
 
-    @pytest.mark.parametrize("entry", ["h:80", "h::1.2.3.4", ":80:1.2.3.4", "h:x:1.2.3.4", "h:70000:1.2.3.4"])
+    @pytest.mark.parametrize("entry", ["h:80", "h::1.2.3.4", ":80:1.2.3.4", "h:x:1.2.3.4", "h:70000:1.2.3.4",
+                                       "h:80:not-an-address"])
     def test_bad_resolve_entries(self, entry):
         with pytest.raises(ValueError):
             urls.resolve_entry(entry)

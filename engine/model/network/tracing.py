@@ -200,6 +200,9 @@ class _Tracer:
             node, src = (pod.get("spec") or {}).get("nodeName") or "", (pod.get("status") or {}).get("podIP") or ""
             head = {"hop": "origin", "pod": _name(pod), "node": node, "ip": src,
                     "text": [f"From pod {_name(pod)} ({src}) on {node}"]}
+            if (pod.get("spec") or {}).get("hostNetwork"):  # the node's own network namespace: OUTPUT
+                pkt = netfilter.Packet(src, address, port, src_local=True, dst_local=address in (src, "127.0.0.1"))
+                return self._at_node(node, pkt, [head, entry], 1.0)
             return self._at_node(node, netfilter.Packet(src, address, port), [head, entry], 1.0)
         node = origin.name
         src = self.net.node_ips.get(node, "")
@@ -237,6 +240,8 @@ class _Tracer:
         head = {"hop": "origin", "outside": True, "ip": OUTSIDE_IP,
                 "text": [f"From outside the cluster ({OUTSIDE_IP}, the host on the node network)"]}
         hops = [head, entry]
+        if ipaddress.ip_address(address).is_loopback:
+            return [self._fail(hops, 1.0, 7, "Connection refused", "nothing listens on the host's loopback")]
         node = self.net.node_of_ip(address)
         if node is not None:
             return self._at_node(node, netfilter.Packet(OUTSIDE_IP, address, port, dst_local=True), hops, 1.0)
