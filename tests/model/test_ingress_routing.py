@@ -215,3 +215,22 @@ def test_the_longest_match_wins(rules, request_path):
     assert length(found.rule_path, found.path_type) == best
     if any(t == "Exact" and length(p, t) == best for p, t in matching):
         assert found.path_type == "Exact"
+
+
+@pytest.mark.parametrize("hosts,cell", [
+    ([], "*"),
+    ([""], "*"),
+    (["a", "", "", "b"], "a,b"),                    # fewer than three hosts: no "more", whatever the rule count
+    (["a", "b", "c"], "a,b,c"),
+    (["a", "b", "c", "d"], "a,b,c + 1 more..."),
+    (["a", "b", "c", ""], "a,b,c + 1 more..."),     # the fourth rule counts even without a host
+    (["", "", "", "", "a"], "a"),
+])
+def test_get_ingress_hosts_column(hosts, cell):
+    """printers.go formatHosts: three hosts at most, then `+ N more...` counted in rules."""
+    from datetime import datetime, timezone
+
+    from litekube.model import tables
+
+    ing = _ingress([{"host": h} if h else {} for h in hosts])
+    assert tables.row(ing, datetime(2026, 1, 1, tzinfo=timezone.utc))[2] == cell
