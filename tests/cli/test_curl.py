@@ -358,3 +358,12 @@ def test_loopback_and_node_ports_on_localhost(cluster):
                    "--seed", "1")
     assert node.exit_code == 0
     assert "-d 127.0.0.0/8 --dport 30086 -m nfacct --nfacct-name localhost_nps_accepted_pkts" in node.stderr
+
+
+def test_search_path_of_a_pod_in_another_namespace(cluster):
+    result = cluster("curl", "http://service1.default/", "--from", CONTROLLER, "-n", "ingress-nginx", "--seed", "0")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == [
+        "* service1.default.ingress-nginx.svc.cluster.local. NXDOMAIN",
+        "* service1.default.svc.cluster.local. A 10.96.1.2 (CoreDNS, kube-dns 10.96.0.10)",
+        f"* From pod ingress-nginx/{CONTROLLER} (10.244.0.2) on node-1"]
