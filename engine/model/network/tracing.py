@@ -108,7 +108,9 @@ class Network:
         self.ports = eps.service_ports(services, slices)
         self.records = dns.Records(services, slices, pods)
         self.leases = flannel.leases(nodes, lambda n: node_ips.get(n["metadata"]["name"], ""))
-        self.pod_by_ip = {(p.get("status") or {}).get("podIP"): p for p in pods
+        # A finished pod keeps its podIP, which host-local may hand out again: the Running pod holds it.
+        by_phase = sorted(pods, key=lambda p: (p.get("status") or {}).get("phase") == "Running")
+        self.pod_by_ip = {(p.get("status") or {}).get("podIP"): p for p in by_phase
                           if (p.get("status") or {}).get("podIP") and not (p.get("spec") or {}).get("hostNetwork")}
         classes = {c["metadata"]["name"]: c for c in ingress_classes}
         self.ingresses = [i for i in ingresses if ingress_nginx.serves(
