@@ -234,3 +234,11 @@ def test_get_ingress_hosts_column(hosts, cell):
 
     ing = _ingress([{"host": h} if h else {} for h in hosts])
     assert tables.row(ing, datetime(2026, 1, 1, tzinfo=timezone.utc))[2] == cell
+
+
+def test_resource_backends_are_skipped_by_ingress_nginx():
+    """The docs' ingress-resource-backend example: /icons goes to a StorageBucket, which ingress-nginx skips."""
+    ing = _ingress([{"http": {"paths": [{"path": "/icons", "pathType": "ImplementationSpecific", "backend": {
+        "resource": {"apiGroup": "k8s.example.com", "kind": "StorageBucket", "name": "icon-assets"}}}]}}],
+        defaultBackend={"resource": {"apiGroup": "k8s.example.com", "kind": "StorageBucket", "name": "static"}})
+    assert routing.route([ing], "x", "/icons/a.png").ingress is None
