@@ -42,6 +42,7 @@ def _exit_code(path: tracing.Path, fail: bool) -> int:
 
 def _json(trace: tracing.Trace, request: tracing.Request, fail: bool) -> str:
     paths = [{"probability": round(p.probability, 10), "hops": p.hops,
+              "request": p.request or None,
               "response": None if p.status is None else {"status": p.status, "headers": p.headers, "body": p.body,
                                                          "pod": p.pod or None},
               "error": None if p.error is None else {"code": p.error.code, "message": str(p.error)},
@@ -62,6 +63,10 @@ def _lines(trace: tracing.Trace, path: tracing.Path, fail: bool) -> list[str]:
     for hop in path.hops:
         out += [f"* {line}" for line in hop.get("text", [])]
     if path.status is not None:
+        url = trace.url
+        shown = f"[{trace.address}]" if ":" in trace.address else trace.address
+        out.append(f"* Connected to {url.host if url else ''} ({shown}) port {url.port if url else ''} (#0)")
+        out += [f"> {line}" for line in path.request] + [">"]
         out += [f"< {h}" for h in path.headers] + ["<"]
         if fail and path.status >= 400:
             out.append(f"curl: (22) The requested URL returned error: {path.status}")

@@ -82,6 +82,7 @@ class Path:
     body: str = ""
     error: urls.CurlError | None = None
     pod: str = ""
+    request: list[str] = field(default_factory=list)  # what curl sent, once connected
 
     @property
     def exit_code(self) -> int:
@@ -93,6 +94,7 @@ class Trace:
     url: urls.Url | None
     resolution: dict
     paths: list[Path]
+    address: str = ""
 
 
 class Network:
@@ -214,6 +216,11 @@ class _Tracer:
         return self._at_node(node, pkt, [head, entry], 1.0)
 
     def _entry(self, address: str, port: int) -> dict:
+        found = self._what(address, port)
+        found["text"].insert(0, f"  Trying {f'[{address}]' if ':' in address else address}:{port}...")
+        return found
+
+    def _what(self, address: str, port: int) -> dict:
         for sp in self.net.ports:
             svc = f"{sp.namespace}/{sp.name}"
             label = f" (port {sp.port_name})" if sp.port_name else ""
@@ -466,4 +473,19 @@ def trace(network: Network, request: Request, choose: netfilter.Chooser, pick) -
     address, resolution = tracer.resolve()
     if address is None:
         return Trace(url, resolution, [Path(1.0, [], error=urls.CurlError(6, f"Could not resolve host: {url.host}"))])
-    return Trace(url, resolution, tracer.start(address))
+    paths = tracer.start(address)
+    for path in paths:
+        if path.status is not None:
+            _sent(path, url, request)
+    return Trace(url, resolution, paths, address)
+
+
+def _sent(path: Path, url: urls.Url, request: Request) -> None:
+    """The request lines `curl -v` shows; over TLS to nginx or the API server, HTTP/2 (ALPN h2)."""
+    h2 = url.scheme == "https" and any(h["hop"] in ("ingress", "nginx", "apiserver") for h in path.hops)
+    host = request.host if request.host is not None else urls.host_header(url)
+    path.request = [f"GET {url.target} HTTP/{'2' if h2 else '1.1'}", *([f"Host: {host}"] if host else []),
+                    "User-Agent: curl/7.88.1", "Accept: */*"]
+    if h2 and path.headers and path.headers[0].startswith("HTTP/1.1 "):
+        path.headers = [f"HTTP/2 {path.status}", *(h.split(":", 1)[0].lower() + ":" + h.split(":", 1)[1]
+                                                   for h in path.headers[1:])]
