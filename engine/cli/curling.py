@@ -1,7 +1,8 @@
 """`litekube curl`: a request followed hop by hop, name to pod, with the response a cluster gives. This module does I/O.
 
 Read-only, over litekube.api.curling. Like `curl -v`, the trace (`* `
-lines) and the response headers (`< `) go to stderr, the body to stdout,
+lines), the request sent (`> `) and the response headers (`< `) go to
+stderr, the body to stdout,
 curl's error line (`curl: (7) ...`) to stderr, and the exit code is
 curl's: 0 for any HTTP response, 6, 7, 28, 35, 60 for its failures, 22
 for an HTTP error with -f. `-s` prints only the body. `--all` follows
