@@ -1,7 +1,8 @@
 """`litekube curl`: a request followed hop by hop, name to pod, with the response a cluster gives. This module does I/O.
 
 Read-only, over litekube.api.curling. Like `curl -v`, the trace (`* `
-lines) and the response headers (`< `) go to stderr, the body to stdout,
+lines), the request sent (`> `) and the response headers (`< `) go to
+stderr, the body to stdout,
 curl's error line (`curl: (7) ...`) to stderr, and the exit code is
 curl's: 0 for any HTTP response, 6, 7, 28, 35, 60 for its failures, 22
 for an HTTP error with -f. `-s` prints only the body. `--all` follows
@@ -42,6 +43,7 @@ def _exit_code(path: tracing.Path, fail: bool) -> int:
 
 def _json(trace: tracing.Trace, request: tracing.Request, fail: bool) -> str:
     paths = [{"probability": round(p.probability, 10), "hops": p.hops,
+              "request": p.request or None,
               "response": None if p.status is None else {"status": p.status, "headers": p.headers, "body": p.body,
                                                          "pod": p.pod or None},
               "error": None if p.error is None else {"code": p.error.code, "message": str(p.error)},
@@ -62,6 +64,10 @@ def _lines(trace: tracing.Trace, path: tracing.Path, fail: bool) -> list[str]:
     for hop in path.hops:
         out += [f"* {line}" for line in hop.get("text", [])]
     if path.status is not None:
+        url = trace.url
+        shown = f"[{trace.address}]" if ":" in trace.address else trace.address
+        out.append(f"* Connected to {url.host if url else ''} ({shown}) port {url.port if url else ''} (#0)")
+        out += [f"> {line}" for line in path.request] + [">"]
         out += [f"< {h}" for h in path.headers] + ["<"]
         if fail and path.status >= 400:
             out.append(f"curl: (22) The requested URL returned error: {path.status}")

@@ -22,6 +22,7 @@ LB = "172.18.255.200"
 RESOLVE = ["--resolve", f"foo.bar.com:80:{LB}"]
 TO_CONTROLLER = [
     "* From outside the cluster (172.18.0.1, the host on the node network)",
+    f"*   Trying {LB}:80...",
     f"* {LB}:80 is the LoadBalancer IP of Service ingress-nginx/ingress-nginx-controller (port http)",
     f"* ARP {LB} is-at node-1 (172.18.0.2): MetalLB layer 2 announces it from node-1",
     "* node-1 kube-proxy (iptables): DNAT to 10.244.0.2:80",
@@ -91,6 +92,8 @@ def test_through_the_ingress(cluster):
         "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink (vxlan to node-2 at "
         "172.18.0.3, FDB 16:79:f5:9f:4d:f2 dst 172.18.0.3)",
         f"* Pod default/{WEB_2} on node-2: container hello-app, port 8080",
+        f"* Connected to foo.bar.com ({LB}) port 80 (#0)",
+        "> GET /foo HTTP/1.1", "> Host: foo.bar.com", "> User-Agent: curl/7.88.1", "> Accept: */*", ">",
         "< HTTP/1.1 200 OK",
         "< Content-Type: text/plain; charset=utf-8",
         "<",
@@ -100,8 +103,10 @@ def test_through_the_ingress(cluster):
 def test_no_matching_rule_is_nginx_404(cluster):
     result = cluster("curl", f"http://{LB}/nothing", "-H", "Host: foo.bar.com")
     assert (result.exit_code, result.stdout) == (0, page("404 Not Found"))
-    assert result.stderr.splitlines()[-4:] == [
+    assert result.stderr.splitlines()[-10:] == [
         "* ingress-nginx: Host foo.bar.com, path /nothing: no rule matches (server foo.bar.com): the default backend",
+        f"* Connected to {LB} ({LB}) port 80 (#0)",
+        "> GET /nothing HTTP/1.1", "> Host: foo.bar.com", "> User-Agent: curl/7.88.1", "> Accept: */*", ">",
         "< HTTP/1.1 404 Not Found", "< Content-Type: text/html", "<"]
     failed = cluster("curl", f"http://{LB}/nothing", "-H", "Host: foo.bar.com", "-f", "-s")
     assert (failed.exit_code, failed.stdout, failed.stderr) == (22, "", "")
@@ -133,6 +138,7 @@ def test_from_a_pod_by_short_name(cluster):
     assert result.stderr.splitlines() == [
         "* service1.default.svc.cluster.local. A 10.96.1.2 (CoreDNS, kube-dns 10.96.0.10)",
         f"* From pod default/{WEB2} (10.244.1.3) on node-2",
+        "*   Trying 10.96.1.2:80...",
         "* 10.96.1.2:80 is the ClusterIP of Service default/service1 (port http)",
         "* node-2 kube-proxy (iptables): DNAT to 10.244.1.2:8080",
         '*   -A KUBE-SERVICES -m comment --comment "default/service1:http cluster IP" -m tcp -p tcp -d 10.96.1.2 '
@@ -144,6 +150,8 @@ def test_from_a_pod_by_short_name(cluster):
         "* Route on node-2 to 10.244.1.2: 10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 (same node, "
         "the cni0 bridge)",
         f"* Pod default/{WEB_2} on node-2: container hello-app, port 8080",
+        "* Connected to service1 (10.96.1.2) port 80 (#0)",
+        "> GET / HTTP/1.1", "> Host: service1", "> User-Agent: curl/7.88.1", "> Accept: */*", ">",
         "< HTTP/1.1 200 OK", "< Content-Type: text/plain; charset=utf-8", "<"]
 
 
@@ -188,9 +196,9 @@ def test_all_endpoints_with_their_probability(cluster):
         "* Route on node-3 to 10.244.2.2: 10.244.2.0/24 dev cni0 proto kernel scope link src 10.244.2.1 (same node, "
         "the cni0 bridge)",
         f"litekube: pod default/{WEB_3} (10.244.2.2:8080) on node-3 answered GET /"]
-    assert lines[1] == "* From node node-3 (172.18.0.4)"
+    assert lines[1:3] == ["* From node node-3 (172.18.0.4)", "*   Trying 10.96.1.2:80..."]
     # From the node itself kube-proxy masquerades (the source is outside the pod network).
-    assert lines[5].endswith('! -s 10.244.0.0/16 -j KUBE-MARK-MASQ')
+    assert lines[6].endswith('! -s 10.244.0.0/16 -j KUBE-MARK-MASQ')
 
 
 def test_json_trace(cluster):
@@ -285,7 +293,7 @@ def test_headless_name_is_a_pod_address(cluster):
     assert result.stderr.splitlines()[:3] == [
         "* headless.default.svc.cluster.local. A 10.244.1.2 (CoreDNS, kube-dns 10.96.0.10)",
         f"* From pod default/{WEB_2} (10.244.1.2) on node-2",
-        f"* 10.244.1.2 is pod default/{WEB_2}"]
+        "*   Trying 10.244.1.2:8080..."]
 
 
 def test_external_name_has_no_upstream_resolver(cluster):
@@ -320,8 +328,9 @@ def test_node_port_from_another_node(cluster):
                      "--seed", "1")
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "* From node node-3 (172.18.0.4)",
+        "*   Trying 172.18.0.2:30086...",
         "* 172.18.0.2:30086 is NodePort 30086 of Service ingress-nginx/ingress-nginx-controller (port http) on node-1",
         "* Route on node-3 to 172.18.0.2: 172.18.0.0/16 dev eth0 (node node-1)",
         "* node-1 kube-proxy (iptables): DNAT to 10.244.0.2:80"]
@@ -333,3 +342,37 @@ def test_apiserver_through_the_kubernetes_service(cluster):
     assert cluster("curl", "https://kubernetes.default/", "--from", WEB_2).exit_code == 60
     plain = cluster("curl", "http://kubernetes.default:443/", "--from", WEB_2)
     assert plain.stdout == "Client sent an HTTP request to an HTTPS server.\n"
+
+
+def test_ipvs_and_host_gw(lk):
+    """A cluster made with --proxy-mode ipvs --flannel-backend host-gw: the virtual server, the route via eth0."""
+    assert lk("init", "--nodes", "2", "--proxy-mode", "ipvs", "--flannel-backend", "host-gw").exit_code == 0
+    assert lk("apply", "-f", str(SAMPLES / "ingress")).exit_code == 0
+    result = lk("curl", f"http://{LB}/foo", "-H", "Host: foo.bar.com", "--all")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert [line for line in lines if "ipvs" in line] == [
+        f"* node-1 kube-proxy (ipvs): TCP  {LB}:80 rr -> 10.244.0.3:80 (Masq)"] * 2
+    assert [line for line in lines if line.startswith("* Route on node-1 to 10.244.1")] == [
+        "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)",
+        "* Route on node-1 to 10.244.1.3: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)"]
+
+
+def test_loopback_and_node_ports_on_localhost(cluster):
+    """From outside, the host's own loopback has nothing listening; on a node, localhost NodePorts are served."""
+    result = cluster("curl", "http://localhost/")
+    assert result.exit_code == 7
+    assert result.stderr.splitlines()[0] == "* localhost is 127.0.0.1 (/etc/hosts)"
+    node = cluster("curl", "http://127.0.0.1:30086/foo", "-H", "Host: foo.bar.com", "--from-node", "node-1",
+                   "--seed", "1")
+    assert node.exit_code == 0
+    assert "-d 127.0.0.0/8 --dport 30086 -m nfacct --nfacct-name localhost_nps_accepted_pkts" in node.stderr
+
+
+def test_search_path_of_a_pod_in_another_namespace(cluster):
+    result = cluster("curl", "http://service1.default/", "--from", CONTROLLER, "-n", "ingress-nginx", "--seed", "0")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[:3] == [
+        "* service1.default.ingress-nginx.svc.cluster.local. NXDOMAIN",
+        "* service1.default.svc.cluster.local. A 10.96.1.2 (CoreDNS, kube-dns 10.96.0.10)",
+        f"* From pod ingress-nginx/{CONTROLLER} (10.244.0.2) on node-1"]

@@ -7,6 +7,8 @@ features/path_rules.feature and host_rules.feature, as pure-function tests.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from litekube.model.network import ingress_routing as routing
 
@@ -187,3 +189,56 @@ class TestMerging:
 
     def test_no_ingress_is_a_404(self):
         assert routing.route([], "x", "/").ingress is None
+
+
+SEGMENTS = st.lists(st.sampled_from(["a", "aa", "b", "ab"]), max_size=3)
+PATHS = SEGMENTS.map(lambda s: "/" + "/".join(s)) | SEGMENTS.map(lambda s: "/" + "/".join(s) + "/")
+RULES = st.lists(st.tuples(PATHS, st.sampled_from(routing.PATH_TYPES)), min_size=1, max_size=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rules=RULES, request_path=PATHS)
+def test_the_longest_match_wins(rules, request_path):
+    """Whatever the rules: the chosen path matches; no matching path is longer; on a tie Exact is chosen."""
+    ing = _ingress([{"host": "h", "http": {"paths": [_path(p, t, f"s{i}") for i, (p, t) in enumerate(rules)]}}])
+    found = routing.route([ing], "h", request_path)
+    matching = [(p, t) for p, t in rules if routing.path_matches(t, p, request_path)]
+    if not matching:
+        assert found.ingress is None
+        return
+    assert routing.path_matches(found.path_type, found.rule_path, request_path)
+
+    def length(p: str, t: str) -> int:
+        return len(p.rstrip("/")) if t == "Prefix" else len(p)
+
+    best = max(length(p, t) for p, t in matching)
+    assert length(found.rule_path, found.path_type) == best
+    if any(t == "Exact" and length(p, t) == best for p, t in matching):
+        assert found.path_type == "Exact"
+
+
+@pytest.mark.parametrize("hosts,cell", [
+    ([], "*"),
+    ([""], "*"),
+    (["a", "", "", "b"], "a,b"),                    # fewer than three hosts: no "more", whatever the rule count
+    (["a", "b", "c"], "a,b,c"),
+    (["a", "b", "c", "d"], "a,b,c + 1 more..."),
+    (["a", "b", "c", ""], "a,b,c + 1 more..."),     # the fourth rule counts even without a host
+    (["", "", "", "", "a"], "a"),
+])
+def test_get_ingress_hosts_column(hosts, cell):
+    """printers.go formatHosts: three hosts at most, then `+ N more...` counted in rules."""
+    from datetime import datetime, timezone
+
+    from litekube.model import tables
+
+    ing = _ingress([{"host": h} if h else {} for h in hosts])
+    assert tables.row(ing, datetime(2026, 1, 1, tzinfo=timezone.utc))[2] == cell
+
+
+def test_resource_backends_are_skipped_by_ingress_nginx():
+    """The docs' ingress-resource-backend example: /icons goes to a StorageBucket, which ingress-nginx skips."""
+    ing = _ingress([{"http": {"paths": [{"path": "/icons", "pathType": "ImplementationSpecific", "backend": {
+        "resource": {"apiGroup": "k8s.example.com", "kind": "StorageBucket", "name": "icon-assets"}}}]}}],
+        defaultBackend={"resource": {"apiGroup": "k8s.example.com", "kind": "StorageBucket", "name": "static"}})
+    assert routing.route([ing], "x", "/icons/a.png").ingress is None

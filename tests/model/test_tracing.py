@@ -140,7 +140,8 @@ class TestUrls:
     def test_resolve_entries(self, entry, expected):
         assert urls.resolve_entry(entry) == expected
 
-    @pytest.mark.parametrize("entry", ["h:80", "h::1.2.3.4", ":80:1.2.3.4", "h:x:1.2.3.4", "h:70000:1.2.3.4"])
+    @pytest.mark.parametrize("entry", ["h:80", "h::1.2.3.4", ":80:1.2.3.4", "h:x:1.2.3.4", "h:70000:1.2.3.4",
+                                       "h:80:not-an-address"])
     def test_bad_resolve_entries(self, entry):
         with pytest.raises(ValueError):
             urls.resolve_entry(entry)
@@ -168,3 +169,34 @@ def test_fuzzed_urls_and_hosts_end_as_curl_does(url, host, origin):
         assert (path.status is None) == (path.error is not None)
         if path.error:
             assert str(path.error).startswith(f"curl: ({path.error.code}) ")
+
+
+def _with_service(net_endpoints, **spec_changes):
+    net, readiness = _network(net_endpoints)
+    svc = net.services[0]
+    svc = {**svc, "spec": {**svc["spec"], **spec_changes}}
+    if svc["spec"].get("type") == "LoadBalancer":
+        svc["spec"]["ports"] = [{**svc["spec"]["ports"][0], "nodePort": 30080}]
+        svc["status"] = {"loadBalancer": {"ingress": [{"ip": "172.18.255.210", "ipMode": "VIP"}]}}
+    return tracing.Network([svc], net.slices, net.nodes, net.pods, [], [], set(), net.node_ips), readiness
+
+
+def test_source_ranges_drop_what_they_do_not_allow():
+    """loadBalancerSourceRanges: KUBE-FW- lets 10.0.0.0/8 in; the host (172.18.0.1) is dropped: curl 28."""
+    net, _ = _with_service([(1, True)], type="LoadBalancer", loadBalancerSourceRanges=["10.0.0.0/8"])
+    [path] = tracing.trace(net, tracing.Request("http://172.18.255.210/"), *curling.seeded(0)).paths
+    assert path.exit_code == 28
+    proxy = next(h for h in path.hops if h["hop"] == "kube-proxy")
+    assert proxy["verdict"] == "DROP" and proxy["rules"][-1].startswith("-A KUBE-PROXY-FIREWALL")
+    net, _ = _with_service([(1, True)], type="LoadBalancer", loadBalancerSourceRanges=["172.18.0.0/16"])
+    [path] = tracing.trace(net, tracing.Request("http://172.18.255.210/"), *curling.seeded(0)).paths
+    assert path.status == 200
+
+
+def test_client_ip_affinity_is_a_new_client():
+    """sessionAffinity ClientIP: no `recent` entry for a new client, so the statistic split decides."""
+    net, readiness = _with_service([(0, True), (1, True)], sessionAffinity="ClientIP")
+    paths = tracing.trace(net, tracing.Request("http://10.96.1.1/", origin=tracing.Origin("node", "node-1")),
+                          *curling.every()).paths
+    assert {p.pod for p in paths} == set(readiness) and all(p.status == 200 for p in paths)
+    assert any("-m recent --name" in rule for p in paths for h in p.hops for rule in h.get("rules", []))

@@ -277,3 +277,9 @@ class TestIngressClass:
         assert messages(self._cls("example.com/c", kind="K", name="n", scope="Namespace")) == [
             "spec.parameters.namespace: Required value: `parameters.scope` is set to 'Namespace'"]
         assert messages(self._cls("example.com/c", kind="K", name="n", scope="Cluster")) == []
+
+    def test_controller_is_immutable(self):
+        old = self._cls("k8s.io/ingress-nginx")
+        assert messages(self._cls("k8s.io/ingress-nginx"), old) == []
+        assert messages(self._cls("example.com/other"), old) == [
+            'spec.controller: Invalid value: "example.com/other": field is immutable']

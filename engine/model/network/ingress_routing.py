@@ -105,6 +105,7 @@ def _servers(ingresses: list[dict]) -> dict[str, _Server]:
     for ing in ordered:
         spec = ing.get("spec") or {}
         default = spec.get("defaultBackend")
+        default = default if (default or {}).get("service") else None  # Service backends only
         rules = spec.get("rules") or []
         if default is not None and not rules and servers[CATCH_ALL].default.ingress is None:
             servers[CATCH_ALL].default = Route(CATCH_ALL, ing, backend=default)
@@ -117,6 +118,8 @@ def _servers(ingresses: list[dict]) -> dict[str, _Server]:
         for i, rule in enumerate((ing.get("spec") or {}).get("rules") or []):
             server = servers[(rule.get("host") or "").lower() or CATCH_ALL]
             for j, http_path in enumerate((rule.get("http") or {}).get("paths") or []):
+                if not (http_path.get("backend") or {}).get("service"):
+                    continue  # "does not contain a service backend, using default backend"
                 path_type = http_path.get("pathType") or "ImplementationSpecific"
                 rule_path = http_path.get("path") or ("/" if path_type == "ImplementationSpecific" else "")
                 key = (path_type, (rule_path.rstrip("/") or "/") if path_type == "Prefix" else rule_path)

@@ -18,7 +18,7 @@ matches: the client is new, so no entry exists yet.
 from __future__ import annotations
 
 import ipaddress
-import shlex
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -28,6 +28,7 @@ Chooser = Callable[[float], list[tuple[bool, float]]]
 _FLAGS = {"--rcheck", "--set", "--reap"}
 _VERDICTS = {"DNAT", "REJECT", "DROP", "ACCEPT"}
 _MARK_MASQ = "KUBE-MARK-MASQ"
+_TOKEN = re.compile(r'"([^"]*)"|(\S+)')  # iptables-save quotes comments with spaces, nothing else
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class _Rule:
 
 
 def _parse(line: str) -> tuple[str, _Rule]:
-    tokens = shlex.split(line)
+    tokens = [m.group(1) if m.group(1) is not None else m.group(2) for m in _TOKEN.finditer(line)]
     chain = tokens[1]
     options: list[tuple[str, str, bool]] = []
     target, negate, i = "", False, 2
@@ -118,16 +119,23 @@ class Tables:
     """The filter and nat tables of one node, parsed."""
 
     def __init__(self, tables: dict[str, list[str]]) -> None:
-        self.chains: dict[str, dict[str, list[_Rule]]] = {}
+        self.lines: dict[str, dict[str, list[str]]] = {}
         for table, lines in tables.items():
-            chains: dict[str, list[_Rule]] = {}
+            chains: dict[str, list[str]] = {}
             for line in lines:
                 if line.startswith("-A "):
-                    chain, rule = _parse(line)
-                    chains.setdefault(chain, []).append(rule)
+                    chains.setdefault(line.split(" ", 2)[1], []).append(line)
                 elif line.startswith(":"):
                     chains.setdefault(line[1:].split()[0], [])
-            self.chains[table] = chains
+            self.lines[table] = chains
+        self._parsed: dict[tuple[str, str], list[_Rule]] = {}
+
+    def _rules(self, table: str, chain: str) -> list[_Rule]:
+        """A chain's rules, parsed when the walk first enters it (a node has tens of thousands)."""
+        key = (table, chain)
+        if key not in self._parsed:
+            self._parsed[key] = [_parse(line)[1] for line in self.lines.get(table, {}).get(chain, [])]
+        return self._parsed[key]
 
     def walk(self, pkt: Packet, choose: Chooser) -> list[Outcome]:
         """Every way the packet goes (one with a seeded `choose`): DNAT, REJECT, DROP, or None (untouched)."""
@@ -148,7 +156,7 @@ class Tables:
         return out
 
     def _run(self, table: str, chain: str, start: int, pkt: Packet, choose: Chooser, at: Outcome) -> list[Outcome]:
-        rules = self.chains.get(table, {}).get(chain, [])
+        rules = self._rules(table, chain)
         for i in range(start, len(rules)):
             rule = rules[i]
             if not _matches(rule, pkt):
@@ -175,7 +183,7 @@ class Tables:
                             here.masquerade)]
         if target == "RETURN":
             return [here]
-        if target in self.chains.get(table, {}):
+        if target in self.lines.get(table, {}):
             out: list[Outcome] = []
             for sub in self._run(table, target, 0, pkt, choose, here):
                 out += [sub] if sub.verdict else self._run(table, chain, i + 1, pkt, choose, sub)

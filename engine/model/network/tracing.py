@@ -82,6 +82,7 @@ class Path:
     body: str = ""
     error: urls.CurlError | None = None
     pod: str = ""
+    request: list[str] = field(default_factory=list)  # what curl sent, once connected
 
     @property
     def exit_code(self) -> int:
@@ -93,6 +94,7 @@ class Trace:
     url: urls.Url | None
     resolution: dict
     paths: list[Path]
+    address: str = ""
 
 
 class Network:
@@ -108,7 +110,9 @@ class Network:
         self.ports = eps.service_ports(services, slices)
         self.records = dns.Records(services, slices, pods)
         self.leases = flannel.leases(nodes, lambda n: node_ips.get(n["metadata"]["name"], ""))
-        self.pod_by_ip = {(p.get("status") or {}).get("podIP"): p for p in pods
+        # A finished pod keeps its podIP, which host-local may hand out again: the Running pod holds it.
+        by_phase = sorted(pods, key=lambda p: (p.get("status") or {}).get("phase") == "Running")
+        self.pod_by_ip = {(p.get("status") or {}).get("podIP"): p for p in by_phase
                           if (p.get("status") or {}).get("podIP") and not (p.get("spec") or {}).get("hostNetwork")}
         classes = {c["metadata"]["name"]: c for c in ingress_classes}
         self.ingresses = [i for i in ingresses if ingress_nginx.serves(
@@ -200,6 +204,9 @@ class _Tracer:
             node, src = (pod.get("spec") or {}).get("nodeName") or "", (pod.get("status") or {}).get("podIP") or ""
             head = {"hop": "origin", "pod": _name(pod), "node": node, "ip": src,
                     "text": [f"From pod {_name(pod)} ({src}) on {node}"]}
+            if (pod.get("spec") or {}).get("hostNetwork"):  # the node's own network namespace: OUTPUT
+                pkt = netfilter.Packet(src, address, port, src_local=True, dst_local=address in (src, "127.0.0.1"))
+                return self._at_node(node, pkt, [head, entry], 1.0)
             return self._at_node(node, netfilter.Packet(src, address, port), [head, entry], 1.0)
         node = origin.name
         src = self.net.node_ips.get(node, "")
@@ -209,6 +216,11 @@ class _Tracer:
         return self._at_node(node, pkt, [head, entry], 1.0)
 
     def _entry(self, address: str, port: int) -> dict:
+        found = self._what(address, port)
+        found["text"].insert(0, f"  Trying {f'[{address}]' if ':' in address else address}:{port}...")
+        return found
+
+    def _what(self, address: str, port: int) -> dict:
         for sp in self.net.ports:
             svc = f"{sp.namespace}/{sp.name}"
             label = f" (port {sp.port_name})" if sp.port_name else ""
@@ -237,6 +249,8 @@ class _Tracer:
         head = {"hop": "origin", "outside": True, "ip": OUTSIDE_IP,
                 "text": [f"From outside the cluster ({OUTSIDE_IP}, the host on the node network)"]}
         hops = [head, entry]
+        if ipaddress.ip_address(address).is_loopback:
+            return [self._fail(hops, 1.0, 7, "Connection refused", "nothing listens on the host's loopback")]
         node = self.net.node_of_ip(address)
         if node is not None:
             return self._at_node(node, netfilter.Packet(OUTSIDE_IP, address, port, dst_local=True), hops, 1.0)
@@ -309,7 +323,7 @@ class _Tracer:
         out = []
         for index, weight in self.pick(len(reals)):
             hop = {"hop": "kube-proxy", "node": node, "mode": "ipvs", "server": header, "real": reals[index],
-                   "text": [f"{node} kube-proxy (ipvs): {header} -> {reals[index]} (Masq, rr)"]}
+                   "text": [f"{node} kube-proxy (ipvs): {header} -> {reals[index]} (Masq)"]}
             ip, _, port = reals[index].rpartition(":")
             out += self._deliver(node, ip, int(port), [*hops, hop], probability * weight)
         return out
@@ -459,4 +473,19 @@ def trace(network: Network, request: Request, choose: netfilter.Chooser, pick) -
     address, resolution = tracer.resolve()
     if address is None:
         return Trace(url, resolution, [Path(1.0, [], error=urls.CurlError(6, f"Could not resolve host: {url.host}"))])
-    return Trace(url, resolution, tracer.start(address))
+    paths = tracer.start(address)
+    for path in paths:
+        if path.status is not None:
+            _sent(path, url, request)
+    return Trace(url, resolution, paths, address)
+
+
+def _sent(path: Path, url: urls.Url, request: Request) -> None:
+    """The request lines `curl -v` shows; over TLS to nginx or the API server, HTTP/2 (ALPN h2)."""
+    h2 = url.scheme == "https" and any(h["hop"] in ("ingress", "nginx", "apiserver") for h in path.hops)
+    host = request.host if request.host is not None else urls.host_header(url)
+    path.request = [f"GET {url.target} HTTP/{'2' if h2 else '1.1'}", *([f"Host: {host}"] if host else []),
+                    "User-Agent: curl/7.88.1", "Accept: */*"]
+    if h2 and path.headers and path.headers[0].startswith("HTTP/1.1 "):
+        path.headers = [f"HTTP/2 {path.status}", *(h.split(":", 1)[0].lower() + ":" + h.split(":", 1)[1]
+                                                   for h in path.headers[1:])]

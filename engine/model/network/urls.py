@@ -10,6 +10,7 @@ merges slashes before it matches locations (`merge_slashes on`):
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from urllib.parse import unquote
@@ -124,4 +125,6 @@ def resolve_entry(entry: str) -> tuple[str, int, str]:
     port, sep2, address = rest.partition(":")
     if not (sep1 and sep2 and host and port.isdigit() and address and int(port) <= 65535):
         raise ValueError(entry)
-    return host.lower(), int(port), address.strip("[]")
+    address = address.strip("[]")
+    ipaddress.ip_address(address)  # ValueError: curl takes numeric addresses only
+    return host.lower(), int(port), address

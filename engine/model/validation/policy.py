@@ -19,7 +19,7 @@ from litekube.model.validation.fields import (
     validate_label_selector,
 )
 
-__all__ = ["VALIDATORS"]
+__all__ = ["VALIDATORS", "UPDATE_VALIDATORS"]
 
 _PATH_TYPES = ("Exact", "ImplementationSpecific", "Prefix")
 _INVALID_PATH_SEQUENCES = ("//", "/./", "/../", "%2f", "%2F")
@@ -229,6 +229,15 @@ def validate_lease(errs: Errs, obj: Mapping[str, Any]) -> None:
         errs.invalid("spec.leaseDurationSeconds", duration, "must be greater than 0")
     nonnegative(errs, spec.get("leaseTransitions"), "spec.leaseTransitions")
 
+
+def validate_ingress_class_update(errs: Errs, obj: Mapping[str, Any], old: Mapping[str, Any]) -> None:
+    """validateIngressClassSpecUpdate: the controller is immutable."""
+    new, before = (obj.get("spec") or {}).get("controller"), (old.get("spec") or {}).get("controller")
+    if new != before:
+        errs.invalid("spec.controller", new or "", "field is immutable")
+
+
+UPDATE_VALIDATORS = {"IngressClass": validate_ingress_class_update}
 
 VALIDATORS = {
     "Ingress": validate_ingress, "IngressClass": validate_ingress_class,
