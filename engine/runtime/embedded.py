@@ -281,6 +281,6 @@ def _lead(api: Api, plane: ControlPlane, identity: str, offset: float, stop: thr
                 continue
             upcoming = plane.queue.next_due()
             wait = tick if upcoming is None else min(tick, max(0.0, upcoming - store.wall() - offset))
-            stop.wait(wait)
+            store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at once; SQLite: stop.wait
     finally:
         plane.save()

@@ -506,17 +506,19 @@ class Store(locking.ControlPlaneLock):
             raise
         self.dialect.commit(raw)
 
-    def wait_for_change(self, timeout: float) -> bool:
-        """Wait up to `timeout` wall seconds for another commit; True when woken by one.
+    def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
+        """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).
 
         On PostgreSQL a LISTEN connection is woken by the triggers' NOTIFY; on
-        SQLite there is no such signal, so this returns False when the time is up
-        (the poller polls). Either way the caller reads the changelog by cursor
-        afterwards: a wake-up is only a hint.
+        SQLite there is no such signal, so this waits out the time (on `stop`,
+        when given) and the poller polls. Either way the caller reads the
+        changelog by cursor afterwards: a wake-up is only a hint.
         """
+        if self._listener is None and self._direct:
+            self._listener = self.dialect.listener()
         if self._listener is None:
-            self._listener = self.dialect.listener() if self._direct else None
-        if self._listener is None:
+            if stop is not None:
+                return stop.wait(max(0.0, timeout))
             time.sleep(max(0.0, timeout))
             return False
         return self._listener.wait(timeout)
