@@ -127,7 +127,7 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
             click.echo(_render(ctx, [[change.body]], output, all_namespaces=all_namespaces,
                                show_labels=show_labels, no_headers=True, with_kind=False))
         if not changes:
-            time.sleep(0.2)
+            ctx.api.store.wait_for_change(0.2)  # PostgreSQL: woken by the next commit
 
 
 @cli.command()
@@ -286,4 +286,4 @@ def changes(ctx: Context, target, namespace, since, watch, request_timeout, no_h
             continue
         if not watch or (deadline is not None and time.monotonic() >= deadline):
             break
-        time.sleep(0.2)
+        ctx.api.store.wait_for_change(0.2)  # PostgreSQL: woken by the next commit
