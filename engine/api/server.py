@@ -8,7 +8,6 @@ commits together or not at all.
 from __future__ import annotations
 
 import builtins
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -30,13 +29,17 @@ def timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
+_UIDS: list = []  # the namespace UUID, built on first write
 
 
 def new_uid(revision: int) -> str:
     """The uid of the object created at `revision`: unique in its cluster, and the same
     for the same sequence of commands on a new cluster (deterministic CI output)."""
-    return str(uuid.uuid5(_UIDS, str(revision)))
+    import uuid  # on first write: a read-only command does not import it (start-up time)
+
+    if not _UIDS:
+        _UIDS.append(uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75"))
+    return str(uuid.uuid5(_UIDS[0], str(revision)))
 
 
 @dataclass(frozen=True)
@@ -81,14 +84,22 @@ class Transaction:
         return None if stored is None else stored.body
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None) -> Listing:
-        """Objects of a kind (in a namespace, or all when None), filtered by selectors."""
+             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None) -> Listing:
+        """Objects of a kind (in a namespace, or all when None), filtered by selectors.
+
+        With `paths`, each object holds only those fields (a projection: see Reader.list), and
+        the labels and the fields the selectors read.
+        """
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if paths is not None:
+            extra = [("metadata", "labels")] if labels is not None else []
+            extra += [tuple(f.split(".")) for f, _, _ in fields or ()]
+            paths = tuple(dict.fromkeys((*paths, *extra)))
         items = []
         for stored in self.reader.list(k.kind, namespace if k.namespaced else None,
-                                       _sql_labels(labels), _sql_fields(fields)):
+                                       _sql_labels(labels), _sql_fields(fields), paths):
             body = stored.body
             if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
                 continue

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -144,6 +143,8 @@ def open_engines(url: "URL", busy_timeout: float = 30.0) -> tuple["Engine", "Eng
 
 def alembic_config(connection=None):
     """An Alembic Config built in code, pointing at the packaged migrations."""
+    from importlib import resources
+
     from alembic.config import Config
 
     config = Config()
