@@ -8,6 +8,7 @@ commits together or not at all.
 from __future__ import annotations
 
 import builtins
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,17 +30,13 @@ def timestamp(seconds: float) -> str:
     return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-_UIDS: list = []  # the namespace UUID, built on first write
+_UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
 
 
 def new_uid(revision: int) -> str:
     """The uid of the object created at `revision`: unique in its cluster, and the same
     for the same sequence of commands on a new cluster (deterministic CI output)."""
-    import uuid  # on first write: a read-only command does not import it (start-up time)
-
-    if not _UIDS:
-        _UIDS.append(uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75"))
-    return str(uuid.uuid5(_UIDS[0], str(revision)))
+    return str(uuid.uuid5(_UIDS, str(revision)))
 
 
 @dataclass(frozen=True)
