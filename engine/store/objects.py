@@ -116,12 +116,20 @@ def _json_path(path: tuple[str, ...]) -> str:
     return "$" + "".join(f'."{key}"' for key in path)
 
 
-@functools.lru_cache(maxsize=64)
 def _projection_sql(paths: tuple[tuple[str, ...], ...]) -> str:
     """One json_extract of every path (and of `$.kind`, so that there are always two or more
-    paths and the answer is always one JSON array, of the values in order, null where absent)."""
-    listed = ", ".join(f"'{_json_path(path)}'" for path in paths)
-    return f"json_extract(body, '$.kind', {listed})"
+    paths and the answer is always one JSON array, of the values in order, null where absent).
+    The paths are bound parameters (`_projection_params`), never SQL text."""
+    return f"json_extract(body, '$.kind', {', '.join('?' for _ in paths)})"
+
+
+def _projection_params(paths: tuple[tuple[str, ...], ...]) -> list[str]:
+    return [_json_path(path) for path in paths]
+
+
+def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether SQLite's JSON path syntax can name every key (`$."key"` has no escape for a quote)."""
+    return all('"' not in key and key for path in paths for key in path)
 
 
 @functools.lru_cache(maxsize=64)
@@ -256,9 +264,10 @@ class Reader:
         by SQLite's JSON functions without decoding the rest, or picked from the decoded body
         where the database has no such functions (`project`).
         """
-        body_sql = "body" if paths is None or not JSON_PROJECTION else _projection_sql(paths)
+        by_sql = paths is not None and JSON_PROJECTION and _sql_paths(paths)
+        body_sql = _projection_sql(paths) if by_sql and paths is not None else "body"
         sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
-        params: builtins.list = [kind]
+        params: builtins.list = [*_projection_params(paths), kind] if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
@@ -283,7 +292,7 @@ class Reader:
         with _no_collection():
             if paths is None:
                 return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
-            if JSON_PROJECTION:
+            if by_sql:
                 return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, paths, values))
                         for ns, name, uid, rv, values in rows]
             return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))

@@ -70,3 +70,15 @@ def test_the_states_are_all_there(pods):
     text = pods("get", "pods").stdout
     for word in ("Terminating", "Completed", "Pending", "CrashLoopBackOff", "1/2", "0/1", "ago)"):
         assert word in text, text
+
+
+@pytest.mark.parametrize("field", ["status.x'y", 'status.x"y', "status.", "status..phase"],
+                         ids=["quote", "double quote", "trailing dot", "empty key"])
+def test_a_field_selector_of_any_spelling_is_no_sql(lk, field):
+    """The fields a selector names join the projection as bound parameters (a key SQLite's JSON
+    path cannot spell goes the Python way): they select nothing here, as they do from whole objects."""
+    lk("apply", "-f", "-", input=pod("running"))
+    projected = lk("get", "pods", "--field-selector", f"{field}=1")
+    whole = lk("get", "pods", "--field-selector", f"{field}=1", "--sort-by", ".metadata.name")
+    assert (projected.exit_code, projected.stdout) == (whole.exit_code, whole.stdout) == (0, "")
+    assert projected.stderr == "No resources found in default namespace.\n"

@@ -71,6 +71,15 @@ class TestProjection:
             found = r.list("Pod", None, labels=[("app", ("y",))], paths=PATHS)
         assert [s.name for s in found] == ["b"]
 
+    def test_a_key_sqlite_cannot_spell_goes_the_python_way(self, store):
+        body = pod("a")
+        body["status"] = {'we"ird': 1, "it's": 2}
+        fill(store, [body])
+        paths = (("status", 'we"ird'), ("status", "it's"))
+        with store.read() as r:
+            [stored] = r.list("Pod", None, paths=paths)
+        assert stored.body["status"] == {'we"ird': 1, "it's": 2}
+
     def test_a_projection_decodes_no_whole_body(self, store, monkeypatch):
         fill(store, [pod(f"p{i}") for i in range(5)])
         decoded = []
