@@ -13,7 +13,6 @@ are created 0600 (they hold Secrets), and a failed open leaves none behind.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -162,6 +161,8 @@ def open_engines(url: "URL", busy_timeout: float = 30.0) -> tuple["Engine", "Eng
 
 def alembic_config(connection=None):
     """An Alembic Config built in code, pointing at the packaged migrations."""
+    from importlib import resources
+
     from alembic.config import Config
 
     config = Config()

@@ -58,6 +58,9 @@ class Dialect:
     """What the store needs from a backend; SQLite's spelling unless overridden."""
 
     name = "sqlite"
+    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract);
+    # elsewhere the store decodes the body and picks the fields (objects.project).
+    json_projection = True
     greatest = "MAX"  # the scalar maximum of two values
     least = "MIN"
     integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
@@ -163,6 +166,7 @@ class PostgreSQL(Dialect):
     """A PostgreSQL database through psycopg 3 (imported only when one is used)."""
 
     name = "postgresql"
+    json_projection = False
     greatest = "GREATEST"
     least = "LEAST"
 

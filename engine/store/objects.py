@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import functools
+import gc
 import json
 import os
 import threading
@@ -27,10 +28,10 @@ if TYPE_CHECKING:
 from litekube import errors
 from litekube.model import kinds
 from litekube.store import database, dialects, locking
+from litekube.store.history import DEFAULT_HISTORY, history_from_env
 
-__all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
+__all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode", "project"]
 
-DEFAULT_HISTORY = 10_000
 DEFAULT_MIN_AGE = 300.0
 COMPACT_BATCH = 1_000
 
@@ -41,16 +42,6 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 # seconds: kube-apiserver's --event-ttl (default 1h) puts every Event written
 # to etcd on a lease of that length, renewed by each write of the Event.
 DEFAULT_TTLS = {"Event": 3600.0}
-
-
-def history_from_env(default: int = DEFAULT_HISTORY) -> int:
-    """LITEKUBE_HISTORY, the changelog revisions compaction keeps; ValueError when it is not a count."""
-    text = os.environ.get("LITEKUBE_HISTORY")
-    if text is None or text == "":
-        return default
-    if not text.strip().isdigit() or len(text.strip()) > 12:
-        raise ValueError(f'invalid LITEKUBE_HISTORY "{text}": want a whole number of revisions (e.g. 10000)')
-    return int(text)
 
 
 def encode(body: dict) -> str:
@@ -115,6 +106,98 @@ class Change:
         return decode(self.text, self.revision)
 
 
+# Whether the database evaluates JSON paths itself (SQLite's json_extract): projected reads then
+# decode only the fields asked for; elsewhere they decode the body and pick the fields (`project`).
+JSON_PROJECTION = True
+
+
+def _json_path(path: tuple[str, ...]) -> str:
+    return "$" + "".join(f'."{key}"' for key in path)
+
+
+def _projection_sql(paths: tuple[tuple[str, ...], ...]) -> str:
+    """One json_extract of every path (and of `$.kind`, so that there are always two or more
+    paths and the answer is always one JSON array, of the values in order, null where absent).
+    The paths are bound parameters (`_projection_params`), never SQL text."""
+    return f"json_extract(body, '$.kind', {', '.join('?' for _ in paths)})"
+
+
+def _projection_params(paths: tuple[tuple[str, ...], ...]) -> list[str]:
+    return [_json_path(path) for path in paths]
+
+
+def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether SQLite's JSON path syntax can name every key (`$."key"` has no escape for a quote)."""
+    return all('"' not in key and key for path in paths for key in path)
+
+
+@functools.lru_cache(maxsize=64)
+def _shape(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, str], ...]], ...]:
+    """The paths grouped by their parent: ((parent keys, ((index in the values, key), ...)), ...)."""
+    groups: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for index, path in enumerate(paths, start=1):  # the values start with $.kind
+        groups.setdefault(path[:-1], []).append((index, path[-1]))
+    return tuple((parent, tuple(items)) for parent, items in groups.items())
+
+
+def _rebuild(kind: str, namespace: str, name: str, rv: int, paths: tuple[tuple[str, ...], ...],
+             values_text: str) -> dict:
+    READS["objects"] += 1
+    values = json.loads(values_text)
+    meta = {"name": name, "resourceVersion": str(rv)}
+    if namespace:
+        meta["namespace"] = namespace
+    body: dict = {"kind": kind, "metadata": meta}
+    for parent, items in _shape(paths):
+        node: dict | None = None
+        for index, key in items:
+            value = values[index]
+            if value is None:
+                continue
+            if node is None:
+                node = body
+                for step in parent:
+                    node = node.setdefault(step, {})
+            node[key] = value
+    return body
+
+
+def project(body: dict, paths: tuple[tuple[str, ...], ...]) -> dict:
+    """The fields of `body` at `paths` (and its kind, name, namespace and resourceVersion), in a new
+    dict shaped like the body; a path that is absent or null is left out."""
+    meta = body.get("metadata") or {}
+    out: dict = {"kind": body.get("kind"), "metadata": {"name": meta.get("name"),
+                                                       "resourceVersion": meta.get("resourceVersion")}}
+    if meta.get("namespace"):
+        out["metadata"]["namespace"] = meta["namespace"]
+    for path in paths:
+        value: object = body
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                break
+        if value is None:
+            continue
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return out
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Decoding JSON makes no reference cycles: the cyclic collector, which would otherwise walk
+    every dict decoded so far again and again while thousands are decoded, is paused meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _successor(prefix: str) -> str:
     """The least string greater than every string starting with `prefix` (for index ranges)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
@@ -167,16 +250,24 @@ class Reader:
         return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
     def list(self, kind: str, namespace: str | None = None, labels: Iterable[tuple[str, tuple[str, ...] | None]] = (),
-             fields: Iterable[tuple[str, str]] = ()) -> builtins.list[Stored]:
+             fields: Iterable[tuple[str, str]] = (),
+             paths: "tuple[tuple[str, ...], ...] | None" = None) -> builtins.list[Stored]:
         """Every object of a kind, optionally in one namespace, ordered by namespace and name.
 
         `labels` narrows to objects having each label key (with one of the values, unless None)
         and `fields` to objects whose string field (a dotted path) equals a value, both evaluated
         by SQLite on the stored JSON, so that rows that cannot match are never decoded. Callers
         still apply their selectors in full (these are only the parts SQL can decide).
+
+        `paths` (each a tuple of keys, `("status", "phase")`) asks for a projection: each body
+        holds only those fields (and kind, metadata.name, namespace and resourceVersion), read
+        by SQLite's JSON functions without decoding the rest, or picked from the decoded body
+        where the database has no such functions (`project`).
         """
-        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = ?"
-        params: builtins.list = [kind]
+        by_sql = paths is not None and JSON_PROJECTION and self._d.json_projection and _sql_paths(paths)
+        body_sql = _projection_sql(paths) if by_sql and paths is not None else "body"
+        sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
+        params: builtins.list = [*_projection_params(paths), kind] if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
@@ -198,7 +289,14 @@ class Reader:
                 params.append(self._d.field_path(field))
             params.append(value)
         rows = self._q(sql + " ORDER BY namespace, name", tuple(params))
-        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
+        with _no_collection():
+            if paths is None:
+                return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
+            if by_sql:
+                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, paths, values))
+                        for ns, name, uid, rv, values in rows]
+            return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))
+                    for ns, name, uid, rv, body in rows]
 
     def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
         """The objects of a kind in a namespace whose name starts with `prefix` (an index range)."""
@@ -236,7 +334,8 @@ class Reader:
         where = f" WHERE kind NOT IN ({', '.join('?' for _ in skipped)})" if skipped else ""
         rows = self._q(f"SELECT kind, namespace, name, uid, resource_version, body FROM objects{where} ORDER BY id",
                        tuple(skipped))
-        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
+        with _no_collection():
+            return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
     def controller_states(self) -> builtins.list[tuple[str, str, str, str, dict]]:
