@@ -211,8 +211,9 @@ class Cluster:
                 yield change
             if deadline is not None and time.monotonic() >= deadline:
                 return
-            if not batch:
-                time.sleep(poll if deadline is None else max(0.0, min(poll, deadline - time.monotonic())))
+            if not batch:  # PostgreSQL wakes this at the next commit; SQLite sleeps `poll`
+                self.store.wait_for_change(poll if deadline is None else
+                                           max(0.0, min(poll, deadline - time.monotonic())))
 
     def rollout_trace(self, target: str, *, namespace: str = "default") -> list[dict]:
         """`rollout trace`: one dict per step of the latest rollout."""

@@ -92,14 +92,22 @@ class Transaction:
         return None if stored is None else stored.body
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None) -> Listing:
-        """Objects of a kind (in a namespace, or all when None), filtered by selectors."""
+             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None) -> Listing:
+        """Objects of a kind (in a namespace, or all when None), filtered by selectors.
+
+        With `paths`, each object holds only those fields (a projection: see Reader.list), and
+        the labels and the fields the selectors read.
+        """
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if paths is not None:
+            extra = [("metadata", "labels")] if labels is not None else []
+            extra += [tuple(f.split(".")) for f, _, _ in fields or ()]
+            paths = tuple(dict.fromkeys((*paths, *extra)))
         items = []
         for stored in self.reader.list(k.kind, namespace if k.namespaced else None,
-                                       _sql_labels(labels), _sql_fields(fields)):
+                                       _sql_labels(labels), _sql_fields(fields), paths):
             body = stored.body
             if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
                 continue

@@ -183,9 +183,9 @@ def _environment() -> None:
     An invalid one is a usage error: one line, exit 2.
     """
     from litekube.runtime import settings
-    from litekube.store import objects
+    from litekube.store import history
 
-    checks = (objects.history_from_env, settings.settle_budget)
+    checks = (history.history_from_env, settings.settle_budget)
     for check in checks:
         try:
             check()

@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litekube.model import columns, gofmt, jsonpath, printing
-from litekube.model import typed as typed_
 
 __all__ = ["OutputFormat", "OutputError", "parse", "render", "render_stream", "ALLOWED", "TEMPLATE_FORMATS",
            "needs_file"]
@@ -83,6 +82,8 @@ def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_head
     if fmt.name == "yaml":
         return printing.to_yaml(objs, single, show_managed_fields=True) + "\n"
     if fmt.name == "json" and typed and single and len(objs) == 1:
+        from litekube.model import typed as typed_  # the schemas: only for a typed single object
+
         return gofmt.marshal(typed_.go_order(objs[0]), "    ", sort_keys=False) + "\n"
     if fmt.name == "json":
         return printing.to_json(objs, single, show_managed_fields=True) + "\n"
