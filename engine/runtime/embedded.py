@@ -133,13 +133,24 @@ class _Lock:
         self._renewer: threading.Thread | None = None
 
     def __enter__(self) -> "_Lock":
-        deadline = time.monotonic() + self.wait
-        while (holder := self.api.store.try_lock(self.owner, LOCK_LEASE)) is not None:
-            if time.monotonic() > deadline:
-                raise errors.Timeout(f"timed out waiting for another litekube control plane ({holder}) to finish")
-            time.sleep(0.05)
-        self._renewer = threading.Thread(target=self._renew, name="litekube-lock", daemon=True)
-        self._renewer.start()
+        try:
+            deadline = time.monotonic() + self.wait
+            while (holder := self.api.store.try_lock(self.owner, LOCK_LEASE)) is not None:
+                if time.monotonic() > deadline:
+                    raise errors.Timeout(f"timed out waiting for another litekube control plane ({holder}) "
+                                         "to finish")
+                time.sleep(0.05)
+            self._renewer = threading.Thread(target=self._renew, name="litekube-lock", daemon=True)
+            self._renewer.start()
+        except BaseException:
+            # A SIGTERM's SystemExit (or Ctrl-C) between taking the lock and the `with` body would
+            # otherwise leave the lock held by a process that is gone: let it go on the way out.
+            self._done.set()
+            try:
+                self.api.store.unlock(self.owner)
+            except Exception:
+                pass
+            raise
         return self
 
     def _renew(self) -> None:
