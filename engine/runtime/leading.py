@@ -345,6 +345,7 @@ class _Leading:
             elif not leading and self.terms[name] and self.plane is not None:
                 self.plane.deactivate(components.of_lease(name))
                 self.terms[name] = 0
+                self.on_state(f"stopped leading {name}: {elector.stopped or 'released'}")
         self.waiting = set()
         if won:
             holder = self.store.live_lock_holder()
@@ -395,7 +396,7 @@ class _Leading:
             if elector.holds(tx):
                 allowed |= components.of_lease(lease)
             else:
-                elector.lost("the lease is no longer this process' (fenced)")
+                elector.lost("fenced: the lease is no longer this process'")
         return allowed
 
     def finish(self) -> None:

@@ -347,8 +347,8 @@ class TestLeadingLoop:
         loop._follow_elections()
         assert plane.active == components.of_lease(electing.SCHEDULER) | components.of_lease(electing.SIMULATOR)
         assert not any(i.component in components.of_lease(KCM) for i, _, _ in plane.queue.pending())
-        assert lines[-1] == (f"leading {electing.SCHEDULER}, {electing.SIMULATOR} as me; standing by for "
-                             f"{KCM} (held by me)")
+        assert lines[-2:] == [f"stopped leading {KCM}: fenced", f"leading {electing.SCHEDULER}, {electing.SIMULATOR} "
+                              f"as me; standing by for {KCM} (held by me)"]
         # won again (a new term): every object its components watch is looked at again
         mine[KCM].next_try = None
         mine[KCM].tick()
