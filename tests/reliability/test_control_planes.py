@@ -104,8 +104,8 @@ def database(request, tmp_path) -> str:
     return str(tmp_path / "planes.db")
 
 
-def leases(url: str) -> dict[str, dict]:
-    with Store(url).read() as reader:
+def leases(store: Store) -> dict[str, dict]:
+    with store.read() as reader:
         return {s.name: s.body for s in reader.list("Lease", "kube-system") if s.name in LEASES}
 
 
@@ -116,26 +116,26 @@ def holder_pid(lease: dict) -> int | None:
     return json.loads(json.loads(text)["process"])["pid"]
 
 
-def objects(url: str, kind: str) -> list[dict]:
-    with Store(url).read() as reader:
+def objects(store: Store, kind: str) -> list[dict]:
+    with store.read() as reader:
         return [s.body for s in reader.list(kind, "default")]
 
 
-def images(url: str) -> dict[str, int]:
+def images(store: Store) -> dict[str, int]:
     """Live pods of `web` by image."""
     out: dict[str, int] = {}
-    for pod in objects(url, "Pod"):
+    for pod in objects(store, "Pod"):
         if not pod["metadata"].get("deletionTimestamp"):
             image = pod["spec"]["containers"][0]["image"]
             out[image] = out.get(image, 0) + 1
     return out
 
 
-def rolled_out(url: str, image: str) -> bool:
-    (deployment,) = objects(url, "Deployment")
+def rolled_out(store: Store, image: str) -> bool:
+    (deployment,) = objects(store, "Deployment")
     status = deployment.get("status") or {}
     counts = [status.get(f, 0) for f in ("replicas", "updatedReplicas", "readyReplicas", "availableReplicas")]
-    live = [p for p in objects(url, "Pod") if not p["metadata"].get("deletionTimestamp")]
+    live = [p for p in objects(store, "Pod") if not p["metadata"].get("deletionTimestamp")]
     return (counts == [REPLICAS] * 4 and status.get("observedGeneration") == deployment["metadata"]["generation"]
             and len(live) == REPLICAS and all(p["spec"]["containers"][0]["image"] == image
                                               and (p.get("status") or {}).get("phase") == "Running" for p in live))
@@ -146,9 +146,8 @@ def _ready(pod: dict) -> bool:
                for c in (pod.get("status") or {}).get("conditions") or [])
 
 
-def replay(url: str, since: int) -> dict:
+def replay(store: Store, since: int) -> dict:
     """Replay the whole changelog; check the rollout's bounds at every revision after `since`."""
-    store = Store(url)
     pods: dict[str, dict] = {}
     sets: dict[str, dict] = {}
     violations: list[str] = []
@@ -189,13 +188,20 @@ def replay(url: str, since: int) -> dict:
     return {"violations": violations, "created": created, "scaled": scaled, "rebound": rebound, "head": revision}
 
 
-def _write_blocked(url: str) -> bool:
-    """Whether a write cannot begin within 3 s: a paused process holds the database's write lock."""
-    try:
-        with Store(url, busy_timeout=3.0).write():
-            return False
-    except Exception:  # sqlite3.OperationalError: database is locked
-        return True
+def _write_blocked(store: Store) -> bool:
+    """Whether a write cannot begin within 3 s: a paused process holds the writers' lock (SQLite's
+    IMMEDIATE transaction, PostgreSQL's advisory lock). The probe's transaction ends when it gets it."""
+    done = threading.Event()
+
+    def probe() -> None:
+        try:
+            with store.write():
+                pass
+        except Exception:  # sqlite3.OperationalError (database is locked): blocked all along
+            return
+        done.set()
+    threading.Thread(target=probe, daemon=True).start()
+    return not done.wait(3.0)
 
 
 @pytest.mark.parametrize("how", ["SIGKILL", "SIGSTOP"])
@@ -204,21 +210,22 @@ def test_the_controller_manager_leader_fails_mid_rollout(database, how):
     assert harness.invoke(url, "init").exit_code == 0
     applied = harness.invoke(url, "apply", "-f", "-", input=WEB)
     assert (applied.exit_code, applied.stdout) == (0, "deployment.apps/web created\n")
-    assert rolled_out(url, "nginx:1.27")
+    store = Store(url)
+    assert rolled_out(store, "nginx:1.27")
     runs = [Run(url) for _ in range(3)]
     by_pid = {r.pid: r for r in runs}
     try:
         # every Lease held by one of the three; every process has said what it does
-        assert wait_for(lambda: all(holder_pid(lease) in by_pid for lease in leases(url).values())
-                        and len(leases(url)) == 3 and all(r.lines for r in runs)), [r.lines for r in runs]
+        assert wait_for(lambda: all(holder_pid(lease) in by_pid for lease in leases(store).values())
+                        and len(leases(store)) == 3 and all(r.lines for r in runs)), [r.lines for r in runs]
         assert all(r.lines[0].startswith(("litekube: leading", "litekube: standing by")) for r in runs)
-        since = Store(url).revision()
+        since = store.revision()
         patched = harness.invoke(url, "patch", "deployment", "web", "-p", ROLLOUT)
         assert (patched.exit_code, patched.stdout, patched.stderr) == (0, "deployment.apps/web patched\n", "")
 
         # mid-rollout: pods of both templates are live
-        assert wait_for(lambda: len(images(url)) == 2 and images(url).get("nginx:1.28", 0) >= 1), images(url)
-        old_lease = leases(url)["kube-controller-manager"]
+        assert wait_for(lambda: len(images(store)) == 2 and images(store).get("nginx:1.28", 0) >= 1), images(store)
+        old_lease = leases(store)["kube-controller-manager"]
         victim = by_pid[holder_pid(old_lease)]
         old_holder = old_lease["spec"]["holderIdentity"]
         if how == "SIGKILL":
@@ -227,23 +234,23 @@ def test_the_controller_manager_leader_fails_mid_rollout(database, how):
         else:
             for _ in range(20):
                 victim.proc.send_signal(signal.SIGSTOP)
-                if not _write_blocked(url):
+                if not _write_blocked(store):
                     break
                 # paused inside a transaction: a real stall would block everyone too; let it commit, retry
                 victim.proc.send_signal(signal.SIGCONT)
-                head = Store(url).revision()
-                wait_for(lambda: Store(url).revision() > head, 30)
+                head = store.revision()
+                wait_for(lambda: store.revision() > head, 30)
             else:
                 pytest.fail("the holder was inside a write transaction at every pause")
-            old_lease = leases(url)["kube-controller-manager"]  # its last renewal: it cannot renew now
+            old_lease = leases(store)["kube-controller-manager"]  # its last renewal: it cannot renew now
         stopped_at = time.monotonic()
-        assert not rolled_out(url, "nginx:1.28")
+        assert not rolled_out(store, "nginx:1.28")
         lines_before = len(victim.lines)
 
-        taken = wait_for(lambda: (lease := leases(url)["kube-controller-manager"])["spec"].get(
+        taken = wait_for(lambda: (lease := leases(store)["kube-controller-manager"])["spec"].get(
             "holderIdentity") not in (None, "", old_holder) and lease, LEASE * 10)
         failover = time.monotonic() - stopped_at
-        assert taken, leases(url)["kube-controller-manager"]
+        assert taken, leases(store)["kube-controller-manager"]
         assert holder_pid(taken) in by_pid and by_pid[holder_pid(taken)] is not victim
         assert taken["spec"]["leaseTransitions"] == old_lease["spec"]["leaseTransitions"] + 1
         if how == "SIGKILL":
@@ -263,12 +270,12 @@ def test_the_controller_manager_leader_fails_mid_rollout(database, how):
             harness.FIGURES["control planes"]["woken holder stopped by"] = stopped[0].split(": ", 2)[2].split(":")[0]
         harness.FIGURES.setdefault("control planes", {})[f"{how} failover s"] = round(failover, 1)
 
-        assert wait_for(lambda: rolled_out(url, "nginx:1.28"), 240), (images(url), objects(url, "Deployment"))
-        checked = replay(url, since)
+        assert wait_for(lambda: rolled_out(store, "nginx:1.28"), 240), (images(store), objects(store, "Deployment"))
+        checked = replay(store, since)
         assert checked["violations"] == []
         assert checked["created"] == {"nginx:1.28": REPLICAS}, checked["created"]
         assert checked["rebound"] == []
-        new_rs, old_rs = _split(objects(url, "ReplicaSet"))
+        new_rs, old_rs = _split(objects(store, "ReplicaSet"))
         assert checked["scaled"][new_rs] == sorted(checked["scaled"][new_rs])  # never scaled down
         assert checked["scaled"][old_rs] == sorted(checked["scaled"][old_rs], reverse=True)  # never up
         harness.FIGURES["control planes"][f"{how} revisions replayed"] = checked["head"] - since
@@ -276,13 +283,14 @@ def test_the_controller_manager_leader_fails_mid_rollout(database, how):
         for run in runs:
             if run.proc.poll() is None:
                 assert run.stop() == 0, run.lines
-        assert [lease["spec"]["holderIdentity"] for lease in leases(url).values()] == ["", "", ""]
+        assert [lease["spec"]["holderIdentity"] for lease in leases(store).values()] == ["", "", ""]
     finally:
         for run in runs:
             if run.proc.poll() is None:
                 run.proc.send_signal(signal.SIGCONT)
                 run.proc.kill()
                 run.proc.wait(timeout=30)
+        store.close()
 
 
 def _seconds(text: str) -> float:
