@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from litekube import errors
-from litekube.api import metrics
 from litekube.api.server import Api
 from litekube.model import kinds
+from litekube.model.describing import networking as describing_networking
 
 __all__ = ["parse_targets", "get", "Result", "delete", "no_resources", "events_for", "related"]
 
@@ -53,11 +53,14 @@ class Result:
 
 def get(api: Api, targets: list[Target], *, namespace: str = "default", all_namespaces: bool = False,
         selector: str | None = None, field_selector: str | None = None,
-        prefix_match: bool = False, missing: list[errors.NotFound] | None = None) -> Result:
+        prefix_match: bool = False, missing: list[errors.NotFound] | None = None,
+        paths: dict[str, tuple[tuple[str, ...], ...]] | None = None) -> Result:
     """Fetch the targets; raises NotFound for a missing named object.
 
     With a `missing` list, NotFound errors are collected there instead and the
-    other targets still answer (kubectl's get continues on error).
+    other targets still answer (kubectl's get continues on error). `paths` names,
+    per kind, the only fields a listing of that kind needs (a projection, see
+    Transaction.list): a table printer's reads.
     """
     groups: dict[str, list[dict]] = {}
     with api.read() as tx:
@@ -70,7 +73,8 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
                                        field_selector))
                 continue
             if name is None:
-                group.extend(tx.list(kind.kind, ns, selector, field_selector).items)
+                group.extend(tx.list(kind.kind, ns, selector, field_selector,
+                                     (paths or {}).get(kind.kind)).items)
                 continue
             found = tx.find(kind.kind, namespace, name)
             if found is None and prefix_match:
@@ -94,6 +98,8 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
 
 def _computed(tx, kind: kinds.Kind, name: str | None, ns: str | None, namespace: str, selector: str | None,
               field_selector: str | None) -> list[dict]:
+    from litekube.api import metrics  # metrics-server's model: only for metrics.k8s.io kinds
+
     snap = metrics.Snapshot(tx)
     source = "Pod" if kind.kind == "PodMetrics" else "Node"
     compute = snap.pod if source == "Pod" else snap.node
@@ -167,6 +173,12 @@ def related(api: Api, obj: dict) -> dict:
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
         if obj["kind"] == "Service":
             return {"endpoints": tx.find("Endpoints", meta["namespace"], meta["name"])}
+        if obj["kind"] == "Ingress":  # each backend's Service and EndpointSlices, as describeBackendV1 gets them
+            backends = describing_networking.backend_services(obj)
+            return {"services": {n: tx.find("Service", meta["namespace"], n) for n in backends},
+                    "slices": {n: tx.list("EndpointSlice", meta["namespace"],
+                                          label_selector=f"kubernetes.io/service-name={n}").items
+                               for n in backends}}
         if obj["kind"] in ("ReplicationController", "StatefulSet", "DaemonSet", "PersistentVolumeClaim"):
             return {"pods": tx.list("Pod", meta["namespace"]).items}
         if obj["kind"] == "Node":

@@ -11,11 +11,12 @@ from litekube.cli.root import LazyGroup, cli, main
 
 LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads", "containers",
                      "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion",
-                     "pictures", "networking", "checking"]
+                     "pictures", "networking", "checking", "curling", "versioning"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
-    **dict.fromkeys(["get", "describe", "api-resources", "version", "changes"], "reading"),
+    **dict.fromkeys(["get", "describe", "api-resources", "changes"], "reading"),
+    "version": "versioning",
     **dict.fromkeys(["scale", "set", "rollout", "wait", "label", "annotate"], "workloads"),
     **dict.fromkeys(["top", "autoscale"], "autoscaling"),
     **dict.fromkeys(["logs", "exec"], "containers"),
@@ -27,6 +28,7 @@ LazyGroup.COMMANDS = {
     "check": "checking",
     **dict.fromkeys(["tree", "graph", "ui"], "pictures"),
     **dict.fromkeys(["proxy-rules", "routes", "dns"], "networking"),
+    "curl": "curling",
 }
 # Modules that add subcommands to another module's group: loaded with that group.
 LazyGroup.EXTENDS = {"set": ["autoscaling"], "create": ["batch", "creating", "creating_kinds"]}

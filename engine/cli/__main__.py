@@ -1,4 +1,5 @@
-"""`python -m litekube.cli ARGS`: the litekube command. This module does I/O."""
-from litekube.cli import main
+"""`python -m litekube.cli ARGS`: the litekube command, through the same entry point as the
+installed one (signals first, the quick exit). This module does I/O."""
+from litekube.entry import main
 
 main()

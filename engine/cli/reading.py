@@ -10,8 +10,6 @@ from litekube.api import reading
 from litekube.cli import getting
 from litekube.cli import output as output_flags
 from litekube.cli.root import (
-    SERVER_VERSION,
-    VERSION,
     Context,
     cli,
     duration_seconds,
@@ -21,7 +19,7 @@ from litekube.cli.root import (
     one,
     pass_context,
 )
-from litekube.model import discovery, kinds, printing
+from litekube.model import discovery, kinds, printing, tables
 
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
@@ -79,8 +77,10 @@ def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector,
     request = getting.Request.of(args, namespace, all_namespaces, output, no_headers, show_labels, options)
     targets = reading.parse_targets(list(args))
     missing: list = []
+    # a table reads only the fields its rows print (sorting may read any field: then whole objects)
+    paths = tables.READS if request.format.human and not request.sort_by and not watch else None
     result = reading.get(ctx.api, targets, namespace=namespace or "default", all_namespaces=all_namespaces,
-                         selector=selector, field_selector=field_selector, missing=missing)
+                         selector=selector, field_selector=field_selector, missing=missing, paths=paths)
     if watch:
         if request.sort_by:
             click.echo("warning: --watch or --watch-only requested, --sort-by will be ignored", err=True)
@@ -127,7 +127,7 @@ def _watch(ctx, targets, since, namespace, all_namespaces, output, show_labels, 
             click.echo(_render(ctx, [[change.body]], output, all_namespaces=all_namespaces,
                                show_labels=show_labels, no_headers=True, with_kind=False))
         if not changes:
-            time.sleep(0.2)
+            ctx.api.store.wait_for_change(0.2)  # PostgreSQL: woken by the next commit
 
 
 @cli.command()
@@ -207,16 +207,6 @@ def api_resources(namespaced, api_group, sort_by, output, no_headers) -> None:
 
 
 @cli.command()
-@click.option("--client", is_flag=True, help="Only the client version.")
-@pass_context
-def version(ctx: Context, client) -> None:
-    """Print the client and server versions."""
-    click.echo(f"Client Version: v{VERSION}")
-    if not client:
-        click.echo(f"Server Version: {SERVER_VERSION}")
-
-
-@cli.command()
 @click.argument("target", required=False)
 @namespace_options
 @click.option("--since", type=click.IntRange(0), default=None,
@@ -286,4 +276,4 @@ def changes(ctx: Context, target, namespace, since, watch, request_timeout, no_h
             continue
         if not watch or (deadline is not None and time.monotonic() >= deadline):
             break
-        time.sleep(0.2)
+        ctx.api.store.wait_for_change(0.2)  # PostgreSQL: woken by the next commit

@@ -7,6 +7,7 @@ and `parse_duration` reads Go duration strings (`30s`, `1h30m`, `500ms`).
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 
@@ -62,6 +63,7 @@ def human_duration(seconds: float) -> str:
     return f"{hours // 24 // 365}y"
 
 
+@functools.lru_cache(maxsize=4096)  # a listing's objects share a handful of timestamps (datetimes are immutable)
 def parse_time(ts: str) -> datetime:
     """Parse an RFC 3339 timestamp (`2026-11-27T02:15:05Z`, fractions allowed) to an aware datetime.
 

@@ -11,7 +11,7 @@ Syntax errors raise `errors.BadRequest` with the wording of apimachinery.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Mapping
 
@@ -100,6 +100,10 @@ class Requirement:
         return f"{self.key}{_INFIX[op]}{values}"
 
 
+_EQUALITIES = frozenset({Operator.EQUALS, Operator.DOUBLE_EQUALS, Operator.IN})
+_ABSENT = object()
+
+
 @dataclass(frozen=True)
 class Selector:
     """An AND of requirements, kept sorted by key; no requirements matches everything.
@@ -109,10 +113,15 @@ class Selector:
 
     requirements: tuple[Requirement, ...] = ()
     matches_nothing: bool = False
+    # (key, value) pairs when every requirement is an equality (a matchLabels selector): matched by
+    # plain lookups, the common case on a controller's hot path; None otherwise.
+    _pairs: tuple[tuple[str, str], ...] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ordered = tuple(sorted(self.requirements, key=lambda r: r.key))
         object.__setattr__(self, "requirements", ordered)
+        if all(r.operator in _EQUALITIES and len(r.values) == 1 for r in ordered):
+            object.__setattr__(self, "_pairs", tuple((r.key, r.values[0]) for r in ordered))
 
     @property
     def empty(self) -> bool:
@@ -122,6 +131,14 @@ class Selector:
     def matches(self, labels: Mapping[str, str] | None) -> bool:
         if self.matches_nothing:
             return False
+        pairs = self._pairs
+        if pairs is not None:
+            if not labels:
+                return not pairs
+            for key, value in pairs:
+                if labels.get(key, _ABSENT) != value:
+                    return False
+            return True
         return all(r.matches(labels) for r in self.requirements)
 
     def add(self, *requirements: Requirement) -> "Selector":

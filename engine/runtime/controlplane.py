@@ -23,6 +23,7 @@ from litekube.api.server import Api
 from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
+from litekube.runtime.components import field_manager
 from litekube.runtime.executing import EventIndex, execute
 from litekube.runtime.queue import Item, WorkQueue
 
@@ -63,11 +64,17 @@ class Settled:
 class ControlPlane:
     """Every component, driven by one changelog poller over one API."""
 
+    # Whether the components' writes are recorded in managedFields, each under its binary's
+    # manager (kube-controller-manager, kubelet, kube-scheduler). Off by default: comparing
+    # every pod write costs the pod benchmark far more than a few percent (see the README).
+    record_managed_fields: bool = False
+
     def __init__(self, api: Api, components: list[Component], *, batch: int = 256,
                  active: set[str] | None = None) -> None:
         self.api = api
         self.store = api.store
         self.components = {c.name: c for c in components}
+        self._managers = {c.name: field_manager(c.name) for c in components}  # their managedFields names
         # The components this control plane runs (None: all). A `litekube run` process runs those whose
         # Lease it holds; `fence`, when set, is asked inside each batch's transaction which of them it
         # still holds, and the items of the others are dropped unwritten (see runtime.leading).
@@ -392,6 +399,7 @@ class ControlPlane:
             log.exception("reconciling %s %s failed", item.component, item.key)
             self._retry(item)
             return
+        tx.manager = self._managers[item.component] if self.record_managed_fields else None
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)

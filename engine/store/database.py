@@ -13,12 +13,14 @@ are created 0600 (they hold Secrets), and a failed open leaves none behind.
 from __future__ import annotations
 
 import os
-import sqlite3
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from litekube.store import dialects
+
 if TYPE_CHECKING:  # SQLAlchemy is imported only when a command migrates or names a URL (start-up time)
+    import sqlite3
+
     from sqlalchemy import Engine
     from sqlalchemy.engine import URL
 
@@ -28,7 +30,7 @@ __all__ = ["url_for", "sqlite_file", "sqlite_path", "open_engines", "migrate", "
 HEAD = "0003"  # the newest migration; tests check it against Alembic's head
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")
-WAL_LIMIT = 8 * 1024 * 1024
+WAL_LIMIT = dialects.WAL_LIMIT
 
 
 def url_for(db: str) -> "URL":
@@ -42,9 +44,12 @@ def url_for(db: str) -> "URL":
 
     if "://" in db:
         try:
-            return make_url(db)
+            url = make_url(db)
         except Exception as exc:  # ArgumentError and friends: SQLAlchemy's own wording
             raise ValueError(str(exc)) from None
+        if url.get_backend_name() in ("postgresql", "postgres") and url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver litekube installs
+        return url
     return URL.create("sqlite", database=str(Path(db).expanduser().absolute()))
 
 
@@ -88,30 +93,20 @@ def remove_new(path: str) -> None:
 
 
 def _settings(connection, busy_timeout: float) -> None:
-    connection.isolation_level = None  # litekube owns BEGIN
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
-    # a checkpointed WAL is truncated to this size when it restarts: the -wal file stays bounded
-    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
-    cursor.close()
+    dialects.sqlite_settings(connection, busy_timeout)
 
 
-def connect_raw(path: str, busy_timeout: float = 30.0) -> sqlite3.Connection:
+def connect_raw(path: str, busy_timeout: float = 30.0) -> "sqlite3.Connection":
     """A driver connection with the store's settings (no SQLAlchemy to import)."""
-    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
-    _settings(connection, busy_timeout)
-    return connection
+    return dialects.sqlite_connect(path, busy_timeout)
 
 
-def is_current(connection: sqlite3.Connection) -> bool:
+def is_current(connection, dialect: "dialects.Dialect | None" = None) -> bool:
     """Whether the database is at HEAD (so that opening it needs neither SQLAlchemy nor Alembic)."""
-    exists = connection.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'").fetchone()
-    if exists is None:
+    dialect = dialect or dialects.SQLITE
+    if not dialect.table_exists(connection, "alembic_version"):
         return False
-    row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    row = dialect.execute(connection, "SELECT version_num FROM alembic_version").fetchone()
     return row is not None and row[0] == HEAD
 
 
@@ -131,10 +126,32 @@ def _sqlite_engine(url: "URL", begin: str, busy_timeout: float) -> "Engine":
     return engine
 
 
+def _postgres_engine(url: "URL", busy_timeout: float) -> "Engine":
+    from sqlalchemy import create_engine, event
+
+    engine = create_engine(url, connect_args={"connect_timeout": max(1, int(busy_timeout))}, poolclass=_null_pool())
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # migrations of two processes opening a new database queue here
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({dialects.MIGRATE_LOCK})")
+
+    return engine
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
 def open_engines(url: "URL", busy_timeout: float = 30.0) -> tuple["Engine", "Engine"]:
-    """(writer, reader) engines for a database URL; only SQLite files for now."""
+    """(writer, reader) engines for a database URL: an SQLite file or a PostgreSQL database."""
+    if url.get_backend_name() == "postgresql":
+        dialects.for_url(url, None, busy_timeout)  # refuses drivers other than psycopg
+        engine = _postgres_engine(url, busy_timeout)
+        return engine, engine
     if url.get_backend_name() != "sqlite":
-        raise NotImplementedError(f"litekube's store does not support {url.get_backend_name()} yet")
+        raise NotImplementedError(f"litekube's store does not support {url.get_backend_name()}")
     if sqlite_path(url) is None:
         raise ValueError("litekube needs a database file, not an in-memory database")
     writer = _sqlite_engine(url, "BEGIN IMMEDIATE", busy_timeout)
@@ -144,6 +161,8 @@ def open_engines(url: "URL", busy_timeout: float = 30.0) -> tuple["Engine", "Eng
 
 def alembic_config(connection=None):
     """An Alembic Config built in code, pointing at the packaged migrations."""
+    from importlib import resources
+
     from alembic.config import Config
 
     config = Config()
@@ -158,11 +177,9 @@ def alembic_config(connection=None):
 
 
 def _current(connection) -> str | None:
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
-    exists = connection.execute(text(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'")).first()
-    if exists is None:
+    if not inspect(connection).has_table("alembic_version"):
         return None
     row = connection.execute(text("SELECT version_num FROM alembic_version")).first()  # noqa: E501
     return row[0] if row else None

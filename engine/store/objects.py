@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import builtins
 import functools
+import gc
 import json
 import os
-import sqlite3
 import threading
 import time
 from contextlib import contextmanager
@@ -27,11 +27,11 @@ if TYPE_CHECKING:
 
 from litekube import errors
 from litekube.model import kinds
-from litekube.store import database, locking
+from litekube.store import database, dialects, locking
+from litekube.store.history import DEFAULT_HISTORY, history_from_env
 
-__all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode"]
+__all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode", "project"]
 
-DEFAULT_HISTORY = 10_000
 DEFAULT_MIN_AGE = 300.0
 COMPACT_BATCH = 1_000
 
@@ -42,16 +42,6 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 # seconds: kube-apiserver's --event-ttl (default 1h) puts every Event written
 # to etcd on a lease of that length, renewed by each write of the Event.
 DEFAULT_TTLS = {"Event": 3600.0}
-
-
-def history_from_env(default: int = DEFAULT_HISTORY) -> int:
-    """LITEKUBE_HISTORY, the changelog revisions compaction keeps; ValueError when it is not a count."""
-    text = os.environ.get("LITEKUBE_HISTORY")
-    if text is None or text == "":
-        return default
-    if not text.strip().isdigit() or len(text.strip()) > 12:
-        raise ValueError(f'invalid LITEKUBE_HISTORY "{text}": want a whole number of revisions (e.g. 10000)')
-    return int(text)
 
 
 def encode(body: dict) -> str:
@@ -116,6 +106,98 @@ class Change:
         return decode(self.text, self.revision)
 
 
+# Whether the database evaluates JSON paths itself (SQLite's json_extract): projected reads then
+# decode only the fields asked for; elsewhere they decode the body and pick the fields (`project`).
+JSON_PROJECTION = True
+
+
+def _json_path(path: tuple[str, ...]) -> str:
+    return "$" + "".join(f'."{key}"' for key in path)
+
+
+def _projection_sql(paths: tuple[tuple[str, ...], ...]) -> str:
+    """One json_extract of every path (and of `$.kind`, so that there are always two or more
+    paths and the answer is always one JSON array, of the values in order, null where absent).
+    The paths are bound parameters (`_projection_params`), never SQL text."""
+    return f"json_extract(body, '$.kind', {', '.join('?' for _ in paths)})"
+
+
+def _projection_params(paths: tuple[tuple[str, ...], ...]) -> list[str]:
+    return [_json_path(path) for path in paths]
+
+
+def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether SQLite's JSON path syntax can name every key (`$."key"` has no escape for a quote)."""
+    return all('"' not in key and key for path in paths for key in path)
+
+
+@functools.lru_cache(maxsize=64)
+def _shape(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, str], ...]], ...]:
+    """The paths grouped by their parent: ((parent keys, ((index in the values, key), ...)), ...)."""
+    groups: dict[tuple[str, ...], list[tuple[int, str]]] = {}
+    for index, path in enumerate(paths, start=1):  # the values start with $.kind
+        groups.setdefault(path[:-1], []).append((index, path[-1]))
+    return tuple((parent, tuple(items)) for parent, items in groups.items())
+
+
+def _rebuild(kind: str, namespace: str, name: str, rv: int, paths: tuple[tuple[str, ...], ...],
+             values_text: str) -> dict:
+    READS["objects"] += 1
+    values = json.loads(values_text)
+    meta = {"name": name, "resourceVersion": str(rv)}
+    if namespace:
+        meta["namespace"] = namespace
+    body: dict = {"kind": kind, "metadata": meta}
+    for parent, items in _shape(paths):
+        node: dict | None = None
+        for index, key in items:
+            value = values[index]
+            if value is None:
+                continue
+            if node is None:
+                node = body
+                for step in parent:
+                    node = node.setdefault(step, {})
+            node[key] = value
+    return body
+
+
+def project(body: dict, paths: tuple[tuple[str, ...], ...]) -> dict:
+    """The fields of `body` at `paths` (and its kind, name, namespace and resourceVersion), in a new
+    dict shaped like the body; a path that is absent or null is left out."""
+    meta = body.get("metadata") or {}
+    out: dict = {"kind": body.get("kind"), "metadata": {"name": meta.get("name"),
+                                                       "resourceVersion": meta.get("resourceVersion")}}
+    if meta.get("namespace"):
+        out["metadata"]["namespace"] = meta["namespace"]
+    for path in paths:
+        value: object = body
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+            if value is None:
+                break
+        if value is None:
+            continue
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return out
+
+
+@contextmanager
+def _no_collection() -> Iterator[None]:
+    """Decoding JSON makes no reference cycles: the cyclic collector, which would otherwise walk
+    every dict decoded so far again and again while thousands are decoded, is paused meanwhile."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _successor(prefix: str) -> str:
     """The least string greater than every string starting with `prefix` (for index ranges)."""
     return prefix[:-1] + chr(ord(prefix[-1]) + 1) if prefix else "\U0010ffff"
@@ -136,7 +218,7 @@ class Reader:
     """
 
     def __init__(self, connection: "Connection | None", wall: Callable[[], float],
-                 raw: sqlite3.Connection | None = None) -> None:
+                 raw=None, dialect: dialects.Dialect = dialects.SQLITE) -> None:
         # `connection` is SQLAlchemy's (writes); the read path passes only the driver connection.
         self.connection = connection
         if raw is None:
@@ -145,9 +227,10 @@ class Reader:
         assert raw is not None, "an open connection has a DBAPI connection"
         self._raw = raw
         self._wall = wall
+        self._d = dialect
 
-    def _q(self, sql: str, params: dict | tuple = ()):  # -> sqlite3.Cursor
-        return self._raw.execute(sql, params)
+    def _q(self, sql: str, params: dict | tuple = ()):  # -> the driver's cursor
+        return self._d.execute(self._raw, sql, params)
 
     def revision(self) -> int:
         """The newest revision: the resourceVersion a list is consistent at."""
@@ -167,26 +250,34 @@ class Reader:
         return Stored(kind, namespace, name, row[0], row[1], decode(row[2], row[1]))
 
     def list(self, kind: str, namespace: str | None = None, labels: Iterable[tuple[str, tuple[str, ...] | None]] = (),
-             fields: Iterable[tuple[str, str]] = ()) -> builtins.list[Stored]:
+             fields: Iterable[tuple[str, str]] = (),
+             paths: "tuple[tuple[str, ...], ...] | None" = None) -> builtins.list[Stored]:
         """Every object of a kind, optionally in one namespace, ordered by namespace and name.
 
         `labels` narrows to objects having each label key (with one of the values, unless None)
         and `fields` to objects whose string field (a dotted path) equals a value, both evaluated
         by SQLite on the stored JSON, so that rows that cannot match are never decoded. Callers
         still apply their selectors in full (these are only the parts SQL can decide).
+
+        `paths` (each a tuple of keys, `("status", "phase")`) asks for a projection: each body
+        holds only those fields (and kind, metadata.name, namespace and resourceVersion), read
+        by SQLite's JSON functions without decoding the rest, or picked from the decoded body
+        where the database has no such functions (`project`).
         """
-        sql = "SELECT namespace, name, uid, resource_version, body FROM objects WHERE kind = ?"
-        params: builtins.list = [kind]
+        by_sql = paths is not None and JSON_PROJECTION and self._d.json_projection and _sql_paths(paths)
+        body_sql = _projection_sql(paths) if by_sql and paths is not None else "body"
+        sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
+        params: builtins.list = [*_projection_params(paths), kind] if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
         for key, values in labels:
-            path = f'$.metadata.labels."{key}"'
+            path = self._d.label_path(key)
             if values is None:
-                sql += " AND json_type(body, ?) IS NOT NULL"
+                sql += " AND " + self._d.json_exists()
                 params.append(path)
             else:
-                sql += f" AND json_extract(body, ?) IN ({', '.join('?' for _ in values)})"
+                sql += f" AND {self._d.json_text()} IN ({', '.join('?' for _ in values)})"
                 params += [path, *values]
         for field, value in fields:
             if field == "metadata.name":
@@ -194,11 +285,18 @@ class Reader:
             elif field == "metadata.namespace":
                 sql += " AND namespace = ?"
             else:
-                sql += " AND json_extract(body, ?) = ?"
-                params.append("$." + field)
+                sql += f" AND {self._d.json_text()} = ?"
+                params.append(self._d.field_path(field))
             params.append(value)
         rows = self._q(sql + " ORDER BY namespace, name", tuple(params))
-        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
+        with _no_collection():
+            if paths is None:
+                return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
+            if by_sql:
+                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, paths, values))
+                        for ns, name, uid, rv, values in rows]
+            return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))
+                    for ns, name, uid, rv, body in rows]
 
     def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
         """The objects of a kind in a namespace whose name starts with `prefix` (an index range)."""
@@ -214,12 +312,7 @@ class Reader:
         """
         kind, _, name, uid, type_, reason, message, component, host = key
         row = self._q(
-            "SELECT name FROM objects WHERE kind = 'Event' AND namespace = ? AND name > ? AND name < ? "
-            "AND json_extract(body, '$.reason') = ? AND json_extract(body, '$.message') = ? "
-            "AND json_extract(body, '$.type') = ? AND json_extract(body, '$.involvedObject.kind') IS ? "
-            "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
-            "AND json_extract(body, '$.source.component') IS ? "
-            "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1",
+            self._d.find_event_sql(),
             (namespace, f"{name}.", _successor(f"{name}."), reason, message, type_, kind, name, uid, component or None,
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
@@ -231,15 +324,8 @@ class Reader:
         rows (a range of the (kind, namespace, name) index) without decoding them."""
         ns, name = exclude or ("", "")
         skip = " AND NOT (o.namespace = ? AND o.name = ?)"
-        ips = [row[0] for row in self._q(
-            "SELECT j.value FROM objects o, json_each(o.body, '$.spec.clusterIPs') j "
-            "WHERE o.kind = 'Service'" + skip, (ns, name))]
-        ports = [row[0] for row in self._q(
-            "SELECT json_extract(p.value, '$.nodePort') FROM objects o, json_each(o.body, '$.spec.ports') p "
-            "WHERE o.kind = 'Service'" + skip + " AND json_extract(p.value, '$.nodePort') > 0 "
-            "UNION ALL SELECT json_extract(o.body, '$.spec.healthCheckNodePort') FROM objects o "
-            "WHERE o.kind = 'Service'" + skip + " AND json_extract(o.body, '$.spec.healthCheckNodePort') > 0",
-            (ns, name, ns, name))]
+        ips = [row[0] for row in self._q(self._d.service_ips_sql(skip), (ns, name))]
+        ports = [row[0] for row in self._q(self._d.service_ports_sql(skip), (ns, name, ns, name))]
         return [str(ip) for ip in ips], [int(p) for p in ports]
 
     def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
@@ -248,7 +334,8 @@ class Reader:
         where = f" WHERE kind NOT IN ({', '.join('?' for _ in skipped)})" if skipped else ""
         rows = self._q(f"SELECT kind, namespace, name, uid, resource_version, body FROM objects{where} ORDER BY id",
                        tuple(skipped))
-        return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
+        with _no_collection():
+            return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for kind, ns, name, uid, rv, body in rows]
 
 
     def controller_states(self) -> builtins.list[tuple[str, str, str, str, dict]]:
@@ -267,23 +354,27 @@ class Writer(Reader):
     """
 
     def __init__(self, connection: "Connection | None", wall: Callable[[], float],
-                 raw: sqlite3.Connection | None = None, ttls: dict[str, float] | None = None) -> None:
-        super().__init__(connection, wall, raw)
+                 raw=None, ttls: dict[str, float] | None = None,
+                 dialect: dialects.Dialect = dialects.SQLITE) -> None:
+        super().__init__(connection, wall, raw, dialect)
         self._ttls = ttls or {}
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
         ttl = self._ttls.get(kind)
-        try:
-            if ttl is None:
-                self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?)",
-                        (kind, namespace, name, uid, encode(body)))
-            else:
-                self._q("INSERT INTO objects (kind, namespace, name, uid, body, expires) VALUES "
-                        "(?, ?, ?, ?, ?, (SELECT now FROM clock WHERE id = 1) + ?)",
-                        (kind, namespace, name, uid, encode(body), ttl))
-        except sqlite3.IntegrityError:
-            raise errors.AlreadyExists.of(_resource(kind), name) from None
+        # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
+        # aborts the whole transaction, and a caller may go on after AlreadyExists.
+        if ttl is None:
+            cursor = self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?) "
+                             "ON CONFLICT (kind, namespace, name) DO NOTHING",
+                             (kind, namespace, name, uid, encode(body)))
+        else:
+            cursor = self._q("INSERT INTO objects (kind, namespace, name, uid, body, expires) VALUES "
+                             "(?, ?, ?, ?, ?, (SELECT now FROM clock WHERE id = 1) + ?) "
+                             "ON CONFLICT (kind, namespace, name) DO NOTHING",
+                             (kind, namespace, name, uid, encode(body), ttl))
+        if cursor.rowcount == 0:
+            raise errors.AlreadyExists.of(_resource(kind), name)
         return self.revision()  # one writer at a time: the insert's trigger took the newest revision
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
@@ -329,13 +420,14 @@ class Writer(Reader):
 
     def set_clock(self, now: float, virtual: bool | None = None) -> None:
         """Move the cluster clock forward to `now` (never back); optionally switch its mode."""
-        self._q("UPDATE clock SET now = MAX(now, ?) WHERE id = 1", (now,))
+        self._q(f"UPDATE clock SET now = {self._d.greatest}(now, ?) WHERE id = 1", (now,))
         if virtual is not None:
             self._q("UPDATE clock SET virtual = ? WHERE id = 1", (int(virtual),))
 
     def follow_wall(self) -> None:
         """In wall-clock mode, move the cluster clock up to the wall clock (plus offset) before writing."""
-        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1 AND virtual = 0', (self._wall(),))
+        self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset") WHERE id = 1 AND virtual = 0',
+                (self._wall(),))
 
     def wall_clock(self) -> float:
         """Switch to wall-clock mode (`litekube run`); the offset of the cluster clock from the wall.
@@ -345,13 +437,14 @@ class Writer(Reader):
         wall clock catches up.
         """
         wall = self._wall()
-        self._q('UPDATE clock SET "offset" = MAX(0, now - ?), virtual = 0 WHERE id = 1', (wall,))
-        self._q('UPDATE clock SET now = MAX(now, ? + "offset") WHERE id = 1', (wall,))
+        self._q(f'UPDATE clock SET "offset" = {self._d.greatest}(0, now - ?), virtual = 0 WHERE id = 1', (wall,))
+        self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset") WHERE id = 1', (wall,))
         return self._q('SELECT "offset" FROM clock WHERE id = 1').fetchone()[0]
 
     def virtual_clock(self) -> None:
         """Back to virtual time, from the cluster time the wall clock reached."""
-        self._q('UPDATE clock SET now = MAX(now, ? + "offset"), virtual = 1 WHERE id = 1', (self._wall(),))
+        self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset"), virtual = 1 WHERE id = 1',
+                (self._wall(),))
 
     def hold(self, kind: str, namespace: str, name: str) -> Stored | None:
         """The object, read so that no other transaction changes it before this one ends (a fence).
@@ -389,19 +482,30 @@ class Store(locking.ControlPlaneLock):
         self._busy_timeout = busy_timeout
         self._engines: tuple[Engine, Engine] | None = None
         self._local = threading.local()
-        self._raws: list[sqlite3.Connection] = []
+        self._raws: list = []
         self._url_text = url
         self._url: URL | None = None
+        self._listener: dialects.Listener | None = None
         created = False
+        self.path: str | None = None
+        self.dialect: dialects.Dialect = dialects.SQLITE
+        # `_direct`: the store talks to the driver itself (an SQLite file, or PostgreSQL), else
+        # through SQLAlchemy's connections (an SQLite URL with driver options).
+        self._direct = False
         try:
-            # a plain path needs no SQLAlchemy: the store talks to the sqlite3 driver
-            self.path = database.sqlite_file(url)
-            self._raw_path = self.path
-            if self.path is not None and not os.path.isdir(os.path.dirname(self.path) or "."):
-                raise ValueError("unable to open database file")  # what SQLite says, before any file exists
-            created = self.path is not None and database.create_private(self.path)
+            if dialects.is_postgres_url(url):
+                self.dialect = dialects.for_url(self.url, None, busy_timeout)
+                self._direct = True
+            else:
+                # a plain path needs no SQLAlchemy: the store talks to the sqlite3 driver
+                self.path = database.sqlite_file(url)
+                self._direct = self.path is not None
+                self.dialect = dialects.SQLite(self.path, busy_timeout)
+                if self.path is not None and not os.path.isdir(os.path.dirname(self.path) or "."):
+                    raise ValueError("unable to open database file")  # what SQLite says, before any file exists
+                created = self.path is not None and database.create_private(self.path)
             self._open()
-        except (NotImplementedError, ValueError, OSError, sqlite3.Error) as exc:
+        except (NotImplementedError, ValueError, OSError, *self.dialect.driver_errors) as exc:
             self._forget(created)
             reason = exc.strerror.lower() if isinstance(exc, OSError) and exc.strerror else exc
             raise errors.StoreUnavailable(f'cannot open the database "{url}": {reason}') from None
@@ -421,7 +525,7 @@ class Store(locking.ControlPlaneLock):
 
     def _open(self) -> None:
         """A current database opens with the driver alone; otherwise SQLAlchemy and Alembic migrate it."""
-        if self._raw_path is not None and database.is_current(self._connection()):
+        if self._direct and database.is_current(self._connection(), self.dialect):
             return
         database.migrate(self._writer, self._reader)
 
@@ -431,11 +535,11 @@ class Store(locking.ControlPlaneLock):
         if created and self.path is not None:
             database.remove_new(self.path)
 
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self):
         raw = getattr(self._local, "raw", None)
         if raw is None:
-            assert self._raw_path is not None
-            raw = self._local.raw = database.connect_raw(self._raw_path, self._busy_timeout)
+            assert self._direct
+            raw = self._local.raw = self.dialect.connect()
             self._raws.append(raw)
         return raw
 
@@ -452,6 +556,9 @@ class Store(locking.ControlPlaneLock):
         return self._engines[1]
 
     def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
         for raw in self._raws:
             raw.close()
         self._raws.clear()
@@ -463,22 +570,22 @@ class Store(locking.ControlPlaneLock):
     @contextmanager
     def read(self) -> Iterator[Reader]:
         """A short snapshot: a deferred transaction on the driver connection (no SQLAlchemy on this path)."""
-        if self._raw_path is None:
+        if not self._direct:
             with self._reader.begin() as connection:
                 yield Reader(connection, self.wall)
             return
         raw = self._connection()
-        raw.execute("BEGIN")
+        self.dialect.begin_read(raw)
         try:
-            yield Reader(None, self.wall, raw)
+            yield Reader(None, self.wall, raw, self.dialect)
         finally:
-            raw.execute("COMMIT")
+            self.dialect.commit(raw)
 
-    def _write_connection(self) -> sqlite3.Connection:
+    def _write_connection(self):
         raw = getattr(self._local, "write", None)
         if raw is None:
-            assert self._raw_path is not None
-            raw = self._local.write = database.connect_raw(self._raw_path, self._busy_timeout)
+            assert self._direct
+            raw = self._local.write = self.dialect.connect()
             self._raws.append(raw)
         return raw
 
@@ -488,22 +595,39 @@ class Store(locking.ControlPlaneLock):
 
         On an SQLite file this is the driver's own connection (no SQLAlchemy to import).
         """
-        if self._raw_path is None:
+        if not self._direct:
             with self._writer.begin() as connection:
                 writer = Writer(connection, self.wall, ttls=self.ttls)
                 writer.follow_wall()
                 yield writer
             return
         raw = self._write_connection()
-        raw.execute("BEGIN IMMEDIATE")
+        self.dialect.begin_write(raw)
         try:
-            writer = Writer(None, self.wall, raw, self.ttls)
+            writer = Writer(None, self.wall, raw, self.ttls, self.dialect)
             writer.follow_wall()
             yield writer
         except BaseException:
-            raw.execute("ROLLBACK")
+            self.dialect.rollback(raw)
             raise
-        raw.execute("COMMIT")
+        self.dialect.commit(raw)
+
+    def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
+        """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).
+
+        On PostgreSQL a LISTEN connection is woken by the triggers' NOTIFY; on
+        SQLite there is no such signal, so this waits out the time (on `stop`,
+        when given) and the poller polls. Either way the caller reads the
+        changelog by cursor afterwards: a wake-up is only a hint.
+        """
+        if self._listener is None and self._direct:
+            self._listener = self.dialect.listener()
+        if self._listener is None:
+            if stop is not None:
+                return stop.wait(max(0.0, timeout))
+            time.sleep(max(0.0, timeout))
+            return False
+        return self._listener.wait(timeout)
 
     def revision(self) -> int:
         with self.read() as reader:
@@ -580,13 +704,14 @@ class Store(locking.ControlPlaneLock):
             if since < compacted:
                 raise errors.Expired(f"too old resource version: {since} ({compacted})")
             columns = "rev, op, kind, namespace, name, uid, body, prev_rev, ts"
+            hint = reader._d.indexed_by("ix_changelog_object_rev")
             if prefix:
-                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                rows = reader._q(f"SELECT {columns} FROM changelog{hint} "
                                  "WHERE kind = ? AND namespace = ? AND name >= ? AND name < ? AND rev > ? "
                                  "ORDER BY rev LIMIT ?",
                                  (kind, namespace, name, _successor(name), since, limit)).fetchall()
             else:
-                rows = reader._q(f"SELECT {columns} FROM changelog INDEXED BY ix_changelog_object_rev "
+                rows = reader._q(f"SELECT {columns} FROM changelog{hint} "
                                  "WHERE kind = ? AND namespace = ? AND name = ? AND rev > ? ORDER BY rev LIMIT ?",
                                  (kind, namespace, name, since, limit)).fetchall()
         READS["changes"] += len(rows)
@@ -639,11 +764,11 @@ class Store(locking.ControlPlaneLock):
 
     def checkpoint(self) -> None:
         """A PASSIVE WAL checkpoint, outside any transaction, so the file stays bounded."""
-        if self._raw_path is not None:
-            self._write_connection().execute("PRAGMA wal_checkpoint(PASSIVE)")
+        if self._direct:
+            self.dialect.checkpoint(self._write_connection())
             return
         raw = self._writer.raw_connection()
         try:
-            raw.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+            self.dialect.checkpoint(raw.cursor())
         finally:
             raw.close()

@@ -15,6 +15,7 @@ namespace, name).
 from __future__ import annotations
 
 from sqlalchemy import (
+                        BigInteger,
                         CheckConstraint,
                         Column,
                         Float,
@@ -29,6 +30,10 @@ from sqlalchemy import (
                         text,
 )
 
+# PostgreSQL-only variants, as in the migrations: BIGINT revisions, byte-wise ordered keys.
+REV = Integer().with_variant(BigInteger(), "postgresql")
+KEY = Text().with_variant(Text(collation="C"), "postgresql")
+
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
            "controller_state", "snapshot"]
 
@@ -42,14 +47,14 @@ metadata = MetaData(naming_convention={
 revision = Table(
     "revision", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("rev", Integer, nullable=False),
+    Column("rev", REV, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
 )
 
 compaction = Table(
     "compaction", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("rev", Integer, nullable=False),
+    Column("rev", REV, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
 )
 
@@ -65,7 +70,7 @@ clock = Table(
 controlplane = Table(
     "controlplane", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("cursor", Integer),
+    Column("cursor", REV),
     Column("timers", Text),
     Column("holder", Text),
     Column("expires", Float),
@@ -75,9 +80,9 @@ controlplane = Table(
 controller_state = Table(
     "controller_state", metadata,
     Column("component", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("namespace", Text, nullable=False),
-    Column("name", Text, nullable=False),
+    Column("kind", KEY, nullable=False),
+    Column("namespace", KEY, nullable=False),
+    Column("name", KEY, nullable=False),
     Column("body", Text, nullable=False),
     PrimaryKeyConstraint("component", "kind", "namespace", "name"),
 )
@@ -85,28 +90,29 @@ controller_state = Table(
 objects = Table(
     "objects", metadata,
     Column("id", Integer, primary_key=True),
-    Column("kind", Text, nullable=False),
-    Column("namespace", Text, nullable=False),
-    Column("name", Text, nullable=False),
+    Column("kind", KEY, nullable=False),
+    Column("namespace", KEY, nullable=False),
+    Column("name", KEY, nullable=False),
     Column("uid", Text, nullable=False),
-    Column("resource_version", Integer, nullable=False, server_default="0"),
+    Column("resource_version", REV, nullable=False, server_default="0"),
     Column("body", Text, nullable=False),
     Column("expires", Float),
     UniqueConstraint("kind", "namespace", "name"),
-    Index("ix_objects_expires", "expires", sqlite_where=text("expires IS NOT NULL")),
+    Index("ix_objects_expires", "expires", sqlite_where=text("expires IS NOT NULL"),
+          postgresql_where=text("expires IS NOT NULL")),
     implicit_returning=False,
 )
 
 changelog = Table(
     "changelog", metadata,
-    Column("rev", Integer, primary_key=True, autoincrement=False),
+    Column("rev", REV, primary_key=True, autoincrement=False),
     Column("op", Text, nullable=False),
-    Column("kind", Text, nullable=False),
-    Column("namespace", Text, nullable=False),
-    Column("name", Text, nullable=False),
+    Column("kind", KEY, nullable=False),
+    Column("namespace", KEY, nullable=False),
+    Column("name", KEY, nullable=False),
     Column("uid", Text, nullable=False),
     Column("body", Text, nullable=False),
-    Column("prev_rev", Integer),
+    Column("prev_rev", REV),
     Column("ts", Float, nullable=False),
     Index("ix_changelog_kind_rev", "kind", "rev"),
     # One object's history (rollout trace, changes and -w for one object): its rows, not the table.
@@ -117,7 +123,7 @@ changelog = Table(
 snapshot = Table(
     "snapshot", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
-    Column("revision", Integer, nullable=False),
+    Column("revision", REV, nullable=False),
     Column("format", Text, nullable=False),
     Column("body", LargeBinary, nullable=False),
     CheckConstraint("id = 1", name="single_row"),

@@ -16,19 +16,25 @@ down_revision: str | None = None
 branch_labels = None
 depends_on = None
 
+# PostgreSQL-only variants (SQLite's own types are unchanged): revisions are BIGINT (a 64-bit
+# counter, as etcd's), and the key columns compare byte-wise (COLLATE "C"), so that ORDER BY and
+# the name ranges of prefix reads order as SQLite's BINARY collation does.
+REV = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+KEY = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
         "revision",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("rev", sa.Integer, nullable=False),
+        sa.Column("rev", REV, nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_revision_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_revision")),
     )
     op.create_table(
         "compaction",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("rev", sa.Integer, nullable=False),
+        sa.Column("rev", REV, nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_compaction_single_row")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_compaction")),
     )
@@ -43,25 +49,25 @@ def upgrade() -> None:
     op.create_table(
         "objects",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("kind", sa.Text, nullable=False),
-        sa.Column("namespace", sa.Text, nullable=False),
-        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("kind", KEY, nullable=False),
+        sa.Column("namespace", KEY, nullable=False),
+        sa.Column("name", KEY, nullable=False),
         sa.Column("uid", sa.Text, nullable=False),
-        sa.Column("resource_version", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("resource_version", REV, nullable=False, server_default="0"),
         sa.Column("body", sa.Text, nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_objects")),
         sa.UniqueConstraint("kind", "namespace", "name", name=op.f("uq_objects_kind")),
     )
     op.create_table(
         "changelog",
-        sa.Column("rev", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("rev", REV, primary_key=True, autoincrement=False),
         sa.Column("op", sa.Text, nullable=False),
-        sa.Column("kind", sa.Text, nullable=False),
-        sa.Column("namespace", sa.Text, nullable=False),
-        sa.Column("name", sa.Text, nullable=False),
+        sa.Column("kind", KEY, nullable=False),
+        sa.Column("namespace", KEY, nullable=False),
+        sa.Column("name", KEY, nullable=False),
         sa.Column("uid", sa.Text, nullable=False),
         sa.Column("body", sa.Text, nullable=False),
-        sa.Column("prev_rev", sa.Integer),
+        sa.Column("prev_rev", REV),
         sa.Column("ts", sa.Float, nullable=False),
         sa.PrimaryKeyConstraint("rev", name=op.f("pk_changelog")),
     )

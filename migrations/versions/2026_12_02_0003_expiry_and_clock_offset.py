@@ -25,7 +25,7 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("objects", sa.Column("expires", sa.Float, nullable=True))
     op.create_index("ix_objects_expires", "objects", ["expires"],
-                    sqlite_where=sa.text("expires IS NOT NULL"))
+                    sqlite_where=sa.text("expires IS NOT NULL"), postgresql_where=sa.text("expires IS NOT NULL"))
     op.add_column("clock", sa.Column("offset", sa.Float, nullable=False, server_default="0"))
 
 

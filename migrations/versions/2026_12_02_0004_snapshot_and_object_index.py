@@ -14,12 +14,18 @@ down_revision: str | None = "0008"
 branch_labels = None
 depends_on = None
 
+# PostgreSQL-only variants (SQLite's own types are unchanged): revisions are BIGINT (a 64-bit
+# counter, as etcd's), and the key columns compare byte-wise (COLLATE "C"), so that ORDER BY and
+# the name ranges of prefix reads order as SQLite's BINARY collation does.
+REV = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+KEY = sa.Text().with_variant(sa.Text(collation="C"), "postgresql")
+
 
 def upgrade() -> None:
     op.create_table(
         "snapshot",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("revision", sa.Integer, nullable=False),
+        sa.Column("revision", REV, nullable=False),
         sa.Column("format", sa.Text, nullable=False),
         sa.Column("body", sa.LargeBinary, nullable=False),
         sa.CheckConstraint("id = 1", name=op.f("ck_snapshot_single_row")),

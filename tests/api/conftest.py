@@ -1,4 +1,4 @@
-"""Fixtures: an API over a real SQLite store in a temporary directory."""
+"""Fixtures: an API over a real store, on each backend (SQLite in a temporary directory, PostgreSQL)."""
 from __future__ import annotations
 
 import pytest
@@ -8,7 +8,7 @@ from litekube.store import Store
 
 
 @pytest.fixture
-def api(tmp_path):
-    store = Store(str(tmp_path / "api.db"), wall=lambda: 1_700_000_000.0)
+def api(backend):
+    store = Store(backend.db("api.db"), wall=lambda: 1_700_000_000.0)
     yield Api(store, node_count=0)
     store.close()

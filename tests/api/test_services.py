@@ -133,8 +133,8 @@ def test_dry_run_allocates_nothing(api):
     assert create(api, svc("real"))["spec"]["clusterIP"] == "10.96.1.1"
 
 
-def test_configured_service_cidr(tmp_path):
-    store = Store(str(tmp_path / "c.db"), wall=lambda: 1_700_000_000.0)
+def test_configured_service_cidr(backend):
+    store = Store(backend.db("c.db"), wall=lambda: 1_700_000_000.0)
     api = Api(store, node_count=0, service_cidr="10.43.0.0/16")
     with api.read() as tx:
         assert tx.get("Service", "default", "kubernetes")["spec"]["clusterIP"] == "10.43.0.1"
@@ -142,8 +142,8 @@ def test_configured_service_cidr(tmp_path):
     store.close()
 
 
-def test_concurrent_writers_never_share_an_address(tmp_path):
-    path = str(tmp_path / "race.db")
+def test_concurrent_writers_never_share_an_address(backend):
+    path = backend.db("race.db")
     Api(Store(path), node_count=0).store.close()
     got: list[str] = []
     lock = threading.Lock()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litekube import errors
@@ -328,3 +328,16 @@ class TestProperties:
 
 def test_public_surface() -> None:
     assert all(hasattr(selectors, name) for name in selectors.__all__)
+
+
+_label = st.sampled_from(["a", "b", "c"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(pairs=st.dictionaries(_label, st.sampled_from(["x", "y", ""]), max_size=3),
+       labels=st.one_of(st.none(), st.dictionaries(_label, st.sampled_from(["x", "y", ""]), max_size=3)))
+def test_the_equality_fast_path_matches_as_the_requirements_do(pairs, labels):
+    """A matchLabels selector is matched by plain lookups: the same answer as each requirement's own."""
+    selector = selectors.from_set(pairs)
+    assert selector._pairs is not None
+    assert selector.matches(labels) == all(r.matches(labels) for r in selector.requirements)

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
-
 from litekube.store import Store, database, triggers
 
 
-def trigger_names(engine) -> set[str]:
-    with engine.connect() as conn:
-        return {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'"))}
+def trigger_names(store) -> set[str]:
+    return store.dialect.triggers(store._connection())
+
+
+def names(store) -> set[str]:
+    return set(triggers.PG_NAMES if store.dialect.name == "postgresql" else triggers.NAMES)
 
 
 class TestMigrations:
@@ -18,27 +19,27 @@ class TestMigrations:
         script = ScriptDirectory.from_config(database.alembic_config())
         assert script.get_current_head() == database.HEAD
 
-    def test_an_empty_database_is_upgraded_with_its_triggers(self, tmp_path):
-        store = Store(str(tmp_path / "m.db"))
-        assert trigger_names(store._reader) == set(triggers.NAMES)
+    def test_an_empty_database_is_upgraded_with_its_triggers(self, backend):
+        store = Store(backend.empty("m.db"))
+        assert trigger_names(store) == names(store)
         with store.read() as r:
             assert r.revision() == 0
         store.close()
 
-    def test_alembic_check_finds_no_drift(self, tmp_path):
-        store = Store(str(tmp_path / "m.db"))
+    def test_alembic_check_finds_no_drift(self, backend):
+        store = Store(backend.empty("m.db"))
         with store._writer.begin() as conn:
             command.check(database.alembic_config(conn))
         store.close()
 
-    def test_downgrade_and_upgrade_round_trip(self, tmp_path):
-        store = Store(str(tmp_path / "m.db"))
+    def test_downgrade_and_upgrade_round_trip(self, backend):
+        store = Store(backend.empty("m.db"))
         with store.write() as w:
             w.create("ConfigMap", "default", "a", "u", {"kind": "ConfigMap"})
         database.downgrade(store._writer, "base")
-        assert trigger_names(store._reader) == set()
+        assert trigger_names(store) == set()
         database.migrate(store._writer, store._reader)
-        assert trigger_names(store._reader) == set(triggers.NAMES)
+        assert trigger_names(store) == names(store)
         with store.write() as w:
             assert w.create("ConfigMap", "default", "a", "u", {"kind": "ConfigMap"}) == 1
         store.close()

@@ -1,4 +1,4 @@
-"""The store on real SQLite: revisions, compare-and-swap, changelog, compaction."""
+"""The store on real SQLite and PostgreSQL: revisions, compare-and-swap, changelog, compaction."""
 from __future__ import annotations
 
 import multiprocessing
@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from litekube import errors
-from litekube.store import Store
+from litekube.store import Store, dialects, triggers
 
 
 def cm(name: str, **data: str) -> dict:
@@ -16,8 +16,8 @@ def cm(name: str, **data: str) -> dict:
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = Store(str(tmp_path / "t.db"))
+def store(backend):
+    s = Store(backend.db("t.db"))
     with s.write() as w:
         w.set_clock(1_000_000.0)  # virtual time, the default: the clock moves only when told
     yield s
@@ -119,8 +119,8 @@ class TestWatchAndCompaction:
             store.changes(14)
         assert exc.value.render() == "Error from server (Expired): too old resource version: 14 (15)"
 
-    def test_compaction_keeps_young_revisions(self, tmp_path):
-        store = Store(str(tmp_path / "t.db"))
+    def test_compaction_keeps_young_revisions(self, backend):
+        store = Store(backend.db("t.db"))
         with store.write() as w:
             w.set_clock(1000.0)
         self.fill(store, 5)
@@ -160,8 +160,8 @@ def _increment(path: str, rounds: int) -> int:
 
 
 class TestConcurrentProcesses:
-    def test_no_update_is_lost_and_nothing_is_locked(self, tmp_path):
-        path = str(tmp_path / "shared.db")
+    def test_no_update_is_lost_and_nothing_is_locked(self, backend):
+        path = backend.db("shared.db")
         store = Store(path)
         with store.write() as w:
             w.create("ConfigMap", "default", "counter", "u", cm("counter", n="0"))
@@ -175,8 +175,8 @@ class TestConcurrentProcesses:
 
 
 class TestClock:
-    def test_virtual_time_stands_still_until_moved(self, tmp_path):
-        store = Store(str(tmp_path / "c.db"), wall=lambda: 5000.0)
+    def test_virtual_time_stands_still_until_moved(self, backend):
+        store = Store(backend.db("c.db"), wall=lambda: 5000.0)
         with store.write() as w:
             w.set_clock(100.0)
         assert store.now() == 100.0
@@ -184,9 +184,9 @@ class TestClock:
             w.set_clock(50.0)  # never backwards
         assert store.now() == 100.0
 
-    def test_wall_time_follows_the_wall_clock_on_writes(self, tmp_path):
+    def test_wall_time_follows_the_wall_clock_on_writes(self, backend):
         wall = [5000.0]
-        store = Store(str(tmp_path / "c.db"), wall=lambda: wall[0])
+        store = Store(backend.db("c.db"), wall=lambda: wall[0])
         with store.write() as w:
             w.set_clock(100.0, virtual=False)
         assert store.now() == 5000.0
@@ -197,6 +197,12 @@ class TestClock:
 
 
 class TestSettings:
+    @pytest.fixture
+    def store(self, tmp_path):
+        s = Store(str(tmp_path / "t.db"))
+        yield s
+        s.close()
+
     def test_wal_and_synchronous_normal(self, store, tmp_path):
         with store.read() as r:
             assert r._q("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -216,12 +222,12 @@ class TestSettings:
 
 
 class TestAutomaticCompaction:
-    def test_the_control_plane_compacts_past_the_kept_history(self, tmp_path, monkeypatch):
+    def test_the_control_plane_compacts_past_the_kept_history(self, backend, monkeypatch):
         from litekube.api.server import Api
         from litekube.runtime import embedded
 
         monkeypatch.setenv("LITEKUBE_HISTORY", "50")
-        store = Store(str(tmp_path / "c.db"))
+        store = Store(backend.db("c.db"))
         api = Api(store, node_count=0)
         for i in range(1100):
             with store.write() as w:
@@ -245,3 +251,79 @@ class TestLimits:
                 w.create("ConfigMap", "default", "big", "u", cm("big", blob="x" * (1536 * 1024)))
         assert exc.value.render() == "Error from server: etcdserver: request is too large"
         assert store.revision() == 0
+
+
+class TestPostgreSQL:
+    """What the PostgreSQL dialect adds: its transactions, the writers' lock, the wake-up."""
+
+    @pytest.fixture
+    def url(self, pg_database):
+        return pg_database
+
+    def test_reads_are_repeatable_read_snapshots_and_read_only(self, url):
+        store = Store(url)
+        with store.read() as r:
+            assert r._q("SHOW transaction_isolation").fetchone()[0] == "repeatable read"
+            assert r._q("SHOW transaction_read_only").fetchone()[0] == "on"
+        store.close()
+
+    def test_a_second_writer_waits_for_the_first_to_commit(self, url):
+        import psycopg
+
+        store = Store(url)
+        other = psycopg.connect(store.dialect.conninfo, autocommit=True)
+        other.execute("SET lock_timeout = '50ms'")
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u", cm("a"))
+            with pytest.raises(psycopg.errors.LockNotAvailable):
+                other.execute("BEGIN")
+                other.execute(f"SELECT pg_advisory_xact_lock({dialects.WRITE_LOCK})")
+            other.execute("ROLLBACK")
+        other.execute("BEGIN")
+        other.execute(f"SELECT pg_advisory_xact_lock({dialects.WRITE_LOCK})")
+        other.execute("ROLLBACK")
+        other.close()
+        store.close()
+
+    def test_a_commit_wakes_a_waiting_poller_and_a_timeout_does_not(self, url):
+        import threading
+
+        store, other = Store(url), Store(url)
+        assert store.wait_for_change(0.05) is False  # nothing committed: the wait times out
+        woke = []
+        waiter = threading.Thread(target=lambda: woke.append(store.wait_for_change(30.0)))
+        waiter.start()
+        while store._listener is None or store._listener._raw is None:  # listening before the commit
+            threading.Event().wait(0.01)
+        with other.write() as w:
+            w.create("ConfigMap", "default", "a", "u", cm("a"))
+        waiter.join(30.0)
+        assert woke == [True]
+        store.close()
+        other.close()
+
+    def test_a_rolled_back_write_sends_no_wake_up(self, url):
+        store, other = Store(url), Store(url)
+        store.wait_for_change(0.0)  # listening from here on
+        with pytest.raises(RuntimeError):
+            with other.write() as w:
+                w.create("ConfigMap", "default", "a", "u", cm("a"))
+                raise RuntimeError("boom")
+        assert store.wait_for_change(0.2) is False
+        store.close()
+        other.close()
+
+    def test_keys_order_byte_wise_as_on_sqlite(self, url):
+        store = Store(url)
+        names = ["b", "B", "a-1", "a.1", "a1", "\u00e9", "Z"]
+        with store.write() as w:
+            for n in names:
+                w.create("ConfigMap", "default", n, "u" + n, cm(n))
+        with store.read() as r:
+            assert [o.name for o in r.list("ConfigMap")] == sorted(names)
+        store.close()
+
+    def test_the_triggers_are_installed(self, url):
+        store = Store(url)
+        assert store.dialect.triggers(store._connection()) == set(triggers.PG_NAMES)
+        store.close()

@@ -33,7 +33,7 @@ from litekube.model.tables.cluster import access_modes, node_roles
 from litekube.model.tables.networking import format_endpoints
 from litekube.model.tables.pods import pod_status
 
-__all__ = ["Column", "columns", "row", "pod_status", "format_labels", "format_label_selector", "selector_string",
+__all__ = ["Column", "columns", "row", "READS", "pod_status", "format_labels", "format_label_selector", "selector_string",
            "format_endpoints", "node_roles", "access_modes"]
 
 
@@ -121,3 +121,7 @@ _PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
     **tables_access.PRINTERS, **tables_storage.PRINTERS,
     **tables_autoscaling.PRINTERS,
 }
+
+# The fields each kind's row reads (metadata.name and namespace, kind and resourceVersion always
+# come too): `get` of these kinds as a table reads only these (a projected list).
+READS: dict[str, tuple[tuple[str, ...], ...]] = {**tables_pods.READS}

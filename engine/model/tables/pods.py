@@ -13,7 +13,7 @@ from typing import Callable
 from litekube.model import durations
 from litekube.model.tables.cells import age, has_condition, meta
 
-__all__ = ["pod_status", "PRINTERS"]
+__all__ = ["pod_status", "PRINTERS", "READS"]
 
 
 def pod_status(pod: dict) -> tuple[int, int, str, int, str | None]:
@@ -120,3 +120,11 @@ def _pod(obj: dict, now: datetime) -> list:
 
 
 PRINTERS: dict[str, Callable[[dict, datetime], list]] = {"Pod": _pod}
+
+# Every field of a Pod that its row (with -o wide, labels and the object's kind) reads: a table of
+# pods can be printed from these alone (a projection: the store decodes nothing else).
+READS: dict[str, tuple[tuple[str, ...], ...]] = {"Pod": tuple(tuple(path.split(".")) for path in (
+    "metadata.creationTimestamp", "metadata.deletionTimestamp", "metadata.labels",
+    "spec.containers", "spec.initContainers", "spec.nodeName", "spec.readinessGates",
+    "status.phase", "status.reason", "status.conditions", "status.initContainerStatuses",
+    "status.containerStatuses", "status.podIP", "status.podIPs", "status.nominatedNodeName"))}

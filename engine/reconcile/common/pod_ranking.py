@@ -55,7 +55,10 @@ def is_active(pod: dict) -> bool:
 
 
 def _ready_condition(pod: dict) -> dict | None:
-    return next((c for c in (pod.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None)
+    for condition in (pod.get("status") or {}).get("conditions") or ():
+        if condition.get("type") == "Ready":
+            return condition
+    return None
 
 
 def is_ready(pod: dict) -> bool:

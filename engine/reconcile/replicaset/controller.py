@@ -120,8 +120,13 @@ def _owner_reference(rs: dict) -> dict:
 
 def _controlled(view: View, uid: str) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
-    return [pod for pod in view.owned_by(uid, "Pod")
-            if any(r.get("controller") and r.get("uid") == uid for r in _meta(pod).get("ownerReferences") or [])]
+    found = []
+    for pod in view.owned_by(uid, "Pod"):
+        for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
+            if ref.get("controller") and ref.get("uid") == uid:
+                found.append(pod)
+                break
+    return found
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -152,10 +157,11 @@ def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[
     uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
     claimed: list[dict] = []
     updates: list = []
+    is_active, matches = pod_ranking.is_active, selector.matches
     for pod in controlled:
-        if not pod_ranking.is_active(pod):
+        if not is_active(pod):
             continue
-        if selector.matches(_meta(pod).get("labels")):
+        if matches((pod.get("metadata") or {}).get("labels")):
             # Ours and matching: kept even while the ReplicaSet is being deleted.
             claimed.append(pod)
         elif not deleting:
@@ -257,17 +263,20 @@ def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | Non
     counts = dict.fromkeys(_STATUS_COUNTS, 0)
     counts["replicas"] = len(active)
     wait: float | None = None
+    labeled = ready = available = 0
+    matches, is_ready = template_labels.matches, pod_ranking.is_ready
     for pod in active:
-        if template_labels.matches(_meta(pod).get("labels")):
-            counts["fullyLabeledReplicas"] += 1
-        if not pod_ranking.is_ready(pod):
+        if matches((pod.get("metadata") or {}).get("labels")):
+            labeled += 1
+        if not is_ready(pod):
             continue
-        counts["readyReplicas"] += 1
-        left = _wait_if_ready(pod, min_ready, now)
+        ready += 1
+        left = 0.0 if min_ready <= 0 else _wait_if_ready(pod, min_ready, now)
         if left == 0.0:
-            counts["availableReplicas"] += 1
+            available += 1
         elif left is not None:
             wait = left if wait is None else min(wait, left)
+    counts.update(fullyLabeledReplicas=labeled, readyReplicas=ready, availableReplicas=available)
     status = values.clone(rs.get("status") or {})
     for field, value in counts.items():
         if value or field == "replicas":

@@ -1,0 +1,322 @@
+"""The database dialects the store runs on: SQLite (the default) and PostgreSQL.
+
+This module does I/O. Everything that differs between the two backends is
+here and nowhere else in the store: how a driver connection is opened and
+configured, how read and write transactions begin, the parameter style,
+which driver errors mean a unique violation, whether a table exists, and
+the few SQL fragments that are spelled differently (scalar GREATEST, JSON
+paths, index hints, the queries that walk JSON arrays). The store writes its
+statements with `?` placeholders; the PostgreSQL dialect turns them into
+psycopg's `%s` once per statement text.
+
+SQLite: one file, WAL, `BEGIN IMMEDIATE` for writes (one writer at a time),
+deferred snapshots for reads. PostgreSQL (psycopg 3): autocommit driver
+connections that litekube begins itself; a write transaction takes the
+store's advisory lock first, so writers commit in revision order and a
+watcher polling `rev > cursor` never skips one (a plain sequence is not
+gap-free under concurrent commits); reads are REPEATABLE READ READ ONLY
+snapshots. The triggers (triggers.py) keep the one-row revision counter, as
+on SQLite, so a rolled-back write leaves no hole. Wake-ups: the triggers
+NOTIFY `litekube_changelog`; `Listener` waits for it.
+"""
+from __future__ import annotations
+
+import functools
+import sqlite3
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+__all__ = ["Dialect", "SQLite", "PostgreSQL", "for_url", "SQLITE", "CHANNEL", "WRITE_LOCK", "is_postgres_url"]
+
+CHANNEL = "litekube_changelog"  # NOTIFY channel the triggers signal on every committed change
+WRITE_LOCK = 0x6C6B7374  # pg_advisory_xact_lock key of the store's writers ("lkst")
+MIGRATE_LOCK = 0x6C6B6D67  # ... and of migrations, so two processes opening a new database do not race
+WAL_LIMIT = 8 * 1024 * 1024  # SQLite: a checkpointed WAL is truncated to this size when it restarts
+
+
+def sqlite_settings(connection: sqlite3.Connection, busy_timeout: float) -> None:
+    """The store's SQLite settings: WAL, synchronous=NORMAL, the busy timeout, a bounded WAL."""
+    connection.isolation_level = None  # litekube owns BEGIN
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout * 1000)}")
+    cursor.execute(f"PRAGMA journal_size_limit={WAL_LIMIT}")
+    cursor.close()
+
+
+def sqlite_connect(path: str, busy_timeout: float = 30.0) -> sqlite3.Connection:
+    """An sqlite3 connection with the store's settings (no SQLAlchemy to import)."""
+    connection = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None, check_same_thread=False)
+    sqlite_settings(connection, busy_timeout)
+    return connection
+
+
+class Dialect:
+    """What the store needs from a backend; SQLite's spelling unless overridden."""
+
+    name = "sqlite"
+    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract);
+    # elsewhere the store decodes the body and picks the fields (objects.project).
+    json_projection = True
+    greatest = "MAX"  # the scalar maximum of two values
+    least = "MIN"
+    integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
+    driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+
+    def execute(self, raw, sql: str, params: Any = ()):
+        return raw.execute(sql, params)
+
+    def indexed_by(self, index: str) -> str:
+        """An index hint (SQLite's planner needs it for the object-history reads)."""
+        return f" INDEXED BY {index}"
+
+    # -- JSON in the body column (text) ------------------------------------------------------
+
+    def json_exists(self) -> str:
+        """SQL true when the JSON path parameter exists in `body` (JSON null counts as present)."""
+        return "json_type(body, ?) IS NOT NULL"
+
+    def json_text(self) -> str:
+        """SQL for the value at the JSON path parameter in `body`."""
+        return "json_extract(body, ?)"
+
+    def label_path(self, key: str) -> Any:
+        return f'$.metadata.labels."{key}"'
+
+    def field_path(self, field: str) -> Any:
+        return "$." + field
+
+    def find_event_sql(self) -> str:
+        return (
+            "SELECT name FROM objects WHERE kind = 'Event' AND namespace = ? AND name > ? AND name < ? "
+            "AND json_extract(body, '$.reason') = ? AND json_extract(body, '$.message') = ? "
+            "AND json_extract(body, '$.type') = ? AND json_extract(body, '$.involvedObject.kind') IS ? "
+            "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
+            "AND json_extract(body, '$.source.component') IS ? "
+            "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1")
+
+    def service_ips_sql(self, skip: str) -> str:
+        return ("SELECT j.value FROM objects o, json_each(o.body, '$.spec.clusterIPs') j "
+                "WHERE o.kind = 'Service'" + skip)
+
+    def service_ports_sql(self, skip: str) -> str:
+        return ("SELECT json_extract(p.value, '$.nodePort') FROM objects o, json_each(o.body, '$.spec.ports') p "
+                "WHERE o.kind = 'Service'" + skip + " AND json_extract(p.value, '$.nodePort') > 0 "
+                "UNION ALL SELECT json_extract(o.body, '$.spec.healthCheckNodePort') FROM objects o "
+                "WHERE o.kind = 'Service'" + skip + " AND json_extract(o.body, '$.spec.healthCheckNodePort') > 0")
+
+    # -- connections and transactions --------------------------------------------------------
+
+    def connect(self):  # pragma: no cover - every dialect overrides
+        raise NotImplementedError
+
+    def begin_read(self, raw) -> None:
+        raw.execute("BEGIN")
+
+    def begin_write(self, raw) -> None:
+        raw.execute("BEGIN IMMEDIATE")
+
+    def commit(self, raw) -> None:
+        raw.execute("COMMIT")
+
+    def rollback(self, raw) -> None:
+        raw.execute("ROLLBACK")
+
+    def table_exists(self, raw, name: str) -> bool:
+        return raw.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
+
+    def triggers(self, raw) -> set[str]:
+        """The names of the triggers on `objects` (tests check that migrations keep them)."""
+        return {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+
+    def checkpoint(self, raw) -> None:
+        """Keep the log bounded (SQLite's WAL); nothing on servers that do it themselves."""
+        raw.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def listener(self) -> "Listener | None":
+        """A wake-up channel for committed changes, or None (SQLite: the poller polls)."""
+        return None
+
+
+class SQLite(Dialect):
+    """One database file through the sqlite3 driver (see database.connect_raw for the settings)."""
+
+    def __init__(self, path: str | None = None, busy_timeout: float = 30.0) -> None:
+        self.path = path
+        self.busy_timeout = busy_timeout
+
+    def connect(self) -> sqlite3.Connection:
+        assert self.path is not None
+        return sqlite_connect(self.path, self.busy_timeout)
+
+
+SQLITE = SQLite()
+
+
+@functools.lru_cache(maxsize=4096)
+def _pyformat(sql: str) -> str:
+    """`?` placeholders as psycopg's `%s` (a literal `%` doubled); the store's SQL has no `?` in literals."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgreSQL(Dialect):
+    """A PostgreSQL database through psycopg 3 (imported only when one is used)."""
+
+    name = "postgresql"
+    json_projection = False
+    greatest = "GREATEST"
+    least = "LEAST"
+
+    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0) -> None:
+        import psycopg
+
+        self.conninfo = conninfo
+        self.busy_timeout = busy_timeout
+        self.integrity_errors = (psycopg.errors.IntegrityError,)
+        self.driver_errors = (psycopg.Error,)
+
+    def execute(self, raw, sql: str, params: Any = ()):
+        return raw.execute(_pyformat(sql), params or None)
+
+    def indexed_by(self, index: str) -> str:
+        return ""
+
+    def json_exists(self) -> str:
+        return "(body::jsonb #> ?) IS NOT NULL"
+
+    def json_text(self) -> str:
+        return "(body::jsonb #>> ?)"
+
+    def label_path(self, key: str) -> Any:
+        return ["metadata", "labels", key]
+
+    def field_path(self, field: str) -> Any:
+        return field.split(".")
+
+    def find_event_sql(self) -> str:
+        return (
+            "SELECT name FROM (SELECT name, body::jsonb AS j FROM objects WHERE kind = 'Event' AND namespace = ? "
+            "AND name > ? AND name < ?) o WHERE j->>'reason' = ? AND j->>'message' = ? AND j->>'type' = ? "
+            "AND (j #>> '{involvedObject,kind}') IS NOT DISTINCT FROM ?::text "
+            "AND (j #>> '{involvedObject,name}') IS NOT DISTINCT FROM ?::text "
+            "AND (j #>> '{involvedObject,uid}') IS NOT DISTINCT FROM ?::text "
+            "AND (j #>> '{source,component}') IS NOT DISTINCT FROM ?::text "
+            "AND coalesce(j #>> '{source,host}', '') = ? LIMIT 1")
+
+    def service_ips_sql(self, skip: str) -> str:
+        return ("SELECT j.value FROM objects o, LATERAL (SELECT o.body::jsonb #> '{spec,clusterIPs}' AS a) s, "
+                "jsonb_array_elements_text(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a END) j(value) "
+                "WHERE o.kind = 'Service'" + skip)
+
+    def service_ports_sql(self, skip: str) -> str:
+        number = "CASE WHEN jsonb_typeof({0}) = 'number' THEN ({0})::numeric ELSE 0 END"
+        ports = number.format("p.value->'nodePort'")
+        health = number.format("o.body::jsonb #> '{spec,healthCheckNodePort}'")
+        return ("SELECT " + ports + " FROM objects o, LATERAL (SELECT o.body::jsonb #> '{spec,ports}' AS a) s, "
+                "jsonb_array_elements(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a END) p(value) "
+                "WHERE o.kind = 'Service'" + skip + " AND " + ports + " > 0 "
+                "UNION ALL SELECT " + health + " FROM objects o WHERE o.kind = 'Service'" + skip
+                + " AND " + health + " > 0")
+
+    def connect(self):
+        import psycopg
+
+        try:
+            return psycopg.connect(self.conninfo, autocommit=True, connect_timeout=max(1, int(self.busy_timeout)),
+                                   application_name="litekube")
+        except psycopg.OperationalError as exc:
+            # libpq's message spans lines ('connection to server ... failed: ...\n\tIs the server running'):
+            # one line for the user
+            raise ConnectionError(" ".join(str(exc).split())) from None
+
+    def begin_read(self, raw) -> None:
+        raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def begin_write(self, raw) -> None:
+        # One simple-protocol round trip: BEGIN and the writers' lock, held until COMMIT/ROLLBACK.
+        raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+
+    def table_exists(self, raw, name: str) -> bool:
+        return raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
+
+    def triggers(self, raw) -> set[str]:
+        return {r[0] for r in raw.execute(
+            "SELECT tgname FROM pg_trigger WHERE tgrelid = to_regclass('objects') AND NOT tgisinternal")}
+
+    def checkpoint(self, raw) -> None:
+        return None  # PostgreSQL checkpoints and vacuums on its own
+
+    def listener(self) -> "Listener":
+        return Listener(self)
+
+
+class Listener:
+    """LISTEN on the changelog channel: `wait(timeout)` returns when a change commits (or on timeout).
+
+    A notification is only a hint: the poller still reads the changelog by
+    cursor after every wake-up, so a lost one costs at most `timeout`.
+    """
+
+    def __init__(self, dialect: PostgreSQL) -> None:
+        self._dialect = dialect
+        self._raw = None
+
+    def _connection(self):
+        if self._raw is None or self._raw.closed:
+            self._raw = self._dialect.connect()
+            self._raw.execute(f"LISTEN {CHANNEL}")
+        return self._raw
+
+    def wait(self, timeout: float) -> bool:
+        """True when woken by a commit, False on timeout. Drains what has queued up meanwhile."""
+        import psycopg
+
+        try:
+            raw = self._connection()
+            woken = False
+            for _ in raw.notifies(timeout=max(0.0, timeout), stop_after=1):
+                woken = True
+            if woken:  # fold the ones already queued into this wake-up
+                for _ in raw.notifies(timeout=0.0):
+                    pass
+            return woken
+        except (psycopg.Error, ConnectionError):
+            self.close()
+            return False
+
+    def close(self) -> None:
+        if self._raw is not None:
+            try:
+                self._raw.close()
+            except Exception:  # noqa: BLE001 - closing a broken connection
+                pass
+            self._raw = None
+
+
+def is_postgres_url(db: str) -> bool:
+    return db.split("://", 1)[0].split("+", 1)[0] in ("postgresql", "postgres")
+
+
+def conninfo(url: "URL") -> str:
+    """A libpq connection URI for an SQLAlchemy URL (`postgresql+psycopg://...` without the driver)."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def for_url(url: "URL", sqlite_path: str | None, busy_timeout: float = 30.0) -> Dialect:
+    """The dialect of a database URL; NotImplementedError for backends the store does not support."""
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return SQLite(sqlite_path, busy_timeout)
+    if backend == "postgresql":
+        driver = url.get_driver_name()
+        if driver not in ("psycopg", "psycopg2"):  # psycopg2 is SQLAlchemy's default name: psycopg 3 serves it
+            raise NotImplementedError(f"litekube talks to PostgreSQL through psycopg, not {driver}")
+        return PostgreSQL(conninfo(url), busy_timeout)
+    raise NotImplementedError(f"litekube's store does not support {backend}")
+
+
+def names(items: Iterable[str]) -> str:
+    return ", ".join("?" for _ in items)

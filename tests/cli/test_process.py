@@ -1,0 +1,61 @@
+"""The installed `litekube` process ends quickly (without tearing down its heap) and exactly as an
+orderly exit would: all output written, kubectl's exit codes, exit functions run."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from litekube import cli as litekube
+
+ENTRY = "import sys; from litekube.entry import main; sys.argv[0] = 'litekube'; main()"
+
+
+def run(db, *args: str, code: str = ENTRY) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LITEKUBE_DB": str(db)}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "p.db"
+    manifest = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: cm-{i:03d}}}\ndata: {{k: v}}\n"
+                       for i in range(300))
+    result = CliRunner().invoke(litekube.cli, ["--db", str(path), "apply", "-f", "-"], input=manifest)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_all_the_output_is_written(db):
+    done = run(db, "get", "configmaps", "-o", "yaml")
+    expected = CliRunner().invoke(litekube.cli, ["--db", str(db), "get", "configmaps", "-o", "yaml"]).stdout
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == expected
+    assert done.stdout.count("name: cm-") == 300
+
+
+@pytest.mark.parametrize(("args", "code", "stderr"), [
+    (("get", "nosuch"), 1, 'error: the server doesn\'t have a resource type "nosuch"\n'),
+    (("version", "--bogus"), 2, "Error: No such option '--bogus'.\n"),
+    (("version", "--client"), 0, ""),
+], ids=["engine error", "usage error", "success"])
+def test_exit_codes(db, args, code, stderr):
+    done = run(db, *args)
+    assert done.returncode == code
+    assert done.stderr.endswith(stderr)
+
+
+def test_exit_functions_run_and_text_exits_print(db, tmp_path):
+    """An atexit function (logging's flush, say) still runs; `sys.exit("text")` prints it and exits 1."""
+    marker = tmp_path / "ran"
+    code = ("import atexit, sys, pathlib; from litekube import entry; from litekube.cli import root\n"
+            f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text('yes'))\n"
+            "root.main = lambda: sys.exit('stopped: why')\n"
+            "import litekube.cli; litekube.cli.main = root.main\n"
+            "entry.main()")
+    done = run(db, code=code)
+    assert (done.returncode, done.stderr) == (1, "stopped: why\n")
+    assert marker.read_text() == "yes"
