@@ -99,9 +99,10 @@ def wait_for(predicate, seconds: float = 120, every: float = 0.05):
     return None
 
 
-@pytest.fixture(params=["sqlite"])
-def database(request, tmp_path) -> str:
-    return str(tmp_path / "planes.db")
+@pytest.fixture
+def database(backend) -> str:
+    """A new database on each backend (tests/conftest.py): an SQLite file, a PostgreSQL database."""
+    return backend.db("planes.db")
 
 
 def leases(store: Store) -> dict[str, dict]:
