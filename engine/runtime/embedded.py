@@ -78,13 +78,13 @@ def _identity_alive(identity: str) -> bool:
 def _live(lease: dict | None, wall: float) -> LeaderStatus | None:
     if lease is None:
         return None
-    from litekube.runtime import leading
+    from litekube.runtime import leasing
 
     spec = lease.get("spec") or {}
     record = electing.Record.of(spec)
     if not record.holder or record.renew_time is None or not electing.live(spec, wall):
         return None
-    if leading.holder_gone(lease) or not _identity_alive(record.holder):
+    if leasing.holder_gone(lease) or not _identity_alive(record.holder):
         return None
     return LeaderStatus(record.holder, max(0.0, wall - record.renew_time))
 

@@ -202,3 +202,53 @@ class TestChangesWatch:
         rows = [line.split() for line in out.splitlines()]
         assert [r[2:] for r in rows] == [["ADDED", "ConfigMap", "default/w"]]
         assert int(rows[0][0]) == int(since) + 1
+
+
+class TestRunFlags:
+    @pytest.mark.parametrize("args, message", [
+        (["--leader-elect-lease-duration", "10s"], "Invalid value for --leader-elect-lease-duration: must be greater "
+         "than --leader-elect-renew-deadline (leaseDuration must be greater than renewDeadline)"),
+        (["--leader-elect-renew-deadline", "2400ms"], "Invalid value for --leader-elect-renew-deadline: must be "
+         "greater than --leader-elect-retry-period times 1.2 (renewDeadline must be greater than "
+         "retryPeriod*JitterFactor)"),
+        (["--leader-elect-retry-period", "soon"], "Invalid value for --leader-elect-retry-period: invalid duration "
+         "'soon'"),
+        (["--leader-elect=maybe"], "Invalid value for '--leader-elect': 'maybe' is not a valid boolean."),
+    ], ids=["lease-not-above-renew", "renew-at-retry-times-jitter", "not-a-duration", "not-a-boolean"])
+    def test_timings_client_go_refuses_are_usage_errors_that_change_nothing(self, lk, args, message):
+        lk("get", "nodes")
+        revision = Store(str(lk.db)).revision()
+        result = lk("run", *args)
+        assert result.exit_code == 2
+        assert result.stderr.splitlines()[-1].startswith(f"Error: {message}")
+        assert Store(str(lk.db)).revision() == revision
+
+    def test_help_names_the_flags_and_their_defaults(self, lk):
+        text = lk("run", "--help").stdout
+        for flag, default in [("--leader-elect", "True"), ("--leader-elect-lease-duration", "15s"),
+                              ("--leader-elect-renew-deadline", "10s"), ("--leader-elect-retry-period", "2s")]:
+            assert re.search(rf"{flag}\b[^\n]*(\n[^-\n][^\n]*)*\[default: {default}\]", text), (flag, text)
+
+
+class TestRunWithoutElection:
+    def test_it_runs_everything_under_the_lock_and_an_electing_run_waits(self, wall):
+        env, command, start = wall
+        unelected = start("run", "--leader-elect=false")
+        lines = Lines(unelected)
+        assert lines.wait_for("litekube: running without leader election as ", 60), lines.lines
+        holder = Store(env["LITEKUBE_DB"]).lock_holder()
+        assert (holder.kind, holder.pid) == ("run", unelected.pid)
+        applied = command("apply", "-f", "-", input=WEB)
+        assert (applied.returncode, applied.stdout, applied.stderr) == (0, "deployment.apps/web created\n", "")
+        assert _wait_for(lambda: phases_of(command) == ["Running", "Running"], 60), command("get", "pods").stdout
+        electing = start("run")
+        waiting = Lines(electing)
+        assert waiting.wait_for("litekube: standing by for kube-controller-manager (waiting for the control-plane "
+                                "lock)", 60), waiting.lines
+        unelected.send_signal(signal.SIGINT)
+        assert unelected.wait(timeout=30) == 0
+        # the lock is free: the electing run leads now
+        assert waiting.wait_for("litekube: leading as ", 60), waiting.lines
+        electing.send_signal(signal.SIGINT)
+        assert electing.wait(timeout=30) == 0
+        assert lines.text().splitlines()[-1] == "litekube: stopped"

@@ -9,7 +9,7 @@ import pytest
 from litekube.api.server import Api
 from litekube.model import values
 from litekube.reconcile.base import Component, Key, Result, Update
-from litekube.runtime import components, electing, embedded, leading
+from litekube.runtime import components, electing, embedded, leading, leasing
 from litekube.runtime.controlplane import ControlPlane
 from litekube.runtime.electing import Timing, Verdict
 from litekube.store import Store, owners
@@ -39,7 +39,7 @@ def api(tmp_path, clock) -> Api:
 
 
 def elector(api: Api, me: str, name: str = KCM, jitter: float = 0.5, process: owners.Owner | None = None):
-    return leading.Elector(api, name, me, TIMING, jitter=lambda: jitter, process=process)
+    return leasing.Elector(api, name, me, TIMING, jitter=lambda: jitter, process=process)
 
 
 def lease(api: Api, name: str = KCM) -> dict:
@@ -156,7 +156,7 @@ class TestTimers:
 
         def flaky():
             if next(failing, False):
-                raise leading.errors.Timeout("the database is busy")
+                raise leasing.errors.Timeout("the database is busy")
             return real()
         monkeypatch.setattr(a.api, "write", flaky)
         assert a.tick() == 2.0 and a.leading and a.renew_started == WALL + 2  # requeued a retry period later
@@ -170,7 +170,7 @@ class TestGoneAndReleased:
     def test_a_holder_whose_process_is_gone_is_taken_over_at_once(self, api, clock):
         dead = elector(api, "dead", process=dead_process())
         dead.tick()
-        annotation = json.loads(lease(api)["metadata"]["annotations"][leading.HOLDER_ANNOTATION])
+        annotation = json.loads(lease(api)["metadata"]["annotations"][leasing.HOLDER_ANNOTATION])
         assert annotation["holder"] == "dead"
         b = elector(api, "b")
         b.tick()
@@ -210,7 +210,7 @@ MARKER = Component("marker", _mark_target, {"ConfigMap": lambda obj, view: (
     [Key("ConfigMap", "default", "trigger")] if obj["metadata"]["name"] == "trigger" else [])})
 
 
-def fenced_plane(api: Api, e: leading.Elector) -> ControlPlane:
+def fenced_plane(api: Api, e: leasing.Elector) -> ControlPlane:
     plane = ControlPlane(api, [MARKER], active={"marker"})
 
     def fence(tx, batch):
@@ -328,8 +328,8 @@ class TestFence:
 
 
 class TestLeadingLoop:
-    def electors(self, api: Api, me: str) -> dict[str, leading.Elector]:
-        return {n: leading.Elector(api, n, me, TIMING, jitter=lambda: 0.0) for n in components.LEASES}
+    def electors(self, api: Api, me: str) -> dict[str, leasing.Elector]:
+        return {n: leasing.Elector(api, n, me, TIMING, jitter=lambda: 0.0) for n in components.LEASES}
 
     def test_components_join_and_leave_with_their_lease_and_resync_on_return(self, api, clock):
         mine = self.electors(api, "me")
@@ -347,8 +347,8 @@ class TestLeadingLoop:
         loop._follow_elections()
         assert plane.active == components.of_lease(electing.SCHEDULER) | components.of_lease(electing.SIMULATOR)
         assert not any(i.component in components.of_lease(KCM) for i, _, _ in plane.queue.pending())
-        assert lines[-1] == (f"leading {electing.SCHEDULER}, {electing.SIMULATOR} as me; standing by for "
-                             f"{KCM} (held by me)")
+        assert lines[-2:] == [f"stopped leading {KCM}: fenced", f"leading {electing.SCHEDULER}, {electing.SIMULATOR} "
+                              f"as me; standing by for {KCM} (held by me)"]
         # won again (a new term): every object its components watch is looked at again
         mine[KCM].next_try = None
         mine[KCM].tick()
