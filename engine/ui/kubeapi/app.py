@@ -104,6 +104,14 @@ class KubeApi:
             resolved = routes.resolve(path)
             if resolved is None:
                 raise HTTPError(404, "NotFound", *_NOT_FOUND)
+            review = dict(discovery.REVIEWS.get(resolved[:2], ())).get(resolved[2][0]) if len(resolved[2]) == 1 \
+                else None
+            if review is not None:
+                if method != "POST":
+                    raise HTTPError(405, "MethodNotAllowed",
+                                    "the server does not allow this method on the requested resource")
+                await _answer(send, 201, handlers.review(review, body, headers.get("content-type", "")))
+                return
             try:
                 target = routes.target(*resolved)
             except routes.Unknown:

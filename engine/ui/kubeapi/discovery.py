@@ -41,8 +41,16 @@ def wants_aggregated(accept: str) -> bool:
     return False
 
 
+# The review APIs: create-only, answered by `reviews` (every request is the token holder's, a cluster-admin).
+REVIEWS = {("authorization.k8s.io", "v1"): [("selfsubjectaccessreviews", "SelfSubjectAccessReview"),
+                                            ("selfsubjectrulesreviews", "SelfSubjectRulesReview")],
+           ("authentication.k8s.io", "v1"): [("selfsubjectreviews", "SelfSubjectReview")]}
+
+
 @functools.lru_cache(maxsize=None)
 def _lists() -> dict[str, dict]:
+    # The review APIs are served but not listed: `kubectl api-resources` then prints what
+    # `litekube api-resources` prints (kubectl auth can-i posts without looking them up).
     return {doc["groupVersion"]: doc for doc in discovery_docs.resource_lists(kinds.KINDS)}
 
 

@@ -23,7 +23,7 @@ from litekube.ui.kubeapi import tables
 from litekube.ui.kubeapi.routes import Target
 from litekube.ui.kubeapi.statuses import HTTPError, success
 
-__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body"]
+__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check"]
 
 PATCH_TYPES = {"application/json-patch+json": "json", "application/merge-patch+json": "merge",
                "application/strategic-merge-patch+json": "strategic", "application/apply-patch+yaml": "apply"}
@@ -261,6 +261,8 @@ class Handlers:
             raise HTTPError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         with self.api.write(dry_run=dry) as tx:
             created = tx.create(obj, namespace=t.namespace or "default")
+        if dry:  # nothing was stored: no resource version
+            created["metadata"].pop("resourceVersion", None)
         return 201, created
 
     def update(self, req: Request) -> tuple[int, Any]:
@@ -276,8 +278,10 @@ class Handlers:
                                                f"URL ({t.name})")
         obj["metadata"]["name"] = t.name
         with self.api.write(dry_run=dry) as tx:
-            tx.get(t.kind.kind, t.namespace or "", t.name or "")
+            before = tx.get(t.kind.kind, t.namespace or "", t.name or "")
             stored = tx.update(obj, namespace=t.namespace or "default", subresource=t.subresource)
+        if dry and stored is not None:
+            stored["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
         return 200, stored if stored is not None else obj
 
     def _update_scale(self, req: Request, scale: dict, dry: bool) -> tuple[int, Any]:
@@ -303,21 +307,23 @@ class Handlers:
         if patch_type == "apply":
             return self._apply(req, body, dry)
         with self.api.write(dry_run=dry) as tx:
-            self._patch_precondition(tx, t, body)
+            before = self._patch_precondition(tx, t, body)
             result = patching.patch_in(tx, t.kind, t.namespace or "", t.name or "", body, patch_type or "strategic",
                                        t.subresource)
+        if dry:  # nothing was stored: the resource version stays
+            result.obj["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
         return 200, result.obj
 
-    def _patch_precondition(self, tx: Transaction, t: Target, body: Any) -> None:
-        """A resourceVersion in a merge or strategic patch is a precondition, as upstream's patcher checks it."""
-        if not isinstance(body, dict) or not isinstance(body.get("metadata"), dict):
-            return
-        expected = body["metadata"].get("resourceVersion")
-        if expected in (None, ""):
-            return
+    def _patch_precondition(self, tx: Transaction, t: Target, body: Any) -> dict:
+        """The object before the patch. A resourceVersion in a merge or strategic patch is a precondition,
+        as upstream's patcher checks it."""
         current = tx.get(t.kind.kind, t.namespace or "", t.name or "")
-        if str(expected) != current["metadata"].get("resourceVersion"):
+        if not isinstance(body, dict) or not isinstance(body.get("metadata"), dict):
+            return current
+        expected = body["metadata"].get("resourceVersion")
+        if expected not in (None, "") and str(expected) != current["metadata"].get("resourceVersion"):
             raise errors.Conflict.of(t.kind.resource, t.name or "")
+        return current
 
     def _apply(self, req: Request, body: Any, dry: bool) -> tuple[int, Any]:
         try:
@@ -395,6 +401,28 @@ class Handlers:
                           grace_period=grace)
         return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version,
                      "metadata": {"resourceVersion": str(listing.resource_version)}, "items": listing.items}
+
+
+def review(kind: str, body: bytes, content_type: str) -> dict:
+    """A SelfSubjectAccessReview, SelfSubjectRulesReview or SelfSubjectReview answered for the token holder:
+    litekube has one user, and it may do everything (cluster-admin)."""
+    # kubectl's typed client sends the review as protobuf: its spec is not needed for the answer
+    obj = decode_body(body, content_type) if body.strip() and _media(content_type) in _BODY_TYPES else {}
+    if not isinstance(obj, dict):
+        raise HTTPError(400, "BadRequest", f"Object 'Kind' is missing in the request body of a {kind}")
+    group = "authentication.k8s.io" if kind == "SelfSubjectReview" else "authorization.k8s.io"
+    out = {"kind": kind, "apiVersion": f"{group}/v1", "metadata": {"creationTimestamp": None},
+           "spec": obj.get("spec") if isinstance(obj.get("spec"), dict) else {}}
+    if kind == "SelfSubjectAccessReview":
+        out["status"] = {"allowed": True, "reason": "litekube: the token holder is cluster-admin"}
+    elif kind == "SelfSubjectRulesReview":
+        out["status"] = {"resourceRules": [{"verbs": ["*"], "apiGroups": ["*"], "resources": ["*"]}],
+                         "nonResourceRules": [{"verbs": ["*"], "nonResourceURLs": ["*"]}], "incomplete": False}
+    else:
+        out.pop("spec")
+        out["status"] = {"userInfo": {"username": "litekube-admin", "groups": ["system:masters",
+                                                                            "system:authenticated"]}}
+    return out
 
 
 def selector_check(query: dict[str, str]) -> None:
