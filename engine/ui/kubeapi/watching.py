@@ -49,7 +49,8 @@ class Watcher:
         self.capacity = capacity
         self.wake = asyncio.Event()
         self.closed = False  # the hub dropped it: it fell `capacity` changes behind
-        self.matched: set[tuple[str, str]] = set()  # keys seen matching a selector (to send DELETED on leaving)
+        self.matched: set[tuple[str, str]] = set()  # keys seen matching the selectors (DELETED on leaving)
+        self.unmatched: set[tuple[str, str]] = set()  # keys seen not matching them (ADDED on entering)
 
     def wants(self, change: Change) -> bool:
         return change.kind == self.kind and (self.namespace is None or change.namespace == self.namespace)
@@ -66,7 +67,13 @@ class Watcher:
         self.wake.set()
 
     def event(self, change: Change) -> tuple[str, dict] | None:
-        """The event this watcher's client gets for `change` (None: not for it)."""
+        """The event this watcher's client gets for `change` (None: not for it).
+
+        With selectors, an object that starts matching arrives ADDED and one that stops matching
+        DELETED, as the apiserver decides from the old and new objects; the old one is known here
+        from what this watcher saw (an object first seen changing is taken to have matched before
+        when it matches now).
+        """
         if self.labels is None and self.fields is None:
             return change.type, change.body
         obj = change.body
@@ -76,10 +83,15 @@ class Watcher:
         had = key in self.matched
         if change.type == "DELETED":
             self.matched.discard(key)
+            self.unmatched.discard(key)
             return ("DELETED", obj) if passes or had else None
         if passes:
             self.matched.add(key)
-            return (change.type if had or change.type == "ADDED" else "ADDED"), obj
+            if key in self.unmatched:
+                self.unmatched.discard(key)
+                return "ADDED", obj
+            return change.type, obj
+        self.unmatched.add(key)
         if had:
             self.matched.discard(key)
             return "DELETED", obj
@@ -150,6 +162,9 @@ class Hub:
 
     async def attach(self, watcher: Watcher, since: int) -> None:
         """Queue every change after `since` for `watcher`, then keep it fed; raises Expired."""
+        compacted = await self.run(self.store.compacted)
+        if since < compacted:  # the store's history is the contract, even where the window still holds it
+            raise errors.Expired(f"too old resource version: {since} ({compacted})")
         while True:
             oldest = self.window[0].revision if self.window else self.cursor + 1
             if since >= oldest - 1:
