@@ -28,14 +28,15 @@ def litekube(db: Path, *args: str, timeout: float = 120, check: bool = True,
 class Served:
     """`litekube --db DB serve --port 0 --kubeconfig FILE`, started and answering."""
 
-    def __init__(self, folder: Path, *serve_args: str, nodes: int = 3, timeout: float = 60) -> None:
+    def __init__(self, folder: Path, *serve_args: str, nodes: int = 3, timeout: float = 60,
+                 env: dict | None = None) -> None:
         self.folder = folder
         self.db = folder / "cluster.db"
         self.kubeconfig = folder / "kubeconfig"
         self.cache = folder / "kube-cache"
         if not self.db.exists():
             litekube(self.db, "init", "--nodes", str(nodes))
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--db", str(self.db), "serve",
                                       "--port", "0", "--kubeconfig", str(self.kubeconfig), *serve_args],
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)

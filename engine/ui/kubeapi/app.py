@@ -31,14 +31,13 @@ log = logging.getLogger("litekube.serve")
 MAX_BODY = 3 * 1024 * 1024
 _JSON = b"application/json"
 _NOT_FOUND = ("the server could not find the requested resource",)
-_SEND_TIMEOUT = 10.0  # a watch client that takes longer to accept one event is dropped
 
 
 class KubeApi:
     """The API server of one Api, behind `token`."""
 
     def __init__(self, api: Api, token: str, *, address: str = "127.0.0.1:6443", workers: int = 4,
-                 watch_capacity: int = 10_000) -> None:
+                 watch_capacity: int = 10_000, send_timeout: float = 10.0) -> None:
         self.api = api
         self.token = token.encode()
         self.address = address
@@ -46,6 +45,7 @@ class KubeApi:
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="litekube-serve")
         self.hub = watching.Hub(api.store, self._run, capacity=watch_capacity)
         self.requests = 0
+        self.send_timeout = send_timeout  # a watch client that takes longer to accept one event is dropped
 
     async def _run(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
@@ -116,7 +116,7 @@ class KubeApi:
                 target = routes.target(*resolved)
             except routes.Unknown:
                 raise HTTPError(404, "NotFound", *_NOT_FOUND) from None
-            handlers.selector_check(query)
+            handlers.selector_check(query, target.kind)
             request = handlers.Request(method, target, query, body, headers.get("content-type", ""), accept)
             if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
                 await self._watch(request, send)
@@ -234,7 +234,7 @@ class KubeApi:
         async def emit(chunk: bytes) -> None:
             try:
                 await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
-                                       _SEND_TIMEOUT)
+                                       self.send_timeout)
             except (asyncio.TimeoutError, OSError) as exc:
                 raise _Disconnected() from exc
 
@@ -314,10 +314,16 @@ async def _drain(receive) -> None:
             return
 
 
+_TOO_LARGE = HTTPError(413, "RequestEntityTooLarge", "limit is 3145728")
+
+
 async def _read_body(receive, headers: dict[str, str]) -> bytes:
+    """The request body, at most MAX_BODY bytes (413 beyond). An oversized body is read on and
+    dropped, up to 4 times the limit, so that its client gets the answer instead of a reset."""
     declared = headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > MAX_BODY:
-        raise HTTPError(413, "RequestEntityTooLarge", "limit is 3145728")
+    too_large = declared is not None and declared.isdigit() and int(declared) > MAX_BODY
+    if too_large and int(declared or 0) > 4 * MAX_BODY:
+        raise _TOO_LARGE
     chunks, total = [], 0
     while True:
         message = await receive()
@@ -326,9 +332,15 @@ async def _read_body(receive, headers: dict[str, str]) -> bytes:
         chunk = message.get("body", b"")
         total += len(chunk)
         if total > MAX_BODY:
-            raise HTTPError(413, "RequestEntityTooLarge", "limit is 3145728")
-        chunks.append(chunk)
+            too_large = True
+            chunks = []
+            if total > 4 * MAX_BODY:
+                raise _TOO_LARGE
+        elif not too_large:
+            chunks.append(chunk)
         if not message.get("more_body"):
+            if too_large:
+                raise _TOO_LARGE
             return b"".join(chunks)
 
 

@@ -88,7 +88,10 @@ def serve(api: Api, options: Options, echo: Callable[[str], None]) -> None:
         fd = os.open(options.kubeconfig, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(config_text)
-    app = KubeApi(api, token, address=f"{host}:{port}")
+    # Tuning for tests and benchmarks: how many events a watch may fall behind, how long one may block.
+    app = KubeApi(api, token, address=f"{host}:{port}",
+                  watch_capacity=int(os.environ.get("LITEKUBE_SERVE_WATCH_QUEUE", "10000")),
+                  send_timeout=float(os.environ.get("LITEKUBE_SERVE_SEND_TIMEOUT", "10")))
     stop = threading.Event()
     plane = None
     if options.control_plane:
