@@ -36,13 +36,17 @@ from tests.serve.client import Raw
 from tests.serve.servers import Served, wait_for
 
 
+_EVENT = b'{"type":"'
+
+
 def _pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class Counter:
-    """A watch that only counts events (chunks ending a line) and stamps their arrival."""
+    """A watch that only counts events (`{"type":"` opens each; inside objects quotes are escaped)
+    and stamps their arrival."""
 
     def __init__(self, served, path: str) -> None:
         url = urlparse(served.url)
@@ -64,8 +68,8 @@ class Counter:
                     break
                 now = time.time()
                 joined = tail + data
-                self.arrived.extend([now] * joined.count(b"\n\r\n"))
-                tail = joined[-2:]
+                self.arrived.extend([now] * joined.count(_EVENT))
+                tail = joined[-(len(_EVENT) - 1):]
         except OSError:
             pass
         self.closed = True

@@ -29,6 +29,7 @@ __all__ = ["KubeApi", "MAX_BODY"]
 log = logging.getLogger("litekube.serve")
 
 MAX_BODY = 3 * 1024 * 1024
+_BATCH = 256 * 1024
 _JSON = b"application/json"
 _NOT_FOUND = ("the server could not find the requested resource",)
 
@@ -251,13 +252,22 @@ class KubeApi:
                 await emit(encode("ADDED", obj))
             while True:
                 while watcher.queue:
-                    change = watcher.queue.popleft()
-                    event = watcher.event(change)
-                    if event is None:
-                        continue
-                    await emit(self._line(change, event, encode, as_table))
-                    since = change.revision
-                    last_sent = time.monotonic()
+                    # the events waiting go out in one chunk (up to 256 KiB): one send and one TLS
+                    # record for many; clients split the stream on newlines, not on chunks
+                    lines: list[bytes] = []
+                    size = 0
+                    while watcher.queue and size < _BATCH:
+                        change = watcher.queue.popleft()
+                        event = watcher.event(change)
+                        since = change.revision
+                        if event is None:
+                            continue
+                        line = self._line(change, event, encode, as_table)
+                        lines.append(line)
+                        size += len(line)
+                    if lines:
+                        await emit(b"".join(lines))
+                        last_sent = time.monotonic()
                 if watcher.closed:
                     return
                 left = deadline - time.monotonic()
