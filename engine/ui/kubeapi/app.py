@@ -118,7 +118,8 @@ class KubeApi:
             except routes.Unknown:
                 raise HTTPError(404, "NotFound", *_NOT_FOUND) from None
             handlers.selector_check(query, target.kind)
-            request = handlers.Request(method, target, query, body, headers.get("content-type", ""), accept)
+            request = handlers.Request(method, target, query, body, headers.get("content-type", ""), accept,
+                                       {"user_agent": headers.get("user-agent", "")})
             if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
                 await self._watch(request, send)
                 return

@@ -129,6 +129,14 @@ class Handlers:
 
     def __init__(self, api: Api) -> None:
         self.api = api
+        import inspect
+        # an API layer that records managedFields takes the request's field manager
+        self._managed = "manager" in inspect.signature(api.write).parameters
+
+    def _write(self, req: Request, dry: bool):
+        if self._managed:
+            return self.api.write(dry_run=dry, manager=manager_of(req))
+        return self.api.write(dry_run=dry)
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.api.store.now(), tz=timezone.utc)
@@ -259,7 +267,7 @@ class Handlers:
             return 201, success(code=201)
         if t.name is not None:
             raise HTTPError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
-        with self.api.write(dry_run=dry) as tx:
+        with self._write(req, dry) as tx:
             created = tx.create(obj, namespace=t.namespace or "default")
         if dry:  # nothing was stored: no resource version
             created["metadata"].pop("resourceVersion", None)
@@ -277,7 +285,7 @@ class Handlers:
             raise HTTPError(400, "BadRequest", f"the name of the object ({name}) does not match the name on the "
                                                f"URL ({t.name})")
         obj["metadata"]["name"] = t.name
-        with self.api.write(dry_run=dry) as tx:
+        with self._write(req, dry) as tx:
             before = tx.get(t.kind.kind, t.namespace or "", t.name or "")
             stored = tx.update(obj, namespace=t.namespace or "default", subresource=t.subresource)
         if dry and stored is not None:
@@ -289,7 +297,7 @@ class Handlers:
         replicas = (scale.get("spec") or {}).get("replicas") if isinstance(scale.get("spec"), dict) else None
         if not isinstance(replicas, int) or isinstance(replicas, bool):
             raise errors.Invalid("Scale", t.name or "", [errors.Cause("spec.replicas", "Required value")])
-        with self.api.write(dry_run=dry) as tx:
+        with self._write(req, dry) as tx:
             current = values.clone(tx.get(t.kind.kind, t.namespace or "", t.name or ""))
             expected = (scale.get("metadata") or {}).get("resourceVersion")
             if expected not in (None, "") and str(expected) != current["metadata"]["resourceVersion"]:
@@ -306,7 +314,7 @@ class Handlers:
         dry = _dry_run(req.query)
         if patch_type == "apply":
             return self._apply(req, body, dry)
-        with self.api.write(dry_run=dry) as tx:
+        with self._write(req, dry) as tx:
             before = self._patch_precondition(tx, t, body)
             result = patching.patch_in(tx, t.kind, t.namespace or "", t.name or "", body, patch_type or "strategic",
                                        t.subresource)
@@ -338,12 +346,10 @@ class Handlers:
             raise errors.BadRequest("PATCH, application/apply-patch+yaml requests require fieldManager to be set")
         if not isinstance(body, dict):
             raise HTTPError(400, "BadRequest", "the apply patch must be an object")
-        with self.api.read() as tx:
-            existed = tx.find(t.kind.kind, t.namespace or "", t.name or "") is not None
-        obj = serverside.apply_patch(self.api, t.kind.kind, t.namespace or "", t.name or "", body,
-                                     field_manager=manager, force=req.query.get("force") == "true",
-                                     dry_run=dry, subresource=t.subresource)
-        return (200 if existed else 201), obj
+        applied = serverside.apply_patch(self.api, t.kind, t.namespace or "", t.name or "", body,
+                                         field_manager=manager, force=req.query.get("force") == "true",
+                                         dry_run=dry, subresource=t.subresource)
+        return (201 if getattr(applied, "created", False) else 200), getattr(applied, "obj", applied)
 
     def delete(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -401,6 +407,15 @@ class Handlers:
                           grace_period=grace)
         return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version,
                      "metadata": {"resourceVersion": str(listing.resource_version)}, "items": listing.items}
+
+
+def manager_of(req: Request) -> str:
+    """The request's field manager: `fieldManager`, else the User-Agent's product (`kubectl`), as the apiserver."""
+    given = req.query.get("fieldManager")
+    if given:
+        return given
+    agent = req.params.get("user_agent") or ""
+    return agent.split("/", 1)[0].strip() or "unknown"
 
 
 def review(kind: str, body: bytes, content_type: str) -> dict:

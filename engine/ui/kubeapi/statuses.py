@@ -72,6 +72,11 @@ def from_error(exc: BaseException, kind: kinds.Kind | None = None, name: str = "
         details = {"name": exc.name, "group": k.group if k is not None else "", "kind": exc.kind,
                    "causes": [_cause(c) for c in exc.causes]}
         return status(422, "Invalid", f'{qualified} "{exc.name}" is invalid: {exc.aggregate()}', details)
+    causes = getattr(exc, "causes", None)
+    if isinstance(exc, errors.ApiError) and isinstance(causes, list) and causes and isinstance(causes[0], dict):
+        details = {"name": name, "group": kind.group if kind else "", "kind": kind.plural if kind else "",
+                   "causes": causes}  # server-side apply's FieldManagerConflict causes
+        return status(exc.code or 409, exc.reason, exc.message, details)
     if isinstance(exc, errors.ApiError):
         details = None
         if kind is not None and name and isinstance(exc, (errors.NotFound, errors.AlreadyExists, errors.Conflict)):
