@@ -23,6 +23,7 @@ spec:
   template:
     metadata: {labels: {app: web}}
     spec:
+      terminationGracePeriodSeconds: 0
       containers:
       - name: nginx
         image: nginx:1.25
@@ -235,7 +236,7 @@ class TestDeletion:
         out = served.kubectl("delete", "deployment", "web", "--wait=true").stdout
         assert out == 'deployment.apps "web" deleted\n'
         wait_for(lambda: served.kubectl("get", "rs,pods", "-l", "app=web", "-o", "name").stdout == "",
-                 what="dependents garbage-collected")
+                 timeout=120, what="dependents garbage-collected")
 
     def test_drain(self, served):
         nodes = served.kubectl("get", "pods", "-n", "demo", "-o", "jsonpath={.items[0].spec.nodeName}").stdout
