@@ -238,6 +238,26 @@ class TestDeletion:
         wait_for(lambda: served.kubectl("get", "rs,pods", "-l", "app=web", "-o", "name").stdout == "",
                  timeout=120, what="dependents garbage-collected")
 
+    def test_logs_follow_ends_with_the_pod(self, served):
+        served.kubectl("apply", "-f", "-", input="apiVersion: v1\nkind: Pod\nmetadata: {name: talker}\nspec:\n"
+                                                  "  terminationGracePeriodSeconds: 0\n"
+                                                  "  containers: [{name: c, image: busybox:1.36}]\n")
+        wait_for(lambda: served.kubectl("get", "pod", "talker", "-o", "jsonpath={.status.phase}").stdout == "Running",
+                 what="the pod running")
+        assert served.kubectl("logs", "talker").stdout.splitlines()[0] == \
+            "Started container c (image docker.io/library/busybox:1.36)"
+        proc = served.kubectl_popen("logs", "-f", "talker")
+        try:
+            out = Lines(proc)
+            out.wait(lambda lines: lines and lines[0].startswith("Started container c"))
+            assert proc.poll() is None  # following
+            served.kubectl("delete", "pod", "talker", "--wait=true")
+            assert proc.wait(60) == 0
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
     def test_drain(self, served):
         nodes = served.kubectl("get", "pods", "-n", "demo", "-o", "jsonpath={.items[0].spec.nodeName}").stdout
         out = served.kubectl("drain", nodes, "--ignore-daemonsets", "--force", "--delete-emptydir-data",

@@ -123,6 +123,9 @@ class KubeApi:
             if method == "GET" and target.name is None and query.get("watch") in ("true", "1"):
                 await self._watch(request, send)
                 return
+            if method == "GET" and target.subresource == "log" and query.get("follow") == "true":
+                await self._follow(request, send)
+                return
             code, answer = await self._run(self._dispatch, request)
         except HTTPError as exc:
             await _answer(send, exc.code, statuses.from_error(exc))
@@ -287,6 +290,41 @@ class KubeApi:
                     last_sent = time.monotonic()
         finally:
             self.hub.detach(watcher)
+            try:
+                await asyncio.wait_for(send({"type": "http.response.body", "body": b"", "more_body": False}), 1.0)
+            except Exception:
+                pass
+
+    async def _follow(self, request: handlers.Request, send) -> None:
+        """`pods/log?follow=true`: the log so far, then new lines as the simulated container writes them,
+        until it exits or the pod goes."""
+        lines, exited = await self._run(self.handlers.log_lines, request)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/plain"), (b"cache-control", b"no-cache, private")]})
+        sent = len(lines)
+        request.query.pop("tailLines", None)
+        request.query.pop("sinceSeconds", None)
+        try:
+            if lines:
+                await asyncio.wait_for(send({"type": "http.response.body", "body": "".join(lines).encode(),
+                                             "more_body": True}), self.send_timeout)
+            full = sent
+            if not exited:
+                full = len((await self._run(self.handlers.log_lines, request))[0])
+            while not exited:
+                await asyncio.sleep(0.5)
+                try:
+                    current, exited = await self._run(self.handlers.log_lines, request)
+                except errors.LitekubeError:  # the pod is gone
+                    break
+                if len(current) > full:
+                    await asyncio.wait_for(send({"type": "http.response.body",
+                                                 "body": "".join(current[full:]).encode(), "more_body": True}),
+                                           self.send_timeout)
+                    full = len(current)
+        except (asyncio.TimeoutError, OSError):
+            raise _Disconnected() from None
+        finally:
             try:
                 await asyncio.wait_for(send({"type": "http.response.body", "body": b"", "more_body": False}), 1.0)
             except Exception:

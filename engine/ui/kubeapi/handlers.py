@@ -197,6 +197,11 @@ class Handlers:
                      "items": items}
 
     def _log(self, req: Request) -> str:
+        return "".join(self.log_lines(req)[0])
+
+    def log_lines(self, req: Request) -> tuple[list[str], bool]:
+        """The log's lines as served (with `timestamps`, `sinceSeconds`, `tailLines`), and whether the
+        container has exited (a follow ends there)."""
         t = req.target
         q = req.query
         with self.api.read() as tx:
@@ -205,6 +210,7 @@ class Handlers:
         if container not in logs.container_names(pod):
             raise HTTPError(400, "BadRequest", f"container {container} is not valid for pod {t.name}")
         lines = logs.pod_log(self.api, t.namespace or "", t.name or "", container, q.get("previous") == "true")
+        exited = bool(lines) and lines[-1].text.startswith(f"Container {container} exited")
         since = _int_param(q, "sinceSeconds")
         if since is not None:
             lines = logs.since_filter(lines, self.api.store.now(), float(since), None)
@@ -212,7 +218,7 @@ class Handlers:
         if tail is not None and tail >= 0:
             lines = lines[len(lines) - tail:] if tail < len(lines) else lines
         stamps = q.get("timestamps") == "true"
-        return "".join(f"{line.time + ' ' if stamps else ''}{line.text}\n" for line in lines)
+        return [f"{line.time + ' ' if stamps else ''}{line.text}\n" for line in lines], exited
 
     # -- writes --------------------------------------------------------------------
     def _object_body(self, req: Request) -> dict:
