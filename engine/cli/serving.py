@@ -23,7 +23,19 @@ from litekube.cli.root import Context, cli, handle_errors, pass_context
 @pass_context
 @handle_errors
 def serve(ctx: Context, address, port, tls_cert_file, tls_private_key_file, plain_http, kubeconfig_path) -> None:
-    """Run the control plane on the wall clock and serve the Kubernetes API until Ctrl-C."""
+    """Run the control plane on the wall clock and serve the Kubernetes API until Ctrl-C.
+
+    The API is served over TLS with the cluster's bearer token; the kubeconfig
+    carries both (and the generated CA).
+
+    \b
+    Examples:
+      # Serve on 127.0.0.1:6443 and point kubectl at it
+      litekube serve --kubeconfig litekube.yaml &
+      KUBECONFIG=litekube.yaml kubectl get pods -A
+      # Any free port, on every address (TLS with the generated CA)
+      litekube serve --address 0.0.0.0 --port 0
+    """
     from litekube.ui.kubeapi import running
 
     options = running.Options(address=address, port=port, tls_cert_file=tls_cert_file,
@@ -41,7 +53,16 @@ def serve(ctx: Context, address, port, tls_cert_file, tls_private_key_file, plai
 @pass_context
 @handle_errors
 def kubeconfig(ctx: Context, server) -> None:
-    """Print a kubeconfig (context litekube) with the server and the cluster's token."""
+    """Print a kubeconfig (context litekube) with the server and the cluster's token.
+
+    \b
+    Examples:
+      # Use it with kubectl
+      litekube kubeconfig > ~/.kube/litekube.yaml
+      KUBECONFIG=~/.kube/litekube.yaml kubectl get nodes
+      # Another address than where litekube serve last listened
+      litekube kubeconfig --server https://10.0.0.5:6443
+    """
     token = tokens.ensure(ctx.api)
     found = tokens.endpoint(ctx.api)
     ca = None
