@@ -54,6 +54,8 @@ def init(click_ctx: click.Context, node_count, cpu, memory, pods, cluster_cidr, 
     if not api.created:
         raise errors.ManifestError(f"the database {ctx.db} already holds a cluster; use another --db")
     ctx._api = api
+    from litekube.api import tokens
+    tokens.ensure(api)  # the bearer token `litekube serve` requires
     ctx.settle()
     click.echo(f"cluster created in {ctx.db} with {node_count} node{'s' if node_count != 1 else ''}")
 

@@ -18,7 +18,7 @@ from litekube.api.history import History
 from litekube.api.server import Api
 from litekube.ui.app import Application
 
-__all__ = ["Options", "bind", "url_for", "serve", "new_token", "is_loopback"]
+__all__ = ["Options", "bind", "url_for", "serve", "new_token", "is_loopback", "quiet_server"]
 
 
 @dataclass(frozen=True)
@@ -42,14 +42,14 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-def bind(address: str, port: int) -> socket.socket:
+def bind(address: str, port: int, backlog: int = 64) -> socket.socket:
     """A listening socket on (address, port). Raises OSError (address in use, not ours...)."""
     family = socket.AF_INET6 if ":" in address else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((address, port))
-        sock.listen(64)
+        sock.listen(backlog)
     except OSError:
         sock.close()
         raise
@@ -61,6 +61,27 @@ def url_for(sock: socket.socket, token: str) -> str:
     host, port = sock.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     return f"http://{shown}:{port}/?token={token}"
+
+
+def quiet_server(config):
+    """A uvicorn.Server that stops on SIGINT/SIGTERM and returns normally (uvicorn re-raises the
+    signal once it has stopped: Click would print "Aborted!" and exit 1)."""
+    import uvicorn
+
+    class _Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[override]
+            def handle(signum, frame) -> None:
+                self.should_exit = True
+
+            previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
+    return _Server(config)
 
 
 def serve(api: Api, options: Options, echo: Callable[[str], None], *, label: str = "the cluster") -> None:
@@ -78,24 +99,9 @@ def serve(api: Api, options: Options, echo: Callable[[str], None], *, label: str
     if not is_loopback(options.address):
         echo(f"warning: listening on {options.address}, not a loopback address: anyone who can reach it and has "
              f"the token sees the cluster")
-    class _Server(uvicorn.Server):
-        @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[override]
-            # uvicorn re-raises SIGINT/SIGTERM once it has stopped (Click would print "Aborted!" and exit 1):
-            # Ctrl-C is how this server is meant to stop, so stop and return normally.
-            def handle(signum, frame) -> None:
-                self.should_exit = True
-
-            previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
-            try:
-                yield
-            finally:
-                for sig, handler in previous.items():
-                    signal.signal(sig, handler)
-
     config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False, server_header=False,
                             timeout_graceful_shutdown=2)
-    server = _Server(config)
+    server = quiet_server(config)
     if options.open_browser:
         webbrowser.open(url)
     try:
