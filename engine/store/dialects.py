@@ -66,6 +66,12 @@ class Dialect:
     def execute(self, raw, sql: str, params: Any = ()):
         return raw.execute(sql, params)
 
+    def executemany(self, raw, sql: str, rows: list) -> None:
+        raw.executemany(sql, rows)
+
+    def after_copy(self, raw) -> None:
+        """After rows were copied in with their ids (`litekube migrate`): nothing on SQLite (rowids)."""
+
     def indexed_by(self, index: str) -> str:
         """An index hint (SQLite's planner needs it for the object-history reads)."""
         return f" INDEXED BY {index}"
@@ -175,7 +181,17 @@ class PostgreSQL(Dialect):
         self.driver_errors = (psycopg.Error,)
 
     def execute(self, raw, sql: str, params: Any = ()):
-        return raw.execute(_pyformat(sql), params or None)
+        if not params:
+            return raw.execute(sql)
+        return raw.execute(_pyformat(sql), params)
+
+    def executemany(self, raw, sql: str, rows: list) -> None:
+        raw.cursor().executemany(_pyformat(sql), rows)
+
+    def after_copy(self, raw) -> None:
+        """The objects' id sequence goes on after the copied ids."""
+        raw.execute("SELECT setval(pg_get_serial_sequence('objects', 'id'), "
+                    "coalesce((SELECT max(id) FROM objects), 0) + 1, false)")
 
     def indexed_by(self, index: str) -> str:
         return ""
