@@ -139,10 +139,21 @@ class Cluster:
         return self.store.now()
 
     # -- manifests ------------------------------------------------------------------------------
-    def apply(self, source: str | os.PathLike | dict | list, namespace: str | None = None) -> list[applying.Outcome]:
-        """Apply a path (file or directory), YAML/JSON text, a dict or a list of dicts."""
-        return self._then_settle(applying.apply(self.api, self._documents(source), namespace or "default",
-                                                namespace is not None))
+    def apply(self, source: str | os.PathLike | dict | list, namespace: str | None = None, *,
+              server_side: bool = False, field_manager: str | None = None,
+              force_conflicts: bool = False) -> list[applying.Outcome]:
+        """Apply a path (file or directory), YAML/JSON text, a dict or a list of dicts.
+
+        `server_side` applies as `kubectl apply --server-side` (field manager `kubectl`
+        unless named); a conflict raises errors.ApplyConflict unless `force_conflicts`.
+        """
+        docs = self._documents(source)
+        if server_side:
+            return self._then_settle(applying.server_side_apply(
+                self.api, docs, namespace or "default", namespace is not None,
+                field_manager=field_manager or applying.SERVER_SIDE_MANAGER, force=force_conflicts))
+        return self._then_settle(applying.apply(self.api, docs, namespace or "default", namespace is not None,
+                                                field_manager=field_manager or applying.CLIENT_SIDE_MANAGER))
 
     def _documents(self, source) -> list[manifests.Document]:
         if isinstance(source, dict):

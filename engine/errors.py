@@ -9,6 +9,7 @@
         ├── NotFound       404
         ├── AlreadyExists  409
         ├── Conflict       409: stale resourceVersion
+        │   └── ApplyConflict  409: server-side apply would change fields other managers own
         ├── Expired        410: a watch or list from before the compaction point
         ├── Forbidden      403: new content in a terminating namespace
         ├── MethodNotAllowed 405: a write to a read-only API (metrics.k8s.io)
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 __all__ = [
     "LitekubeError", "ManifestError", "ManyErrors", "StoreUnavailable", "ApiError", "BadRequest", "NotFound",
     "AlreadyExists", "Conflict", "Expired", "Invalid", "Timeout", "TooManyRequests", "RequestEntityTooLarge",
-    "StorageError", "Forbidden", "MethodNotAllowed", "Cause", "Raw", "OMIT",
+    "StorageError", "Forbidden", "MethodNotAllowed", "Cause", "Raw", "OMIT", "ApplyConflict",
 ]
 
 
@@ -227,3 +228,54 @@ class Invalid(ApiError):
         # the source goes after the kubectl text rather than inside it.
         where = f" ({self.source[:-2]})" if self.source else ""
         return f"{self.message}{where}"
+
+
+class ApplyConflict(Conflict):
+    """409 from server-side apply: fields another manager owns would change.
+
+    `conflicts` are (manager, field) pairs, the manager printed as upstream's
+    printManager prints it (`"kubectl-client-side-apply" using apps/v1`) and the
+    field as a path (`.spec.replicas`); each becomes a Status cause of type
+    FieldManagerConflict. The message is the apiserver's, word for word.
+    """
+
+    def __init__(self, conflicts: list[tuple[str, str]]) -> None:
+        self.conflicts = list(conflicts)
+        self.advice = False  # kubectl apply adds its advice on how to resolve conflicts
+        super().__init__(_conflict_message(self.conflicts))
+
+    @property
+    def causes(self) -> list[dict]:
+        """The Status details' causes, in order."""
+        return [{"type": "FieldManagerConflict", "message": f"conflict with {manager}", "field": field}
+                for manager, field in self.conflicts]
+
+    def render(self) -> str:
+        return f"error: {self.message}" + (f"\n{CONFLICT_ADVICE}" if self.advice else "")
+
+
+CONFLICT_ADVICE = """Please review the fields above--they currently have other managers. Here
+are the ways you can resolve this warning:
+* If you intend to manage all of these fields, please re-run the apply
+  command with the `--force-conflicts` flag.
+* If you do not intend to manage all of the fields, please edit your
+  manifest to remove references to the fields that should keep their
+  current managers.
+* You may co-own fields by updating your manifest to match the existing
+  value; in this case, you'll become the manager if the other manager(s)
+  stop managing the field (remove it from their configuration).
+See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts"""
+
+
+def _conflict_message(conflicts: list[tuple[str, str]]) -> str:
+    if len(conflicts) == 1:
+        manager, field = conflicts[0]
+        return f"Apply failed with 1 conflict: conflict with {manager}: {field}"
+    by_manager: dict[str, list[str]] = {}
+    for manager, field in conflicts:
+        by_manager.setdefault(manager, []).append(field)
+    lines = []
+    for manager in sorted(by_manager):
+        lines.append(f"conflicts with {manager}:")
+        lines += [f"- {field}" for field in by_manager[manager]]
+    return f"Apply failed with {len(conflicts)} conflicts: " + "\n".join(lines)

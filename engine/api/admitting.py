@@ -1,4 +1,5 @@
-"""The admission plugins that read the cluster: ServiceAccount, Priority, RuntimeClass, LimitRanger, ResourceQuota.
+"""The admission plugins that read the cluster: ServiceAccount, Priority, RuntimeClass, LimitRanger, ResourceQuota,
+DefaultStorageClass, DefaultIngressClass.
 
 This module does I/O through the store (it reads ServiceAccounts,
 PriorityClasses, LimitRanges and ResourceQuotas, and writes a quota's
@@ -87,6 +88,8 @@ class Admission:
             _add_finalizer(obj, PVC_PROTECTION)
         elif kind == "PersistentVolume":
             _add_finalizer(obj, PV_PROTECTION)
+        elif kind == "Ingress":
+            self._default_ingress_class(obj)
         elif kind == "Service":
             from litekube.api import services  # the registry's BeginCreate: allocation before validation
             services.allocate_create(self.tx, obj, raw)
@@ -112,6 +115,25 @@ class Admission:
         defaults.sort(key=lambda sc: sc["metadata"]["name"])
         defaults.sort(key=lambda sc: sc["metadata"].get("creationTimestamp") or "", reverse=True)
         spec["storageClassName"] = defaults[0]["metadata"]["name"]
+
+    def _default_ingress_class(self, ingress: dict) -> None:
+        """The DefaultIngressClass plugin: an Ingress with neither class field nor annotation gets the default.
+
+        With several classes annotated `ingressclass.kubernetes.io/is-default-class: "true"`,
+        getDefaultClass takes the newest (then the first by name).
+        """
+        spec = ingress.setdefault("spec", {})
+        if spec.get("ingressClassName") is not None \
+                or "kubernetes.io/ingress.class" in (ingress["metadata"].get("annotations") or {}):
+            return
+        defaults = [c for c in self.tx.list("IngressClass").items
+                    if ((c.get("metadata") or {}).get("annotations") or {}).get(
+                        "ingressclass.kubernetes.io/is-default-class") == "true"]
+        if not defaults:
+            return
+        defaults.sort(key=lambda c: c["metadata"]["name"])
+        defaults.sort(key=lambda c: c["metadata"].get("creationTimestamp") or "", reverse=True)
+        spec["ingressClassName"] = defaults[0]["metadata"]["name"]
 
     def _service_account(self, pod: dict) -> None:
         """The ServiceAccount plugin: default the name, require the account, mount its token."""

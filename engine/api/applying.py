@@ -16,10 +16,12 @@ from litekube import errors
 from litekube.api.server import Api, Transaction
 from litekube.model import conversion, decoding, kinds, manifests, patching, schema, values
 
-__all__ = ["Outcome", "load", "apply", "create", "replace", "delete", "LAST_APPLIED", "last_applied",
-           "INSTALL_ORDER", "install_rank"]
+__all__ = ["Outcome", "load", "apply", "server_side_apply", "create", "replace", "delete", "LAST_APPLIED",
+           "last_applied", "INSTALL_ORDER", "install_rank", "CLIENT_SIDE_MANAGER", "SERVER_SIDE_MANAGER"]
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+CLIENT_SIDE_MANAGER = "kubectl-client-side-apply"  # kubectl apply's --field-manager default
+SERVER_SIDE_MANAGER = "kubectl"  # what kubectl apply --server-side sends when --field-manager is left alone
 _EXTENSIONS = (".yaml", ".yml", ".json")
 
 
@@ -187,7 +189,7 @@ def install_rank(kind: kinds.Kind) -> tuple[int, int]:
 
 
 def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bool, dry_run: str | None,
-          step: Step, order: int = 0) -> list[Outcome]:
+          step: Step, order: int = 0, manager: str | None = None) -> list[Outcome]:
     """Run `step` on every document in one transaction; its (name, verb) is the outcome.
 
     With `order` 1 the documents are written in install order (INSTALL_ORDER, stable for
@@ -195,14 +197,15 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
     order all the same, as kubectl lists them. A document whose step raises fails the
     whole command (nothing is written), but the other documents are still tried, so that
     every failing one is reported, each error naming its document. A step answering None
-    skips the document.
+    skips the document. Writes are recorded in managedFields under `manager` (kubectl's
+    field manager for the verb; default: the Api's).
     """
     found: dict[int, errors.LitekubeError] = {}
     prepared = list(_prepared(docs, namespace, explicit, found))
     if order:
         prepared.sort(key=lambda item: install_rank(item[2]), reverse=order < 0)
     outcomes: dict[int, Outcome] = {}
-    with api.write(dry_run=dry_run is not None) as tx:
+    with api.write(dry_run=dry_run is not None, manager=manager) as tx:
         for index, doc, kind, obj in prepared:
             try:
                 result = step(tx, kind, obj, doc)
@@ -229,7 +232,8 @@ def _sourced(doc: manifests.Document, verb: str):
 
 
 def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
-          explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+          explicit_namespace: bool = False, dry_run: str | None = None,
+          field_manager: str = CLIENT_SIDE_MANAGER) -> list[Outcome]:
     """Client-side apply: create, or three-way merge through the last-applied annotation."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         name = _name(obj, doc)
@@ -244,7 +248,30 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
                 tx.create(modified, namespace=ns)
                 return name, "created"
             return name, _apply_patch(tx, kind, ns, name, modified, current)
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager)
+
+
+def server_side_apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
+                      explicit_namespace: bool = False, dry_run: str | None = None,
+                      field_manager: str = SERVER_SIDE_MANAGER, force: bool = False) -> list[Outcome]:
+    """`apply --server-side`: each object is applied by the server as `field_manager` (serverside-applied).
+
+    A conflict with another manager's fields fails the command (nothing is written)
+    unless `force`; its error carries kubectl's advice.
+    """
+    from litekube.api import serverside
+
+    def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
+        name = _name(obj, doc)
+        _checked(doc, obj)
+        try:
+            serverside.apply_in(tx, kind, obj["metadata"].get("namespace", ""), name, obj,
+                                field_manager=field_manager, force=force)
+        except errors.ApplyConflict as exc:
+            exc.advice = True
+            raise
+        return name, "serverside-applied"
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager)
 
 
 def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified: dict,
@@ -273,7 +300,7 @@ def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
             created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
         obj["metadata"]["namespace"] = created["metadata"].get("namespace", "")
         return created["metadata"]["name"], "created"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager="kubectl-create")
 
 
 def replace(api: Api, docs: list[manifests.Document], namespace: str = "default",
@@ -285,7 +312,7 @@ def replace(api: Api, docs: list[manifests.Document], namespace: str = "default"
             _checked(doc, obj)
             tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
         return name, "replaced"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, manager="kubectl-replace")
 
 
 def delete(api: Api, docs: list[manifests.Document], namespace: str = "default",

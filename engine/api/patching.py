@@ -81,7 +81,7 @@ def patch_in(tx: Transaction, kind: kinds.Kind, namespace: str, name: str, patch
             raise errors.BadRequest("json: cannot unmarshal into Go struct field ScaleSpec.spec.replicas of type int32")
         new = values.clone(current)
         new.setdefault("spec", {})["replicas"] = replicas
-        stored = tx.update(new, namespace=namespace)
+        stored = tx.update(new, namespace=namespace, record_as="scale")
         after = scale_view(stored if stored is not None else new)
         return PatchResult(after, after["spec"] != scale["spec"])
     new = _patched(current, patch, patch_type, current["kind"])

@@ -11,6 +11,7 @@ from litekube import errors
 from litekube.api import metrics
 from litekube.api.server import Api
 from litekube.model import kinds
+from litekube.model.describing import networking as describing_networking
 
 __all__ = ["parse_targets", "get", "Result", "delete", "no_resources", "events_for", "related"]
 
@@ -167,6 +168,12 @@ def related(api: Api, obj: dict) -> dict:
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
         if obj["kind"] == "Service":
             return {"endpoints": tx.find("Endpoints", meta["namespace"], meta["name"])}
+        if obj["kind"] == "Ingress":  # each backend's Service and EndpointSlices, as describeBackendV1 gets them
+            backends = describing_networking.backend_services(obj)
+            return {"services": {n: tx.find("Service", meta["namespace"], n) for n in backends},
+                    "slices": {n: tx.list("EndpointSlice", meta["namespace"],
+                                          label_selector=f"kubernetes.io/service-name={n}").items
+                               for n in backends}}
         if obj["kind"] in ("ReplicationController", "StatefulSet", "DaemonSet", "PersistentVolumeClaim"):
             return {"pods": tx.list("Pod", meta["namespace"]).items}
         if obj["kind"] == "Node":

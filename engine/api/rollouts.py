@@ -44,7 +44,7 @@ def scale(api: Api, kind: kinds.Kind, namespace: str, name: str, replicas: int,
             raise errors.ManifestError(f"Expected replicas to be {current}, was {actual}")
         new = values.clone(obj)
         new["spec"]["replicas"] = replicas
-        tx.update(new, namespace=namespace)
+        tx.update(new, namespace=namespace, record_as="scale")  # kubectl scale writes the scale subresource
     return f"{_name(kind, name)} scaled"
 
 

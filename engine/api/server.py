@@ -20,14 +20,22 @@ from litekube.model.network import system
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
 
-__all__ = ["Api", "Transaction", "Listing", "SYSTEM_NAMESPACES", "timestamp"]
+__all__ = ["Api", "Transaction", "Listing", "SYSTEM_NAMESPACES", "DEFAULT_MANAGER", "timestamp"]
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
+# The field manager of a request that names none (the apiserver takes the user agent's product: kubectl).
+DEFAULT_MANAGER = "kubectl"
 
 
 def timestamp(seconds: float) -> str:
     """RFC 3339 in UTC with whole seconds, as Kubernetes writes metav1.Time."""
-    return datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    whole = int(seconds)
+    if _LAST_TIMESTAMP[0] != whole:  # many writes share a second: format it once
+        _LAST_TIMESTAMP[:] = [whole, datetime.fromtimestamp(whole, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")]
+    return _LAST_TIMESTAMP[1]
+
+
+_LAST_TIMESTAMP: list = [None, ""]
 
 
 _UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
@@ -50,11 +58,14 @@ class Listing:
 class Transaction:
     """Requests inside one store transaction (read-your-writes)."""
 
-    def __init__(self, api: "Api", reader: Reader, trusted: bool = False) -> None:
+    def __init__(self, api: "Api", reader: Reader, trusted: bool = False, manager: str | None = None) -> None:
         self.api = api
         self.reader = reader
         # The control plane's own writes skip strict decoding (see admission.prepare_create).
         self.strict = not trusted
+        # The field manager creates and updates are recorded under in managedFields (None: not recorded);
+        # the control plane sets it to each component's manager before running its actions.
+        self.manager = manager
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
 
     @property
@@ -98,15 +109,26 @@ class Transaction:
         return Listing(items, self.reader.revision())
 
     # -- writes ----------------------------------------------------------
-    def create(self, obj: dict, *, namespace: str = "default") -> dict:
-        """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound."""
+    def create(self, obj: dict, *, namespace: str = "default", managed: builtins.list[dict] | None = None) -> dict:
+        """Create an object; the stored object. Raises AlreadyExists, Invalid, BadRequest, NotFound.
+
+        `managed` is the managedFields to store (server-side apply computed them); else
+        the transaction's manager, if any, owns what the object holds (an Update).
+        """
         from litekube.api import admission, admitting  # on first write: a read-only command skips validation
+        now = timestamp(self.now())
         new = admission.prepare_create(obj, default_namespace=namespace,
-                                       now=timestamp(self.now()), uid=new_uid(self.reader.revision() + 1),
+                                       now=now, uid=new_uid(self.reader.revision() + 1),
                                        seed=str(self.reader.revision() + 1), strict=self.strict,
                                        plugins=admitting.Admission(self))
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
+        if managed is not None:
+            meta["managedFields"] = managed
+        elif self.manager:
+            from litekube.api import ssa
+            meta["managedFields"] = ssa.update(None, new, self.manager, kind=kind.kind,
+                                               api_version=kind.api_version, now=now)
         ns = meta.get("namespace", "")
         if kind.namespaced:
             self._check_namespace(ns)
@@ -114,10 +136,17 @@ class Transaction:
         meta["resourceVersion"] = str(rv)
         return new
 
-    def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None) -> dict | None:
+    def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None,
+               managed: builtins.list[dict] | None = None, record_as: str | None = None,
+               read: dict | None = None) -> dict | None:
         """Replace an object (PUT). A resourceVersion in the body is a precondition.
 
-        Removing the last finalizer of an object being deleted removes it.
+        Removing the last finalizer of an object being deleted removes it. `managed` is
+        the managedFields to store (server-side apply computed them); else the
+        transaction's manager, if any, takes what the write changed (an Update), recorded
+        as a write to `record_as` (default: `subresource`; a scale write changes the
+        object itself but is the scale subresource's). `read` is the object as the
+        control plane read it (from its cache), which a status write compares with.
         """
         from litekube.api import admission
         kind = kinds.lookup(obj.get("kind", ""))
@@ -125,11 +154,16 @@ class Transaction:
         ns = admission.namespace_of(obj, kind, namespace)
         name = meta.get("name", "")
         expected = meta.get("resourceVersion")
-        if subresource == "status" and not self.strict and expected not in (None, ""):
+        if subresource == "status" and not self.strict and expected not in (None, "") and (
+                not self.manager or (read is not None and (read.get("metadata") or {}).get("resourceVersion")
+                                     == expected)):
             # The control plane's status write of the object it read at `expected`: the
             # compare-and-swap of the write itself checks that nothing changed since, so the
             # stored object need not be read and decoded again (NotFound and Conflict as below).
             new = {**obj, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
+            if self.manager:  # what it read is what is stored at `expected`, if the write succeeds
+                new["metadata"]["managedFields"] = ssa_update_status(read, new, self.manager, kind,
+                                                                     timestamp(self.now()))
             return self._write(kind, ns, name, new, int(expected))
         stored = self.reader.get(kind.kind, ns, name)
         if stored is None:
@@ -141,12 +175,35 @@ class Transaction:
             from litekube.api import services
             def mutate(new: dict, old: dict) -> None:
                 services.allocate_update(self, new, old)
-        new = admission.prepare_update(obj, stored.body, subresource=subresource, strict=self.strict,
-                                       mutate=mutate)
+        old = stored.body
+        old_status = old.get("status")  # a status write changes `old` in place (admission._subresource_update)
+        new = admission.prepare_update(obj, old, subresource=subresource, strict=self.strict, mutate=mutate)
+        if managed is not None:
+            new["metadata"]["managedFields"] = managed
+        elif self.manager:
+            self._record(kind, old, old_status, obj, new, subresource, record_as)
         return self._write(kind, ns, name, new, stored.resource_version)
 
-    def update_status(self, obj: dict, *, namespace: str = "default") -> dict | None:
-        return self.update(obj, namespace=namespace, subresource="status")
+    def _record(self, kind: kinds.Kind, old: dict, old_status: object, request: dict, new: dict,
+                subresource: str | None, record_as: str | None) -> None:
+        """managedFields after this Update by the transaction's manager."""
+        from litekube.api import ssa
+        if subresource == "finalize":  # the namespace controller's bookkeeping, as upstream records none
+            return
+        before = (request.get("metadata") or {}).get("managedFields") if subresource is None else None
+        if not before:  # a body without managedFields keeps the stored ones (a subresource always does)
+            before = (old if subresource is None else new)["metadata"].get("managedFields")
+        if subresource == "status":  # only the status can change: compare it alone
+            old = {} if old_status is None else {"status": old_status}
+            changed = {} if new.get("status") is None else {"status": new["status"]}
+        else:
+            changed = new
+        new["metadata"]["managedFields"] = ssa.update(
+            old, changed, self.manager, kind=kind.kind, api_version=kind.api_version,
+            now=timestamp(self.now()), subresource=record_as or subresource or "", entries=before)
+
+    def update_status(self, obj: dict, *, namespace: str = "default", read: dict | None = None) -> dict | None:
+        return self.update(obj, namespace=namespace, subresource="status", read=read)
 
     def patch(self, kind: str, namespace: str, name: str, patch: dict | builtins.list,
               patch_type: str = "strategic", subresource: str | None = None) -> dict | None:
@@ -302,6 +359,16 @@ class Transaction:
         self._live_namespaces.add(namespace)
 
 
+def ssa_update_status(read: dict, new: dict, manager: str, kind: kinds.Kind, now: str) -> builtins.list[dict]:
+    """managedFields after a status write of `new` over `read` (the object as it was)."""
+    from litekube.api import ssa
+    old_status, new_status = read.get("status"), new.get("status")
+    return ssa.update({} if old_status is None else {"status": old_status},
+                      {} if new_status is None else {"status": new_status}, manager, kind=kind.kind,
+                      api_version=kind.api_version, now=now, subresource="status",
+                      entries=(read.get("metadata") or {}).get("managedFields"))
+
+
 # Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.
 _STRING_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase",
                             "spec.schedulerName", "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName",
@@ -369,6 +436,7 @@ class Api:
                  service_cidr: str | None = None, lb_pool: str | None = None,
                  data_plane: tuple[str, str] = ("iptables", "vxlan")) -> None:
         self.store = store
+        self.manager: str | None = DEFAULT_MANAGER
         self.created = self.bootstrap(shape or nodes.Shape(), node_count, network, service_cidr, lb_pool, data_plane)
 
     @contextmanager
@@ -377,14 +445,20 @@ class Api:
             yield Transaction(self, reader)
 
     @contextmanager
-    def write(self, dry_run: bool = False, trusted: bool = False) -> Iterator[Transaction]:
+    def write(self, dry_run: bool = False, trusted: bool = False, manager: str | None = None) -> Iterator[Transaction]:
         """One write transaction; with `dry_run` everything is rolled back at the end.
 
-        `trusted` marks the control plane's own writes (no strict decoding).
+        `trusted` marks the control plane's own writes (no strict decoding). Creates and
+        updates are recorded in managedFields under `manager`, by default the Api's
+        `manager` for requests (`kubectl`, as the apiserver names a kubectl request
+        without a fieldManager) and nobody for the control plane, which names each
+        component's manager itself.
         """
+        if manager is None and not trusted:
+            manager = self.manager
         try:
             with self.store.write() as writer:
-                yield Transaction(self, writer, trusted)
+                yield Transaction(self, writer, trusted, manager)
                 if dry_run:
                     raise _RolledBack()
         except _RolledBack:
@@ -419,13 +493,13 @@ class Api:
         if existing:
             if not missing:
                 return False
-            with self.write() as tx:
+            with self.write(manager="kube-apiserver") as tx:
                 for obj in missing:
                     namespace = (obj.get("metadata") or {}).get("namespace", "")
                     if tx.find(obj["kind"], namespace, obj["metadata"]["name"]) is None:
                         tx.create(obj, namespace=namespace or "default")
             return False
-        with self.write() as tx:
+        with self.write(manager="kube-apiserver") as tx:
             if tx.reader.revision() > 0:
                 return False
             tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock
@@ -449,8 +523,10 @@ class Api:
                     tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": system.KUBE_FLANNEL}})
                 for cm in system.config_maps(*data_plane, pod_subnet):
                     tx.create(cm, namespace=cm["metadata"]["namespace"])
+            tx.manager = "kubelet"  # a node registers itself
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
+            tx.manager = "kube-apiserver"
             for obj in bootstrap.objects():  # the apiserver's post-start hooks
                 tx.create(obj)
             for obj in bootstrap.ADDONS:  # what kind applies once the control plane is up

@@ -11,7 +11,7 @@ from litekube.cli.root import LazyGroup, cli, main
 
 LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads", "containers",
                      "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion",
-                     "pictures", "networking", "checking", "migrating"]
+                     "pictures", "networking", "checking", "curling", "migrating"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
@@ -28,6 +28,7 @@ LazyGroup.COMMANDS = {
     "migrate": "migrating",
     **dict.fromkeys(["tree", "graph", "ui"], "pictures"),
     **dict.fromkeys(["proxy-rules", "routes", "dns"], "networking"),
+    "curl": "curling",
 }
 # Modules that add subcommands to another module's group: loaded with that group.
 LazyGroup.EXTENDS = {"set": ["autoscaling"], "create": ["batch", "creating", "creating_kinds"]}

@@ -6,6 +6,7 @@ import click
 from litekube import errors
 from litekube.api import operating
 from litekube.api.server import Api
+from litekube.cli import election
 from litekube.cli.root import (
     Context,
     cli,
@@ -95,17 +96,20 @@ def advance(ctx: Context, duration) -> None:
 
 
 @cli.command()
+@election.leader_election_options
 @pass_context
 @handle_errors
-def run(ctx: Context) -> None:
-    """Run the control plane on the wall clock until Ctrl-C (a second run stands by)."""
+def run(ctx: Context, leader_elect, lease_duration, renew_deadline, retry_period) -> None:
+    """Run the control plane on the wall clock until Ctrl-C; several runs split the components by Leases."""
     import signal
     import threading
 
+    timing = election.timing(lease_duration, renew_deadline, retry_period)
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    embedded.run(ctx.api, stop, on_state=lambda state: click.echo(f"litekube: {state}", err=True))
+    embedded.run(ctx.api, stop, on_state=lambda state: click.echo(f"litekube: {state}", err=True),
+                 timing=timing, elect=leader_elect)
 
 
 @cli.command()

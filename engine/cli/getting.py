@@ -45,6 +45,8 @@ def get_options(fn):
         click.option("--template", default=None, help="The template for -o jsonpath (instead of jsonpath=...)."),
         click.option("--allow-missing-template-keys", type=bool, default=True, show_default=True,
                      help="Ignore fields a template names that an object lacks."),
+        click.option("--show-managed-fields", is_flag=True,
+                     help="Keep metadata.managedFields when printing objects as JSON or YAML."),
     ]):
         fn = decorator(fn)
     return fn
@@ -65,6 +67,7 @@ class Request:
     sort_by: str
     ignore_not_found: bool
     allow_missing_keys: bool
+    show_managed_fields: bool = False
 
     @classmethod
     def of(cls, args, namespace, all_namespaces, output_value, no_headers, show_labels, options) -> "Request":
@@ -73,7 +76,8 @@ class Request:
             output_flags.fail(f"--show-labels option cannot be used with {output_value} printer")
         return cls(fmt, text, namespace or "default", all_namespaces, no_headers, show_labels,
                    options.get("show_kind", False), options.get("label_columns", ()), options.get("sort_by", ""),
-                   options.get("ignore_not_found", False), options.get("allow_missing_template_keys", True))
+                   options.get("ignore_not_found", False), options.get("allow_missing_template_keys", True),
+                   options.get("show_managed_fields", False))
 
 
 def _finish(missing: list[errors.NotFound], request: Request) -> None:
@@ -109,7 +113,7 @@ def _print_generic(request: Request, targets: list, result: reading.Result) -> N
         except sorting.SortError as exc:
             output_flags.fail(str(exc))
     output_flags.emit(request.format, objs, request.file_text, single=single, no_headers=request.no_headers,
-                      allow_missing_keys=request.allow_missing_keys)
+                      allow_missing_keys=request.allow_missing_keys, show_managed_fields=request.show_managed_fields)
 
 
 def _print_tables(ctx, request: Request, targets: list, result: reading.Result, missing: list) -> None:

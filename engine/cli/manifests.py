@@ -7,6 +7,7 @@ import click
 
 from litekube import errors
 from litekube.api import applying, reading
+from litekube.cli import output as output_flags
 from litekube.cli.root import (
     Context,
     cli,
@@ -50,8 +51,8 @@ def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry
 
 
 def _client_verb(action) -> str:
-    return {"apply": "created", "create": "created", "replace": "replaced", "delete": "deleted"}[
-        action.__name__]
+    return {"apply": "created", "create": "created", "replace": "replaced", "delete": "deleted",
+            "server_side_apply": "serverside-applied"}[action.__name__]
 
 
 def _manifest_verb(name: str, action, doc: str) -> None:
@@ -66,8 +67,36 @@ def _manifest_verb(name: str, action, doc: str) -> None:
     cli.command(name, help=doc)(command)
 
 
-_manifest_verb("apply", applying.apply,
-               "Create or update objects from manifests (three-way merge, like kubectl apply).")
+@cli.command()
+@file_options
+@namespace_options
+@dry_run_option
+@click.option("--server-side", is_flag=True, help="Apply in the server: field managers own fields, "
+                                                  "a change to another manager's field is a conflict.")
+@click.option("--force-conflicts", is_flag=True, help="With --server-side: take over conflicting fields.")
+@click.option("--field-manager", default=applying.CLIENT_SIDE_MANAGER, show_default=True,
+              help="The manager that owns the fields this apply sets.")
+@pass_context
+@handle_errors
+def apply(ctx: Context, filenames, recursive, namespace, dry_run, server_side, force_conflicts,
+          field_manager) -> None:
+    """Create or update objects from manifests (three-way merge, like kubectl apply).
+
+    With --server-side the server merges each manifest into the live object
+    and records who owns which field in metadata.managedFields.
+    """
+    if force_conflicts and not server_side:
+        output_flags.fail("--force-conflicts only works with --server-side")
+    if server_side and dry_run == "client":
+        output_flags.fail("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
+    if not server_side:
+        _manifest_command(applying.apply, ctx, filenames, recursive, namespace, dry_run,
+                          field_manager=field_manager)
+        return
+    if field_manager == applying.CLIENT_SIDE_MANAGER:  # kubectl's flag default means "kubectl" server-side
+        field_manager = applying.SERVER_SIDE_MANAGER
+    _manifest_command(applying.server_side_apply, ctx, filenames, recursive, namespace, dry_run,
+                      field_manager=field_manager, force=force_conflicts)
 
 
 @cli.group(invoke_without_command=True)

@@ -56,11 +56,13 @@ def resolve(value: str | None, template: str | None = None,
 
 
 def emit(fmt: output.OutputFormat, objs: list[dict], file_text: str | None, *, single: bool,
-         no_headers: bool = False, allow_missing_keys: bool = True, typed: bool = False) -> None:
+         no_headers: bool = False, allow_missing_keys: bool = True, typed: bool = False,
+         show_managed_fields: bool = False) -> None:
     """Print `objs` in a non-table format; a template that fails is kubectl's error and exit code 1."""
     try:
         text = output.render(fmt, objs, single=single, no_headers=no_headers,
-                             allow_missing_keys=allow_missing_keys, file_text=file_text, typed=typed)
+                             allow_missing_keys=allow_missing_keys, file_text=file_text, typed=typed,
+                             show_managed_fields=show_managed_fields)
     except output.OutputError as exc:
         fail(str(exc))
     click.echo(text, nl=False)

@@ -28,6 +28,27 @@ VERSION = "0.1.0"
 SERVER_VERSION = "v1.32.0-litekube"
 
 
+# kubectl's field manager for each command that writes (its --field-manager default); a command
+# without one writes as `kubectl`, the manager the apiserver takes from kubectl's user agent.
+FIELD_MANAGERS = {
+    "create": "kubectl-create", "replace": "kubectl-replace", "edit": "kubectl-edit", "patch": "kubectl-patch",
+    "label": "kubectl-label", "annotate": "kubectl-annotate", "set": "kubectl-set", "expose": "kubectl-expose",
+    "autoscale": "kubectl-autoscale", "taint": "kubectl-taint", "run": "kubectl-run",
+    "rollout restart": "kubectl-rollout", "rollout pause": "kubectl-rollout", "rollout resume": "kubectl-rollout",
+    "apply": "kubectl-client-side-apply",
+}
+
+
+def field_manager(click_ctx: click.Context | None) -> str:
+    """The field manager of the command being run (`rollout restart` -> kubectl-rollout)."""
+    words = click_ctx.command_path.split()[1:] if click_ctx is not None else []
+    for size in (2, 1):
+        found = FIELD_MANAGERS.get(" ".join(words[:size])) if len(words) >= size else None
+        if found:
+            return found
+    return "kubectl"
+
+
 class Context:
     """What every command shares: the database, opened on first use."""
 
@@ -42,6 +63,7 @@ class Context:
             from litekube.store import Store
 
             self._api = Api(Store(self.db))
+            self._api.manager = field_manager(click.get_current_context(silent=True))
             if self._api.created:  # a new cluster: let its nodes register before anything else
                 self.settle()
         return self._api

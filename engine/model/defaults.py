@@ -447,13 +447,20 @@ def _priority_class(obj: dict[str, Any]) -> None:
         obj["preemptionPolicy"] = "PreemptLowerPriority"
 
 
+def _ingress_class(obj: dict[str, Any]) -> None:
+    """SetDefaults_IngressClass: parameters without a scope are Cluster-scoped."""
+    params = (obj.get("spec") or {}).get("parameters")
+    if isinstance(params, dict) and params.get("scope") is None:
+        params["scope"] = "Cluster"
+
+
 def _pod_template(obj: dict[str, Any]) -> None:
     _template(obj.get("template"))
 
 
 _BY_KIND: dict[str, Callable[[dict[str, Any]], None]] = {
     "LimitRange": _limit_range, "NetworkPolicy": _network_policy, "PriorityClass": _priority_class,
-    "PodTemplate": _pod_template,
+    "PodTemplate": _pod_template, "IngressClass": _ingress_class,
     "Pod": _pod, "Deployment": _deployment, "ReplicaSet": _replica_set,
     "StatefulSet": _stateful_set, "DaemonSet": _daemon_set, "Job": _job, "CronJob": _cron_job,
     "Service": _service, "Secret": _secret, "Namespace": _namespace, "Node": _node,

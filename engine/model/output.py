@@ -70,18 +70,22 @@ def _value(objs: list[dict], single: bool) -> dict:
 
 
 def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_headers: bool = False,
-           allow_missing_keys: bool = True, file_text: str | None = None, typed: bool = False) -> str:
+           allow_missing_keys: bool = True, file_text: str | None = None, typed: bool = False,
+           show_managed_fields: bool = False) -> str:
     """The text kubectl prints for `objs` in a non-table format, with its trailing newline if kubectl adds one.
 
     `file_text` is the content of a `-file` format's file; `typed` prints JSON in
     Go's struct order, as kubectl prints an object it decoded into a typed struct.
+    metadata.managedFields is left out unless `show_managed_fields`.
     """
+    if not show_managed_fields:
+        objs = printing.omit_managed_fields(objs)
     if fmt.name == "yaml":
-        return printing.to_yaml(objs, single) + "\n"
+        return printing.to_yaml(objs, single, show_managed_fields=True) + "\n"
     if fmt.name == "json" and typed and single and len(objs) == 1:
         return gofmt.marshal(typed_.go_order(objs[0]), "    ", sort_keys=False) + "\n"
     if fmt.name == "json":
-        return printing.to_json(objs, single) + "\n"
+        return printing.to_json(objs, single, show_managed_fields=True) + "\n"
     if fmt.name == "name":
         return "".join(line + "\n" for line in printing.names(objs).split("\n") if line)
     if fmt.name.startswith("custom-columns"):

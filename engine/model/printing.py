@@ -14,7 +14,7 @@ from functools import lru_cache
 from litekube import errors
 from litekube.model import gofmt, kinds, tables, tabwriting
 
-__all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS"]
+__all__ = ["table", "grid", "to_yaml", "to_json", "names", "list_object", "FORMATS", "omit_managed_fields"]
 
 FORMATS = ("table", "wide", "yaml", "json", "name")
 
@@ -157,16 +157,31 @@ def _go_yaml():
     return yaml, GoYaml
 
 
-def to_yaml(objs: list[dict], single: bool | None = None) -> str:
-    """One object as itself, several (or a listing: `single=False`) as a List."""
+def omit_managed_fields(objs: list[dict]) -> list[dict]:
+    """The objects without metadata.managedFields, as kubectl prints them unless --show-managed-fields."""
+    out = []
+    for obj in objs:
+        meta = obj.get("metadata") if isinstance(obj, dict) else None
+        if isinstance(meta, dict) and "managedFields" in meta:
+            obj = {**obj, "metadata": {k: v for k, v in meta.items() if k != "managedFields"}}
+        out.append(obj)
+    return out
+
+
+def to_yaml(objs: list[dict], single: bool | None = None, show_managed_fields: bool = False) -> str:
+    """One object as itself, several (or a listing: `single=False`) as a List; managedFields only if asked."""
+    if not show_managed_fields:
+        objs = omit_managed_fields(objs)
     value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
     yaml, dumper = _go_yaml()
     return yaml.dump(value, Dumper=dumper, sort_keys=True, default_flow_style=False,
                      allow_unicode=True, width=float("inf")).rstrip("\n")
 
 
-def to_json(objs: list[dict], single: bool | None = None) -> str:
-    """One object as itself, several (or a listing: `single=False`) as a List."""
+def to_json(objs: list[dict], single: bool | None = None, show_managed_fields: bool = False) -> str:
+    """One object as itself, several (or a listing: `single=False`) as a List; managedFields only if asked."""
+    if not show_managed_fields:
+        objs = omit_managed_fields(objs)
     value = objs[0] if (len(objs) == 1 if single is None else single) else list_object(objs)
     return gofmt.marshal(value, "    ")  # as Go's json.MarshalIndent: `<` is \u003c, 1.0 is 1
 

@@ -5,6 +5,7 @@ The order is the rank of a component's keys among keys due at the same time.
 from __future__ import annotations
 
 from litekube.reconcile.base import Component
+from litekube.runtime import electing
 from litekube.reconcile.daemonset import controller as daemonset
 from litekube.reconcile.deployment import controller as deployment
 from litekube.reconcile.disruption import controller as disruption
@@ -12,6 +13,7 @@ from litekube.reconcile.endpointslice import controller as endpointslice
 from litekube.reconcile.endpointslice import endpoints
 from litekube.reconcile.endpointslice import mirroring as endpointslice_mirroring
 from litekube.reconcile.garbage_collector import controller as garbage_collector
+from litekube.reconcile.ingress_nginx import controller as ingress_nginx
 from litekube.reconcile.cronjob import controller as cronjob
 from litekube.reconcile.job import controller as job
 from litekube.reconcile.job import orphans as job_orphans
@@ -35,7 +37,7 @@ from litekube.reconcile.statefulset import controller as statefulset
 from litekube.reconcile.taint_eviction import controller as taint_eviction
 from litekube.reconcile.ttl_after_finished import controller as ttl_after_finished
 
-__all__ = ["ALL"]
+__all__ = ["ALL", "LEASES", "field_manager", "lease_of", "of_lease"]
 
 ALL: list[Component] = [
     garbage_collector.COMPONENT,
@@ -67,6 +69,33 @@ ALL: list[Component] = [
     endpoints.COMPONENT,
     endpointslice_mirroring.COMPONENT,
     service_lb.COMPONENT,
+    ingress_nginx.COMPONENT,
     kubelet.NODES,
     kubelet.PODS,
 ]
+
+
+# The field manager each component's writes are recorded under in managedFields (upstream's
+# binaries); every other component is a controller of kube-controller-manager.
+_FIELD_MANAGERS = {"kubelet": "kubelet", "kubelet-heartbeat": "kubelet", "scheduler": "kube-scheduler",
+                   "local-path-provisioner": "local-path-provisioner", "service-lb": "metallb-controller"}
+
+
+def field_manager(component: str) -> str:
+    """`kubelet`, `kube-scheduler`, or `kube-controller-manager`."""
+    return _FIELD_MANAGERS.get(component, "kube-controller-manager")
+# The Lease whose holder runs each component (runtime.leading): the scheduler and the controller
+# manager elect apart, as upstream; the simulated node agents (every kubelet) share one.
+_ELSEWHERE = {scheduler.COMPONENT.name: electing.SCHEDULER, kubelet.NODES.name: electing.SIMULATOR,
+              kubelet.PODS.name: electing.SIMULATOR}
+LEASES = electing.LEASES
+
+
+def lease_of(component: str) -> str:
+    """The Lease a control plane must hold to run `component`."""
+    return _ELSEWHERE.get(component, electing.CONTROLLER_MANAGER)
+
+
+def of_lease(lease: str) -> set[str]:
+    """The components the holder of `lease` runs."""
+    return {c.name for c in ALL if lease_of(c.name) == lease}

@@ -23,6 +23,7 @@ from litekube.api.server import Api
 from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
+from litekube.runtime.components import field_manager
 from litekube.runtime.executing import EventIndex, execute
 from litekube.runtime.queue import Item, WorkQueue
 
@@ -63,17 +64,25 @@ class Settled:
 class ControlPlane:
     """Every component, driven by one changelog poller over one API."""
 
-    def __init__(self, api: Api, components: list[Component], *, batch: int = 256) -> None:
+    # Whether the components' writes are recorded in managedFields, each under its binary's
+    # manager (kube-controller-manager, kubelet, kube-scheduler). Off by default: comparing
+    # every pod write costs the pod benchmark far more than a few percent (see the README).
+    record_managed_fields: bool = False
+
+    def __init__(self, api: Api, components: list[Component], *, batch: int = 256,
+                 active: set[str] | None = None) -> None:
         self.api = api
         self.store = api.store
         self.components = {c.name: c for c in components}
+        self._managers = {c.name: field_manager(c.name) for c in components}  # their managedFields names
+        # The components this control plane runs (None: all). A `litekube run` process runs those whose
+        # Lease it holds; `fence`, when set, is asked inside each batch's transaction which of them it
+        # still holds, and the items of the others are dropped unwritten (see runtime.leading).
+        self.active: set[str] | None = None if active is None else set(active)
+        self.fence: Callable[[object, set[str]], set[str]] | None = None
         self.watchers: dict[str, list[tuple[Component, object]]] = {}
         self.wakers: dict[str, list[tuple[Component, object]]] = {}
-        for component in components:
-            for kind, mapper in component.watches.items():
-                self.watchers.setdefault(kind, []).append((component, mapper))
-            for kind, waker in component.wakes.items():
-                self.wakers.setdefault(kind, []).append((component, waker))
+        self._route()
         # Parked keys (Result.park): item -> (wake events, consecutive parks, parked at).
         self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
         self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
@@ -95,13 +104,62 @@ class ControlPlane:
         self.index = EventIndex()
         self.view.observer = self._observe
 
+    def _route(self) -> None:
+        """Map kinds to the active components' watches and wakes."""
+        self.watchers, self.wakers = {}, {}
+        for component in self.components.values():
+            if self.active is not None and component.name not in self.active:
+                continue
+            for kind, mapper in component.watches.items():
+                self.watchers.setdefault(kind, []).append((component, mapper))
+            for kind, waker in component.wakes.items():
+                self.wakers.setdefault(kind, []).append((component, waker))
+
+    def _runs(self, component: str) -> bool:
+        return component in self.components and (self.active is None or component in self.active)
+
+    # -- components joining and leaving (leader election) -----------------------------
+    def activate(self, names: set[str], resync: bool = True) -> None:
+        """Run `names` too; with `resync`, every object they watch is enqueued for them, as a newly
+        elected kube-controller-manager's informers list everything (what the previous leader had
+        queued is not known)."""
+        if self.active is None:
+            return
+        names = {n for n in names if n in self.components} - self.active
+        self.active |= names
+        self._route()
+        if not resync:
+            return
+        for name in sorted(names, key=list(self.components).index):
+            component = self.components[name]
+            for kind, mapper in component.watches.items():
+                for obj in self.view.list(kind):
+                    for key in mapper(obj, self.view):  # type: ignore[operator]
+                        self.queue.add(Item(name, key), self.now + component.delays.get(kind, 0.0))
+
+    def deactivate(self, names: set[str]) -> None:
+        """Stop running `names`: their queued, parked and retrying keys are dropped."""
+        if self.active is None:
+            return
+        names = set(names) & self.active
+        if not names:
+            return
+        self.active -= names
+        self._route()
+        self.queue.drop(lambda item: item.component in names)
+        for item in [i for i in self.parked if i.component in names]:
+            self._unpark(item, requeue=False)
+        for kept in (self.failures, self._attempts, self._own):
+            for item in [i for i in kept if i.component in names]:
+                del kept[item]
+
     # -- start and resume --------------------------------------------------------
     def start(self) -> None:
         """Load the cache (a snapshot plus the changelog since, or a list), then enqueue what
         changed since the saved cursor (or everything, for a new cluster)."""
         cursor, timers = self.store.load_state()
         for component, kind, namespace, name, due, routine, *parked in json.loads(timers or "[]"):
-            if component in self.components:
+            if self._runs(component):
                 item = Item(component, Key(kind, namespace, name))
                 self.queue.add(item, due, routine)
                 if parked:
@@ -316,6 +374,9 @@ class ControlPlane:
             progress.HOOK(self)
         try:
             with self.api.write(trusted=True) as tx:
+                if self.fence is not None:
+                    held = self.fence(tx, {item.component for item in items})
+                    items = [item for item in items if item.component in held]
                 for item in items:
                     self._reconcile(tx, item)
         except Exception:  # the batch did not commit: the cache may hold unwritten objects
@@ -338,6 +399,7 @@ class ControlPlane:
             log.exception("reconciling %s %s failed", item.component, item.key)
             self._retry(item)
             return
+        tx.manager = self._managers[item.component] if self.record_managed_fields else None
         for action in result.actions:
             try:
                 execute(tx, action, self.view, self.index)
@@ -442,6 +504,19 @@ class ControlPlane:
         if self.cursor - self.store.compacted() > self.store.history + 1000:
             self.store.compact()
 
+    def _merged(self, timers: list) -> Callable[[int | None, str | None], tuple[int, str]]:
+        """How a control plane running some components saves: the other components' timers stay as
+        their leader saved them, and the cursor never moves past what one of them may not have seen."""
+        active = self.active or set()
+
+        def merge(cursor: int | None, stored: str | None) -> tuple[int, str]:
+            try:
+                kept = [t for t in json.loads(stored or "[]") if t and t[0] not in active]
+            except (ValueError, TypeError):
+                kept = []
+            return min(self.cursor, cursor if cursor is not None else self.cursor), json.dumps(kept + timers)
+        return merge
+
     def save(self) -> None:
         """Persist the cursor and the pending timers for the next control plane."""
         if progress.HOOK is not None:
@@ -453,7 +528,10 @@ class ControlPlane:
                 events, attempts, since = self.parked[i]
                 timer += [sorted(events), attempts, since]
             timers.append(timer)
-        self.store.save_state(self.cursor, json.dumps(timers))
+        if self.active is None or self.active >= set(self.components):
+            self.store.save_state(self.cursor, json.dumps(timers))
+        else:
+            self.store.merge_state(self._merged(timers))
         behind = self.cursor - self._snapshot_revision
         if behind >= SNAPSHOT_EVERY or (behind and len(self.view) <= SNAPSHOT_SMALL):
             self.save_snapshot()

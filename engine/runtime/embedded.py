@@ -1,8 +1,9 @@
 """Running the control plane: embedded in a CLI command, or as `litekube run`.
 
 This module does I/O. A mutating command runs the control plane in-process
-until the cluster settles, unless a `litekube run` process holds the leader
-Lease; then the command only writes, as against a real cluster. Embedded
+until the cluster settles, unless a `litekube run` process holds one of the
+component Leases (runtime.leading); then the command only writes, as
+against a real cluster. Embedded
 runs take the store's control-plane lock one at a time, so two commands
 never reconcile the same keys at once.
 
@@ -12,9 +13,9 @@ Crashes never wedge the cluster:
   works; a holder that died on this host is taken over at once, one on
   another host when its lease runs out; what the dead one committed stays,
   and the next control plane resumes from the saved cursor;
-- the leader Lease of `litekube run` is taken over at once when its holder's
-  process is gone from this host, otherwise after its 15 s, as Kubernetes'
-  leader election does;
+- the component Leases of `litekube run` (runtime.leading) are taken over
+  at once when their holder's process is gone from this host, otherwise
+  after the lease duration (15 s), as Kubernetes' leader election does;
 - settling is bounded in wall time (SETTLE_BUDGET, LITEKUBE_SETTLE_TIMEOUT):
   a command that starts work that takes long (100,000 replicas on 3 nodes)
   returns, reporting what is still pending, and the next one continues;
@@ -25,7 +26,6 @@ Crashes never wedge the cluster:
 """
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -34,15 +34,15 @@ from typing import Callable
 
 from litekube import errors
 from litekube.api.server import Api
-from litekube.model import durations, values
-from litekube.runtime import components, settings
+from litekube.runtime import components, electing, settings
 from litekube.runtime.controlplane import ControlPlane, Settled
 from litekube.store import owners
 
 __all__ = ["settle", "advance", "run", "leader", "leader_status", "LeaderStatus", "LEASE_NAME",
            "LEASE_NAMESPACE", "LEASE_SECONDS", "LOCK_LEASE", "SETTLE_BUDGET", "settle_budget", "expire"]
 
-LEASE_NAMESPACE, LEASE_NAME = "kube-system", "litekube-control-plane"
+LEASE_NAMESPACE = electing.NAMESPACE
+LEASE_NAME = electing.CONTROLLER_MANAGER  # the Lease of the controllers; see electing.LEASES for all three
 LEASE_SECONDS = 15
 RENEW_EVERY = LEASE_SECONDS / 3
 LOCK_LEASE = 5.0  # seconds a lock holder on another host is trusted without renewing
@@ -51,12 +51,12 @@ SETTLE_BUDGET, settle_budget = settings.SETTLE_BUDGET, settings.settle_budget
 
 
 def _microtime(seconds: float) -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int(seconds % 1 * 1e6):06d}Z"
+    return electing.microtime(seconds)
 
 
 @dataclass(frozen=True)
 class LeaderStatus:
-    """The leader Lease as commands see it: who holds it and how long since it was renewed."""
+    """A leader as commands see it: who holds its Lease and how long since it was renewed."""
 
     holder: str
     renewed_ago: float
@@ -68,41 +68,52 @@ class LeaderStatus:
 
 
 def _identity_alive(identity: str) -> bool:
-    """A `run` identity is `host_pid`: on this host its process must exist; elsewhere, trust the Lease."""
+    """An identity `host_pid` (litekube's before `<hostname>_<uuid>`): on this host its process must exist."""
     host, _, pid = identity.rpartition("_")
     if host != socket.gethostname() or not pid.isdigit():
         return True
     return owners.process_alive(int(pid))
 
 
-def leader_status(api: Api) -> LeaderStatus | None:
-    """The live `litekube run` holding the leader Lease, if any.
+def _live(lease: dict | None, wall: float) -> LeaderStatus | None:
+    if lease is None:
+        return None
+    from litekube.runtime import leading
+
+    spec = lease.get("spec") or {}
+    record = electing.Record.of(spec)
+    if not record.holder or record.renew_time is None or not electing.live(spec, wall):
+        return None
+    if leading.holder_gone(lease) or not _identity_alive(record.holder):
+        return None
+    return LeaderStatus(record.holder, max(0.0, wall - record.renew_time))
+
+
+def leader_status(api: Api, leases_only: bool = False) -> LeaderStatus | None:
+    """A live `litekube run` leading any component, if any: the holder of a component Lease
+    (kube-controller-manager, kube-scheduler, litekube-simulator) or, unless `leases_only`, a
+    `run --leader-elect=false` holding the control-plane lock.
 
     A Lease whose holder's process is gone from this host is no leader, even
     before it expires: the next command or standby takes over at once.
     """
-    with api.read() as tx:
-        lease = tx.find("Lease", LEASE_NAMESPACE, LEASE_NAME)
-    if lease is None:
-        return None
-    spec = lease.get("spec") or {}
-    holder, renewed = spec.get("holderIdentity"), spec.get("renewTime")
-    if not holder or not renewed or not isinstance(holder, str) or not isinstance(renewed, str):
-        return None
-    try:
-        renewed_at = durations.parse_time(renewed).timestamp()
-    except ValueError:
-        return None
-    duration = spec.get("leaseDurationSeconds")
-    duration = duration if isinstance(duration, int) and not isinstance(duration, bool) else LEASE_SECONDS
     wall = api.store.wall()
-    if renewed_at + duration <= wall or not _identity_alive(holder):
+    with api.read() as tx:
+        leases = [tx.find("Lease", LEASE_NAMESPACE, name) for name in electing.LEASES]
+    for lease in leases:
+        status = _live(lease, wall)
+        if status is not None:
+            return status
+    if leases_only:
         return None
-    return LeaderStatus(holder, max(0.0, wall - renewed_at))
+    held = api.store.live_lock_holder()
+    if held is not None and held[0].kind == "run":
+        return LeaderStatus(str(held[0]), max(0.0, wall - (held[1] - LOCK_LEASE)))
+    return None
 
 
 def leader(api: Api) -> str | None:
-    """The identity of a live `litekube run` holding the leader Lease, if any."""
+    """The identity of a live `litekube run` leading a component, if any."""
     status = leader_status(api)
     return None if status is None else status.holder
 
@@ -169,6 +180,8 @@ def _embedded(api: Api, work: Callable[[ControlPlane, Callable[[], str]], Settle
     if leader(api) is not None:
         return None
     with _Lock(api, "embedded") as lock:
+        if leader_status(api, leases_only=True) is not None:
+            return None  # a `run` won a Lease meanwhile: it waits for this lock, then leads
         plane = ControlPlane(api, components.ALL)
         plane.start()
         report = work(plane, _keep_going(lock, settle_budget() if budget is None else budget))
@@ -190,97 +203,8 @@ def advance(api: Api, seconds: float, budget: float | None = None) -> Settled | 
     return _embedded(api, lambda plane, keep: plane.advance(seconds, keep_going=keep), budget)
 
 
-def _hold_lease(api: Api, identity: str, now: float) -> bool:
-    """Take or renew the leader Lease; False if another live holder has it."""
-    body: dict = {"apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-                  "metadata": {"name": LEASE_NAME, "namespace": LEASE_NAMESPACE},
-                  "spec": {"holderIdentity": identity, "leaseDurationSeconds": LEASE_SECONDS,
-                           "renewTime": _microtime(now)}}
-    current_holder = leader(api)
-    if current_holder not in (None, identity):
-        return False
-    with api.write() as tx:
-        lease = tx.find("Lease", LEASE_NAMESPACE, LEASE_NAME)
-        if lease is None:
-            body["spec"]["acquireTime"] = _microtime(now)
-            tx.create(body, namespace=LEASE_NAMESPACE)
-            return True
-        new = values.clone(lease)
-        spec = new["spec"] if isinstance(new.get("spec"), dict) else {}
-        new["spec"] = spec
-        if spec.get("holderIdentity") != identity:
-            spec["acquireTime"] = _microtime(now)
-            transitions = spec.get("leaseTransitions")
-            spec["leaseTransitions"] = (transitions if isinstance(transitions, int) else 0) + 1
-        spec.update(body["spec"])
-        tx.update(new, namespace=LEASE_NAMESPACE)
-    return True
+def run(api: Api, stop: threading.Event, on_state=lambda state: None, tick: float = 0.2, **options) -> None:
+    """`litekube run` (see runtime.leading): lead what this process wins through the Leases, until `stop`."""
+    from litekube.runtime import leading
 
-
-def _release_lease(api: Api, identity: str) -> None:
-    with api.write() as tx:
-        lease = tx.find("Lease", LEASE_NAMESPACE, LEASE_NAME)
-        if lease is not None and (lease.get("spec") or {}).get("holderIdentity") == identity:
-            new = values.clone(lease)
-            new["spec"].pop("holderIdentity", None)
-            tx.update(new, namespace=LEASE_NAMESPACE)
-
-
-def run(api: Api, stop: threading.Event, on_state=lambda state: None, tick: float = 0.2) -> None:
-    """`litekube run`: a control plane on the wall clock, leader through a Lease, until `stop`."""
-    identity = f"{socket.gethostname()}_{os.getpid()}"
-    store = api.store
-    standing_by = False
-    while not stop.is_set():
-        if _hold_lease(api, identity, store.wall()):
-            break
-        if not standing_by:
-            on_state(f"standing by: {leader(api)} holds the lease")
-            standing_by = True
-        stop.wait(1.0)
-    if stop.is_set():
-        return
-    lock = _Lock(api, "run")  # a live embedded command finishes within its settle budget
-    try:
-        lock.__enter__()
-    except errors.Timeout:
-        _release_lease(api, identity)
-        raise
-    try:
-        with api.write() as tx:
-            offset = tx.writer.wall_clock()
-        on_state(f"leading as {identity}")
-        plane = ControlPlane(api, components.ALL)
-        plane.start()
-        _lead(api, plane, identity, offset, stop, lock, tick)
-    finally:
-        try:
-            with api.write() as tx:
-                tx.writer.virtual_clock()
-            _release_lease(api, identity)
-        finally:
-            lock.__exit__(None, None, None)
-            on_state("stopped")
-
-
-def _lead(api: Api, plane: ControlPlane, identity: str, offset: float, stop: threading.Event,
-          lock: _Lock, tick: float) -> None:
-    store = api.store
-    renewed = store.wall()
-    try:
-        while not stop.is_set() and not lock.lost.is_set():
-            plane.now = max(plane.now, store.wall() + offset)
-            plane.poll()
-            busy = plane.step()
-            if store.wall() - renewed > RENEW_EVERY:  # renewed while busy too, or the Lease would lapse
-                _hold_lease(api, identity, store.wall())
-                plane.compact()
-                expire(api)
-                renewed = store.wall()
-            if busy:
-                continue
-            upcoming = plane.queue.next_due()
-            wait = tick if upcoming is None else min(tick, max(0.0, upcoming - store.wall() - offset))
-            store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at once; SQLite: stop.wait
-    finally:
-        plane.save()
+    leading.run(api, stop, on_state, tick, **options)

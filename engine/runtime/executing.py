@@ -94,7 +94,8 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
                              subresource=action.subresource), base.key_of(action.obj))
     elif isinstance(action, base.UpdateStatus):
         obj = _with_resolved_refs(action.obj, action.resolve_refs, view) if action.resolve_refs else action.obj
-        _put(view, tx.update_status(obj, namespace=base.key_of(obj).namespace), base.key_of(obj))
+        key = base.key_of(obj)
+        _put(view, tx.update_status(obj, namespace=key.namespace, read=view.get(*key)), key)
     elif isinstance(action, base.Delete):
         current = view.get(action.kind, action.namespace, action.name)
         if action.uid and current is not None and current["metadata"].get("uid") != action.uid:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import dataclass
+from typing import Callable
 
 from litekube.reconcile.base import Key
 
@@ -86,6 +87,13 @@ class WorkQueue:
             if current is not None and current[0] == due:
                 return
             heapq.heappop(self._heap)
+
+    def drop(self, which: Callable[[Item], bool]) -> int:
+        """Remove the items `which` answers True for; how many."""
+        gone = [item for item in self._due if which(item)]
+        for item in gone:
+            del self._due[item]  # its heap entry is skipped as superseded
+        return len(gone)
 
     def pending(self) -> list[tuple[Item, float, bool]]:
         return [(item, when, routine) for item, (when, routine) in self._due.items()]

@@ -61,6 +61,16 @@ class ControlPlaneLock:
             holder = reader._q("SELECT holder FROM controlplane WHERE id = 1").fetchone()[0]
         return owners.Owner.parse(holder) if holder else None
 
+    def live_lock_holder(self) -> tuple[owners.Owner, float] | None:
+        """The live owner holding the control-plane lock and when its lease runs out, if anyone
+        (taking nothing: a `litekube run` that won a Lease waits for an embedded command to finish)."""
+        with self.read() as reader:
+            holder, expires = reader._q("SELECT holder, expires FROM controlplane WHERE id = 1").fetchone()
+        if not holder:
+            return None
+        owner = owners.Owner.parse(holder)
+        return (owner, expires or 0.0) if owners.alive(owner, lease_valid=(expires or 0) > self.wall()) else None
+
     def unlock(self, owner: owners.Owner) -> None:
         with self.write() as writer:
             writer._q("UPDATE controlplane SET holder = NULL, expires = NULL WHERE id = 1 AND holder = ?",

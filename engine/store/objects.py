@@ -353,6 +353,13 @@ class Writer(Reader):
         self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset"), virtual = 1 WHERE id = 1',
                 (self._wall(),))
 
+    def hold(self, kind: str, namespace: str, name: str) -> Stored | None:
+        """The object, read so that no other transaction changes it before this one ends (a fence).
+
+        On SQLite the IMMEDIATE transaction already excludes every other writer.
+        """
+        return self.get(kind, namespace, name)
+
     def _rv(self, kind: str, namespace: str, name: str) -> int:
         # RETURNING does not see what AFTER triggers wrote, so read it back.
         return self._q("SELECT resource_version FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
@@ -547,6 +554,13 @@ class Store(locking.ControlPlaneLock):
     def save_state(self, cursor: int, timers: str) -> None:
         with self.write() as writer:
             writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", (cursor, timers))
+
+    def merge_state(self, merge: Callable[[int | None, str | None], tuple[int, str]]) -> None:
+        """Replace the persisted (cursor, timers JSON) by `merge` of the stored ones, in one write transaction
+        (control planes that run different components save their parts without losing each other's)."""
+        with self.write() as writer:
+            cursor, timers = writer._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
+            writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", merge(cursor, timers))
 
     def load_snapshot(self) -> tuple[int, str, bytes] | None:
         """The control plane's cache snapshot: (revision, format, body), or None."""

@@ -41,7 +41,7 @@ spec:
 def lease(holder: str | None) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     spec = f"  holderIdentity: {holder}\n" if holder else ""
-    return ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: litekube-control-plane\n"
+    return ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: kube-controller-manager\n"
             f"  namespace: kube-system\nspec:\n{spec}  leaseDurationSeconds: 15\n  renewTime: \"{now}\"\n")
 
 
@@ -53,7 +53,7 @@ class TestResume:
     def test_writes_made_while_another_leader_runs_converge_later(self, lk, tmp_path):
         lk("get", "nodes")  # create the cluster
         assert lk("apply", "-f", "-", input=lease("elsewhere_1")).stdout == (
-            "lease.coordination.k8s.io/litekube-control-plane created\n")
+            "lease.coordination.k8s.io/kube-controller-manager created\n")
         # the faked leader does nothing: a write through the CLI returns without settling
         assert lk("apply", "-f", "-", input=WEB).stdout == "deployment.apps/web created\n"
         assert lk("get", "rs").stderr == "No resources found in default namespace.\n"
@@ -67,7 +67,7 @@ class TestResume:
             1, "error: a litekube run process is leading: the cluster runs on the wall clock\n")
         # the leader goes away; the next command's control plane picks up everything written meanwhile
         assert lk("apply", "-f", "-", input=lease(None)).stdout == (
-            "lease.coordination.k8s.io/litekube-control-plane configured\n")
+            "lease.coordination.k8s.io/kube-controller-manager configured\n")
         assert phases(lk) == ["Running", "Running"]
         assert lk("get", "deploy", "--no-headers").stdout.split()[:4] == ["web", "2/2", "2", "2"]
 
@@ -165,8 +165,11 @@ class TestRun:
         # a write while run leads returns without settling: no embedded control plane took the lock
         applied = command("apply", "-f", "-", input=WEB)
         assert (applied.returncode, applied.stdout) == (0, "deployment.apps/web created\n")
-        holder = Store(env["LITEKUBE_DB"]).lock_holder()
-        assert (holder.kind, holder.pid) == ("run", leader.pid)
+        assert Store(env["LITEKUBE_DB"]).lock_holder() is None
+        # the leader holds every component's Lease
+        assert [row.split()[:2] for row in command("get", "lease", "-n", "kube-system", "--no-headers").stdout
+                .splitlines()] == [["kube-controller-manager", identity], ["kube-scheduler", identity],
+                                   ["litekube-simulator", identity]]
         # the running control plane brings the pods up on the wall clock
         assert _wait_for(lambda: phases_of(command) == ["Running", "Running"], 60), command("get", "pods").stdout
 
@@ -174,8 +177,10 @@ class TestRun:
         _, err = leader.communicate(timeout=10)
         assert leader.returncode == 0
         assert err == f"litekube: leading as {identity}\nlitekube: stopped\n"
-        lease = json.loads(command("get", "lease", "litekube-control-plane", "-n", "kube-system", "-o", "json").stdout)
-        assert "holderIdentity" not in lease["spec"]
+        leases = json.loads(command("get", "lease", "-n", "kube-system", "-o", "json").stdout)["items"]
+        # released as client-go's ReleaseOnCancel does: an empty holder for one second
+        assert [(lease["spec"]["holderIdentity"], lease["spec"]["leaseDurationSeconds"]) for lease in leases] == [
+            ("", 1)] * 3
         # the lease is released: commands settle in virtual time again
         assert re.fullmatch(r"advanced 1s to \S+\n", command("advance", "1s").stdout)
 

@@ -71,11 +71,11 @@ class TestLeader:
     def test_a_leader_that_stopped_renewing_gets_a_warning(self, lk):
         lk("get", "nodes")
         renewed = (datetime.now(timezone.utc) - timedelta(seconds=12)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        lease = ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: litekube-control-plane\n"
+        lease = ("apiVersion: coordination.k8s.io/v1\nkind: Lease\nmetadata:\n  name: kube-controller-manager\n"
                  "  namespace: kube-system\nspec:\n  holderIdentity: elsewhere_1\n  leaseDurationSeconds: 15\n"
                  f"  renewTime: \"{renewed}\"\n")
         result = lk("apply", "-f", "-", input=lease)
-        assert result.stdout == "lease.coordination.k8s.io/litekube-control-plane created\n"
+        assert result.stdout == "lease.coordination.k8s.io/kube-controller-manager created\n"
         assert result.stderr.startswith("warning: the control plane leader elsewhere_1 has not renewed its lease for ")
         assert result.stderr.endswith("s: the change is stored and will be reconciled when a control plane runs\n")
         assert len(result.stderr.splitlines()) == 1

@@ -161,3 +161,125 @@ class TestNetworkPolicy:
 def test_runtime_class_handler_is_a_dns_label():
     rc = {"apiVersion": "node.k8s.io/v1", "kind": "RuntimeClass", "metadata": {"name": "gvisor"}, "handler": "run.sc"}
     assert messages(rc) == ['handler: Invalid value: "run.sc": must not contain dots']
+
+
+def ingress(**spec) -> dict:
+    base = {"defaultBackend": {"service": {"name": "defaultbackend", "port": {"number": 80}}}}
+    return {"apiVersion": "networking.k8s.io/v1", "kind": "Ingress", "metadata": {"name": "test123", "namespace": "ns"},
+            "spec": {**base, **spec}}
+
+
+def _rule(path: str, path_type: str, host: str = "foo.bar.com") -> dict:
+    return {"host": host, "http": {"paths": [{"path": path, "pathType": path_type, "backend": {
+        "service": {"name": "defaultbackend", "port": {"number": 80}}}}]}}
+
+
+class TestIngress:
+    """pkg/apis/networking/validation: TestValidateIngressRuleValue and TestValidateIngressCreate's cases."""
+
+    @pytest.mark.parametrize("path_type,path,expected", [
+        ("ImplementationSpecific", "foo", ["must be an absolute path"]),
+        ("ImplementationSpecific", "/foo", []),
+        ("ImplementationSpecific", "/foo/bar/foo", []),
+        ("ImplementationSpecific", "/foo//bar/foo", []),
+        ("ImplementationSpecific", "/([a-z0-9]*)[", []),  # regexes are the controller's business
+        ("Prefix", "foo", ["must be an absolute path"]),
+        ("Prefix", "/foo", []),
+        ("Prefix", "/foo/bar/foo", []),
+        ("Prefix", "/foo//bar/foo", ["must not contain '//'"]),
+        ("Exact", "foo", ["must be an absolute path"]),
+        ("Exact", "/foo", []),
+        ("Exact", "/foo/bar/foo", []),
+        ("Exact", "/foo//bar/foo", ["must not contain '//'"]),
+        ("Prefix", "/foo/./foo", ["must not contain '/./'"]),
+        ("Exact", "/foo/../foo", ["must not contain '/../'"]),
+        ("Prefix", "/foo/%2f/foo", ["must not contain '%2f'"]),
+        ("Exact", "/foo/%2F/foo", ["must not contain '%2F'"]),
+        ("Prefix", "/foo/..", ["cannot end with '/..'"]),
+        ("Exact", "/foo/.", ["cannot end with '/.'"]),
+    ])
+    def test_rule_paths(self, path_type, path, expected):
+        assert messages(ingress(rules=[_rule(path, path_type)])) == [
+            f'spec.rules[0].http.paths[0].path: Invalid value: "{path}": {m}' for m in expected]
+
+    def test_class_field_and_annotation(self):
+        obj = ingress(ingressClassName="bar")
+        assert messages(obj) == []
+        obj["metadata"]["annotations"] = {"kubernetes.io/ingress.class": "bar"}
+        assert messages(obj) == []
+        obj["metadata"]["annotations"] = {"kubernetes.io/ingress.class": "foo"}
+        assert messages(obj) == ['annotations.kubernetes.io/ingress.class: Invalid value: "foo": must match '
+                                 "`ingressClassName` when both are specified"]
+
+    def test_secret_name_and_wildcards(self):
+        assert messages(ingress(tls=[{"secretName": "invalid name"}])) == [
+            'spec.tls[0].secretName: Invalid value: "invalid name": a lowercase RFC 1123 subdomain must consist of '
+            "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character "
+            "(e.g. 'example.com', regex used for validation is "
+            "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]
+        assert messages(ingress(tls=[{"hosts": ["*.bar.com"]}], rules=[_rule("/foo", "Exact", "*.foo.com")])) == []
+        assert messages(ingress(tls=[{"hosts": ["*.bar.com"]}], rules=[_rule("foo", "Exact", "*.foo.com")])) == [
+            'spec.rules[0].http.paths[0].path: Invalid value: "foo": must be an absolute path']
+        assert messages(ingress(rules=[_rule("/", "Prefix", "*.*.foo.com")])) == [
+            'spec.rules[0].host: Invalid value: "*.*.foo.com": a wildcard DNS-1123 subdomain must start with '
+            "'*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, "
+            "'-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation "
+            "is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]
+
+    def test_host_is_not_an_ip(self):
+        assert messages(ingress(rules=[_rule("/", "Prefix", "1.2.3.4")])) == [
+            'spec.rules[0].host: Invalid value: "1.2.3.4": must be a DNS name, not an IP address']
+
+    def test_backends(self):
+        both = {"service": {"name": "s", "port": {"number": 80}}, "resource": {"kind": "foo", "name": "bar"}}
+        assert messages(ingress(defaultBackend=both)) == [
+            'spec.defaultBackend: Invalid value: "": cannot set both resource and service backends']
+        assert messages(ingress(defaultBackend={"resource": {"apiGroup": "example.com", "kind": "foo",
+                                                             "name": "bar"}})) == []
+        assert messages(ingress(defaultBackend={"service": {"name": "s", "port": {}}})) == [
+            "spec.defaultBackend: Required value: port name or number is required"]
+        assert messages(ingress(defaultBackend={"service": {"name": "s", "port": {"name": "http", "number": 80}}})) \
+            == ['spec.defaultBackend: Invalid value: "": cannot set both port name & port number']
+        assert messages(ingress(defaultBackend={"service": {"name": "s", "port": {"number": 65536}}})) == [
+            "spec.defaultBackend.service.port.number: Invalid value: 65536: must be between 1 and 65535, inclusive"]
+        assert messages(ingress(defaultBackend={})) == [
+            'spec.defaultBackend: Invalid value: "": resource or service backend is required']
+
+    def test_rules_or_default_backend(self):
+        obj = ingress()
+        del obj["spec"]["defaultBackend"]
+        assert messages(obj) == ["spec: Invalid value: []networking.IngressRule(nil): either `defaultBackend` or "
+                                 "`rules` must be specified"]
+
+    def test_path_type_required(self):
+        rule = _rule("/", "Prefix")
+        del rule["http"]["paths"][0]["pathType"]
+        assert messages(ingress(rules=[rule])) == [
+            "spec.rules[0].http.paths[0].pathType: Required value: pathType must be specified"]
+
+
+class TestIngressClass:
+    def _cls(self, controller: str, **params) -> dict:
+        spec: dict = {"controller": controller}
+        if params:
+            spec["parameters"] = params
+        return {"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass", "metadata": {"name": "c"}, "spec": spec}
+
+    def test_controller(self):
+        assert messages(self._cls("k8s.io/ingress-nginx")) == []
+        assert messages(self._cls("nginx")) == [
+            'spec.controller: Invalid value: "nginx": must be a domain-prefixed path (such as "acme.io/foo")']
+
+    def test_parameters_scope(self):
+        assert messages(self._cls("example.com/c", kind="K", name="n")) == []  # defaulted to Cluster
+        assert messages(self._cls("example.com/c", kind="K", name="n", scope="Global")) == [
+            'spec.parameters.scope: Unsupported value: "Global": supported values: "Cluster", "Namespace"']
+        assert messages(self._cls("example.com/c", kind="K", name="n", scope="Namespace")) == [
+            "spec.parameters.namespace: Required value: `parameters.scope` is set to 'Namespace'"]
+        assert messages(self._cls("example.com/c", kind="K", name="n", scope="Cluster")) == []
+
+    def test_controller_is_immutable(self):
+        old = self._cls("k8s.io/ingress-nginx")
+        assert messages(self._cls("k8s.io/ingress-nginx"), old) == []
+        assert messages(self._cls("example.com/other"), old) == [
+            'spec.controller: Invalid value: "example.com/other": field is immutable']

@@ -21,6 +21,7 @@ from litekube.model import durations, tables
 from litekube.model.describing import access as describing_access
 from litekube.model.describing import autoscaling as describing_autoscaling
 from litekube.model.describing import batch as describing_batch
+from litekube.model.describing import networking as describing_networking
 from litekube.model.describing import nodes as describing_nodes
 from litekube.model.describing import storage as describing_storage
 from litekube.model.describing import workloads as describing_workloads
@@ -250,4 +251,5 @@ _DESCRIBERS: dict[str, Describer] = {
     **describing_access.DESCRIBERS,
     **describing_autoscaling.DESCRIBERS,
     **describing_storage.DESCRIBERS,
+    **describing_networking.DESCRIBERS,
 }

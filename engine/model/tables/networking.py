@@ -93,9 +93,15 @@ def _endpointslice(obj: dict, now: datetime) -> list:
 def _ingress(obj: dict, now: datetime) -> list:
     spec = obj.get("spec") or {}
     rules = spec.get("rules") or []
-    hosts = [r["host"] for r in rules if r.get("host")][:3]
+    hosts: list[str] = []
+    more = False
+    for rule in rules:  # formatHosts: three hosts at most, "more" once a rule comes after the third
+        if len(hosts) == 3:
+            more = True
+        if not more and rule.get("host"):
+            hosts.append(rule["host"])
     hosts_cell = ",".join(hosts) or "*"
-    if len(rules) > 3 and hosts:
+    if more and hosts:
         hosts_cell = f"{hosts_cell} + {len(rules) - 3} more..."
     return [meta(obj).get("name", ""), spec.get("ingressClassName") or "<none>", hosts_cell,
             _lb_ingress(obj.get("status") or {}), "80, 443" if spec.get("tls") else "80", age(obj, now)]

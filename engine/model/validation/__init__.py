@@ -67,7 +67,7 @@ _VALIDATORS: dict[str, Validator] = {
 _UPDATE_VALIDATORS: dict[str, UpdateValidator] = {
     "Pod": _validate_pod_update, **validation_apps.UPDATE_VALIDATORS, **validation_core.UPDATE_VALIDATORS,
     **validation_corekinds.UPDATE_VALIDATORS, **validation_access.UPDATE_VALIDATORS,
-    **validation_autoscaling.UPDATE_VALIDATORS,
+    **validation_autoscaling.UPDATE_VALIDATORS, **validation_policy.UPDATE_VALIDATORS,
     **validation_batch.UPDATE_VALIDATORS, **validation_storage.UPDATE_VALIDATORS,
 }
 

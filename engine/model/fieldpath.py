@@ -1,0 +1,403 @@
+"""Field sets, as server-side apply's managedFields write them (FieldsV1).
+
+No I/O happens here. A field set is a tree keyed by path elements, as
+structured-merge-diff's `fieldpath.Set` serializes it:
+
+- `f:<name>`: a field of a map (`f:spec`, `f:replicas`);
+- `k:{"containerPort":80,"protocol":"TCP"}`: an element of a `map` list, by
+  its key fields (compact JSON, keys sorted);
+- `v:"foregroundDeletion"`: a value of a `set` list;
+- `i:3`: an element by index.
+
+A node that is itself in the set and also has children carries `".": {}`
+(FieldsV1); a node that is only in the set is `{}`. Inside this module, and
+in the sets its functions take and return, membership is always explicit
+(`{".": {}}` for a leaf), so that the operations need no special case;
+`to_fields_v1` and `from_fields_v1` convert. Sets are never mutated.
+
+`of(obj, kind)` is the set of fields an object specifies (ToFieldSet),
+`compare(old, new, kind)` the fields added, modified and removed
+(TypedValue.Compare), `paths(s)` the members as upstream prints them
+(`.spec.template.spec.containers[name="nginx"].image`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+from litekube.model import listtypes
+from litekube.model.listtypes import Type
+from litekube.model.values import equal
+
+__all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
+           "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
+           "KeyError_", "item_key"]
+
+FieldSet = dict  # {path element: FieldSet}; "." marks the node itself as a member
+SELF = "."
+_MISSING = object()
+
+
+class KeyError_(ValueError):
+    """An element of a `map` list without one of its key fields: `element 0: associative list ...`."""
+
+
+# -- encoding -------------------------------------------------------------------
+
+def _go_json(value: Any) -> str:
+    """Compact JSON as Go's encoder writes it (HTML characters escaped)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def item_key(item: Any, t: Type) -> str:
+    """The path element of one element of a non-atomic list: `k:{...}` by its keys, or `v:...`."""
+    if not t.keys:
+        return "v:" + _go_json(item)
+    if not isinstance(item, dict):
+        raise KeyError_(f"associative list with keys has an element that is not a map type")
+    fields = {}
+    for name in t.keys:
+        if name in item:
+            fields[name] = item[name]
+        elif name in listtypes.KEY_DEFAULTS:
+            fields[name] = listtypes.KEY_DEFAULTS[name]
+        else:
+            raise KeyError_(f'associative list with keys has an element that omits key field "{name}" '
+                            f"(and doesn't have default value)")
+    return "k:" + _go_json(fields)
+
+
+def to_fields_v1(s: FieldSet) -> dict:
+    """The FieldsV1 form: a leaf member is `{}`, a member with children has `".": {}`."""
+    out = {}
+    for key in sorted(k for k in s if k != SELF):
+        node = s[key]
+        if len(node) == 1 and SELF in node:
+            out[key] = {}
+        else:
+            inner = to_fields_v1(node)
+            if SELF in node:
+                inner = {SELF: {}, **inner}
+            out[key] = inner
+    return out
+
+
+def from_fields_v1(fields: Any) -> FieldSet:
+    """The set a FieldsV1 value encodes; raises ValueError for one that is not a tree of objects."""
+    if not isinstance(fields, dict):
+        raise ValueError("FieldsV1 must be an object")
+    out: FieldSet = {}
+    for key, node in fields.items():
+        if key == SELF:
+            continue
+        if not isinstance(node, dict):
+            raise ValueError(f"FieldsV1 value of {key} must be an object")
+        if key[:2] not in ("f:", "k:", "v:", "i:"):
+            continue  # a future element type: dropped, as upstream drops what it cannot read
+        child = from_fields_v1(node)
+        if not node or SELF in node:
+            child[SELF] = {}
+        out[key] = child
+    return out
+
+
+# -- set algebra ----------------------------------------------------------------
+
+def empty(s: FieldSet) -> bool:
+    return not any(k != SELF for k in s)
+
+
+def union(a: FieldSet, b: FieldSet) -> FieldSet:
+    if not b:
+        return a
+    if not a:
+        return b
+    out = dict(a)
+    for key, node in b.items():
+        out[key] = union(out[key], node) if key in out else node
+    return out
+
+
+def difference(a: FieldSet, b: FieldSet) -> FieldSet:
+    """What is in `a` and not in `b` (a member of both is not; their children are compared)."""
+    if not b:
+        return a
+    out = {}
+    for key, node in a.items():
+        other = b.get(key)
+        if other is None:
+            out[key] = node
+        elif key != SELF:
+            rest = difference(node, other)
+            if rest:
+                out[key] = rest
+    return out
+
+
+def intersection(a: FieldSet, b: FieldSet) -> FieldSet:
+    out = {}
+    for key, node in a.items():
+        other = b.get(key)
+        if other is None:
+            continue
+        if key == SELF:
+            out[key] = {}
+            continue
+        both = intersection(node, other)
+        if both:
+            out[key] = both
+    return out
+
+
+def insert(s: FieldSet, path: tuple[str, ...]) -> None:
+    """Add `path` as a member (in place: for sets being built)."""
+    node = s
+    for element in path:
+        node = node.setdefault(element, {})
+    node[SELF] = {}
+
+
+# -- printing -------------------------------------------------------------------
+
+def _sort_key(element: str) -> tuple:
+    """Upstream's order of path elements: fields, then keys, then values, then indexes."""
+    kind, text = element[:1], element[2:]
+    if kind == "f":
+        return (0, text)
+    if kind == "i":
+        return (3, int(text) if text.lstrip("-").isdigit() else 0)
+    value = json.loads(text)
+    if kind == "k":
+        return (1, [(name, _value_key(value[name])) for name in sorted(value)])
+    return (2, _value_key(value))
+
+
+def _value_key(value: Any) -> tuple:
+    if value is None:
+        return (0, 0)
+    if isinstance(value, bool):
+        return (3, value)
+    if isinstance(value, (int, float)):
+        return (2, value)
+    if isinstance(value, str):
+        return (4, value)
+    return (5, _go_json(value))
+
+
+def _to_string(value: Any) -> str:
+    """value.ToString: strings quoted, numbers and booleans bare."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return _go_json(value)
+
+
+def element_of(element: str) -> str:
+    """How upstream prints one path element: `.replicas`, `[name="nginx"]`, `[=5]`, `[3]`."""
+    kind, text = element[:1], element[2:]
+    if kind == "f":
+        return "." + text
+    if kind == "i":
+        return f"[{text}]"
+    value = json.loads(text)
+    if kind == "k":
+        return "[" + ",".join(f"{name}={_to_string(value[name])}" for name in sorted(value)) + "]"
+    return f"[={_to_string(value)}]"
+
+
+def describe(path: tuple[str, ...]) -> str:
+    """fieldpath.Path.String(): `.spec.ports[port=80,protocol="TCP"].targetPort`."""
+    return "".join(element_of(e) for e in path)
+
+
+def paths(s: FieldSet, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every member, in upstream's order: at each level the members, then the children's members."""
+    keys = sorted((k for k in s if k != SELF), key=_sort_key)
+    for key in keys:
+        if SELF in s[key]:
+            yield prefix + (key,)
+    for key in keys:
+        if any(k != SELF for k in s[key]):
+            yield from paths(s[key], prefix + (key,))
+
+
+# -- the fields an object specifies --------------------------------------------------
+
+def of(obj: dict, kind: str) -> FieldSet:
+    """ToFieldSet: every scalar, atomic value and list element the object holds, and every
+    key of a map that is not a struct field. Raises KeyError_ for a `map` list element
+    without its keys."""
+    return _children(obj, listtypes.root(kind))
+
+
+def _children(value: Any, t: Type) -> FieldSet:
+    out: FieldSet = {}
+    if isinstance(value, dict):
+        if t.atomic:
+            return out
+        for key, sub in value.items():
+            ft = t.field(key)
+            node = _children(sub, ft)
+            if _leaf(sub, ft) or not ft.declared:
+                node[SELF] = {}
+            if node:
+                out["f:" + key] = node
+    elif isinstance(value, list) and t.is_list:
+        et = t.element()
+        for index, item in enumerate(value):
+            try:
+                element = item_key(item, t)
+            except KeyError_ as exc:
+                raise KeyError_(f"element {index}: {exc}") from None
+            node = _children(item, et)
+            node[SELF] = {}
+            out[element] = node
+    return out
+
+
+def _leaf(value: Any, t: Type) -> bool:
+    if isinstance(value, dict):
+        return t.atomic
+    if isinstance(value, list):
+        return not t.is_list
+    return True
+
+
+# -- comparing two objects ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comparison:
+    """The fields `new` added to `old`, the ones both hold with different values, the ones it removed."""
+
+    added: FieldSet
+    modified: FieldSet
+    removed: FieldSet
+
+    @property
+    def same(self) -> bool:
+        return not (self.added or self.modified or self.removed)
+
+
+def compare(old: dict | None, new: dict, kind: str) -> Comparison:
+    """TypedValue.Compare of the objects, `old` None being the empty object (a create).
+
+    A struct field Go always serializes counts as present (empty) on both sides, so
+    that creating a Deployment does not add `.spec` itself, as upstream's typed objects.
+    Equal subtrees are skipped whole (Python's `==`, which takes `True` for `1`: a field
+    of one schema type never holds both).
+    """
+    added, modified, removed = _compare({} if old is None else old, new, listtypes.root(kind))
+    return Comparison(added or {}, modified or {}, removed or {})
+
+
+def created(obj: dict, kind: str) -> FieldSet:
+    """What a create of `obj` adds or sets: `compare(None, obj, kind)`'s added and modified together,
+    walked once (the fields Go's empty object holds are not added themselves)."""
+    return _created(obj, listtypes.root(kind), True) or {}
+
+
+def _created(new: Any, t: Type, present: bool) -> FieldSet | None:
+    # `present`: the empty object holds this field already (as {} or null), so it is not added itself
+    if isinstance(new, dict) and new and not t.atomic:
+        node: FieldSet = {}
+        for key, value in new.items():
+            child = _created(value, t.field(key), present and t.always_present(key))
+            if child:
+                node["f:" + key] = child
+    elif isinstance(new, list) and new and t.is_list:
+        et = t.element()
+        node = {}
+        for item in new:
+            try:
+                element = item_key(item, t)
+            except KeyError_:
+                element = f"i:{len(node)}"
+            node[element] = _created(item, et, False) or {SELF: {}}
+    else:
+        if present and (new == {} if isinstance(new, dict) else new is None):
+            return None  # as empty as Go's empty value
+        return {SELF: {}}
+    if not present:
+        node[SELF] = {}
+    return node or None
+
+
+_NOTHING: tuple[None, None, None] = (None, None, None)
+
+
+def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | None, FieldSet | None]:
+    """(added, modified, removed) at this node: each the node of its set, or None when empty."""
+    if old is not _MISSING and new is not _MISSING and old == new:
+        return _NOTHING
+    container = None
+    if isinstance(old, dict) or isinstance(new, dict):
+        if not t.atomic and (old is _MISSING or old is None or isinstance(old, dict)) \
+                and (new is _MISSING or new is None or isinstance(new, dict)):
+            container = "map"
+    elif isinstance(old, list) or isinstance(new, list):
+        if t.is_list and (old is _MISSING or old is None or isinstance(old, list)) \
+                and (new is _MISSING or new is None or isinstance(new, list)):
+            container = "list"
+    if container is None or (not old and not new):  # both empty: a leaf, so {} and [] are told from absent
+        if old is _MISSING:
+            return {SELF: {}}, None, None
+        if new is _MISSING:
+            return None, None, {SELF: {}}
+        return (None, {SELF: {}}, None) if not equal(old, new) else _NOTHING
+    added: FieldSet = {}
+    modified: FieldSet = {}
+    removed: FieldSet = {}
+    if container == "map":
+        lhs = old if isinstance(old, dict) else {}
+        rhs = new if isinstance(new, dict) else {}
+        for key in {**lhs, **rhs}:
+            ft = t.field(key)
+            a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
+            if t.always_present(key):
+                a = ft.empty_value() if a is _MISSING and old is not _MISSING else a
+                b = ft.empty_value() if b is _MISSING and new is not _MISSING else b
+                if a is _MISSING and b is _MISSING:
+                    continue
+            ca, cm, cr = _compare(a, b, ft)
+            element = "f:" + key
+            if ca:
+                added[element] = ca
+            if cm:
+                modified[element] = cm
+            if cr:
+                removed[element] = cr
+    else:
+        et = t.element()
+        lhs_items = _indexed(old if isinstance(old, list) else [], t)
+        rhs_items = _indexed(new if isinstance(new, list) else [], t)
+        for element in {**lhs_items, **rhs_items}:
+            ca, cm, cr = _compare(lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING), et)
+            if ca:
+                added[element] = ca
+            if cm:
+                modified[element] = cm
+            if cr:
+                removed[element] = cr
+    if old is _MISSING:
+        added[SELF] = {}
+    elif new is _MISSING:
+        removed[SELF] = {}
+    return added or None, modified or None, removed or None
+
+
+def _indexed(items: list, t: Type) -> dict[str, Any]:
+    out = {}
+    for index, item in enumerate(items):
+        try:
+            out[item_key(item, t)] = item
+        except KeyError_:
+            out[f"i:{index}"] = item  # a stored element without its key: compared by position
+    return out
