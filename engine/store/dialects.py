@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -350,6 +350,3 @@ def for_url(url: "URL", sqlite_path: str | None, busy_timeout: float = 30.0) -> 
         return PostgreSQL(conninfo(url), busy_timeout)
     raise NotImplementedError(f"litekube's store does not support {backend}")
 
-
-def names(items: Iterable[str]) -> str:
-    return ", ".join("?" for _ in items)
