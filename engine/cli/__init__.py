@@ -11,7 +11,7 @@ from litekube.cli.root import LazyGroup, cli, main
 
 LazyGroup.MODULES = ["autoscaling", "batch", "cluster", "manifests", "reading", "workloads", "containers",
                      "creating", "creating_kinds", "diffing", "editing", "explaining", "exposing", "completion",
-                     "pictures", "networking", "checking", "curling", "versioning", "serving"]
+                     "pictures", "networking", "checking", "curling", "versioning", "serving", "migrating"]
 LazyGroup.COMMANDS = {
     **dict.fromkeys(["init", "node", "advance", "run", "fault", "drain", "cordon", "uncordon"], "cluster"),
     **dict.fromkeys(["apply", "create", "replace", "delete"], "manifests"),
@@ -27,6 +27,7 @@ LazyGroup.COMMANDS = {
     "completion": "completion",
     "check": "checking",
     **dict.fromkeys(["serve", "kubeconfig"], "serving"),
+    "migrate": "migrating",
     **dict.fromkeys(["tree", "graph", "ui"], "pictures"),
     **dict.fromkeys(["proxy-rules", "routes", "dns"], "networking"),
     "curl": "curling",

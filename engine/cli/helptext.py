@@ -126,6 +126,11 @@ litekube advance 5m""",
 litekube run
 # ...while other commands only write and return, as against a real cluster
 litekube apply -f samples/""",
+    "migrate": """
+# Copy the cluster in litekube.db, with its history, to a PostgreSQL database
+litekube migrate --from sqlite:///litekube.db --to postgresql+psycopg://me@db.example/litekube
+# ...then run every command on it
+LITEKUBE_DB=postgresql+psycopg://me@db.example/litekube litekube get pods -A""",
     "fault": """
 # Stop a node's kubelet: it goes NotReady and its pods are evicted later
 litekube fault node-down node-2

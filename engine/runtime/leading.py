@@ -113,7 +113,7 @@ class _Leading:
                 continue
             upcoming = plane.queue.next_due()
             wait = tick if upcoming is None else min(tick, max(0.0, upcoming - self.store.wall() - self.offset))
-            self.store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at once; SQLite: stop.wait
+            self.store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at a commit; SQLite: stop.wait
 
     def _follow_elections(self) -> None:
         """Start the components of Leases won (again) since the last look, stop those of Leases lost."""
@@ -241,8 +241,8 @@ def _run_unelected(api: Api, stop: threading.Event, on_state: Callable[[str], No
                 if busy:
                     continue
                 upcoming = plane.queue.next_due()
-                store.wait_for_change(tick if upcoming is None else min(tick, max(0.0, upcoming - store.wall() - offset)),
-                                      stop)  # PostgreSQL: woken by NOTIFY at once; SQLite: stop.wait
+                store.wait_for_change(tick if upcoming is None else
+                                      min(tick, max(0.0, upcoming - store.wall() - offset)), stop)
         finally:
             plane.save()
     finally:

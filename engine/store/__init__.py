@@ -1,8 +1,8 @@
 """The etcd stand-in: objects, revisions, changelog, compare-and-swap, compaction.
 
-This package does I/O (SQLAlchemy on SQLite). Public surface: `Store`, `Change`, `Stored`,
-loaded on first use (PEP 562), so that importing a light submodule such as
-`litekube.store.history` does not import the driver and the store's machinery.
+This package does I/O (SQLite by default, or PostgreSQL; dialects.py holds what differs). Public
+surface: `Store`, `Change`, `Stored`, loaded on first use (PEP 562), so that importing a light
+submodule such as `litekube.store.history` does not import the driver and the store's machinery.
 """
 from __future__ import annotations
 

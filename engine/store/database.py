@@ -9,6 +9,8 @@ updates), readers take short deferred snapshots that never hold the write
 lock. Alembic migrations run on open, inside an IMMEDIATE transaction so
 that two processes opening a new database do not race. New database files
 are created 0600 (they hold Secrets), and a failed open leaves none behind.
+A PostgreSQL URL gets one SQLAlchemy engine for migrations (which queue on
+an advisory lock); the store's own statements go through dialects.py.
 """
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL
@@ -63,11 +63,18 @@ class Dialect:
     json_projection = True
     greatest = "MAX"  # the scalar maximum of two values
     least = "MIN"
+    returning_rv = ""  # SQLite's AFTER triggers set the revision: RETURNING would not see it
     integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
     def execute(self, raw, sql: str, params: Any = ()):
         return raw.execute(sql, params)
+
+    def executemany(self, raw, sql: str, rows: list) -> None:
+        raw.executemany(sql, rows)
+
+    def after_copy(self, raw) -> None:
+        """After rows were copied in with their ids (`litekube migrate`): nothing on SQLite (rowids)."""
 
     def indexed_by(self, index: str) -> str:
         """An index hint (SQLite's planner needs it for the object-history reads)."""
@@ -116,8 +123,10 @@ class Dialect:
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN")
 
-    def begin_write(self, raw) -> None:
+    def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
+        """Begin a write transaction; True when it also moved the clock to the wall (Writer.follow_wall)."""
         raw.execute("BEGIN IMMEDIATE")
+        return False
 
     def commit(self, raw) -> None:
         raw.execute("COMMIT")
@@ -169,17 +178,37 @@ class PostgreSQL(Dialect):
     json_projection = False
     greatest = "GREATEST"
     least = "LEAST"
+    returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
 
-    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0) -> None:
+    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "begin") -> None:
         import psycopg
 
         self.conninfo = conninfo
+        # "begin": writers queue at BEGIN, as on SQLite (BEGIN IMMEDIATE): everything a write
+        # transaction reads is as of the last commit, which the allocators and admission rely on.
+        # "first-write": only the revision counter's row lock (taken by the first object write,
+        # held to COMMIT) orders writers, so reads before it run concurrently; revisions stay
+        # gap-free and in commit order, and CAS keeps single-object updates safe, but decisions made
+        # from reads before the first write are not serialised (benchmarks only: bench_postgres).
+        if write_lock not in ("begin", "first-write"):
+            raise ValueError(f"unknown write lock {write_lock!r}")
+        self.write_lock = write_lock
         self.busy_timeout = busy_timeout
         self.integrity_errors = (psycopg.errors.IntegrityError,)
         self.driver_errors = (psycopg.Error,)
 
     def execute(self, raw, sql: str, params: Any = ()):
-        return raw.execute(_pyformat(sql), params or None)
+        if not params:
+            return raw.execute(sql)
+        return raw.execute(_pyformat(sql), params)
+
+    def executemany(self, raw, sql: str, rows: list) -> None:
+        raw.cursor().executemany(_pyformat(sql), rows)
+
+    def after_copy(self, raw) -> None:
+        """The objects' id sequence goes on after the copied ids."""
+        raw.execute("SELECT setval(pg_get_serial_sequence('objects', 'id'), "
+                    "coalesce((SELECT max(id) FROM objects), 0) + 1, false)")
 
     def indexed_by(self, index: str) -> str:
         return ""
@@ -235,9 +264,17 @@ class PostgreSQL(Dialect):
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
-    def begin_write(self, raw) -> None:
-        # One simple-protocol round trip: BEGIN and the writers' lock, held until COMMIT/ROLLBACK.
-        raw.execute(f"BEGIN; SELECT pg_advisory_xact_lock({WRITE_LOCK})")
+    def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
+        # One simple-protocol round trip: BEGIN, the writers' lock (held until COMMIT/ROLLBACK) and
+        # Writer.follow_wall's statement, the wall time a float literal (repr round-trips exactly).
+        lock = "" if self.write_lock == "first-write" else f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+        if wall is None:
+            raw.execute("BEGIN" + lock)
+            return False
+        now = float(wall())
+        raw.execute(f"BEGIN{lock}; UPDATE clock SET now = GREATEST(now, '{now!r}'::float8 + \"offset\") "
+                    "WHERE id = 1 AND virtual = 0")
+        return True
 
     def table_exists(self, raw, name: str) -> bool:
         return raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
@@ -317,6 +354,3 @@ def for_url(url: "URL", sqlite_path: str | None, busy_timeout: float = 30.0) -> 
         return PostgreSQL(conninfo(url), busy_timeout)
     raise NotImplementedError(f"litekube's store does not support {backend}")
 
-
-def names(items: Iterable[str]) -> str:
-    return ", ".join("?" for _ in items)

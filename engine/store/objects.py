@@ -364,17 +364,20 @@ class Writer(Reader):
         ttl = self._ttls.get(kind)
         # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
         # aborts the whole transaction, and a caller may go on after AlreadyExists.
+        returning = self._d.returning_rv  # PostgreSQL: the BEFORE trigger's revision, in the same round trip
         if ttl is None:
             cursor = self._q("INSERT INTO objects (kind, namespace, name, uid, body) VALUES (?, ?, ?, ?, ?) "
-                             "ON CONFLICT (kind, namespace, name) DO NOTHING",
+                             "ON CONFLICT (kind, namespace, name) DO NOTHING" + returning,
                              (kind, namespace, name, uid, encode(body)))
         else:
             cursor = self._q("INSERT INTO objects (kind, namespace, name, uid, body, expires) VALUES "
                              "(?, ?, ?, ?, ?, (SELECT now FROM clock WHERE id = 1) + ?) "
-                             "ON CONFLICT (kind, namespace, name) DO NOTHING",
+                             "ON CONFLICT (kind, namespace, name) DO NOTHING" + returning,
                              (kind, namespace, name, uid, encode(body), ttl))
         if cursor.rowcount == 0:
             raise errors.AlreadyExists.of(_resource(kind), name)
+        if returning:
+            return cursor.fetchone()[0]
         return self.revision()  # one writer at a time: the insert's trigger took the newest revision
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
@@ -384,15 +387,18 @@ class Writer(Reader):
         A body equal to the stored one creates no revision.
         """
         ttl = self._ttls.get(kind)
+        returning = self._d.returning_rv
         if ttl is None:
             cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
-                             "AND resource_version = ?", (encode(body), kind, namespace, name, expected))
+                             "AND resource_version = ?" + returning, (encode(body), kind, namespace, name, expected))
         else:
             cursor = self._q("UPDATE objects SET body = ?, expires = (SELECT now FROM clock WHERE id = 1) + ? "
-                             "WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?",
+                             "WHERE kind = ? AND namespace = ? AND name = ? AND resource_version = ?" + returning,
                              (encode(body), ttl, kind, namespace, name, expected))
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
+        if returning:
+            return cursor.fetchone()[0]
         return self._rv(kind, namespace, name)
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
@@ -602,10 +608,11 @@ class Store(locking.ControlPlaneLock):
                 yield writer
             return
         raw = self._write_connection()
-        self.dialect.begin_write(raw)
+        followed = self.dialect.begin_write(raw, self.wall)
         try:
             writer = Writer(None, self.wall, raw, self.ttls, self.dialect)
-            writer.follow_wall()
+            if not followed:
+                writer.follow_wall()
             yield writer
         except BaseException:
             self.dialect.rollback(raw)

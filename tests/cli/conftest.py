@@ -1,6 +1,7 @@
 """Fixtures: the real CLI, in-process, on a fresh database file."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -45,5 +46,9 @@ class Litekube:
 
 
 @pytest.fixture
-def lk(tmp_path) -> Litekube:
+def lk(request, tmp_path) -> Litekube:
+    # LITEKUBE_TEST_CLI_DB=postgresql: the CLI's tests on a PostgreSQL database instead of the file
+    # (an experiment: tests that look at the file itself do not apply there).
+    if os.environ.get("LITEKUBE_TEST_CLI_DB") == "postgresql":
+        return Litekube(request.getfixturevalue("pg_database"))  # type: ignore[arg-type]
     return Litekube(tmp_path / "litekube.db")
