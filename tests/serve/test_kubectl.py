@@ -199,16 +199,13 @@ class TestWorkloads:
                              'than or equal to 0\n'
 
     def test_apply_server_side(self, served, tmp_path):
-        path = _write(tmp_path, "ssa.yaml", WEB.replace("name: web\n", "name: ssa\n", 1))
+        # its own name and labels, so that its pods are not `-l app=web`'s (TestDeletion waits for those to go)
+        path = _write(tmp_path, "ssa.yaml", WEB.replace("web", "ssa"))
         result = served.kubectl("apply", "--server-side", "-f", path, check=False)
-        try:
-            import litekube.api.serverside  # noqa: F401
-        except ImportError:  # not on this branch yet: the server says so
-            assert result.returncode == 1
-            assert "server-side apply (application/apply-patch+yaml) is not served by this litekube yet" in \
-                result.stderr
-        else:
-            assert result.stdout == "deployment.apps/ssa serverside-applied\n"
+        assert (result.returncode, result.stdout) == (0, "deployment.apps/ssa serverside-applied\n"), result.stderr
+        again = served.kubectl("apply", "--server-side", "-f", path, check=False)
+        assert (again.returncode, again.stdout) == (0, "deployment.apps/ssa serverside-applied\n"), again.stderr
+        assert served.kubectl("delete", "deployment", "ssa").stdout == 'deployment.apps "ssa" deleted\n'
 
 
 class TestDeletion:

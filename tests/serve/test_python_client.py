@@ -66,7 +66,8 @@ class TestCrud:
         scale = apps.read_namespaced_deployment_scale("pyweb", "default")
         assert (scale.spec.replicas, scale.status.selector) == (1, "app=pyweb")
         apps.patch_namespaced_deployment_scale("pyweb", "default", {"spec": {"replicas": 2}})
-        got = wait_for(lambda: (d := apps.read_namespaced_deployment("pyweb", "default")).status.ready_replicas == 2
+        got = wait_for(lambda: ((d := apps.read_namespaced_deployment("pyweb", "default")).status
+                                and d.status.ready_replicas) == 2
                        and d, what="2 ready replicas")
         assert got.metadata.generation == 2 and got.status.observed_generation == 2
         pods = client.CoreV1Api(api_client).list_namespaced_pod("default", label_selector="app=pyweb")
