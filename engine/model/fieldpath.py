@@ -366,26 +366,14 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
                 b = ft.empty_value() if b is _MISSING and new is not _MISSING else b
                 if a is _MISSING and b is _MISSING:
                     continue
-            ca, cm, cr = _compare(a, b, ft)
-            element = "f:" + key
-            if ca:
-                added[element] = ca
-            if cm:
-                modified[element] = cm
-            if cr:
-                removed[element] = cr
+            _file(added, modified, removed, "f:" + key, _compare(a, b, ft))
     else:
         et = t.element()
         lhs_items = _indexed(old if isinstance(old, list) else [], t)
         rhs_items = _indexed(new if isinstance(new, list) else [], t)
         for element in {**lhs_items, **rhs_items}:
-            ca, cm, cr = _compare(lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING), et)
-            if ca:
-                added[element] = ca
-            if cm:
-                modified[element] = cm
-            if cr:
-                removed[element] = cr
+            _file(added, modified, removed, element,
+                  _compare(lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING), et))
     if old is _MISSING:
         added[SELF] = {}
     elif new is _MISSING:
@@ -401,3 +389,10 @@ def _indexed(items: list, t: Type) -> dict[str, Any]:
         except MissingKey:
             out[f"i:{index}"] = item  # a stored element without its key: compared by position
     return out
+
+
+def _file(added: dict, modified: dict, removed: dict, element: str, parts: tuple) -> None:
+    """File one child's (added, modified, removed) sets under `element`, each only when non-empty."""
+    for into, part in zip((added, modified, removed), parts):
+        if part:
+            into[element] = part
