@@ -1,11 +1,14 @@
 """The Service REST's allocators: ClusterIPs, nodePorts and healthCheckNodePort, as kube-apiserver v1.32.
 
-This module does I/O through the store: it reads the used addresses and
-ports from the stored Services inside the writing transaction (see
-Reader.service_allocations), so that two Services never get the same one
-even when several processes write (every write transaction is BEGIN
-IMMEDIATE: allocations are serialized with the writes they depend on), and
-a deleted Service's address and ports are free as soon as it is gone.
+This module does I/O through the store: it asks the store's allocation
+table (litekube.store.allocations, kept by the Writer with every Service
+write) which addresses and ports are held, inside the writing transaction
+(Reader.allocated, Reader.first_unallocated), so that two Services never
+get the same one even when several processes write (every write
+transaction is BEGIN IMMEDIATE: allocations are serialized with the writes
+they depend on), a deleted Service's address and ports are free as soon as
+it is gone, and an allocation costs index probes, not a read of every
+Service.
 
 `allocate_create` is pkg/registry/core/service/storage/alloc.go's
 allocateCreate (initIPFamilyFields, txnAllocClusterIPs, initNodePorts,
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING
 from litekube import errors
 from litekube.model import cluster_network, service_network
 from litekube.model.validation.fields import go_strings
+from litekube.store import allocations
 
 if TYPE_CHECKING:
     from litekube.api.server import Transaction
@@ -111,10 +115,32 @@ def _families(svc: dict, raw_spec: dict) -> None:
         spec["ipFamilies"] = families
 
 
+class _Held:
+    """The offsets of a range that Services other than `exclude` hold, asked of the store's
+    allocation table, plus what this request took (a service_network.Used)."""
+
+    def __init__(self, tx: "Transaction", kind: str, base: int, exclude: tuple[str, str]) -> None:
+        self.reader, self.kind, self.base, self.exclude = tx.reader, kind, base, exclude
+        self.taken: set[int] = set()
+
+    def __contains__(self, offset: object) -> bool:
+        assert isinstance(offset, int)
+        return offset in self.taken or self.reader.allocated(self.kind, self.base + offset, self.exclude)
+
+    def first_free(self, start: int, stop: int) -> int | None:
+        while start < stop:
+            found = self.reader.first_unallocated(self.kind, self.base + start, self.base + stop, self.exclude)
+            if found is None:
+                return None
+            if found - self.base not in self.taken:
+                return found - self.base
+            start = found - self.base + 1
+        return None
+
+
 def _alloc_ip(tx: "Transaction", svc: dict, ip_range: service_network.IPRange, exclude: tuple[str, str]) -> None:
     spec = svc["spec"]
-    used_ips, _ = tx.reader.service_allocations(exclude)
-    used = ip_range.used(used_ips)
+    used = _Held(tx, allocations.IP, ip_range.base, exclude)
     requested = (spec.get("clusterIPs") or [""])[0]
     if requested:
         try:
@@ -134,20 +160,19 @@ def _alloc_ip(tx: "Transaction", svc: dict, ip_range: service_network.IPRange, e
 
 
 class _Ports:
-    """A PortAllocationOperation: the used set plus what this request took."""
+    """A PortAllocationOperation: the held ports plus what this request took."""
 
     def __init__(self, tx: "Transaction", port_range: service_network.PortRange, exclude: tuple[str, str]) -> None:
-        _, used = tx.reader.service_allocations(exclude)
-        self.used = set(used)
+        self.used = _Held(tx, allocations.PORT, port_range.base, exclude)
         self.range = port_range
 
     def allocate(self, port: int) -> None:
         self.range.allocate(port, self.used)
-        self.used.add(port)
+        self.used.taken.add(port - self.range.base)
 
     def allocate_next(self) -> int:
         port = self.range.allocate_next(self.used)
-        self.used.add(port)
+        self.used.taken.add(port - self.range.base)
         return port
 
 

@@ -17,10 +17,11 @@ band, litekube takes the lowest free offset of the band, so that the same
 commands on a new cluster give the same addresses (10.96.1.1, 10.96.1.2, ...
 on the default 10.96.0.0/12; nodePorts 30086, 30087, ...).
 
-The allocators take the used set (offsets) as an argument: the API layer
-derives it, inside the writing transaction, from the stored Services, so
-an address is released when its Service goes and two Services never share
-one. Errors carry upstream's texts (`provided IP is already allocated`,
+The allocators take the used offsets as an argument: a set, or a `Used`
+that answers membership and the lowest free offset of a band (the API
+layer's asks the store's allocation table inside the writing transaction,
+so an address is released when its Service goes and two Services never
+share one). Errors carry upstream's texts (`provided IP is already allocated`,
 `the provided IP (...) is not in the valid range. The range of valid IPs
 is 10.96.0.0/12`, `provided port is already allocated`, ...).
 
@@ -36,12 +37,12 @@ from __future__ import annotations
 import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Protocol
 
 from litekube import errors
 
 __all__ = ["DEFAULT_SERVICE_SUBNET", "DEFAULT_NODE_PORTS", "DEFAULT_LB_POOL", "APISERVER_ADDRESS",
-           "APISERVER_PORT", "AllocationError", "IPRange", "PortRange", "range_offset", "port_range_offset",
+           "APISERVER_PORT", "AllocationError", "Used", "IPRange", "PortRange", "range_offset", "port_range_offset",
            "service_subnet", "validate_service_subnet", "lb_pool", "parse_pool", "pool_config_map",
            "LB_CONFIG_NAMESPACE", "LB_CONFIG_NAME", "kubernetes_objects", "dns_ip"]
 
@@ -82,13 +83,35 @@ def _lowest_free(used: set[int], start: int, stop: int) -> int | None:
     return None
 
 
-def _next(used: set[int], size: int, offset: int) -> int | None:
+class Used(Protocol):
+    """The used offsets of a range: membership, and the lowest free offset in [start, stop)."""
+
+    def __contains__(self, offset: object) -> bool: ...
+
+    def first_free(self, start: int, stop: int) -> int | None: ...
+
+
+class _UsedSet:
+    def __init__(self, used: set[int]) -> None:
+        self.used = used
+
+    def __contains__(self, offset: object) -> bool:
+        return offset in self.used
+
+    def first_free(self, start: int, stop: int) -> int | None:
+        return _lowest_free(self.used, start, stop)
+
+
+def _used(used: "set[int] | Used") -> Used:
+    return _UsedSet(used) if isinstance(used, (set, frozenset)) else used
+
+
+def _next(used: "set[int] | Used", size: int, offset: int) -> int | None:
     """The offset AllocateNext takes: the upper band first (the lowest free), then the lower band."""
-    if len(used) >= size:
-        return None
-    found = _lowest_free(used, offset, size)
+    used = _used(used)
+    found = used.first_free(offset, size)
     if found is None and offset:
-        found = _lowest_free(used, 0, offset)
+        found = used.first_free(0, offset)
     return found
 
 
@@ -129,7 +152,7 @@ class IPRange:
     def address(self, offset: int) -> str:
         return str(ipaddress.IPv4Address(self.base + offset))
 
-    def allocate(self, ip: str, used: set[int]) -> int:
+    def allocate(self, ip: str, used: "set[int] | Used") -> int:
         """Reserve `ip`; its offset. Raises AllocationError (not in range, already allocated)."""
         offset = self.index(ip)
         if offset is None:
@@ -139,7 +162,7 @@ class IPRange:
             raise AllocationError("provided IP is already allocated")
         return offset
 
-    def allocate_next(self, used: set[int]) -> str:
+    def allocate_next(self, used: "set[int] | Used") -> str:
         """The next free address; AllocationError `range is full` when none is left."""
         found = _next(used, self.size, self.offset)
         if found is None:
@@ -167,15 +190,18 @@ class PortRange:
     def contains(self, port: int) -> bool:
         return self.base <= port < self.base + self.size
 
-    def allocate(self, port: int, used: set[int]) -> None:
-        """Reserve `port`. Raises AllocationError (not in range, already allocated)."""
+    def allocate(self, port: int, used: "set[int] | Used") -> None:
+        """Reserve `port`. Raises AllocationError (not in range, already allocated).
+
+        `used` holds ports (a set) or answers in offsets from `base` (a Used), as in allocate_next."""
         if not self.contains(port):
             raise AllocationError(f"provided port is not in the valid range. The range of valid ports is {self}")
-        if port in used:
+        if (port if isinstance(used, (set, frozenset)) else port - self.base) in used:
             raise AllocationError("provided port is already allocated")
 
-    def allocate_next(self, used: set[int]) -> int:
-        offsets = {p - self.base for p in used if self.contains(p)}
+    def allocate_next(self, used: "set[int] | Used") -> int:
+        """The next free port; `used` holds ports (a set) or answers in offsets from `base` (a Used)."""
+        offsets = {p - self.base for p in used if self.contains(p)} if isinstance(used, (set, frozenset)) else used
         found = _next(offsets, self.size, self.offset)
         if found is None:
             raise AllocationError("range is full")

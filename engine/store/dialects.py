@@ -5,9 +5,9 @@ here and nowhere else in the store: how a driver connection is opened and
 configured, how read and write transactions begin, the parameter style,
 which driver errors mean a unique violation, whether a table exists, and
 the few SQL fragments that are spelled differently (scalar GREATEST, JSON
-paths, index hints, the queries that walk JSON arrays). The store writes its
-statements with `?` placeholders; the PostgreSQL dialect turns them into
-psycopg's `%s` once per statement text.
+paths, index hints). The store writes its statements with `?`
+placeholders; the PostgreSQL dialect turns them into psycopg's `%s` once
+per statement text.
 
 SQLite: one file, WAL, `BEGIN IMMEDIATE` for writes (one writer at a time),
 deferred snapshots for reads. PostgreSQL (psycopg 3): autocommit driver
@@ -104,16 +104,6 @@ class Dialect:
             "AND json_extract(body, '$.involvedObject.name') IS ? AND json_extract(body, '$.involvedObject.uid') IS ? "
             "AND json_extract(body, '$.source.component') IS ? "
             "AND coalesce(json_extract(body, '$.source.host'), '') = ? LIMIT 1")
-
-    def service_ips_sql(self, skip: str) -> str:
-        return ("SELECT j.value FROM objects o, json_each(o.body, '$.spec.clusterIPs') j "
-                "WHERE o.kind = 'Service'" + skip)
-
-    def service_ports_sql(self, skip: str) -> str:
-        return ("SELECT json_extract(p.value, '$.nodePort') FROM objects o, json_each(o.body, '$.spec.ports') p "
-                "WHERE o.kind = 'Service'" + skip + " AND json_extract(p.value, '$.nodePort') > 0 "
-                "UNION ALL SELECT json_extract(o.body, '$.spec.healthCheckNodePort') FROM objects o "
-                "WHERE o.kind = 'Service'" + skip + " AND json_extract(o.body, '$.spec.healthCheckNodePort') > 0")
 
     # -- connections and transactions --------------------------------------------------------
 
@@ -234,21 +224,6 @@ class PostgreSQL(Dialect):
             "AND (j #>> '{involvedObject,uid}') IS NOT DISTINCT FROM ?::text "
             "AND (j #>> '{source,component}') IS NOT DISTINCT FROM ?::text "
             "AND coalesce(j #>> '{source,host}', '') = ? LIMIT 1")
-
-    def service_ips_sql(self, skip: str) -> str:
-        return ("SELECT j.value FROM objects o, LATERAL (SELECT o.body::jsonb #> '{spec,clusterIPs}' AS a) s, "
-                "jsonb_array_elements_text(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a END) j(value) "
-                "WHERE o.kind = 'Service'" + skip)
-
-    def service_ports_sql(self, skip: str) -> str:
-        number = "CASE WHEN jsonb_typeof({0}) = 'number' THEN ({0})::numeric ELSE 0 END"
-        ports = number.format("p.value->'nodePort'")
-        health = number.format("o.body::jsonb #> '{spec,healthCheckNodePort}'")
-        return ("SELECT " + ports + " FROM objects o, LATERAL (SELECT o.body::jsonb #> '{spec,ports}' AS a) s, "
-                "jsonb_array_elements(CASE WHEN jsonb_typeof(s.a) = 'array' THEN s.a END) p(value) "
-                "WHERE o.kind = 'Service'" + skip + " AND " + ports + " > 0 "
-                "UNION ALL SELECT " + health + " FROM objects o WHERE o.kind = 'Service'" + skip
-                + " AND " + health + " > 0")
 
     def connect(self):
         import psycopg

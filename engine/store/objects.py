@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 from litekube import errors
 from litekube.model import kinds
-from litekube.store import database, dialects, locking
+from litekube.store import allocations, database, dialects, locking
 from litekube.store.history import DEFAULT_HISTORY, history_from_env
 
 __all__ = ["Store", "Reader", "Writer", "Stored", "Change", "encode", "decode", "project"]
@@ -317,16 +317,16 @@ class Reader:
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
 
-    def service_allocations(self, exclude: tuple[str, str] | None = None
-                            ) -> tuple[builtins.list[str], builtins.list[int]]:
-        """(every clusterIP, every nodePort and healthCheckNodePort) the stored Services hold, but
-        `exclude` (namespace, name): the allocators' used sets, read by SQLite from the Service
-        rows (a range of the (kind, namespace, name) index) without decoding them."""
-        ns, name = exclude or ("", "")
-        skip = " AND NOT (o.namespace = ? AND o.name = ?)"
-        ips = [row[0] for row in self._q(self._d.service_ips_sql(skip), (ns, name))]
-        ports = [row[0] for row in self._q(self._d.service_ports_sql(skip), (ns, name, ns, name))]
-        return [str(ip) for ip in ips], [int(p) for p in ports]
+    def allocated(self, kind: str, value: int, exclude: tuple[str, str] = ("", "")) -> bool:
+        """Whether a Service but `exclude` (namespace, name) holds this ClusterIP (`ip`, the address
+        as an integer) or nodePort (`port`): one probe of the allocation table (allocations.py)."""
+        return allocations.held(self._q, kind, value, exclude)
+
+    def first_unallocated(self, kind: str, start: int, stop: int,
+                          exclude: tuple[str, str] = ("", "")) -> int | None:
+        """The lowest value in [start, stop) no Service but `exclude` holds, None when all are
+        held: a walk of the allocation table's index from `start` to its first gap."""
+        return allocations.first_free(self._q, kind, start, stop, exclude)
 
     def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
         """Every object of every kind but `skip`: the initial list of an informer cache."""
@@ -376,9 +376,10 @@ class Writer(Reader):
                              (kind, namespace, name, uid, encode(body), ttl))
         if cursor.rowcount == 0:
             raise errors.AlreadyExists.of(_resource(kind), name)
-        if returning:
-            return cursor.fetchone()[0]
-        return self.revision()  # one writer at a time: the insert's trigger took the newest revision
+        rv = cursor.fetchone()[0] if returning else None
+        if kind == "Service":
+            allocations.insert(self._q, namespace, name, body)
+        return rv if rv is not None else self.revision()  # one writer at a time: the insert's trigger took the newest revision
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
         """Compare-and-swap on the resource version; the (possibly unchanged) revision.
@@ -397,9 +398,10 @@ class Writer(Reader):
                              (encode(body), ttl, kind, namespace, name, expected))
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
-        if returning:
-            return cursor.fetchone()[0]
-        return self._rv(kind, namespace, name)
+        rv = cursor.fetchone()[0] if returning else None
+        if kind == "Service":
+            allocations.replace(self._q, namespace, name, body)
+        return rv if rv is not None else self._rv(kind, namespace, name)
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
         """Remove an object (a DELETED changelog row); the revision of the removal."""
@@ -411,6 +413,8 @@ class Writer(Reader):
                              "AND resource_version = ?", (kind, namespace, name, expected))
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
+        if kind == "Service":
+            allocations.remove(self._q, namespace, name)
         return self.revision()
 
     def save_controller_state(self, component: str, kind: str, namespace: str, name: str,

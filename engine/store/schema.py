@@ -10,7 +10,8 @@ object (Events' TTL); `controlplane` keeps the control plane's cursor,
 pending timers and the lock that embedded runs take; `controller_state`
 what a controller keeps between passes beside the objects (the HPA
 controller's recommendations and scale events), per (component, kind,
-namespace, name).
+namespace, name); `allocations` the ClusterIPs and nodePorts each Service
+holds, kept by the Writer in the Service's transaction (allocations.py).
 """
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ REV = Integer().with_variant(BigInteger(), "postgresql")
 KEY = Text().with_variant(Text(collation="C"), "postgresql")
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
-           "controller_state", "snapshot"]
+           "controller_state", "snapshot", "allocations"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -127,4 +128,17 @@ snapshot = Table(
     Column("format", Text, nullable=False),
     Column("body", LargeBinary, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
+)
+
+# The ClusterIPs (kind 'ip', the address as an integer) and nodePorts (kind 'port') each Service
+# holds (allocations.py): the allocators probe and walk the primary key instead of every Service.
+allocations = Table(
+    "allocations", metadata,
+    Column("kind", Text, nullable=False),
+    Column("value", BigInteger, nullable=False),
+    Column("family", Text, nullable=False),
+    Column("namespace", KEY, nullable=False),
+    Column("name", KEY, nullable=False),
+    PrimaryKeyConstraint("kind", "value", "family", "namespace", "name"),
+    Index("ix_allocations_owner", "namespace", "name"),
 )

@@ -142,6 +142,27 @@ def test_configured_service_cidr(backend):
     store.close()
 
 
+def test_a_full_upper_band_falls_back_to_the_lower_band_then_the_range_is_full(backend):
+    # 10.44.0.0/27: 30 addresses, the static band offsets 0-15 (10.44.0.1 is the kubernetes
+    # Service's), the dynamic band 16-29 (10.44.0.17-10.44.0.30).
+    store = Store(backend.db("c.db"), wall=lambda: 1_700_000_000.0)
+    api = Api(store, node_count=0, service_cidr="10.44.0.0/27")
+    got = [create(api, svc(f"s{i}"))["spec"]["clusterIP"] for i in range(16)]
+    assert got == [f"10.44.0.{n}" for n in range(17, 31)] + ["10.44.0.2", "10.44.0.3"]
+    with api.write() as tx:
+        tx.delete("Service", "default", "s3")
+    assert create(api, svc("gap"))["spec"]["clusterIP"] == "10.44.0.20"
+    assert create(api, svc("low", clusterIP="10.44.0.16"))["spec"]["clusterIP"] == "10.44.0.16"
+    with pytest.raises(errors.ApiError) as exc:
+        for i in range(30):
+            create(api, svc(f"t{i}"))
+    assert message(exc) == "Internal error occurred: failed to allocate a serviceIP: range is full"
+    with api.read() as tx:
+        held = sorted(int(s["spec"]["clusterIP"].rsplit(".", 1)[1]) for s in tx.list("Service").items)
+    assert held == list(range(1, 31))  # every address but the network and broadcast ones, once
+    store.close()
+
+
 def test_concurrent_writers_never_share_an_address(backend):
     path = backend.db("race.db")
     Api(Store(path), node_count=0).store.close()

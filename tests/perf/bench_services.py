@@ -2,10 +2,17 @@
 EndpointSlice churn of a rolling update of every backing Deployment (issue 10).
 
 Run: python -m tests.perf.bench_services [--services 1000] [--endpoints 10] [--nodes 100]
+     python -m tests.perf.bench_services --allocations 4000
 
-Prints the apply phase (Services allocated, pods running, slices written) and
+Prints the apply phase (Services allocated, pods running, slices written),
 the rolling update's EndpointSlice writes (changelog rows of kind
-EndpointSlice) per Service, with the ratio to the store's own write floor.
+EndpointSlice) per Service, with the ratio to the store's own write floor,
+and the time of `proxy-rules` for one node of the cluster so made.
+
+`--allocations N` times the Service allocators alone: N Services created
+through the API one per transaction (every other one a NodePort, up to
+2,000), printed per block of 500, so that a cost growing with the Services
+already held shows as later blocks slower than the first.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from litekube.api import applying
+from litekube.api import applying, networking
 from litekube.api.server import Api
 from litekube.model import manifests, nodes
 from litekube.runtime import embedded
@@ -50,13 +57,47 @@ def phase(api: Api, store: Store, text: str) -> tuple[float, int, int]:
     return elapsed, store.revision() - before, slices
 
 
+def allocations(count: int) -> None:
+    block = 500
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(str(Path(tmp) / "bench.db"))
+        api = Api(store, nodes.Shape(), 0)
+        times: list[float] = []
+        started = time.perf_counter()
+        for i in range(count):
+            spec: dict = {"ports": [{"port": 80}]}
+            if i % 2 == 0 and i < 4000:
+                spec["type"] = "NodePort"
+            with api.write() as tx:
+                tx.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": f"a-{i:05d}"}, "spec": spec},
+                          namespace="default")
+            if (i + 1) % block == 0 or i + 1 == count:
+                times.append(time.perf_counter() - started)
+                started = time.perf_counter()
+        with api.read() as tx:
+            items = tx.list("Service").items
+        ips = {s["spec"]["clusterIP"] for s in items}
+        ports = [p["nodePort"] for s in items for p in s["spec"]["ports"] if p.get("nodePort")]
+        assert len(ips) == count + 1 and len(ports) == len(set(ports)) == min(count // 2 + count % 2, 2000)
+        total = sum(times)
+        print(f"allocations: {count} Services ({len(ports)} with a nodePort) in {total:.1f} s "
+              f"({1000 * total / count:.2f} ms each); per block of {block}: "
+              + ", ".join(f"{1000 * t / block:.2f}" for t in times) + " ms each")
+        store.close()
+
+
 def main() -> None:
     os.environ.setdefault("LITEKUBE_SETTLE_TIMEOUT", "3600")  # a large run settles for longer than the CLI allows
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=1000)
     parser.add_argument("--endpoints", type=int, default=10)
     parser.add_argument("--nodes", type=int, default=100)
+    parser.add_argument("--allocations", type=int, default=0,
+                        help="Time the allocators alone: this many Services created one by one.")
     args = parser.parse_args()
+    if args.allocations:
+        allocations(args.allocations)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(str(Path(tmp) / "bench.db"))
         api = Api(store, nodes.Shape(pods=max(110, args.services * args.endpoints // args.nodes + 10)), args.nodes)
@@ -75,6 +116,12 @@ def main() -> None:
         print(f"rolling update: {t2:.1f} s, {w2} writes, {s2} EndpointSlice writes "
               f"({s2 / args.services:.1f} per Service, {s2 / (2 * args.services * args.endpoints):.2f} per pod "
               f"replaced and removed)")
+        best = float("inf")
+        for _ in range(3):
+            started = time.perf_counter()
+            text = networking.proxy_rules(api, "node-1")
+            best = min(best, time.perf_counter() - started)
+        print(f"proxy-rules node-1: {1000 * best:.0f} ms (best of 3), {text.count(chr(10))} lines")
         store.close()
 
 

@@ -18,6 +18,8 @@ TABLES = {
     "controller_state": "SELECT component, kind, namespace, name, body FROM controller_state "
                         "ORDER BY component, kind, namespace, name",
     "snapshot": "SELECT revision, format, body FROM snapshot",
+    "allocations": "SELECT kind, value, family, namespace, name FROM allocations "
+                   "ORDER BY kind, value, family, namespace, name",
 }
 
 
