@@ -128,14 +128,9 @@ class _Held:
         return offset in self.taken or self.reader.allocated(self.kind, self.base + offset, self.exclude)
 
     def first_free(self, start: int, stop: int) -> int | None:
-        while start < stop:
-            found = self.reader.first_unallocated(self.kind, self.base + start, self.base + stop, self.exclude)
-            if found is None:
-                return None
-            if found - self.base not in self.taken:
-                return found - self.base
-            start = found - self.base + 1
-        return None
+        found = self.reader.first_unallocated(self.kind, self.base + start, self.base + stop, self.exclude,
+                                              {self.base + t for t in self.taken})
+        return None if found is None else found - self.base
 
 
 def _alloc_ip(tx: "Transaction", svc: dict, ip_range: service_network.IPRange, exclude: tuple[str, str]) -> None:

@@ -8,13 +8,20 @@ across protocols, as upstream's portallocator, so lookups ignore the
 family). The Writer keeps the rows in step with the Service it creates,
 updates or deletes, in the same transaction, so the allocators of
 litekube.api.services ask the index instead of reading every Service:
-`held` is one index probe, `first_free` walks the index from a band's start
-to the first gap. Migration 0009 creates the table and fills it from the
-stored Services.
+`held` is one index probe, `first_free` walks the index to the first gap.
+
+So that the walk does not grow with the Services held, `allocation_hints`
+keeps per (kind, band start) a value below which every value of the band is
+held: a walk starts there and moves it to the gap it finds, and every row
+the Writer removes lowers the hints above it. Lowest-free allocation thus
+costs a few probes whatever the number of Services. Migration 0009 creates
+both tables and fills the allocations from the stored Services (the hints
+start empty: a missing hint is the band's start, always true).
 """
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Collection
 from typing import Callable, Iterable
 
 __all__ = ["IP", "PORT", "holdings", "insert", "replace", "remove", "held", "first_free"]
@@ -70,6 +77,7 @@ def replace(q: Query, namespace: str, name: str, body: dict | None) -> None:
     for kind, family, value in sorted(old - new):
         q("DELETE FROM allocations WHERE kind = ? AND family = ? AND value = ? AND namespace = ? AND name = ?",
           (kind, family, value, namespace, name))
+        _released(q, kind, value)
     for row in _rows(namespace, name, new - old):
         q(INSERT, row)
 
@@ -81,7 +89,15 @@ def insert(q: Query, namespace: str, name: str, body: dict) -> None:
 
 
 def remove(q: Query, namespace: str, name: str) -> None:
+    held_ = list(q("SELECT DISTINCT kind, value FROM allocations WHERE namespace = ? AND name = ?", (namespace, name)))
     q("DELETE FROM allocations WHERE namespace = ? AND name = ?", (namespace, name))
+    for kind, value in held_:
+        _released(q, kind, int(value))
+
+
+def _released(q: Query, kind: str, value: int) -> None:
+    """`value` may be free now: no hint of its kind may stay above it."""
+    q("UPDATE allocation_hints SET next = ? WHERE kind = ? AND start <= ? AND next > ?", (value, kind, value, value))
 
 
 _OTHER = "NOT (namespace = ? AND name = ?)"
@@ -93,12 +109,9 @@ def held(q: Query, kind: str, value: int, exclude: tuple[str, str]) -> bool:
              (kind, value, *exclude)).fetchone() is not None
 
 
-def first_free(q: Query, kind: str, start: int, stop: int, exclude: tuple[str, str]) -> int | None:
-    """The lowest value in [start, stop) no Service but `exclude` holds; None when all are held.
-
-    `start` itself, else the value after the first held one (from `start` up, in the index's
-    order) whose successor is not held: the walk stops at the first gap.
-    """
+def _walk(q: Query, kind: str, start: int, stop: int, exclude: tuple[str, str]) -> int | None:
+    """`start` when no one but `exclude` holds it, else the value after the first held one (from
+    `start` up, in the index's order) whose successor is not held: the walk stops at the first gap."""
     if start >= stop:
         return None
     if not held(q, kind, start, exclude):
@@ -108,3 +121,28 @@ def first_free(q: Query, kind: str, start: int, stop: int, exclude: tuple[str, s
             "WHERE b.kind = a.kind AND b.value = a.value + 1 AND NOT (b.namespace = ? AND b.name = ?)) "
             "ORDER BY a.value LIMIT 1", (kind, start, stop - 1, *exclude, *exclude)).fetchone()
     return None if row is None else int(row[0])
+
+
+def first_free(q: Query, kind: str, start: int, stop: int, exclude: tuple[str, str],
+               taken: Collection[int] = (), keep: bool = False) -> int | None:
+    """The lowest value in [start, stop) that no Service but `exclude` holds and is not in `taken`
+    (what the request took already); None when there is none.
+
+    The walk starts at the hint of (kind, start); `exclude`'s own values below it are the other
+    candidates. With `keep` (a write transaction) the hint moves to the first gap found.
+    """
+    if start >= stop:
+        return None
+    row = q("SELECT next FROM allocation_hints WHERE kind = ? AND start = ?", (kind, start)).fetchone()
+    hint = min(max(start, int(row[0])), stop) if row is not None else start
+    own = [int(v) for (v,) in q(
+        "SELECT a.value FROM allocations a WHERE a.namespace = ? AND a.name = ? AND a.kind = ? AND a.value >= ? "
+        "AND a.value < ? AND NOT EXISTS (SELECT 1 FROM allocations b WHERE b.kind = a.kind AND b.value = a.value "
+        "AND NOT (b.namespace = ? AND b.name = ?)) ORDER BY a.value", (*exclude, kind, start, hint, *exclude))]
+    found = _walk(q, kind, hint, stop, exclude)
+    if keep and found is not None and found != hint:
+        q("INSERT INTO allocation_hints (kind, start, next) VALUES (?, ?, ?) "
+          "ON CONFLICT (kind, start) DO UPDATE SET next = excluded.next", (kind, start, found))
+    while found is not None and found in taken:
+        found = _walk(q, kind, found + 1, stop, exclude)
+    return next((v for v in own if v not in taken), found)

@@ -6,7 +6,7 @@ nothing and consistent at one revision. The rows are copied as they are:
 the objects with their resource versions, the whole kept changelog (its
 revisions, times and previous revisions), the revision counter, the
 compaction point, the cluster clock, the controllers' state, the Services'
-allocation table and the control plane's cursor, timers and cache
+allocation tables and the control plane's cursor, timers and cache
 snapshot. The target's triggers are dropped for the copy and recreated in
 the same transaction, so copying neither spends revisions nor writes
 changelog rows of its own. The control plane lock is not copied: its
@@ -26,7 +26,7 @@ __all__ = ["copy", "Copied", "BATCH", "display"]
 BATCH = 2000
 # Parents before children would matter with foreign keys; there are none. Single-row tables first.
 TABLES = ("revision", "compaction", "clock", "controlplane", "controller_state", "snapshot", "objects", "changelog",
-          "allocations")
+          "allocations", "allocation_hints")
 _NOT_COPIED = {"controlplane": {"holder", "expires"}}
 
 

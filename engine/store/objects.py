@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -317,16 +317,19 @@ class Reader:
              host or "")).fetchone()
         return None if row is None else (namespace, row[0])
 
+    _keeps_hints = False  # a Writer moves the allocation hints (allocations.first_free)
+
     def allocated(self, kind: str, value: int, exclude: tuple[str, str] = ("", "")) -> bool:
         """Whether a Service but `exclude` (namespace, name) holds this ClusterIP (`ip`, the address
         as an integer) or nodePort (`port`): one probe of the allocation table (allocations.py)."""
         return allocations.held(self._q, kind, value, exclude)
 
-    def first_unallocated(self, kind: str, start: int, stop: int,
-                          exclude: tuple[str, str] = ("", "")) -> int | None:
-        """The lowest value in [start, stop) no Service but `exclude` holds, None when all are
-        held: a walk of the allocation table's index from `start` to its first gap."""
-        return allocations.first_free(self._q, kind, start, stop, exclude)
+    def first_unallocated(self, kind: str, start: int, stop: int, exclude: tuple[str, str] = ("", ""),
+                          taken: Collection[int] = ()) -> int | None:
+        """The lowest value in [start, stop) (a band) no Service but `exclude` holds and not in
+        `taken`, None when all are: a walk of the allocation table's index from the band's hint
+        to its first gap (a Writer moves the hint there)."""
+        return allocations.first_free(self._q, kind, start, stop, exclude, taken, keep=self._keeps_hints)
 
     def list_all(self, skip: Iterable[str] = ()) -> builtins.list[Stored]:
         """Every object of every kind but `skip`: the initial list of an informer cache."""
@@ -358,6 +361,7 @@ class Writer(Reader):
                  dialect: dialects.Dialect = dialects.SQLITE) -> None:
         super().__init__(connection, wall, raw, dialect)
         self._ttls = ttls or {}
+        self._keeps_hints = True
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""

@@ -36,7 +36,7 @@ REV = Integer().with_variant(BigInteger(), "postgresql")
 KEY = Text().with_variant(Text(collation="C"), "postgresql")
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
-           "controller_state", "snapshot", "allocations"]
+           "controller_state", "snapshot", "allocations", "allocation_hints"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -141,4 +141,14 @@ allocations = Table(
     Column("name", KEY, nullable=False),
     PrimaryKeyConstraint("kind", "value", "family", "namespace", "name"),
     Index("ix_allocations_owner", "namespace", "name"),
+)
+
+# Per (kind, band start): every value of the band below `next` is held (allocations.py), so the
+# lowest-free walk starts there.
+allocation_hints = Table(
+    "allocation_hints", metadata,
+    Column("kind", Text, nullable=False),
+    Column("start", BigInteger, nullable=False),
+    Column("next", BigInteger, nullable=False),
+    PrimaryKeyConstraint("kind", "start"),
 )

@@ -5,8 +5,10 @@ Revises: 0003
 Create Date: 2026-12-03
 
 The allocators of the Service REST probe this table (litekube.store.allocations)
-instead of reading every Service's body. The upgrade fills it from the stored
-Services, so a database made before it allocates nothing they hold.
+instead of reading every Service's body, and allocation_hints where a band's
+lowest-free walk starts. The upgrade fills the allocations from the stored
+Services, so a database made before it allocates nothing they hold; the
+hints start empty (a band's start).
 """
 from __future__ import annotations
 
@@ -37,6 +39,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("kind", "value", "family", "namespace", "name", name=op.f("pk_allocations")),
     )
     op.create_index("ix_allocations_owner", "allocations", ["namespace", "name"])
+    op.create_table(
+        "allocation_hints",
+        sa.Column("kind", sa.Text, nullable=False),
+        sa.Column("start", sa.BigInteger, nullable=False),
+        sa.Column("next", sa.BigInteger, nullable=False),
+        sa.PrimaryKeyConstraint("kind", "start", name=op.f("pk_allocation_hints")),
+    )
     bind = op.get_bind()
     rows = []
     for namespace, name, body in bind.execute(sa.text(
@@ -52,5 +61,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("allocation_hints")
     op.drop_index("ix_allocations_owner", table_name="allocations")
     op.drop_table("allocations")

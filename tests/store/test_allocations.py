@@ -96,3 +96,39 @@ def test_the_migration_fills_the_table_from_the_stored_services(backend):
     assert rows(store) == [("ip", "IPv4", ip("10.96.1.7"), "default", "web"),
                            ("port", "TCP", 30080, "default", "web"), ("port", "TCP", 30081, "default", "web")]
     store.close()
+
+
+def hints(store) -> list[tuple]:
+    with store.read() as r:
+        return [(k, int(s), int(n)) for k, s, n in r._q("SELECT kind, start, next FROM allocation_hints ORDER BY kind")]
+
+
+def test_the_hint_starts_the_walk_and_every_release_lowers_it(backend):
+    store = Store(backend.db("a.db"))
+    got = []
+    for n in range(4):
+        with store.write() as w:
+            port = w.first_unallocated("port", 30086, 32768)
+            w.create("Service", "default", f"s{n}", f"u{n}", service(f"s{n}", [], [{"port": 80, "nodePort": port}]))
+            got.append(port)
+    # every value below the hint is held: the last walk's find
+    assert got == [30086, 30087, 30088, 30089] and hints(store) == [("port", 30086, 30089)]
+    with store.read() as r:  # a read walks from the hint but does not move it
+        assert r.first_unallocated("port", 30086, 32768) == 30090
+    assert hints(store) == [("port", 30086, 30089)]
+    with store.write() as w:
+        w.delete("Service", "default", "s1")
+    assert hints(store) == [("port", 30086, 30087)]
+    with store.write() as w:
+        assert w.first_unallocated("port", 30086, 32768) == 30087
+        assert w.first_unallocated("port", 30086, 32768, taken={30087}) == 30090
+        rv = w.get("Service", "default", "s2").resource_version
+        w.update("Service", "default", "s2", service("s2", [], [{"port": 80, "nodePort": 32000}]), rv)
+    assert hints(store) == [("port", 30086, 30087)]
+    with store.write() as w:
+        # the excluded owner's values below the hint are free to it; the others' are not
+        w.create("Service", "default", "s9", "u9", service("s9", [], [{"port": 80, "nodePort": 30087}]))
+        assert w.first_unallocated("port", 30086, 32768) == 30088
+        assert w.first_unallocated("port", 30086, 32768, ("default", "s0")) == 30086
+        assert w.first_unallocated("port", 30086, 30090, ("default", "s0"), taken={30086}) == 30088
+    store.close()

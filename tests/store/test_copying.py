@@ -20,6 +20,7 @@ TABLES = {
     "snapshot": "SELECT revision, format, body FROM snapshot",
     "allocations": "SELECT kind, value, family, namespace, name FROM allocations "
                    "ORDER BY kind, value, family, namespace, name",
+    "allocation_hints": "SELECT kind, start, next FROM allocation_hints ORDER BY kind, start",
 }
 
 
