@@ -171,8 +171,9 @@ def related(api: Api, obj: dict) -> dict:
         if obj["kind"] == "Namespace":
             return {"resourcequotas": tx.list("ResourceQuota", meta["name"]).items,
                     "limitranges": tx.list("LimitRange", meta["name"]).items}
-        if obj["kind"] == "Service":
-            return {"endpoints": tx.find("Endpoints", meta["namespace"], meta["name"])}
+        if obj["kind"] == "Service":  # describeService lists the Service's EndpointSlices
+            return {"slices": tx.list("EndpointSlice", meta["namespace"],
+                                      label_selector=f"kubernetes.io/service-name={meta['name']}").items}
         if obj["kind"] == "Ingress":  # each backend's Service and EndpointSlices, as describeBackendV1 gets them
             backends = describing_networking.backend_services(obj)
             return {"services": {n: tx.find("Service", meta["namespace"], n) for n in backends},

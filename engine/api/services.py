@@ -98,14 +98,41 @@ def _valid_ips(spec: dict) -> bool:
     return True
 
 
+def _family_of(ip: str) -> str:
+    try:
+        return "IPv6" if ipaddress.ip_address(ip).version == 6 else "IPv4"
+    except ValueError:
+        return ""
+
+
 def _families(svc: dict, raw_spec: dict) -> None:
     """initIPFamilyFields on a single-stack IPv4 cluster: headless and selectorless defaults to
-    RequireDualStack with both families (as upstream); everything else SingleStack IPv4."""
+    RequireDualStack with both families (as upstream); everything else SingleStack IPv4 or, with
+    PreferDualStack, IPv4 alone. Refused as upstream: two clusterIPs or families with SingleStack,
+    an IPv6 clusterIP, RequireDualStack, and any family but IPv4 (`not configured on this cluster`)."""
     spec = svc["spec"]
     if not _needs_cluster_ip(svc):
         spec.pop("ipFamilies", None)
         spec.pop("ipFamilyPolicy", None)
         return
+    policy = spec.get("ipFamilyPolicy")
+    causes: list[errors.Cause] = []
+    if policy == "SingleStack":
+        if len(spec.get("clusterIPs") or []) == 2:
+            causes.append(errors.Cause("spec.ipFamilyPolicy", "Invalid value", "must be 'RequireDualStack' or "
+                                       "'PreferDualStack' when multiple cluster IPs are specified", policy))
+        if len(raw_spec.get("ipFamilies") or []) == 2:
+            causes.append(errors.Cause("spec.ipFamilyPolicy", "Invalid value", "must be 'RequireDualStack' or "
+                                       "'PreferDualStack' when multiple IP families are specified", policy))
+    given = list(raw_spec.get("ipFamilies") or [])
+    for i, ip in enumerate(spec.get("clusterIPs") or []):
+        if ip == "None":
+            break
+        if i >= len(given) and _family_of(ip) == "IPv6":
+            causes.append(errors.Cause(f"spec.clusterIPs[{i}]", "Invalid value", "IPv6 is not configured on this cluster",
+                                       go_strings(spec.get("clusterIPs"))))
+    if causes:
+        raise errors.Invalid("Service", _name(svc), causes)
     if _headless(spec) and not spec.get("selector"):
         if not raw_spec.get("ipFamilyPolicy"):
             spec["ipFamilyPolicy"] = "RequireDualStack"
@@ -113,6 +140,16 @@ def _families(svc: dict, raw_spec: dict) -> None:
         if spec["ipFamilyPolicy"] != "SingleStack" and len(families) < 2:
             families.append("IPv6" if families[0] == "IPv4" else "IPv4")
         spec["ipFamilies"] = families
+        return
+    if policy == "RequireDualStack":
+        causes.append(errors.Cause("spec.ipFamilyPolicy", "Invalid value",
+                                   "this cluster is not configured for dual-stack services", policy))
+    for i, family in enumerate(spec.get("ipFamilies") or []):
+        if family != "IPv4":
+            causes.append(errors.Cause(f"spec.ipFamilies[{i}]", "Invalid value", "not configured on this cluster",
+                                       family))
+    if causes:
+        raise errors.Invalid("Service", _name(svc), causes)
 
 
 class _Held:
@@ -324,6 +361,8 @@ def allocate_update(tx: "Transaction", new: dict, old: dict) -> None:
         spec.pop("ipFamilyPolicy", None)
     elif not _needs_cluster_ip(old):
         _families(new, {})
+    else:
+        _families(new, spec)  # what the update asks (policy, families) is checked as on create
     ip_range, port_range = ranges(tx)
     exclude = _key(old, "default")
     if _needs_cluster_ip(new) and not _headless(spec) and not _headless(old_spec):

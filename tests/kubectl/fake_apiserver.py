@@ -102,6 +102,10 @@ class FakeApiServer:
         api_version = f"{group}/{version}" if group else version
         items = [o for o in self.objects if o["kind"] == kind
                  and (namespace is None or o["metadata"].get("namespace") == namespace)]
+        for term in (query.get("labelSelector") or [""])[0].split(","):  # equality terms only (k=v)
+            if "=" in term:
+                key, value = term.split("=", 1)
+                items = [o for o in items if (o["metadata"].get("labels") or {}).get(key) == value]
         if name is not None:
             items = [o for o in items if o["metadata"]["name"] == name]
             if not items:

@@ -175,8 +175,9 @@ class TestOtherKinds:
                         "ipFamilies": ["IPv4"], "clusterIP": "10.96.0.10", "clusterIPs": ["10.96.0.10"],
                         "ports": [{"port": 80, "targetPort": 8080, "protocol": "TCP"}],
                         "sessionAffinity": "None", "internalTrafficPolicy": "Cluster"}}
-        endpoints = {"subsets": [{"addresses": [{"ip": "10.244.1.5"}], "ports": [{"port": 8080}]}]}
-        assert describing.describe(svc, [], NOW, {"endpoints": endpoints}) == """\
+        slices = [{"kind": "EndpointSlice", "addressType": "IPv4", "ports": [{"name": "", "port": 8080}],
+                   "endpoints": [{"addresses": ["10.244.1.5"], "conditions": {"ready": True}}]}]
+        assert describing.describe(svc, [], NOW, {"slices": slices}) == """\
 Name:                     web
 Namespace:                default
 Labels:                   <none>

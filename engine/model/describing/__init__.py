@@ -3,8 +3,10 @@
 No I/O happens here. `describe(obj, events, now, related)` renders what
 kubectl's describe.go prints for the object's kind; `related` carries what
 kubectl would fetch besides the object: `{"replicasets": [...]}` for a
-Deployment, `{"pods": [...]}` for a ReplicaSet or Node, `{"endpoints": {...}}`
-for a Service, `{"lease": {...}}` for a Node. Kinds without a describer get
+Deployment, `{"pods": [...]}` for a ReplicaSet or Node, `{"slices": [...]}`
+for a Service (its EndpointSlices, labelled kubernetes.io/service-name, in
+list order: kubectl v1.32's describeService reads them, not the Endpoints),
+`{"lease": {...}}` for a Node. Kinds without a describer get
 kubectl's generic describer (a sorted dump of every field).
 
 This module describes services, namespaces, config maps and secrets itself;
@@ -102,15 +104,14 @@ def _service(w: PrefixWriter, obj: dict, now: datetime, related: dict) -> None:
         w.write(0, "LoadBalancer Ingress:\t" + ", ".join(
             (i["ip"] + (f" ({i['ipMode']})" if i.get("ipMode") else "")) if i.get("ip") else i.get("hostname", "")
             for i in ingress) + "\n")
-    endpoints = related.get("endpoints")
+    slices = related.get("slices") or []
     for port in spec.get("ports") or []:
         name, protocol = port.get("name") or "<unset>", port.get("protocol", "TCP")
         w.write(0, f"Port:\t{name}\t{port.get('port')}/{protocol}\n")
         w.write(0, f"TargetPort:\t{port.get('targetPort', port.get('port'))}/{protocol}\n")
         if port.get("nodePort"):
             w.write(0, f"NodePort:\t{name}\t{port['nodePort']}/{protocol}\n")
-        found = tables.format_endpoints(endpoints, {port.get("name", "")}) if endpoints else "<none>"
-        w.write(0, f"Endpoints:\t{found}\n")
+        w.write(0, f"Endpoints:\t{describing_networking.format_endpoint_slices(slices, {port.get('name') or ''})}\n")
     w.write(0, f"Session Affinity:\t{spec.get('sessionAffinity', '')}\n")
     if spec.get("externalTrafficPolicy"):
         w.write(0, f"External Traffic Policy:\t{spec['externalTrafficPolicy']}\n")
