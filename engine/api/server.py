@@ -182,7 +182,7 @@ class Transaction:
         if kind.kind == "Service" and subresource is None:
             from litekube.api import services
             def mutate(new: dict, old: dict) -> None:
-                services.allocate_update(self, new, old)
+                services.allocate_update(self, new, old, obj)
         old = stored.body
         old_status = old.get("status")  # a status write changes `old` in place (admission._subresource_update)
         new = admission.prepare_update(obj, old, subresource=subresource, strict=self.strict, mutate=mutate)

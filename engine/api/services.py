@@ -345,7 +345,7 @@ def _patch_allocated(new: dict, old: dict) -> None:
         spec["healthCheckNodePort"] = old_spec["healthCheckNodePort"]
 
 
-def allocate_update(tx: "Transaction", new: dict, old: dict) -> None:
+def allocate_update(tx: "Transaction", new: dict, old: dict, raw: dict | None = None) -> None:
     """The update path: drop what the new type does not use, keep what was allocated, allocate
     what the new spec needs (addresses and ports the old object held stay its own)."""
     spec = new.setdefault("spec", {})
@@ -362,7 +362,11 @@ def allocate_update(tx: "Transaction", new: dict, old: dict) -> None:
     elif not _needs_cluster_ip(old):
         _families(new, {})
     else:
-        _families(new, spec)  # what the update asks (policy, families) is checked as on create
+        raw_spec = (raw or {}).get("spec") or spec
+        if not raw_spec.get("ipFamilyPolicy") and old_spec.get("ipFamilyPolicy"):
+            spec["ipFamilyPolicy"] = old_spec["ipFamilyPolicy"]  # a PUT without a policy keeps the old one
+            raw_spec = {**raw_spec, "ipFamilyPolicy": spec["ipFamilyPolicy"]}
+        _families(new, raw_spec)  # what the update asks (policy, families) is checked as on create
     ip_range, port_range = ranges(tx)
     exclude = _key(old, "default")
     if _needs_cluster_ip(new) and not _headless(spec) and not _headless(old_spec):

@@ -71,3 +71,12 @@ def test_an_update_to_require_dual_stack_is_refused(cluster):
     assert (result.exit_code, result.output) == (1, (
         'The Service "web" is invalid: spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not '
         'configured for dual-stack services (error when patching "STDIN")\n'))
+
+
+def test_a_replace_without_a_policy_keeps_the_old_one(cluster):
+    extra = "  ipFamilyPolicy: PreferDualStack\n"
+    assert cluster("apply", "-f", "-", input=SERVICE.format(name="web", extra=extra)).exit_code == 0
+    result = cluster("replace", "-f", "-", input=SERVICE.format(name="web", extra=""))
+    assert (result.exit_code, result.output) == (0, "service/web replaced\n")
+    got = cluster("get", "service", "web", "-o", "jsonpath={.spec.ipFamilyPolicy} {.spec.ipFamilies}")
+    assert got.output == 'PreferDualStack ["IPv4"]'
