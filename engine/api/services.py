@@ -129,8 +129,8 @@ def _families(svc: dict, raw_spec: dict) -> None:
         if ip == "None":
             break
         if i >= len(given) and _family_of(ip) == "IPv6":
-            causes.append(errors.Cause(f"spec.clusterIPs[{i}]", "Invalid value", "IPv6 is not configured on this cluster",
-                                       go_strings(spec.get("clusterIPs"))))
+            causes.append(errors.Cause(f"spec.clusterIPs[{i}]", "Invalid value",
+                                       "IPv6 is not configured on this cluster", go_strings(spec.get("clusterIPs"))))
     if causes:
         raise errors.Invalid("Service", _name(svc), causes)
     if _headless(spec) and not spec.get("selector"):

@@ -383,7 +383,8 @@ class Writer(Reader):
         rv = cursor.fetchone()[0] if returning else None
         if kind == "Service":
             allocations.insert(self._q, namespace, name, body)
-        return rv if rv is not None else self.revision()  # one writer at a time: the insert's trigger took the newest revision
+        # one writer at a time: the insert's trigger took the newest revision
+        return rv if rv is not None else self.revision()
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
         """Compare-and-swap on the resource version; the (possibly unchanged) revision.

@@ -57,7 +57,8 @@ OBJECTS = [
     _service("edge", [{"port": 80, "targetPort": 8080}]),
     _slice("edge", "3", [{"name": "", "port": 8080}], [True, True, True, False]),
     # two ready: listed; a port the slice does not carry: nothing
-    _service("few", [{"port": 80, "targetPort": "http", "name": "http"}, {"port": 81, "targetPort": 81, "name": "other"}]),
+    _service("few", [{"port": 80, "targetPort": "http", "name": "http"},
+                     {"port": 81, "targetPort": 81, "name": "other"}]),
     _slice("few", "4", [{"name": "http", "port": 8080}], [True, True]),
     # no slice: <none>; a slice without endpoints: an empty value
     _service("lonely", [{"port": 80, "targetPort": 80}]),

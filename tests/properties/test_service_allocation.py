@@ -72,7 +72,8 @@ def test_the_allocation_table_follows_the_services_and_allocates_as_the_used_set
             name = f"s{n}"
             with api.read() as tx:
                 before = {s["metadata"]["name"]: s for s in tx.list("Service", "default").items}
-                used_ips = ip_range.used(ip for s in tx.list("Service").items for ip in s["spec"].get("clusterIPs") or [])
+                used_ips = ip_range.used(ip for s in tx.list("Service").items
+                                         for ip in s["spec"].get("clusterIPs") or [])
                 used_ports = {p.get("nodePort") for s in before.values() for p in s["spec"].get("ports") or []
                               if p.get("nodePort")}
             def next_free(rng, used):

@@ -22,7 +22,8 @@ def service(name: str, ips=None, ports=(), health=None, namespace="default") -> 
 def rows(store) -> list[tuple]:
     with store.read() as r:
         return [(k, f, int(v), ns, n) for k, f, v, ns, n in r._q(
-            "SELECT kind, family, value, namespace, name FROM allocations ORDER BY namespace, name, kind, value, family")]
+            "SELECT kind, family, value, namespace, name FROM allocations "
+            "ORDER BY namespace, name, kind, value, family")]
 
 
 def ip(text: str) -> int:
