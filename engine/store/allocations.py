@@ -135,10 +135,10 @@ def first_free(q: Query, kind: str, start: int, stop: int, exclude: tuple[str, s
         return None
     row = q("SELECT next FROM allocation_hints WHERE kind = ? AND start = ?", (kind, start)).fetchone()
     hint = min(max(start, int(row[0])), stop) if row is not None else start
-    own = [int(v) for (v,) in q(
-        "SELECT a.value FROM allocations a WHERE a.namespace = ? AND a.name = ? AND a.kind = ? AND a.value >= ? "
-        "AND a.value < ? AND NOT EXISTS (SELECT 1 FROM allocations b WHERE b.kind = a.kind AND b.value = a.value "
-        "AND NOT (b.namespace = ? AND b.name = ?)) ORDER BY a.value", (*exclude, kind, start, hint, *exclude))]
+    # the owner's few rows through its index (a range of the values below the hint would read them all)
+    own = sorted({int(v) for k, v in q("SELECT kind, value FROM allocations WHERE namespace = ? AND name = ?", exclude)
+                  if k == kind and start <= int(v) < hint})
+    own = [v for v in own if not held(q, kind, v, exclude)]
     found = _walk(q, kind, hint, stop, exclude)
     if keep and found is not None and found != hint:
         q("INSERT INTO allocation_hints (kind, start, next) VALUES (?, ?, ?) "
