@@ -204,10 +204,25 @@ def _selected_by_terms(pod: dict, view) -> bool:
         return False
     meta = pod.get("metadata") or {}
     namespace, labels = meta.get("namespace", ""), meta.get("labels") or {}
-    namespace_labels = filters.namespace_labels(view)
-    return any(term.matches(namespace, labels, namespace_labels)
-               for other in bound for kind in ("podAffinity", "podAntiAffinity") for required in (True, False)
-               for term in nodeinfo.affinity_terms(other, kind, required))
+    def namespace_labels(name: str):  # read only for a term with a namespaceSelector
+        return filters.namespace_labels(view)(name)
+    return any(term.matches(namespace, labels, namespace_labels) for other in bound for term in _terms(other))
+
+
+_TERMS: dict[int, tuple[dict, tuple[nodeinfo.AffinityTerm, ...]]] = {}
+
+
+def _terms(pod: dict) -> tuple[nodeinfo.AffinityTerm, ...]:
+    """Every podAffinity/podAntiAffinity term of a bound pod, memoized on the (unchanging) cached object."""
+    cached = _TERMS.get(id(pod))
+    if cached is not None and cached[0] is pod:
+        return cached[1]
+    terms = tuple(term for kind in ("podAffinity", "podAntiAffinity") for required in (True, False)
+                  for term in nodeinfo.affinity_terms(pod, kind, required))
+    if len(_TERMS) > 4096:
+        _TERMS.clear()
+    _TERMS[id(pod)] = (pod, terms)
+    return terms
 
 
 _PREFER: dict[int, tuple[list, bool]] = {}
