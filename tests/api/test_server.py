@@ -47,6 +47,28 @@ class TestBootstrap:
         assert managers == {"coredns": "kubeadm", "kube-proxy": "kubeadm",
                             "kube-flannel-ds": "kubectl-client-side-apply"}
 
+    def test_generated_names_follow_their_generate_name_alone(self, backend):
+        """The nth name a generateName makes is the same whatever else the cluster wrote first; a taken
+        name moves on to the next count (the apiserver retries a generated name that exists)."""
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-"},
+               "spec": {"containers": [{"name": "a", "image": "b"}]}}
+        names = []
+        for extra in (0, 3):
+            store = Store(backend.db(f"names{extra}.db"), wall=lambda: 1_700_000_000.0)
+            api = Api(store, node_count=0)
+            with api.write() as tx:
+                for i in range(extra):
+                    tx.create(configmap(f"cm{i}"))
+                names.append([tx.create(pod)["metadata"]["name"] for _ in range(2)])
+            store.close()
+        assert names[0] == names[1] and names[0][0] != names[0][1]
+        store = Store(backend.db("taken.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0)
+        with api.write() as tx:
+            tx.create({**pod, "metadata": {"name": names[0][0]}})
+            assert tx.create(pod)["metadata"]["name"] == names[0][1]
+        store.close()
+
     def test_kube_dns_takes_the_tenth_address_of_the_service_cidr(self, backend):
         store = Store(backend.db("cidr.db"), wall=lambda: 1_700_000_000.0)
         api = Api(store, node_count=0, service_cidr="10.43.0.0/16", data_plane=("ipvs", "host-gw"))

@@ -69,6 +69,34 @@ class TestInit:
         capacity = json.loads(lk("get", "node", "node-1", "-o", "json").stdout)["status"]["capacity"]
         assert (capacity["cpu"], capacity["memory"], capacity["pods"]) == ("2", "8Gi", "110")
 
+    def test_init_runs_the_system_components(self, lk):
+        """As on kind with flannel: CoreDNS's 2 pods behind kube-dns, kube-proxy and flannel on every node,
+        the DaemonSets' pods on the node's own IP (hostNetwork)."""
+        assert lk("init", "--nodes", "2").exit_code == 0
+        assert lk("get", "pods", "-A", "-o", "wide").stdout == (
+            "NAMESPACE      NAME                       READY   STATUS    RESTARTS   AGE   IP           NODE     "
+            "NOMINATED NODE   READINESS GATES\n"
+            "kube-flannel   kube-flannel-ds-777qp      1/1     Running   0          5s    172.18.0.3   node-2   "
+            "<none>           <none>\n"
+            "kube-flannel   kube-flannel-ds-87fb9      1/1     Running   0          5s    172.18.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    coredns-7499bf7c45-fcqr9   1/1     Running   0          5s    10.244.1.2   node-2   "
+            "<none>           <none>\n"
+            "kube-system    coredns-7499bf7c45-zctrt   1/1     Running   0          5s    10.244.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    kube-proxy-cdpwp           1/1     Running   0          5s    172.18.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    kube-proxy-j64z2           1/1     Running   0          5s    172.18.0.3   node-2   "
+            "<none>           <none>\n")
+        assert lk("get", "svc", "kube-dns", "-n", "kube-system").stdout == (
+            "NAME       TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)                  AGE\n"
+            "kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   5s\n")
+
+    def test_kube_dns_on_another_service_cidr(self, lk):
+        assert lk("init", "--nodes", "1", "--service-cidr", "10.100.0.0/16").exit_code == 0
+        assert lk("get", "svc", "kube-dns", "-n", "kube-system", "-o", "jsonpath={.spec.clusterIP}").stdout == \
+            "10.100.0.10"
+
     def test_one_node_is_singular_and_init_twice_fails(self, lk):
         assert lk("init", "--nodes", "1").stdout == f"cluster created in {lk.db} with 1 node\n"
         again = lk("init")
