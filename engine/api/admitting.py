@@ -162,11 +162,12 @@ class Admission:
             spec["imagePullSecrets"] = [{"name": s.get("name", "")} for s in account["imagePullSecrets"]]
 
     def _mount_token(self, pod: dict) -> None:
-        """mountServiceAccountToken; the volume's random suffix comes from the pod's uid here."""
+        """mountServiceAccountToken; the volume's random suffix comes from the pod's namespace and name here."""
         spec = pod["spec"]
         volumes = spec.setdefault("volumes", [])
         existing = next((v["name"] for v in volumes if str(v.get("name", "")).startswith(TOKEN_VOLUME_PREFIX)), None)
-        name = existing or admission.generate_name(TOKEN_VOLUME_PREFIX, pod["metadata"].get("uid", ""))
+        name = existing or admission.generate_name(
+            TOKEN_VOLUME_PREFIX, f'{pod["metadata"].get("namespace", "")}/{pod["metadata"].get("name", "")}')
         needs = False
         for field in ("initContainers", "containers"):
             for container in spec.get(field) or []:

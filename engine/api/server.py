@@ -38,6 +38,7 @@ def timestamp(seconds: float) -> str:
 _LAST_TIMESTAMP: list = [None, ""]
 
 
+NAMES_COMPONENT = "kube-apiserver/generateName"  # controller_state's key of the generated-name counters
 _UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
 
 
@@ -127,7 +128,7 @@ class Transaction:
         now = timestamp(self.now())
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=now, uid=new_uid(self.reader.revision() + 1),
-                                       seed=str(self.reader.revision() + 1), strict=self.strict,
+                                       seed=self._name_seed(obj, namespace), strict=self.strict,
                                        plugins=admitting.Admission(self))
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
@@ -143,6 +144,34 @@ class Transaction:
         rv = self.writer.create(kind.kind, ns, meta["name"], meta["uid"], new)
         meta["resourceVersion"] = str(rv)
         return new
+
+    def _name_seed(self, obj: dict, namespace: str) -> str:
+        """What a generated name's suffix comes from: how many names its generateName made before.
+
+        Counted per kind, namespace and generateName (kept in controller_state, no revision),
+        so that the pods of a ReplicaSet or a DaemonSet are named by their owner's history
+        alone, whatever else the cluster wrote first (its system components' pods). A name
+        that is taken moves on to the next count, as the apiserver retries a generated name
+        that exists (up to 8 tries, then AlreadyExists).
+        """
+        from litekube.api import admission
+        meta = obj.get("metadata") or {}
+        prefix = meta.get("generateName")
+        if meta.get("name") or not prefix or not isinstance(prefix, str):
+            return ""
+        try:
+            kind = kinds.lookup(str(obj.get("kind") or ""))
+        except errors.ManifestError:
+            return ""  # prepare_create refuses it
+        ns = admission.namespace_of(obj, kind, namespace)
+        key = (NAMES_COMPONENT, kind.kind, ns, prefix)
+        count = int((self.reader.controller_state(*key) or {}).get("next", 0))
+        for _ in range(8):
+            seed, count = str(count), count + 1
+            if self.reader.get(kind.kind, ns, admission.generate_name(prefix, seed)) is None:
+                break
+        self.writer.save_controller_state(*key, {"next": count})
+        return seed
 
     def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None,
                managed: builtins.list[dict] | None = None, record_as: str | None = None,
@@ -479,13 +508,17 @@ class Api:
     def bootstrap(self, shape: nodes.Shape, node_count: int, network: tuple[str, int] | None = None,
                   service_cidr: str | None = None, lb_pool: str | None = None,
                   data_plane: tuple[str, str] = ("iptables", "vxlan")) -> bool:
-        """On a new database: the namespaces every cluster has, and its simulated nodes.
+        """On a new database: the namespaces every cluster has, its simulated nodes and system components.
 
         A pod network other than the default (10.244.0.0/16, /24) or a service
         CIDR other than 10.96.0.0/12 is kept in kube-system/kubeadm-config, as
         kubeadm keeps it; a load balancer pool other than the default in
         MetalLB's metallb-system/config. The `default/kubernetes` Service, its
         Endpoints and EndpointSlice are the apiserver's (ensured at every start).
+        A new cluster also gets what kubeadm's addon phase and kind's CNI step
+        create (network.system): CoreDNS behind kube-dns at the service CIDR's
+        tenth address, the kube-proxy DaemonSet with its ConfigMap, and
+        flannel's DaemonSet and ConfigMap; the control plane then runs their pods.
         Returns whether this call created the cluster. A cluster made before
         the bootstrap objects existed gets the missing ones, as the apiserver's
         post-start hooks ensure them at every start.
@@ -525,18 +558,19 @@ class Api:
                 tx.create(service_network.pool_config_map(lb_pool), namespace=service_network.LB_CONFIG_NAMESPACE)
             for obj in service_network.kubernetes_objects(service_cidr):  # the apiserver's endpoint reconciler
                 tx.create(obj)
-            if data_plane != ("iptables", "vxlan"):  # the defaults hold without the ConfigMaps
-                pod_subnet = network[0]
-                if tx.find("Namespace", "", system.KUBE_FLANNEL) is None:
-                    tx.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": system.KUBE_FLANNEL}})
-                for cm in system.config_maps(*data_plane, pod_subnet):
-                    tx.create(cm, namespace=cm["metadata"]["namespace"])
             tx.manager = "kubelet"  # a node registers itself
             for index in range(node_count):
                 tx.create(nodes.node_manifest(f"node-{index + 1}", shape, index))
             tx.manager = "kube-apiserver"
             for obj in bootstrap.objects():  # the apiserver's post-start hooks
                 tx.create(obj)
+            # kubeadm's addon phase (CoreDNS, kube-proxy), then the CNI that kind applies: flannel.
+            for obj in system.objects(*data_plane, network[0], service_network.dns_ip(service_cidr)):
+                meta = obj["metadata"]
+                flannel = meta.get("namespace", meta["name"]) == system.KUBE_FLANNEL  # kubectl apply -f
+                tx.manager = "kubectl-client-side-apply" if flannel else "kubeadm"
+                tx.create(bootstrap.applied(obj) if flannel else obj, namespace=meta.get("namespace") or "default")
+            tx.manager = "kube-apiserver"
             for obj in bootstrap.ADDONS:  # what kind applies once the control plane is up
                 tx.create(obj)
         return True

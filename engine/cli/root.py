@@ -170,10 +170,11 @@ class LazyGroup(click.Group):
             module = self.COMMANDS.get(name)
             if module is not None:
                 self._load(module)
-                for extra in self.EXTENDS.get(name, ()):
-                    self._load(extra)
             else:
                 self.load_all()
+        for extra in self.EXTENDS.get(name, ()):  # also when another command's module registered the group
+            if f"litekube.cli.{extra}" not in sys.modules:
+                self._load(extra)
         return self.commands.get(name)
 
 

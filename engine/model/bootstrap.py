@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 
-__all__ = ["ADDONS", "RBAC_OBJECTS", "SYSTEM_PRIORITY_CLASSES", "objects", "DEFAULT_STORAGE_CLASS"]
+__all__ = ["ADDONS", "applied", "RBAC_OBJECTS", "SYSTEM_PRIORITY_CLASSES", "objects", "DEFAULT_STORAGE_CLASS"]
 
 _PRIORITY = "scheduling.k8s.io/v1"
 _RBAC = "rbac.authorization.k8s.io/v1"
@@ -133,12 +133,12 @@ _STANDARD = {"apiVersion": "storage.k8s.io/v1", "kind": "StorageClass",
              "volumeBindingMode": "WaitForFirstConsumer"}
 
 
-def _applied(manifest: dict) -> dict:
+def applied(manifest: dict) -> dict:
     """The object as `kubectl apply` creates it: the manifest plus its last-applied annotation."""
     obj = json.loads(json.dumps(manifest))
-    obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] = \
+    obj["metadata"].setdefault("annotations", {})["kubectl.kubernetes.io/last-applied-configuration"] = \
         json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n"
     return obj
 
 
-ADDONS: tuple[dict, ...] = (_applied(_STANDARD),)
+ADDONS: tuple[dict, ...] = (applied(_STANDARD),)

@@ -474,8 +474,12 @@ class ControlPlane:
                 return self._finish(False, steps, started)
             self.advance_to(min(progress, self.queue.next_due() or progress))
 
-    def advance(self, seconds: float, keep_going: Callable[[], str] | None = None) -> Settled:
-        """Let `seconds` of cluster time pass, doing everything due on the way, then settle."""
+    def advance(self, seconds: float, keep_going: Callable[[], str] | None = None, settle: bool = True) -> Settled:
+        """Let `seconds` of cluster time pass, doing everything due on the way, then settle.
+
+        With `settle=False` the clock stops at exactly `seconds` later, with what is due
+        then done (a client that polls every few seconds, as kubectl drain's retries).
+        """
         target = self.now + seconds
         steps = 0
         while True:
@@ -491,6 +495,8 @@ class ControlPlane:
                 self.advance_to(target)
                 break
             self.advance_to(upcoming)
+        if not settle:
+            return self._finish(self.queue.next_due(routine=False) is None, steps, target - seconds)
         return self.settle(keep_going=keep_going)
 
     def _finish(self, settled: bool, steps: int, started: float, stopped: str = "") -> Settled:

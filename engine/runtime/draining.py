@@ -77,12 +77,13 @@ def drain(api: Api, node: str, options: Options, echo: Callable[[str], None]) ->
     with api.read() as tx:
         pods = tx.list("Pod", None, field_selector=f"spec.nodeName={node}").items
     pods, problems, warnings = _refusals(pods, options)
-    if problems:
+    if problems:  # an aggregate of errors prints as [a, b]; kubectl's CheckErr then prints one a line
+        summary = problems[0] if len(problems) == 1 else f"[{', '.join(problems)}]"
         raise errors.ManifestError(
-            f'unable to drain node "{node}" due to error: {"; ".join(problems)}, continuing command...\n'
+            f'unable to drain node "{node}" due to error: {summary}, continuing command...\n'
             f"There are pending nodes to be drained:\n {node}\n" + "\n".join(problems))
-    for warning in warnings:
-        echo(f"Warning: {warning}")
+    if warnings:  # PodDeleteList.Warnings: one line, the messages joined by "; "
+        echo(f"Warning: {'; '.join(warnings)}")
     waiter = _Waiter(api)
     deadline = waiter.now() + options.timeout
     pending = [(p["metadata"]["namespace"], p["metadata"]["name"], p["metadata"]["uid"]) for p in pods]
@@ -123,7 +124,7 @@ class _Waiter:
         return self.api.store.now()
 
     def wait(self, seconds: float) -> None:
-        if embedded.leader(self.api) is None:
-            embedded.advance(self.api, seconds)
+        if embedded.leader(self.api) is None:  # a retry comes `seconds` later, whatever else is still due
+            embedded.advance(self.api, seconds, settle=not seconds)
         elif seconds:
             time.sleep(seconds)

@@ -209,9 +209,12 @@ def settle(api: Api, budget: float | None = None) -> Settled | None:
     return _embedded(api, lambda plane, keep: plane.settle(keep_going=keep), budget)
 
 
-def advance(api: Api, seconds: float, budget: float | None = None) -> Settled | None:
-    """Let `seconds` of virtual cluster time pass, then settle (None if a leader runs)."""
-    return _embedded(api, lambda plane, keep: plane.advance(seconds, keep_going=keep), budget)
+def advance(api: Api, seconds: float, budget: float | None = None, settle: bool = True) -> Settled | None:
+    """Let `seconds` of virtual cluster time pass, then settle (None if a leader runs).
+
+    With `settle=False` the clock ends exactly `seconds` later (ControlPlane.advance).
+    """
+    return _embedded(api, lambda plane, keep: plane.advance(seconds, keep_going=keep, settle=settle), budget)
 
 
 def run(api: Api, stop: threading.Event, on_state=lambda state: None, tick: float = 0.2, **options) -> None:

@@ -347,6 +347,12 @@ class Reader:
                        "ORDER BY component, kind, namespace, name")
         return [(c, k, ns, n, json.loads(body)) for c, k, ns, n, body in rows]
 
+    def controller_state(self, component: str, kind: str, namespace: str, name: str) -> dict | None:
+        """One kept state (a primary-key read), or None."""
+        row = self._q("SELECT body FROM controller_state WHERE component = ? AND kind = ? AND namespace = ? "
+                      "AND name = ?", (component, kind, namespace, name)).fetchone()
+        return None if row is None else json.loads(row[0])
+
 
 class Writer(Reader):
     """Writes inside one BEGIN IMMEDIATE transaction; every write is one revision.

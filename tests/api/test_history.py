@@ -32,8 +32,8 @@ def test_the_slider_walks_through_the_rollout(cluster):
     steps = history.steps()["steps"]
     revisions = [s[0] for s in steps]
     assert revisions == sorted(revisions) and history.steps()["start"] == 0
-    created = [s[0] for s in steps if s[2:4] == ["ADDED", "ReplicaSet"]]
-    assert len(created) == 2  # the first ReplicaSet, then the rollout's
+    created = [s[0] for s in steps if s[2:5] == ["ADDED", "ReplicaSet", "demo"]]
+    assert len(created) == 2  # the first ReplicaSet, then the rollout's (kube-system's CoreDNS has its own)
     seen = [hashes(history.frame(r, "demo")) for r in revisions]
     rollout = revisions.index(created[1])
     old, = seen[rollout - 1]  # settled after apply: one ReplicaSet's pods

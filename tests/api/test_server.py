@@ -6,6 +6,8 @@ import copy
 import pytest
 
 from litekube import errors
+from litekube.api.server import Api
+from litekube.store import Store
 
 
 def deployment(name="web", replicas=2, image="nginx:1.27", namespace=None):
@@ -26,10 +28,55 @@ class TestBootstrap:
     def test_a_new_cluster_has_the_system_namespaces(self, api):
         with api.read() as tx:
             names = [n["metadata"]["name"] for n in tx.list("Namespace").items]
-        assert names == ["default", "kube-node-lease", "kube-public", "kube-system"]
+        assert names == ["default", "kube-flannel", "kube-node-lease", "kube-public", "kube-system"]
 
     def test_the_clock_starts_at_the_wall_clock(self, api):
         assert api.store.now() == 1_700_000_000.0
+
+    def test_a_new_cluster_has_the_system_components(self, api):
+        with api.read() as tx:
+            found = sorted((o["kind"], o["metadata"]["namespace"], o["metadata"]["name"])
+                           for kind in ("Deployment", "DaemonSet", "Service") for o in tx.list(kind).items)
+            dns = tx.get("Service", "kube-system", "kube-dns")["spec"]["clusterIP"]
+            managers = {o["metadata"]["name"]: o["metadata"]["managedFields"][0]["manager"]
+                        for kind in ("Deployment", "DaemonSet") for o in tx.list(kind).items}
+        assert found == [("DaemonSet", "kube-flannel", "kube-flannel-ds"), ("DaemonSet", "kube-system", "kube-proxy"),
+                         ("Deployment", "kube-system", "coredns"), ("Service", "default", "kubernetes"),
+                         ("Service", "kube-system", "kube-dns")]
+        assert dns == "10.96.0.10"
+        assert managers == {"coredns": "kubeadm", "kube-proxy": "kubeadm",
+                            "kube-flannel-ds": "kubectl-client-side-apply"}
+
+    def test_generated_names_follow_their_generate_name_alone(self, backend):
+        """The nth name a generateName makes is the same whatever else the cluster wrote first; a taken
+        name moves on to the next count (the apiserver retries a generated name that exists)."""
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-"},
+               "spec": {"containers": [{"name": "a", "image": "b"}]}}
+        names = []
+        for extra in (0, 3):
+            store = Store(backend.db(f"names{extra}.db"), wall=lambda: 1_700_000_000.0)
+            api = Api(store, node_count=0)
+            with api.write() as tx:
+                for i in range(extra):
+                    tx.create(configmap(f"cm{i}"))
+                names.append([tx.create(pod)["metadata"]["name"] for _ in range(2)])
+            store.close()
+        assert names[0] == names[1] and names[0][0] != names[0][1]
+        store = Store(backend.db("taken.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0)
+        with api.write() as tx:
+            tx.create({**pod, "metadata": {"name": names[0][0]}})
+            assert tx.create(pod)["metadata"]["name"] == names[0][1]
+        store.close()
+
+    def test_kube_dns_takes_the_tenth_address_of_the_service_cidr(self, backend):
+        store = Store(backend.db("cidr.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0, service_cidr="10.43.0.0/16", data_plane=("ipvs", "host-gw"))
+        with api.read() as tx:
+            assert tx.get("Service", "kube-system", "kube-dns")["spec"]["clusterIP"] == "10.43.0.10"
+            config = tx.get("ConfigMap", "kube-system", "kube-proxy")["data"]["config.conf"]
+        assert "mode: ipvs\n" in config
+        store.close()
 
 
 class TestCreate:

@@ -57,9 +57,9 @@ def test_defaults_as_upstream(api):
 
 
 def test_requested_addresses(api):
-    assert create(api, svc("dns", clusterIP="10.96.0.10"))["spec"]["clusterIPs"] == ["10.96.0.10"]
+    assert create(api, svc("dns", clusterIP="10.96.0.53"))["spec"]["clusterIPs"] == ["10.96.0.53"]
     with pytest.raises(errors.Invalid) as exc:
-        create(api, svc("dup", clusterIP="10.96.0.10"))
+        create(api, svc("dup", clusterIP="10.96.0.10"))  # kube-system/kube-dns's
     assert message(exc) == ('The Service "dup" is invalid: spec.clusterIPs: Invalid value: []string{"10.96.0.10"}: '
                             "failed to allocate IP 10.96.0.10: provided IP is already allocated")
     with pytest.raises(errors.Invalid) as exc:

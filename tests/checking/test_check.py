@@ -17,7 +17,10 @@ MANIFESTS = Path(__file__).resolve().parents[1] / "manifests" / "check"
 # (case, the invariant that must break, the minimal number of steps)
 PLANTED = [("unavailable", "available_at_least(deployment/web, 3)", 1),  # maxUnavailable 50% of 4
            ("pdb", "pdb_respected()", 1),  # maxUnavailable 2 against minAvailable 3 of 4
-           ("quorum", "available_at_least(deployment/db, 2)", 2),  # minAvailable 1: two drains break quorum
+           # minAvailable 1: one drain breaks quorum, as two of the three db pods share node-3 (CoreDNS's
+           # requests are on node-1 and node-2, and litekube's scheduler lacks PodTopologySpread's system
+           # default spreading, which on kind would put one per node and take two drains)
+           ("quorum", "available_at_least(deployment/db, 2)", 1),
            ("recreate", "available_at_least(deployment/web, 1)", 1)]  # Recreate: no pod during the gap
 
 

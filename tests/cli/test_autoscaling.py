@@ -22,8 +22,9 @@ WALL = 1_700_000_000.0
 @pytest.fixture
 def lk(tmp_path) -> Litekube:
     db = tmp_path / "litekube.db"
-    store = Store(str(db), wall=lambda: WALL)
+    store = Store(str(db), wall=lambda: WALL - 5)  # the clock reads WALL once the system pods run
     embedded.settle(Api(store))
+    assert store.now() == WALL
     store.close()
     return Litekube(db)
 
@@ -53,7 +54,7 @@ class TestTop:
     def test_top_pods(self, php) -> None:
         out = php("top", "pods").stdout
         assert out == ("NAME                          CPU(cores)   MEMORY(bytes)   \n"
-                       "php-apache-7b6d5d4884-n5jb4   1m           4Mi             \n")
+                       "php-apache-7b6d5d4884-7jrf8   1m           4Mi             \n")
 
     def test_top_pods_before_the_first_scrapes(self, lk) -> None:
         lk("apply", "-f", str(MANIFESTS / "php-apache.yaml"))
@@ -75,20 +76,28 @@ class TestTop:
     def test_top_pods_with_load_containers_sorted_and_summed(self, php) -> None:
         php("set", "load", "deployment/php-apache", "--cpu-per-pod", "250m", "--memory-per-pod", "64Mi")
         assert php("top", "pods", "-A", "--containers").stdout == (
-            "NAMESPACE   POD                           NAME         CPU(cores)   MEMORY(bytes)   \n"
-            "default     php-apache-7b6d5d4884-n5jb4   php-apache   250m         64Mi            \n")
+            "NAMESPACE      POD                           NAME           CPU(cores)   MEMORY(bytes)   \n"
+            "default        php-apache-7b6d5d4884-7jrf8   php-apache     250m         64Mi            \n"
+            "kube-flannel   kube-flannel-ds-777qp         kube-flannel   1m           4Mi             \n"
+            "kube-flannel   kube-flannel-ds-87fb9         kube-flannel   1m           4Mi             \n"
+            "kube-flannel   kube-flannel-ds-dbzm7         kube-flannel   1m           4Mi             \n"
+            "kube-system    coredns-7499bf7c45-fcqr9      coredns        1m           4Mi             \n"
+            "kube-system    coredns-7499bf7c45-zctrt      coredns        1m           4Mi             \n"
+            "kube-system    kube-proxy-cdpwp              kube-proxy     1m           4Mi             \n"
+            "kube-system    kube-proxy-cqr98              kube-proxy     1m           4Mi             \n"
+            "kube-system    kube-proxy-j64z2              kube-proxy     1m           4Mi             \n")
         assert php("top", "pods", "--sum", "--sort-by", "memory").stdout == (
             "NAME                          CPU(cores)   MEMORY(bytes)   \n"
-            "php-apache-7b6d5d4884-n5jb4   250m         64Mi            \n"
+            "php-apache-7b6d5d4884-7jrf8   250m         64Mi            \n"
             "                              ________     ________        \n"
             "                              250m         64Mi            \n")
 
     def test_top_nodes_and_a_down_node(self, php) -> None:
         assert php("top", "nodes").stdout == (
             "NAME      CPU(cores)   CPU(%)    MEMORY(bytes)   MEMORY(%)   \n"
-            "node-1    101m         2%        516Mi           3%          \n"
-            "node-2    100m         2%        512Mi           3%          \n"
-            "node-3    100m         2%        512Mi           3%          \n")
+            "node-1    103m         2%        524Mi           3%          \n"
+            "node-2    103m         2%        524Mi           3%          \n"
+            "node-3    103m         2%        524Mi           3%          \n")
         php("fault", "node-down", "node-3")
         php("advance", "20s")
         assert lines(php("top", "nodes", "--no-headers").stdout)[-1] == (
@@ -106,13 +115,13 @@ class TestTop:
         assert listed["items"][0]["containers"] == [{"name": "php-apache", "usage": {"cpu": "1m", "memory": "4Mi"}}]
         one = php("top", "node", "node-2", "-o", "yaml").stdout
         assert one.startswith("apiVersion: metrics.k8s.io/v1beta1\nkind: NodeMetrics\n")
-        assert "usage:\n  cpu: 100m\n  memory: 512Mi\nwindow: 15s\n" in one
+        assert "usage:\n  cpu: 103m\n  memory: 524Mi\nwindow: 15s\n" in one  # kube-proxy's, flannel's, coredns's
         assert php("top", "nodes", "-o", "wide").exit_code == 2
 
     def test_get_podmetrics(self, php) -> None:
         assert php("get", "podmetrics").stdout == (
             "NAME                          CPU   MEMORY   WINDOW\n"
-            "php-apache-7b6d5d4884-n5jb4   1m    4Mi      15s\n")
+            "php-apache-7b6d5d4884-7jrf8   1m    4Mi      15s\n")
         assert "kind: NodeMetrics" in php("get", "nodemetrics", "node-1", "-o", "yaml").stdout
 
     def test_metrics_are_read_only(self, php, tmp_path) -> None:

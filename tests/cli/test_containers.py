@@ -85,7 +85,7 @@ class TestLabelAndDelete:
         assert len(out) == 2 and all(line.endswith(" labeled") for line in out)
         assert lk("get", "pods", "-l", "tier=front", "-o", "name").stdout.count("\n") == 2
         out = lk("annotate", "deploy", "--all", "-A", "note=x").stdout
-        assert out == "deployment.apps/web annotated\n"
+        assert out == "deployment.apps/web annotated\ndeployment.apps/coredns annotated\n"  # kube-system's too
         bare = lk("label", "pods", "x=y")
         assert bare.exit_code == 2 and "resource(s) were provided, but no name was specified" in bare.stderr
 

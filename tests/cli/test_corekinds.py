@@ -35,7 +35,8 @@ class TestServiceAccounts:
     def test_every_namespace_gets_default_and_the_root_ca(self, lk):
         lk("apply", "-f", "-", input="apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n")
         assert lk("get", "sa", "-A", "--no-headers").stdout.split()[::4] == [
-            "default", "kube-node-lease", "kube-public", "kube-system", "team"]
+            "default", "kube-flannel", "kube-flannel", "kube-node-lease", "kube-public", "kube-system", "kube-system",
+            "kube-system", "team"]  # kube-flannel's flannel, kube-system's coredns and kube-proxy
         assert lk("get", "cm", "-n", "team", "-o", "name").stdout == "configmap/kube-root-ca.crt\n"
 
     def test_a_deleted_default_account_comes_back(self, lk):
@@ -227,8 +228,8 @@ class TestPriority:
     def test_system_classes_exist(self, lk):
         assert lk("get", "pc").stdout == (
             "NAME                      VALUE        GLOBAL-DEFAULT   AGE   PREEMPTIONPOLICY\n"
-            "system-cluster-critical   2000000000   false            0s    PreemptLowerPriority\n"
-            "system-node-critical      2000001000   false            0s    PreemptLowerPriority\n")
+            "system-cluster-critical   2000000000   false            5s    PreemptLowerPriority\n"
+            "system-node-critical      2000001000   false            5s    PreemptLowerPriority\n")
 
     def test_unknown_class_is_refused(self, lk):
         result = lk("apply", "-f", "-", input=pod("p", "  priorityClassName: nope\n"))

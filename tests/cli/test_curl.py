@@ -1,9 +1,10 @@
 """`litekube curl` through the real CLI, with exact output, on the samples/ingress cluster.
 
-Three nodes; ingress-nginx's controller pod on node-1 behind 172.18.255.200
-(externalTrafficPolicy Local, so MetalLB announces it from node-1);
-service1 (web, two pods on node-2 and node-3) and service2 (web2, one pod
-on node-2); the docs' simple-fanout-example and tls-example-ingress.
+Three nodes, CoreDNS's two pods on node-1 and node-2; ingress-nginx's
+controller pod on node-3 behind 172.18.255.200 (externalTrafficPolicy
+Local, so MetalLB announces it from node-3); service1 (web, two pods on
+node-1 and node-2) and service2 (web2, one pod on node-3); the docs'
+simple-fanout-example and tls-example-ingress.
 """
 from __future__ import annotations
 
@@ -16,28 +17,27 @@ from hypothesis import strategies as st
 from litekube.store import Store
 from tests.cli.conftest import SAMPLES
 
-WEB_2, WEB_3, WEB2 = "web-955cd6b54-ljxln", "web-955cd6b54-np4zw", "web2-f7d4c9f9c-mvfs8"
-CONTROLLER = "ingress-nginx-controller-576ccd59fc-m85vj"
+WEB_1, WEB_2, WEB2 = "web-955cd6b54-5vfs6", "web-955cd6b54-j6vl4", "web2-f7d4c9f9c-8kxsq"
+CONTROLLER = "ingress-nginx-controller-576ccd59fc-kjt6z"
 LB = "172.18.255.200"
 RESOLVE = ["--resolve", f"foo.bar.com:80:{LB}"]
 TO_CONTROLLER = [
     "* From outside the cluster (172.18.0.1, the host on the node network)",
     f"*   Trying {LB}:80...",
     f"* {LB}:80 is the LoadBalancer IP of Service ingress-nginx/ingress-nginx-controller (port http)",
-    f"* ARP {LB} is-at node-1 (172.18.0.2): MetalLB layer 2 announces it from node-1",
-    "* node-1 kube-proxy (iptables): DNAT to 10.244.0.2:80",
+    f"* ARP {LB} is-at node-3 (172.18.0.4): MetalLB layer 2 announces it from node-3",
+    "* node-3 kube-proxy (iptables): DNAT to 10.244.2.3:80",
     '*   -A KUBE-SERVICES -m comment --comment "ingress-nginx/ingress-nginx-controller:http loadbalancer IP" -m tcp '
     f"-p tcp -d {LB} --dport 80 -j KUBE-EXT-CG5I4G2RS3ZVWGLK",
     "*   -A KUBE-EXT-CG5I4G2RS3ZVWGLK -j KUBE-SVL-CG5I4G2RS3ZVWGLK",
     '*   -A KUBE-SVL-CG5I4G2RS3ZVWGLK -m comment --comment "ingress-nginx/ingress-nginx-controller:http -> '
-    '10.244.0.2:80" -j KUBE-SEP-5ZQU4VTER43PI52M',
-    "*   -A KUBE-SEP-5ZQU4VTER43PI52M -m comment --comment ingress-nginx/ingress-nginx-controller:http -m tcp -p tcp "
-    "-j DNAT --to-destination 10.244.0.2:80",
-    "* Route on node-1 to 10.244.0.2: 10.244.0.0/24 dev cni0 proto kernel scope link src 10.244.0.1 (same node, the "
+    '10.244.2.3:80" -j KUBE-SEP-ANUN3PVETIGOGUYU',
+    "*   -A KUBE-SEP-ANUN3PVETIGOGUYU -m comment --comment ingress-nginx/ingress-nginx-controller:http -m tcp -p tcp "
+    "-j DNAT --to-destination 10.244.2.3:80",
+    "* Route on node-3 to 10.244.2.3: 10.244.2.0/24 dev cni0 proto kernel scope link src 10.244.2.1 (same node, the "
     "cni0 bridge)",
-    f"* Pod ingress-nginx/{CONTROLLER} on node-1: container controller, port 80 (http)",
+    f"* Pod ingress-nginx/{CONTROLLER} on node-3: container controller, port 80 (http)",
 ]
-
 
 EXTRA = """apiVersion: v1
 kind: Service
@@ -82,16 +82,16 @@ def test_through_the_ingress(cluster):
     """--resolve to the controller's LB IP; the Ingress rule; nginx to a web pod over flannel's vxlan."""
     result = cluster("curl", "http://foo.bar.com/foo", *RESOLVE, "--seed", "1")
     assert result.exit_code == 0
-    assert result.stdout == f"litekube: pod default/{WEB_2} (10.244.1.2:8080) on node-2 answered GET /foo\n"
+    assert result.stdout == f"litekube: pod default/{WEB_1} (10.244.0.3:8080) on node-1 answered GET /foo\n"
     assert result.stderr.splitlines() == [
         f"* Added foo.bar.com:80:{LB} to DNS cache (--resolve)",
         *TO_CONTROLLER,
         "* ingress-nginx: Host foo.bar.com, path /foo: Ingress default/simple-fanout-example, rule foo.bar.com /foo "
         "(Prefix) -> service1:4200",
-        "* ingress-nginx upstream: endpoint 10.244.1.2:8080 (1 of 2, round robin)",
-        "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink (vxlan to node-2 at "
-        "172.18.0.3, FDB 16:79:f5:9f:4d:f2 dst 172.18.0.3)",
-        f"* Pod default/{WEB_2} on node-2: container hello-app, port 8080",
+        "* ingress-nginx upstream: endpoint 10.244.0.3:8080 (1 of 2, round robin)",
+        "* Route on node-3 to 10.244.0.3: 10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink (vxlan to node-1 at "
+        "172.18.0.2, FDB 36:97:1b:e6:e9:bb dst 172.18.0.2)",
+        f"* Pod default/{WEB_1} on node-1: container hello-app, port 8080",
         f"* Connected to foo.bar.com ({LB}) port 80 (#0)",
         "> GET /foo HTTP/1.1", "> Host: foo.bar.com", "> User-Agent: curl/7.88.1", "> Accept: */*", ">",
         "< HTTP/1.1 200 OK",
@@ -134,22 +134,22 @@ def test_from_a_pod_by_short_name(cluster):
     """The pod's search path: service1 -> service1.default.svc.cluster.local, its ClusterIP, kube-proxy's split."""
     result = cluster("curl", "http://service1/", "--from", WEB2, "--seed", "3")
     assert result.exit_code == 0
-    assert result.stdout == f"litekube: pod default/{WEB_2} (10.244.1.2:8080) on node-2 answered GET /\n"
+    assert result.stdout == f"litekube: pod default/{WEB_1} (10.244.0.3:8080) on node-1 answered GET /\n"
     assert result.stderr.splitlines() == [
         "* service1.default.svc.cluster.local. A 10.96.1.2 (CoreDNS, kube-dns 10.96.0.10)",
-        f"* From pod default/{WEB2} (10.244.1.3) on node-2",
+        f"* From pod default/{WEB2} (10.244.2.2) on node-3",
         "*   Trying 10.96.1.2:80...",
         "* 10.96.1.2:80 is the ClusterIP of Service default/service1 (port http)",
-        "* node-2 kube-proxy (iptables): DNAT to 10.244.1.2:8080",
+        "* node-3 kube-proxy (iptables): DNAT to 10.244.0.3:8080",
         '*   -A KUBE-SERVICES -m comment --comment "default/service1:http cluster IP" -m tcp -p tcp -d 10.96.1.2 '
         "--dport 80 -j KUBE-SVC-KRATWRH3VO6L4LXW",
-        '*   -A KUBE-SVC-KRATWRH3VO6L4LXW -m comment --comment "default/service1:http -> 10.244.1.2:8080" -m statistic '
-        "--mode random --probability 0.5000000000 -j KUBE-SEP-O7COQD65NZ4CYETO",
-        "*   -A KUBE-SEP-O7COQD65NZ4CYETO -m comment --comment default/service1:http -m tcp -p tcp -j DNAT "
-        "--to-destination 10.244.1.2:8080",
-        "* Route on node-2 to 10.244.1.2: 10.244.1.0/24 dev cni0 proto kernel scope link src 10.244.1.1 (same node, "
-        "the cni0 bridge)",
-        f"* Pod default/{WEB_2} on node-2: container hello-app, port 8080",
+        '*   -A KUBE-SVC-KRATWRH3VO6L4LXW -m comment --comment "default/service1:http -> 10.244.0.3:8080" -m statistic '
+        "--mode random --probability 0.5000000000 -j KUBE-SEP-3UOBT42YZWXPMRJW",
+        "*   -A KUBE-SEP-3UOBT42YZWXPMRJW -m comment --comment default/service1:http -m tcp -p tcp -j DNAT "
+        "--to-destination 10.244.0.3:8080",
+        "* Route on node-3 to 10.244.0.3: 10.244.0.0/24 via 10.244.0.0 dev flannel.1 onlink (vxlan to node-1 at "
+        "172.18.0.2, FDB 36:97:1b:e6:e9:bb dst 172.18.0.2)",
+        f"* Pod default/{WEB_1} on node-1: container hello-app, port 8080",
         "* Connected to service1 (10.96.1.2) port 80 (#0)",
         "> GET / HTTP/1.1", "> Host: service1", "> User-Agent: curl/7.88.1", "> Accept: */*", ">",
         "< HTTP/1.1 200 OK", "< Content-Type: text/plain; charset=utf-8", "<"]
@@ -167,7 +167,7 @@ def test_service_without_endpoints_is_refused(cluster):
     result = cluster("curl", "http://empty/", "--from", WEB2)
     assert (result.exit_code, result.stdout) == (7, "")
     assert result.stderr.splitlines()[-4:] == [
-        "* node-2 kube-proxy (iptables): REJECT",
+        "* node-3 kube-proxy (iptables): REJECT",
         '*   -A KUBE-SERVICES -m comment --comment "default/empty:80-80 has no endpoints" -m tcp -p tcp -d 10.96.1.4 '
         "--dport 80 -j REJECT",
         "* connect to empty port 80 failed: Connection refused",
@@ -184,19 +184,19 @@ def test_cluster_ip_is_not_routed_from_outside(cluster):
 
 
 def test_all_endpoints_with_their_probability(cluster):
-    result = cluster("curl", "http://10.96.1.2/", "--from-node", "node-3", "--all")
+    result = cluster("curl", "http://10.96.1.2/", "--from-node", "node-1", "--all")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line for line in lines if line.startswith(("* Path", "litekube:", "* Route"))] == [
         "* Path 1 of 2 (probability 0.5000)",
-        "* Route on node-3 to 10.244.1.2: 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink (vxlan to node-2 at "
-        "172.18.0.3, FDB 16:79:f5:9f:4d:f2 dst 172.18.0.3)",
-        f"litekube: pod default/{WEB_2} (10.244.1.2:8080) on node-2 answered GET /",
-        "* Path 2 of 2 (probability 0.5000)",
-        "* Route on node-3 to 10.244.2.2: 10.244.2.0/24 dev cni0 proto kernel scope link src 10.244.2.1 (same node, "
+        "* Route on node-1 to 10.244.0.3: 10.244.0.0/24 dev cni0 proto kernel scope link src 10.244.0.1 (same node, "
         "the cni0 bridge)",
-        f"litekube: pod default/{WEB_3} (10.244.2.2:8080) on node-3 answered GET /"]
-    assert lines[1:3] == ["* From node node-3 (172.18.0.4)", "*   Trying 10.96.1.2:80..."]
+        f"litekube: pod default/{WEB_1} (10.244.0.3:8080) on node-1 answered GET /",
+        "* Path 2 of 2 (probability 0.5000)",
+        "* Route on node-1 to 10.244.1.3: 10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink (vxlan to node-2 at "
+        "172.18.0.3, FDB 16:79:f5:9f:4d:f2 dst 172.18.0.3)",
+        f"litekube: pod default/{WEB_2} (10.244.1.3:8080) on node-2 answered GET /"]
+    assert lines[1:3] == ["* From node node-1 (172.18.0.2)", "*   Trying 10.96.1.2:80..."]
     # From the node itself kube-proxy masquerades (the source is outside the pod network).
     assert lines[6].endswith('! -s 10.244.0.0/16 -j KUBE-MARK-MASQ')
 
@@ -213,8 +213,8 @@ def test_json_trace(cluster):
     assert (ingress["ingress"], ingress["backend"], ingress["path"]) == ("default/simple-fanout-example",
                                                                          "service2:8080", "/bar")
     assert path["response"]["status"] == 200 and path["response"]["pod"] == f"default/{WEB2}"
-    assert path["hops"][3]["to"] == "10.244.0.2:80" and path["hops"][3]["rules"][-1].endswith(
-        "-j DNAT --to-destination 10.244.0.2:80")
+    assert path["hops"][3]["to"] == "10.244.2.3:80" and path["hops"][3]["rules"][-1].endswith(
+        "-j DNAT --to-destination 10.244.2.3:80")
 
 
 def test_tls(cluster):
@@ -291,9 +291,9 @@ def test_headless_name_is_a_pod_address(cluster):
     result = cluster("curl", "http://headless:8080/", "--from", WEB_2)
     assert result.exit_code == 0
     assert result.stderr.splitlines()[:3] == [
-        "* headless.default.svc.cluster.local. A 10.244.1.2 (CoreDNS, kube-dns 10.96.0.10)",
-        f"* From pod default/{WEB_2} (10.244.1.2) on node-2",
-        "*   Trying 10.244.1.2:8080..."]
+        "* headless.default.svc.cluster.local. A 10.244.0.3 (CoreDNS, kube-dns 10.96.0.10)",
+        f"* From pod default/{WEB_2} (10.244.1.3) on node-2",
+        "*   Trying 10.244.0.3:8080..."]
 
 
 def test_external_name_has_no_upstream_resolver(cluster):
@@ -319,21 +319,21 @@ def test_pod_to_pod_across_nodes_and_a_closed_port(cluster):
            "172.18.0.4, FDB aa:4c:fe:8a:86:31 dst 172.18.0.4)" in result.stderr.splitlines()
     closed = cluster("curl", "http://10.244.2.2:9999/x", "--from", WEB_2)
     assert closed.exit_code == 7
-    assert f"* Pod default/{WEB_3} on node-3: no container listens on port 9999" in closed.stderr.splitlines()
+    assert f"* Pod default/{WEB2} on node-3: no container listens on port 9999" in closed.stderr.splitlines()
 
 
 def test_node_port_from_another_node(cluster):
-    """node-3 to node-1's NodePort: routed over eth0, then node-1's KUBE-NODEPORTS (Local: its own controller)."""
-    result = cluster("curl", "http://172.18.0.2:30086/foo", "-H", "Host: foo.bar.com", "--from-node", "node-3",
+    """node-1 to node-3's NodePort: routed over eth0, then node-3's KUBE-NODEPORTS (Local: its own controller)."""
+    result = cluster("curl", "http://172.18.0.4:30086/foo", "-H", "Host: foo.bar.com", "--from-node", "node-1",
                      "--seed", "1")
     assert result.exit_code == 0
     lines = result.stderr.splitlines()
     assert lines[:5] == [
-        "* From node node-3 (172.18.0.4)",
-        "*   Trying 172.18.0.2:30086...",
-        "* 172.18.0.2:30086 is NodePort 30086 of Service ingress-nginx/ingress-nginx-controller (port http) on node-1",
-        "* Route on node-3 to 172.18.0.2: 172.18.0.0/16 dev eth0 (node node-1)",
-        "* node-1 kube-proxy (iptables): DNAT to 10.244.0.2:80"]
+        "* From node node-1 (172.18.0.2)",
+        "*   Trying 172.18.0.4:30086...",
+        "* 172.18.0.4:30086 is NodePort 30086 of Service ingress-nginx/ingress-nginx-controller (port http) on node-3",
+        "* Route on node-1 to 172.18.0.4: 172.18.0.0/16 dev eth0 (node node-3)",
+        "* node-3 kube-proxy (iptables): DNAT to 10.244.2.3:80"]
 
 
 def test_apiserver_through_the_kubernetes_service(cluster):
@@ -352,9 +352,9 @@ def test_ipvs_and_host_gw(lk):
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert [line for line in lines if "ipvs" in line] == [
-        f"* node-1 kube-proxy (ipvs): TCP  {LB}:80 rr -> 10.244.0.3:80 (Masq)"] * 2
+        f"* node-1 kube-proxy (ipvs): TCP  {LB}:80 rr -> 10.244.0.4:80 (Masq)"] * 2
+    # service1's pods: one on node-1 beside the controller, one on node-2 (host-gw: via its address)
     assert [line for line in lines if line.startswith("* Route on node-1 to 10.244.1")] == [
-        "* Route on node-1 to 10.244.1.2: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)",
         "* Route on node-1 to 10.244.1.3: 10.244.1.0/24 via 172.18.0.3 dev eth0 (node-2)"]
 
 
@@ -375,4 +375,4 @@ def test_search_path_of_a_pod_in_another_namespace(cluster):
     assert result.stderr.splitlines()[:3] == [
         "* service1.default.ingress-nginx.svc.cluster.local. NXDOMAIN",
         "* service1.default.svc.cluster.local. A 10.96.1.2 (CoreDNS, kube-dns 10.96.0.10)",
-        f"* From pod ingress-nginx/{CONTROLLER} (10.244.0.2) on node-1"]
+        f"* From pod ingress-nginx/{CONTROLLER} (10.244.2.3) on node-3"]

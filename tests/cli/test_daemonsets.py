@@ -45,6 +45,7 @@ spec:
           path: /var/log
 """
 NS = ("-n", "kube-system")
+OWN = ("-l", "name=fluentd-elasticsearch")  # kube-system also holds kube-proxy's and CoreDNS's pods
 
 
 def cluster(lk, tmp_path):
@@ -57,15 +58,16 @@ def cluster(lk, tmp_path):
 
 
 def nodes_of_pods(lk) -> list[str]:
-    return sorted(line.split()[6] for line in lk("get", "pods", *NS, "-o", "wide", "--no-headers").stdout.splitlines())
+    return sorted(line.split()[6] for line in lk("get", "pods", *NS, *OWN, "-o", "wide", "--no-headers")
+                  .stdout.splitlines())
 
 
 def test_one_pod_per_node_with_the_control_plane(lk, tmp_path):
     assert cluster(lk, tmp_path).stdout == "daemonset.apps/fluentd-elasticsearch created\n"
-    assert lk("get", "ds", *NS).stdout == (
+    assert lk("get", "ds", "fluentd-elasticsearch", *NS).stdout == (
         "NAME                    DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR   AGE\n"
         "fluentd-elasticsearch   3         3         3       3            3           <none>          1s\n")
-    assert lk("get", "ds", *NS, "-o", "wide").stdout.splitlines()[1].split()[-3:] == [
+    assert lk("get", "ds", "fluentd-elasticsearch", *NS, "-o", "wide").stdout.splitlines()[1].split()[-3:] == [
         "fluentd-elasticsearch", "quay.io/fluentd_elasticsearch/fluentd:v2.5.2", "name=fluentd-elasticsearch"]
     assert nodes_of_pods(lk) == ["control-plane", "node-1", "node-2"]
     text = lk("describe", "ds", "fluentd-elasticsearch", *NS).stdout
@@ -95,7 +97,7 @@ def test_nodes_added_tainted_and_removed(lk, tmp_path):
     assert lk("delete", "node", "node-3").stdout == 'node "node-3" deleted\n'
     lk("advance", "1m")
     assert nodes_of_pods(lk) == ["control-plane", "node-1", "node-2"]
-    assert lk("get", "ds", *NS, "--no-headers").stdout.split()[1:6] == ["3", "3", "3", "3", "3"]
+    assert lk("get", "ds", "fluentd-elasticsearch", *NS, "--no-headers").stdout.split()[1:6] == ["3", "3", "3", "3", "3"]
 
 
 def test_set_image_rollout_status_history_and_undo(lk, tmp_path):
@@ -105,16 +107,16 @@ def test_set_image_rollout_status_history_and_undo(lk, tmp_path):
         "daemonset.apps/fluentd-elasticsearch image updated\n")
     assert lk("rollout", "status", "ds/fluentd-elasticsearch", *NS).stdout == (
         'daemon set "fluentd-elasticsearch" successfully rolled out\n')
-    images = lk("get", "pods", *NS, "-o", "jsonpath={.items[*].spec.containers[0].image}").stdout.split()
+    images = lk("get", "pods", *NS, *OWN, "-o", "jsonpath={.items[*].spec.containers[0].image}").stdout.split()
     assert images == ["quay.io/fluentd_elasticsearch/fluentd:v2.6.0"] * 3
     assert lk("rollout", "history", "ds/fluentd-elasticsearch", *NS).stdout == (
         "daemonset.apps/fluentd-elasticsearch \nREVISION  CHANGE-CAUSE\n1         <none>\n2         <none>\n\n")
     assert lk("rollout", "undo", "ds/fluentd-elasticsearch", *NS).stdout == (
         "daemonset.apps/fluentd-elasticsearch rolled back\n")
     lk("rollout", "status", "ds/fluentd-elasticsearch", *NS)
-    images = lk("get", "pods", *NS, "-o", "jsonpath={.items[*].spec.containers[0].image}").stdout.split()
+    images = lk("get", "pods", *NS, *OWN, "-o", "jsonpath={.items[*].spec.containers[0].image}").stdout.split()
     assert images == ["quay.io/fluentd_elasticsearch/fluentd:v2.5.2"] * 3
-    revisions = lk("get", "controllerrevisions", *NS, "--no-headers").stdout.splitlines()
+    revisions = lk("get", "controllerrevisions", *NS, *OWN, "--no-headers").stdout.splitlines()
     assert sorted(line.split()[2] for line in revisions) == ["2", "3"]
     assert lk("rollout", "restart", "ds/fluentd-elasticsearch", *NS).stdout == (
         "daemonset.apps/fluentd-elasticsearch restarted\n")

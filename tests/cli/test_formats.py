@@ -9,8 +9,8 @@ import json
 
 from tests.cli.conftest import SAMPLES
 
-PODS = ["web-6c956c7598-7jht5", "web-6c956c7598-9mldk", "web-6c956c7598-bkd27"]  # in name order
-NODES = ["node-1", "node-2", "node-3"]
+PODS = ["web-6c956c7598-6c2zz", "web-6c956c7598-g2lsm", "web-6c956c7598-w9lb8"]  # in name order
+NODES = ["node-2", "node-1", "node-3"]
 
 
 class TestJSONPath:
@@ -68,6 +68,7 @@ class TestCustomColumns:
         assert out == ("NAME              PHASE    TEAM\n"
                        "default           Active   <none>\n"
                        "demo              Active   web\n"
+                       "kube-flannel      Active   <none>\n"
                        "kube-node-lease   Active   <none>\n"
                        "kube-public       Active   <none>\n"
                        "kube-system       Active   <none>\n")

@@ -24,10 +24,11 @@ T0 = datetime(2026, 1, 1, tzinfo=timezone.utc).timestamp()
 
 @pytest.fixture
 def lk(tmp_path) -> Litekube:
-    """The CLI on a new cluster whose clock starts at T0."""
+    """The CLI on a new cluster whose clock reads T0 once its system pods run (they take 5s to start)."""
     path = tmp_path / "litekube.db"
-    store = Store(str(path), wall=lambda: T0)
+    store = Store(str(path), wall=lambda: T0 - 5)
     embedded.settle(Api(store))
+    assert store.now() == T0
     store.close()
     return Litekube(path)
 

@@ -38,6 +38,22 @@ def pods_by_node(lk) -> dict[str, list[str]]:
     return out
 
 
+def system_pods(lk, node: str, *prefixes: str) -> list[str]:
+    """`namespace/name` of kube-system's and kube-flannel's pods on `node` whose names start with a prefix."""
+    rows = [line.split() for line in lk("get", "pods", "-A", "-o", "wide", "--no-headers").stdout.splitlines()]
+    return [f"{r[0]}/{r[1]}" for r in rows if r[7] == node and r[0] != "default" and r[1].startswith(prefixes)]
+
+
+def daemon_pods(lk, node: str) -> str:
+    """The DaemonSets' pods on `node` (kube-flannel's, kube-proxy's) as drain lists them."""
+    return ", ".join(system_pods(lk, node, "kube-flannel-ds-", "kube-proxy-"))
+
+
+def evictions(pods: list[str]) -> tuple[str, str]:
+    """(the `evicting pod` lines, the `evicted` lines) of drain for `namespace/name`s."""
+    return ("".join(f"evicting pod {p}\n" for p in pods), "".join(f"pod/{p.split('/')[1]} evicted\n" for p in pods))
+
+
 def mask(text: str) -> str:
     """Replace the random pod suffixes of `web-<hash>-<suffix>` with fixed placeholders."""
     return re.sub(r"web-[a-z0-9]{6,10}-[a-z0-9]{5}", "web-POD", text)
@@ -48,10 +64,38 @@ class TestInit:
         result = lk("init", "--nodes", "2", "--cpu", "2", "--memory", "8Gi")
         assert (result.exit_code, result.stdout) == (0, f"cluster created in {lk.db} with 2 nodes\n")
         assert lk("get", "nodes").stdout == ("NAME     STATUS   ROLES    AGE   VERSION\n"
-                                             "node-1   Ready    <none>   0s    v1.32.0\n"
-                                             "node-2   Ready    <none>   0s    v1.32.0\n")
+                                             "node-1   Ready    <none>   5s    v1.32.0\n"
+                                             "node-2   Ready    <none>   5s    v1.32.0\n")
         capacity = json.loads(lk("get", "node", "node-1", "-o", "json").stdout)["status"]["capacity"]
         assert (capacity["cpu"], capacity["memory"], capacity["pods"]) == ("2", "8Gi", "110")
+
+    def test_init_runs_the_system_components(self, lk):
+        """As on kind with flannel: CoreDNS's 2 pods behind kube-dns, kube-proxy and flannel on every node,
+        the DaemonSets' pods on the node's own IP (hostNetwork)."""
+        assert lk("init", "--nodes", "2").exit_code == 0
+        assert lk("get", "pods", "-A", "-o", "wide").stdout == (
+            "NAMESPACE      NAME                       READY   STATUS    RESTARTS   AGE   IP           NODE     "
+            "NOMINATED NODE   READINESS GATES\n"
+            "kube-flannel   kube-flannel-ds-777qp      1/1     Running   0          5s    172.18.0.3   node-2   "
+            "<none>           <none>\n"
+            "kube-flannel   kube-flannel-ds-87fb9      1/1     Running   0          5s    172.18.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    coredns-7499bf7c45-fcqr9   1/1     Running   0          5s    10.244.1.2   node-2   "
+            "<none>           <none>\n"
+            "kube-system    coredns-7499bf7c45-zctrt   1/1     Running   0          5s    10.244.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    kube-proxy-cdpwp           1/1     Running   0          5s    172.18.0.2   node-1   "
+            "<none>           <none>\n"
+            "kube-system    kube-proxy-j64z2           1/1     Running   0          5s    172.18.0.3   node-2   "
+            "<none>           <none>\n")
+        assert lk("get", "svc", "kube-dns", "-n", "kube-system").stdout == (
+            "NAME       TYPE        CLUSTER-IP   EXTERNAL-IP   PORT(S)                  AGE\n"
+            "kube-dns   ClusterIP   10.96.0.10   <none>        53/UDP,53/TCP,9153/TCP   5s\n")
+
+    def test_kube_dns_on_another_service_cidr(self, lk):
+        assert lk("init", "--nodes", "1", "--service-cidr", "10.100.0.0/16").exit_code == 0
+        assert lk("get", "svc", "kube-dns", "-n", "kube-system", "-o", "jsonpath={.spec.clusterIP}").stdout == \
+            "10.100.0.10"
 
     def test_one_node_is_singular_and_init_twice_fails(self, lk):
         assert lk("init", "--nodes", "1").stdout == f"cluster created in {lk.db} with 1 node\n"
@@ -79,9 +123,9 @@ class TestNodeAdd:
         assert lk("get", "nodes", "-o", "wide").stdout == (
             "NAME     STATUS   ROLES    AGE   VERSION   INTERNAL-IP   EXTERNAL-IP   OS-IMAGE             "
             "KERNEL-VERSION   CONTAINER-RUNTIME\n"
-            "gpu      Ready    <none>   0s    v1.32.0   172.18.0.3    <none>        Ubuntu 24.04.1 LTS   "
+            "gpu      Ready    <none>   1s    v1.32.0   172.18.0.3    <none>        Ubuntu 24.04.1 LTS   "
             "6.8.0-litekube   containerd://1.7.0\n"
-            "node-1   Ready    <none>   0s    v1.32.0   172.18.0.2    <none>        Ubuntu 24.04.1 LTS   "
+            "node-1   Ready    <none>   6s    v1.32.0   172.18.0.2    <none>        Ubuntu 24.04.1 LTS   "
             "6.8.0-litekube   containerd://1.7.0\n")
         assert lk("get", "nodes", "-l", "zone=a,disk=ssd", "-o", "name").stdout == "node/gpu\n"
         node = yaml.safe_load(lk("get", "node", "gpu", "-o", "yaml").stdout)
@@ -112,8 +156,8 @@ class TestCordon:
         again = lk("cordon", "node-1")
         assert (again.exit_code, again.stdout) == (0, "node/node-1 already cordoned\n")
         assert lk("get", "nodes").stdout == ("NAME     STATUS                     ROLES    AGE   VERSION\n"
-                                             "node-1   Ready,SchedulingDisabled   <none>   0s    v1.32.0\n"
-                                             "node-2   Ready                      <none>   0s    v1.32.0\n")
+                                             "node-1   Ready,SchedulingDisabled   <none>   5s    v1.32.0\n"
+                                             "node-2   Ready                      <none>   5s    v1.32.0\n")
         lk("apply", "-f", "-", input=deployment(2))
         assert set(pods_by_node(lk)) == {"node-2"}
         assert lk("uncordon", "node-1").stdout == "node/node-1 uncordoned\n"
@@ -130,11 +174,20 @@ class TestDrain:
         lk("apply", "-f", "-", input=deployment(3))
         on_node_1 = pods_by_node(lk)["node-1"]
         assert len(on_node_1) == 1
-        result = lk("drain", "node-1")
+        dns = evictions(system_pods(lk, "node-1", "coredns-"))  # CoreDNS's pods are evicted as any others
+        refused = lk("drain", "node-1")  # kube-proxy and flannel run on every node
+        assert (refused.exit_code, refused.stderr) == (1, (
+            'error: unable to drain node "node-1" due to error: cannot delete DaemonSet-managed Pods (use '
+            f"--ignore-daemonsets to ignore): {daemon_pods(lk, 'node-1')}, continuing command...\n"
+            "There are pending nodes to be drained:\n node-1\n"
+            f"cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemon_pods(lk, 'node-1')}\n"))
+        result = lk("drain", "node-1", "--ignore-daemonsets")
         assert result.exit_code == 0, result.output
         victim = on_node_1[0]
-        assert result.stdout == (f"node/node-1 cordoned\nevicting pod default/{victim}\n"
-                                 f"pod/{victim} evicted\nnode/node-1 drained\n")
+        assert result.stdout == (f"node/node-1 already cordoned\n"
+                                 f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
+                                 f"evicting pod default/{victim}\n{dns[0]}"
+                                 f"pod/{victim} evicted\n{dns[1]}node/node-1 drained\n")
         placed = pods_by_node(lk)
         assert "node-1" not in placed and sum(map(len, placed.values())) == 3
         assert lk("get", "node", "node-1", "--no-headers").stdout.split()[1] == "Ready,SchedulingDisabled"
@@ -142,21 +195,25 @@ class TestDrain:
     def test_a_pod_without_controller_needs_force(self, lk):
         lk("init", "--nodes", "1")
         lk("apply", "-f", "-", input=BARE)
+        daemons, dns = daemon_pods(lk, "node-1"), evictions(system_pods(lk, "node-1", "coredns-"))
         refused = lk("drain", "node-1")
         assert refused.exit_code == 1
         assert refused.stdout == "node/node-1 cordoned\n"
-        assert refused.stderr == (
-            'error: unable to drain node "node-1" due to error: cannot delete Pods that declare no controller '
-            "(use --force to override): default/bare, continuing command...\n"
+        assert refused.stderr == (  # an aggregate of two errors, then each on its line
+            'error: unable to drain node "node-1" due to error: [cannot delete Pods that declare no controller '
+            "(use --force to override): default/bare, cannot delete DaemonSet-managed Pods (use --ignore-daemonsets "
+            f"to ignore): {daemons}], continuing command...\n"
             "There are pending nodes to be drained:\n node-1\n"
-            "cannot delete Pods that declare no controller (use --force to override): default/bare\n")
+            "cannot delete Pods that declare no controller (use --force to override): default/bare\n"
+            f"cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}\n")
         assert lk("get", "pods", "-o", "name").stdout == "pod/bare\n"
-        forced = lk("drain", "node-1", "--force")
+        forced = lk("drain", "node-1", "--force", "--ignore-daemonsets")
         assert (forced.exit_code, forced.stdout) == (0, (
             "node/node-1 already cordoned\n"
-            "Warning: deleting Pods that declare no controller: default/bare\n"
-            "evicting pod default/bare\n"
-            "pod/bare evicted\n"
+            f"Warning: deleting Pods that declare no controller: default/bare; ignoring DaemonSet-managed Pods: "
+            f"{daemons}\n"
+            f"evicting pod default/bare\n{dns[0]}"
+            f"pod/bare evicted\n{dns[1]}"
             "node/node-1 drained\n"))
         assert lk("get", "pods").stderr == "No resources found in default namespace.\n"
 
@@ -170,16 +227,23 @@ class TestDrain:
         assert lk("get", "pdb").stdout == ("NAME   MIN AVAILABLE   MAX UNAVAILABLE   ALLOWED DISRUPTIONS   AGE\n"
                                            "web    N/A             1                 1                     0s\n")
         first, second = pods_by_node(lk)["node-1"]
-        result = lk("drain", "node-1")
+        dns = evictions(system_pods(lk, "node-1", "coredns-"))
+        refusal = (f'error when evicting pods/"{second}" -n "default" (will retry after 5s): Cannot evict pod as it '
+                   "would violate the pod's disruption budget.\n")
+        result = lk("drain", "node-1", "--ignore-daemonsets")
         assert result.exit_code == 0, result.output
         assert result.stdout == (
             "node/node-1 cordoned\n"
+            f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
             f"evicting pod default/{first}\n"
             f"evicting pod default/{second}\n"
-            f'error when evicting pods/"{second}" -n "default" (will retry after 5s): Cannot evict pod as it '
-            "would violate the pod's disruption budget.\n"
+            f"{refusal}"
+            f"{dns[0]}"
+            f"evicting pod default/{second}\n{refusal}"  # the replacement is Ready 10s after it starts
+            f"evicting pod default/{second}\n{refusal}"
             f"evicting pod default/{second}\n"
             f"pod/{first} evicted\n"
+            f"{dns[1]}"
             f"pod/{second} evicted\n"
             "node/node-1 drained\n")
         assert [len(v) for v in pods_by_node(lk).values()] == [2] and "node-2" in pods_by_node(lk)
@@ -188,11 +252,15 @@ class TestDrain:
         lk("init", "--nodes", "1")
         lk("apply", "-f", "-", input=deployment(1))
         lk("apply", "-f", "-", input=pdb("minAvailable: 1"))
-        result = lk("drain", "node-1", "--timeout", "12s")
+        dns = evictions(system_pods(lk, "node-1", "coredns-"))
+        result = lk("drain", "node-1", "--timeout", "12s", "--ignore-daemonsets")
         assert result.exit_code == 1
         refusal = ('error when evicting pods/"web-POD" -n "default" (will retry after 5s): Cannot evict pod as it '
                    "would violate the pod's disruption budget.\n")
-        assert mask(result.stdout) == ("node/node-1 cordoned\n" + ("evicting pod default/web-POD\n" + refusal) * 3)
+        assert mask(result.stdout) == ("node/node-1 cordoned\n"
+                                       f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
+                                       + "evicting pod default/web-POD\n" + refusal + dns[0]
+                                       + ("evicting pod default/web-POD\n" + refusal) * 2)
         assert mask(result.stderr) == (
             'error: unable to drain node "node-1" due to error: error when evicting pods/"web-POD" -n "default": '
             "global timeout reached: 12s, continuing command...\nThere are pending nodes to be drained:\n node-1\n")
@@ -225,7 +293,7 @@ class TestNodeFaults:
                                      "  annotations: {sim.litekube.io/down: \"true\"}\n")
         assert lk("get", "nodes").stdout == ("NAME     STATUS    ROLES    AGE   VERSION\n"
                                              "ghost    Unknown   <none>   0s\n"  # litekube trims trailing blanks
-                                             "node-1   Ready     <none>   0s    v1.32.0\n")
+                                             "node-1   Ready     <none>   5s    v1.32.0\n")
         # The startup grace period is 60s and "stale" means strictly after it, as upstream.
         lk("advance", "2m")
         assert lk("get", "node", "ghost", "--no-headers").stdout.split()[:2] == ["ghost", "NotReady"]

@@ -51,7 +51,7 @@ def pods(lk, namespace: str) -> list[dict]:
 def shop_dot(lk) -> str:
     """shop.dot with the pod names this run generated (the file has those of the run that wrote it)."""
     text = (SHOP.parent / "shop.dot").read_text()
-    for recorded, pod in zip(["front-64db6d88c-zlpmk", "front-64db6d88c-f79sc"], pods(lk, "shop")):
+    for recorded, pod in zip(["front-64db6d88c-lgghb", "front-64db6d88c-65cnn"], pods(lk, "shop")):
         text = text.replace(recorded, pod["metadata"]["name"])
     return text
 
@@ -112,8 +112,8 @@ class TestTree:
     def test_a_node_and_its_lease_across_namespaces(self, samples):
         result = samples("tree", "node/node-1", "-A")
         assert result.output == ("NAMESPACE        NAME            READY  REASON        AGE\n"
-                                 "                 Node/node-1     True   KubeletReady  6s\n"
-                                 "kube-node-lease  └─Lease/node-1  -                    6s\n")
+                                 "                 Node/node-1     True   KubeletReady  11s\n"
+                                 "kube-node-lease  └─Lease/node-1  -                    11s\n")
 
     def test_a_cronjob_its_job_and_the_jobs_pod(self, lk):
         assert lk("apply", "-f", str(ROOT / "tests" / "manifests" / "jobs" / "cronjob.yaml")).exit_code == 0

@@ -89,7 +89,7 @@ class TestDefaultClass:
             "NAME                 PROVISIONER             RECLAIMPOLICY   VOLUMEBINDINGMODE      "
             "ALLOWVOLUMEEXPANSION   AGE\n"
             "standard (default)   rancher.io/local-path   Delete          WaitForFirstConsumer   false"
-            "                  0s\n")
+            "                  5s\n")
 
     def test_wait_for_first_consumer_then_provisioned(self, lk) -> None:
         lk("apply", "-f", "-", input=DYN)

@@ -46,8 +46,8 @@ def phase(api: Api, store: Store, text: str) -> tuple[float, int]:
 
 def available(api: Api, image: str) -> tuple[int, int]:
     with api.read() as tx:
-        deployments = tx.list("Deployment").items
-        pods = tx.list("Pod").items
+        deployments = tx.list("Deployment", "default").items  # not kube-system's CoreDNS
+        pods = tx.list("Pod", "default").items
     ready = sum(int((d.get("status") or {}).get("availableReplicas") or 0) for d in deployments)
     current = sum(1 for p in pods if p["spec"]["containers"][0]["image"] == image)
     return ready, current

@@ -76,7 +76,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         writes = store.revision() - before
         with api.read() as tx:
-            pods = tx.list("Pod").items
+            pods = tx.list("Pod", "default").items  # not kube-system's and kube-flannel's
         running = sum(1 for p in pods if (p.get("status") or {}).get("phase") == "Running")
         on_nodes = len({p["spec"].get("nodeName") for p in pods})
         store.close()

@@ -81,7 +81,7 @@ def pods(db: str, count: int, node_count: int, sync: bool = True) -> tuple[float
     elapsed = time.perf_counter() - started
     writes = store.revision() - before
     with api.read() as tx:
-        running = sum(1 for p in tx.list("Pod").items if (p.get("status") or {}).get("phase") == "Running")
+        running = sum(1 for p in tx.list("Pod", "default").items if (p.get("status") or {}).get("phase") == "Running")
     store.close()
     assert report.settled and running == count, (report.stopped, running)
     return elapsed, writes

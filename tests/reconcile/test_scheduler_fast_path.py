@@ -80,3 +80,41 @@ def test_node_classes_decide_as_the_scan_as_pods_bind(node_specs, incoming):
             continue
         bound = {**new, "spec": {**new["spec"], "nodeName": decided}, "status": {"phase": "Running"}}
         view.put(bound)
+
+
+DNS_AFFINITY = {"podAntiAffinity": {"preferredDuringSchedulingIgnoredDuringExecution": [{"weight": 100,
+    "podAffinityTerm": {"labelSelector": {"matchExpressions": [
+        {"key": "k8s-app", "operator": "In", "values": ["kube-dns"]}]}, "topologyKey": "kubernetes.io/hostname"}}]}}
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(CPUS, MEMORY, st.integers(1, 4), TAINTS, st.booleans()), min_size=1, max_size=60),
+       st.lists(st.tuples(st.sampled_from([None, "100m", "250m", "1"]), st.sampled_from([None, "64Mi", "1Gi"]),
+                          st.integers(0, 59), st.booleans(), st.booleans()), max_size=30),
+       st.tuples(st.sampled_from([None, "100m", "1500m"]), st.sampled_from([None, "128Mi", "2Gi"]), st.booleans()),
+       st.booleans())
+def test_terms_that_select_other_pods_keep_the_fast_path(node_specs, bound, incoming, is_dns):
+    """Bound pods with CoreDNS's anti-affinity (which selects k8s-app=kube-dns only) leave a plain pod on the
+    fast path, deciding as the full cycle; a pod their term selects takes the full cycle."""
+    nodes = [node(i, *spec) for i, spec in enumerate(node_specs)]
+    pods = []
+    for i, (cpu, mem, n, tol, dns) in enumerate(bound):
+        p = pod(i, cpu, mem, nodes[n % len(nodes)]["metadata"]["name"], tol)
+        if dns:
+            p["metadata"]["labels"] = {"k8s-app": "kube-dns"}
+            p["spec"]["affinity"] = DNS_AFFINITY
+        pods.append(p)
+    view = MemoryView(nodes + pods)
+    new = pod(999, incoming[0], incoming[1], None, incoming[2])
+    if is_dns:
+        new["metadata"]["labels"] = {"k8s-app": "kube-dns"}
+    view.put(new)
+    all_nodes = scheduler._all_nodes(view)
+    facts = nodeinfo.pod_facts(new)
+    selected = is_dns and any(dns for *_, dns in bound)
+    assert scheduler._plain(new, facts, view, all_nodes) is not selected
+    if selected:
+        return
+    fast = scheduler._schedule_plain(facts, view, all_nodes)
+    full = scheduler.full_cycle(new, facts, view, all_nodes)
+    assert (None if fast is None else fast.node) == full.node

@@ -111,8 +111,9 @@ def test_writers_a_leader_and_a_standby(web_cluster, tmp_path):
 
 
 def _replicas(db) -> int:
+    """The web Deployment's pods not being deleted (kube-system's and kube-flannel's are not counted)."""
     with sqlite3.connect(str(db)) as conn:
-        return sum(1 for (b,) in conn.execute("SELECT body FROM objects WHERE kind = 'Pod'")
+        return sum(1 for (b,) in conn.execute("SELECT body FROM objects WHERE kind = 'Pod' AND namespace = 'default'")
                    if not json.loads(b)["metadata"].get("deletionTimestamp"))
 
 

@@ -51,7 +51,7 @@ def _operation(rng: random.Random) -> tuple[str, list[str], str | None]:
         return which, ["scale", "deployment/web", f"--replicas={rng.randint(0, 30)}"], None
     if which == "set image":
         return which, ["set", "image", "deployment/web", f"app=nginx:1.{rng.randint(20, 29)}"], None
-    return which, ["drain", f"node-{rng.randint(1, 3)}", "--force"], None
+    return which, ["drain", f"node-{rng.randint(1, 3)}", "--force", "--ignore-daemonsets"], None
 
 
 def _run(db, args: list[str], stdin: str | None, kill_after: float | None, sig: int):

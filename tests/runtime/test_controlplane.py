@@ -213,7 +213,7 @@ class TestSettleBudget:
         assert report.message().endswith("; the next command continues")
         assert embedded.settle(api, budget=0).settled
         with api.read() as tx:
-            assert len(tx.list("Pod").items) == 40
+            assert len(tx.list("Pod", "default").items) == 40
 
 
 def test_owner_text_round_trips():

@@ -25,6 +25,23 @@ def litekube(db: Path, *args: str, timeout: float = 120, check: bool = True,
     return result
 
 
+def _wall_reaches_cluster_clock(db: Path, timeout: float = 30) -> None:
+    """Wait until the wall clock reaches the cluster's: `init` runs the system pods' 5s start in
+    virtual time, and a clock ahead of the wall becomes serve's offset, by which kubectl's ages
+    (from its own clock) would differ from the cluster's."""
+    from litekube.store import Store
+
+    store = Store(str(db))
+    try:
+        ahead = store.now()
+    finally:
+        store.close()
+    deadline = time.monotonic() + timeout
+    while time.time() < ahead:
+        assert time.monotonic() < deadline, "the wall clock never reached the cluster clock"
+        time.sleep(min(0.1, ahead - time.time()))
+
+
 class Served:
     """`litekube --db DB serve --port 0 --kubeconfig FILE`, started and answering."""
 
@@ -36,6 +53,7 @@ class Served:
         self.cache = folder / "kube-cache"
         if not self.db.exists():
             litekube(self.db, "init", "--nodes", str(nodes))
+            _wall_reaches_cluster_clock(self.db)
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         self.proc = subprocess.Popen([sys.executable, str(ROOT / "cli.py"), "--db", str(self.db), "serve",
                                       "--port", "0", "--kubeconfig", str(self.kubeconfig), *serve_args],

@@ -2,7 +2,7 @@
 
 `objects(proxy_mode, backend)` gives kube-system's CoreDNS (ConfigMap
 `coredns` with kubeadm's Corefile, Deployment `coredns` of 2, Service
-`kube-dns` at 10.96.0.10) and kube-proxy (ConfigMap with the
+`kube-dns` at the service CIDR's tenth address, 10.96.0.10 by default) and kube-proxy (ConfigMap with the
 KubeProxyConfiguration, DaemonSet), and kube-flannel's Namespace,
 ConfigMap `kube-flannel-cfg` and DaemonSet `kube-flannel-ds`, with
 kubeadm's and kube-flannel.yml's labels, tolerations and priority classes.
@@ -86,7 +86,7 @@ def config_maps(proxy_mode: str = "iptables", backend: str = "vxlan", network: s
     ]
 
 
-def _coredns() -> list[dict]:
+def _coredns(dns_ip: str) -> list[dict]:
     labels = {"k8s-app": "kube-dns"}
     container = {
         "name": "coredns", "image": "registry.k8s.io/coredns/coredns:v1.11.3", "imagePullPolicy": "IfNotPresent",
@@ -128,7 +128,7 @@ def _coredns() -> list[dict]:
                       "labels": {"k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true",
                                  "kubernetes.io/name": "CoreDNS"},
                       "annotations": {"prometheus.io/port": "9153", "prometheus.io/scrape": "true"}},
-         "spec": {"clusterIP": "10.96.0.10", "selector": labels,
+         "spec": {"clusterIP": dns_ip, "selector": labels,
                   "ports": [{"name": "dns", "port": 53, "protocol": "UDP", "targetPort": 53},
                             {"name": "dns-tcp", "port": 53, "protocol": "TCP", "targetPort": 53},
                             {"name": "metrics", "port": 9153, "protocol": "TCP", "targetPort": 9153}]}},
@@ -210,8 +210,13 @@ def _flannel() -> list[dict]:
     ]
 
 
-def objects(proxy_mode: str = "iptables", backend: str = "vxlan", network: str = "10.244.0.0/16") -> list[dict]:
-    """Every system component object, Namespaces first, then ConfigMaps before the workloads that mount them."""
+def objects(proxy_mode: str = "iptables", backend: str = "vxlan", network: str = "10.244.0.0/16",
+            dns_ip: str = "10.96.0.10") -> list[dict]:
+    """Every system component object, Namespaces first, then ConfigMaps before the workloads that mount them.
+
+    `dns_ip` is kube-dns's clusterIP: the tenth address of the service CIDR (kubeadm's
+    clusterDNS), 10.96.0.10 on the default 10.96.0.0/12.
+    """
     flannel = _flannel()
     proxy_cm, flannel_cm = config_maps(proxy_mode, backend, network)
-    return [flannel[0], *_coredns(), proxy_cm, *_kube_proxy(), flannel_cm, *flannel[1:]]
+    return [flannel[0], *_coredns(dns_ip), proxy_cm, *_kube_proxy(), flannel_cm, *flannel[1:]]

@@ -307,6 +307,9 @@ class _Lifecycle:
         host_ip = simulation.node_internal_ip(self.node)
         if host_ip:
             self.status["hostIP"], self.status["hostIPs"] = host_ip, [{"ip": host_ip}]
+            # generateAPIPodStatus: a hostNetwork pod inherits the node's IPs as its podIPs, once set.
+            if (self.pod.get("spec") or {}).get("hostNetwork") and not self.status.get("podIP"):
+                self.status["podIP"], self.status["podIPs"] = host_ip, [{"ip": host_ip}]
         sandbox = when >= _ts(self.status["startTime"]) + self.sim.start_delay and phase not in _TERMINAL
         if sandbox and not self.status.get("podIP"):
             address = self._allocate_ip()
@@ -323,7 +326,8 @@ class _Lifecycle:
         uid = self.pod["metadata"].get("uid")
         for other in self.view.pods_on_node(self.node["metadata"]["name"]):
             status = other.get("status") or {}
-            if other["metadata"].get("uid") == uid or status.get("phase") in _TERMINAL:
+            if other["metadata"].get("uid") == uid or status.get("phase") in _TERMINAL \
+                    or (other.get("spec") or {}).get("hostNetwork"):  # the node's address, not the pod CIDR's
                 continue
             if status.get("podIP"):
                 used.add(status["podIP"])

@@ -179,8 +179,9 @@ def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]
     """Whether only NodeUnschedulable, TaintToleration and NodeResourcesFit can tell nodes apart.
 
     True for a pod with no node selector or affinity, no host ports, no pod
-    (anti-)affinity and no spread constraints, when no bound pod has pod
-    affinity terms and no node has PreferNoSchedule taints: then every other
+    (anti-)affinity and no spread constraints, when no bound pod has a pod
+    affinity term that selects it (CoreDNS's anti-affinity selects only
+    CoreDNS's pods) and no node has PreferNoSchedule taints: then every other
     plugin scores all nodes the same, and `_schedule_plain` decides exactly
     as the full cycle does, with a fraction of the work.
     """
@@ -189,7 +190,39 @@ def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]
     return (facts.node_names is None and not facts.node_selector and facts.required_terms is None
             and not facts.preferred_terms and not facts.host_ports and not spec.get("topologySpreadConstraints")
             and not affinity.get("podAffinity") and not affinity.get("podAntiAffinity")
-            and not filters.pods_with_affinity(view) and not _any_prefer_taints(all_nodes))
+            and not _selected_by_terms(pod, view) and not _any_prefer_taints(all_nodes))
+
+
+def _selected_by_terms(pod: dict, view) -> bool:
+    """Whether a bound pod's podAffinity/podAntiAffinity term, required or preferred, selects `pod`.
+
+    Only such a term makes InterPodAffinity's Filter refuse a node or its Score differ between
+    nodes (processExistingPod counts the terms that match the incoming pod).
+    """
+    bound = filters.pods_with_affinity(view)
+    if not bound:
+        return False
+    meta = pod.get("metadata") or {}
+    namespace, labels = meta.get("namespace", ""), meta.get("labels") or {}
+    def namespace_labels(name: str):  # read only for a term with a namespaceSelector
+        return filters.namespace_labels(view)(name)
+    return any(term.matches(namespace, labels, namespace_labels) for other in bound for term in _terms(other))
+
+
+_TERMS: dict[int, tuple[dict, tuple[nodeinfo.AffinityTerm, ...]]] = {}
+
+
+def _terms(pod: dict) -> tuple[nodeinfo.AffinityTerm, ...]:
+    """Every podAffinity/podAntiAffinity term of a bound pod, memoized on the (unchanging) cached object."""
+    cached = _TERMS.get(id(pod))
+    if cached is not None and cached[0] is pod:
+        return cached[1]
+    terms = tuple(term for kind in ("podAffinity", "podAntiAffinity") for required in (True, False)
+                  for term in nodeinfo.affinity_terms(pod, kind, required))
+    if len(_TERMS) > 4096:
+        _TERMS.clear()
+    _TERMS[id(pod)] = (pod, terms)
+    return terms
 
 
 _PREFER: dict[int, tuple[list, bool]] = {}
