@@ -92,15 +92,24 @@ class Transaction:
         return None if stored is None else stored.body
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None) -> Listing:
+             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None,
+             revision: int | None = None) -> Listing:
         """Objects of a kind (in a namespace, or all when None), filtered by selectors.
 
         With `paths`, each object holds only those fields (a projection: see Reader.list), and
-        the labels and the fields the selectors read.
+        the labels and the fields the selectors read. With `revision`, the objects as they were
+        at that revision (store.revisions.list_at: Expired when it is compacted).
         """
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if revision is not None:
+            from litekube.store import revisions
+            past = [s.body for s in revisions.list_at(self.reader, k.kind, namespace if k.namespaced else None,
+                                                     revision)]
+            return Listing([body for body in past
+                            if (labels is None or labels.matches(body["metadata"].get("labels") or {}))
+                            and (fields is None or selectors.match_fields(body, fields))], revision)
         if paths is not None:
             extra = [("metadata", "labels")] if labels is not None else []
             extra += [tuple(f.split(".")) for f, _, _ in fields or ()]

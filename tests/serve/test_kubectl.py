@@ -198,6 +198,35 @@ class TestWorkloads:
         assert bad.stderr == 'The Deployment "bad" is invalid: spec.replicas: Invalid value: -1: must be greater ' \
                              'than or equal to 0\n'
 
+    def test_create_answers_empty_statuses_as_upstream(self, served):
+        """The POST response (what `kubectl create -o yaml` prints) has the status Go serializes when
+        nothing is set yet: `{}`, zero counts, an empty loadBalancer, the Pod's phase and qosClass."""
+        manifests = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: zv-web}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: zv-web}}
+  template:
+    metadata: {labels: {app: zv-web}}
+    spec: {containers: [{name: c, image: nginx:1.25}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: zv-svc}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: zv-pod}
+spec: {containers: [{name: c, image: nginx:1.25}]}
+"""
+        out = served.kubectl("create", "-f", "-", "-o", "yaml", input=manifests).stdout
+        statuses = {doc["kind"]: doc["status"] for doc in yaml.safe_load(out)["items"]}
+        assert statuses == {"Deployment": {}, "Service": {"loadBalancer": {}},
+                            "Pod": {"phase": "Pending", "qosClass": "BestEffort"}}
+        served.kubectl("delete", "deploy/zv-web", "svc/zv-svc", "pod/zv-pod", "--wait=false")
+
     def test_apply_server_side(self, served, tmp_path):
         # its own name and labels, so that its pods are not `-l app=web`'s (TestDeletion waits for those to go)
         path = _write(tmp_path, "ssa.yaml", WEB.replace("web", "ssa"))
