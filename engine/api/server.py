@@ -217,7 +217,8 @@ class Transaction:
             changed = new
         new["metadata"]["managedFields"] = ssa.update(
             old, changed, self.manager, kind=kind.kind, api_version=kind.api_version,
-            now=timestamp(self.now()), subresource=record_as or subresource or "", entries=before)
+            now=timestamp(self.now()), subresource=record_as or subresource or "", entries=before,
+            trusted=not self.strict)
 
     def update_status(self, obj: dict, *, namespace: str = "default", read: dict | None = None) -> dict | None:
         return self.update(obj, namespace=namespace, subresource="status", read=read)
@@ -383,7 +384,7 @@ def ssa_update_status(read: dict, new: dict, manager: str, kind: kinds.Kind, now
     return ssa.update({} if old_status is None else {"status": old_status},
                       {} if new_status is None else {"status": new_status}, manager, kind=kind.kind,
                       api_version=kind.api_version, now=now, subresource="status",
-                      entries=(read.get("metadata") or {}).get("managedFields"))
+                      entries=(read.get("metadata") or {}).get("managedFields"), trusted=True)
 
 
 # Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.

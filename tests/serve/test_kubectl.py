@@ -222,7 +222,7 @@ metadata: {name: zv-pod}
 spec: {containers: [{name: c, image: nginx:1.25}]}
 """
         out = served.kubectl("create", "-f", "-", "-o", "yaml", input=manifests).stdout
-        statuses = {doc["kind"]: doc["status"] for doc in yaml.safe_load(out)["items"]}
+        statuses = {doc["kind"]: doc["status"] for doc in yaml.safe_load_all(out)}
         assert statuses == {"Deployment": {}, "Service": {"loadBalancer": {}},
                             "Pod": {"phase": "Pending", "qosClass": "BestEffort"}}
         served.kubectl("delete", "deploy/zv-web", "svc/zv-svc", "pod/zv-pod", "--wait=false")
