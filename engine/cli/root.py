@@ -170,10 +170,12 @@ class LazyGroup(click.Group):
             module = self.COMMANDS.get(name)
             if module is not None:
                 self._load(module)
-                for extra in self.EXTENDS.get(name, ()):
-                    self._load(extra)
             else:
                 self.load_all()
+        # also when the group came with its module for another command (`apply` loads `create`'s module)
+        for extra in self.EXTENDS.get(name, ()):
+            if f"litekube.cli.{extra}" not in sys.modules:
+                self._load(extra)
         return self.commands.get(name)
 
 
