@@ -49,3 +49,18 @@ def test_kinds_without_status_and_full_statuses_are_returned_as_they_are():
     assert zerovalues.served(cm) is cm
     rs = {"kind": "ReplicaSet", "metadata": {"name": "r"}, "status": {"replicas": 1}}
     assert zerovalues.served(rs) is rs
+
+
+def test_output_prints_served_objects_only_when_asked():
+    """output.render(served=True) is what the CLI prints for objects it read from the API; objects read from
+    files or built locally print as they are."""
+    from litekube.model import output
+
+    svc = {"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"}, "spec": {"type": "ClusterIP"}}
+    yaml_ = output.parse("yaml")
+    assert output.render(yaml_, [svc], single=True, served=True).endswith("\nstatus:\n  loadBalancer: {}\n")
+    assert output.render(yaml_, [svc], single=True) == "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n" \
+                                                      "spec:\n  type: ClusterIP\n"
+    listing = output.render(output.parse("jsonpath={.items[*].status}"), [svc, svc], served=True)
+    assert listing == '{"loadBalancer":{}} {"loadBalancer":{}}'
+    assert "status" not in svc
