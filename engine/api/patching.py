@@ -111,12 +111,13 @@ def merged(tx: Transaction, kind: kinds.Kind, obj: dict, namespace: str) -> tupl
     name = (obj.get("metadata") or {}).get("name", "")
     ns = namespace if kind.namespaced else ""
     live = tx.find(kind.kind, ns, name)
+    if live is None:  # kubectl dry-run creates its object as it is (no last-applied annotation)
+        created = tx.create(values.clone(obj), namespace=ns or "default")
+        created["metadata"].pop("resourceVersion", None)  # a dry run stores nothing: no resource version
+        return None, created
     modified = values.clone(obj)
     modified.setdefault("metadata", {}).setdefault("annotations", {})[applying.LAST_APPLIED] = \
         applying.last_applied(obj)
-    if live is None:
-        created = tx.create(modified, namespace=ns or "default")
-        return None, created
     annotation = (live["metadata"].get("annotations") or {}).get(applying.LAST_APPLIED)
     original = json.loads(annotation) if annotation else None
     patch = patching.three_way_patch(original, modified, live, kind.kind)

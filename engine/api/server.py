@@ -93,15 +93,24 @@ class Transaction:
         return None if stored is None else stored.body
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
-             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None) -> Listing:
+             field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None,
+             revision: int | None = None) -> Listing:
         """Objects of a kind (in a namespace, or all when None), filtered by selectors.
 
         With `paths`, each object holds only those fields (a projection: see Reader.list), and
-        the labels and the fields the selectors read.
+        the labels and the fields the selectors read. With `revision`, the objects as they were
+        at that revision (store.revisions.list_at: Expired when it is compacted).
         """
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if revision is not None:
+            from litekube.store import revisions
+            past = [s.body for s in revisions.list_at(self.reader, k.kind, namespace if k.namespaced else None,
+                                                     revision)]
+            return Listing([body for body in past
+                            if (labels is None or labels.matches(body["metadata"].get("labels") or {}))
+                            and (fields is None or selectors.match_fields(body, fields))], revision)
         if paths is not None:
             extra = [("metadata", "labels")] if labels is not None else []
             extra += [tuple(f.split(".")) for f, _, _ in fields or ()]
@@ -237,7 +246,8 @@ class Transaction:
             changed = new
         new["metadata"]["managedFields"] = ssa.update(
             old, changed, self.manager, kind=kind.kind, api_version=kind.api_version,
-            now=timestamp(self.now()), subresource=record_as or subresource or "", entries=before)
+            now=timestamp(self.now()), subresource=record_as or subresource or "", entries=before,
+            trusted=not self.strict)
 
     def update_status(self, obj: dict, *, namespace: str = "default", read: dict | None = None) -> dict | None:
         return self.update(obj, namespace=namespace, subresource="status", read=read)
@@ -403,7 +413,7 @@ def ssa_update_status(read: dict, new: dict, manager: str, kind: kinds.Kind, now
     return ssa.update({} if old_status is None else {"status": old_status},
                       {} if new_status is None else {"status": new_status}, manager, kind=kind.kind,
                       api_version=kind.api_version, now=now, subresource="status",
-                      entries=(read.get("metadata") or {}).get("managedFields"))
+                      entries=(read.get("metadata") or {}).get("managedFields"), trusted=True)
 
 
 # Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.

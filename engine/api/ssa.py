@@ -195,11 +195,13 @@ def _order(item: dict) -> tuple:
 
 
 def update(live: dict | None, new: dict, manager: str, *, kind: str, api_version: str, now: str,
-           subresource: str = "", entries: list[dict] | None = None) -> list[dict]:
+           subresource: str = "", entries: list[dict] | None = None, trusted: bool = False) -> list[dict]:
     """The managedFields of `new` after an Update by `manager` (`live` None: a create).
 
     `entries` are the managedFields before the write (default: `live`'s). Entries the
-    write does not touch are kept as they are stored, not decoded again.
+    write does not touch are kept as they are stored, not decoded again. `trusted`
+    entries (the control plane's writes: what the store holds, valid) are not decoded
+    at all where the write only adds to its manager's entry or misses another's.
     """
     try:
         raw = _valid(((live or {}).get("metadata") or {}).get("managedFields") if entries is None else entries)
@@ -217,12 +219,18 @@ def update(live: dict | None, new: dict, manager: str, *, kind: str, api_version
         identity = (manager, UPDATE, api_version, subresource)
         out: list[dict] = []
         mine = changed
+        mine_v1: dict | None = None  # `mine` as FieldsV1, when made without decoding
         for item in raw:
+            fields_v1 = item.get("fieldsV1") or {}
             if _identity(item) == identity and not fieldpath.empty(changed):
+                if trusted:
+                    mine_v1 = fieldpath.v1_union(fieldpath.v1_difference(fields_v1, removed), changed)
+                    continue
                 previous = fieldpath.difference(_decoded(item).fields, removed)
                 mine = fieldpath.union(previous, mine)  # the entry moves to now, with what it had
                 continue
-            if touched.isdisjoint(item.get("fieldsV1") or {}):
+            if touched.isdisjoint(fields_v1) or (trusted and not fieldpath.v1_intersects(fields_v1, changed)
+                                                 and not fieldpath.v1_intersects(fields_v1, removed)):
                 out.append(item)
                 continue
             entry = _decoded(item)
@@ -232,7 +240,13 @@ def update(live: dict | None, new: dict, manager: str, *, kind: str, api_version
     except ValueError:  # a malformed FieldsV1: upstream starts over
         return update(live, new, manager, kind=kind, api_version=api_version, now=now, subresource=subresource,
                       entries=[]) if entries != [] else []
-    if not fieldpath.empty(mine):
+    if mine_v1 is not None:
+        entry_json = {"manager": manager, "operation": UPDATE, "apiVersion": api_version, "time": now,
+                      "fieldsType": "FieldsV1", "fieldsV1": mine_v1}
+        if subresource:
+            entry_json["subresource"] = subresource
+        out.append(entry_json)
+    elif not fieldpath.empty(mine):
         out.append(Entry(manager, UPDATE, api_version, mine, now, subresource).to_json())
     if sum(1 for item in out if item.get("operation") == UPDATE) > MAX_UPDATE_MANAGERS:
         out = [e.to_json() for e in _cap([_decoded(item) for item in out], api_version, now)]

@@ -7,7 +7,7 @@ from litekube import errors
 from litekube.api import batch, reading
 from litekube.cli.manifests import create
 from litekube.cli.root import Context, dry_run_option, handle_errors, namespace_options, pass_context
-from litekube.model import kinds, printing
+from litekube.model import kinds, printing, zerovalues
 
 
 @create.command("job", context_settings={"ignore_unknown_options": False})
@@ -57,6 +57,7 @@ def create_job(ctx: Context, name, command, image, from_, output, namespace, dry
                     raise
                 raise errors.LitekubeError(f"failed to create job: {exc.message}") from None
     suffix = {"none": "", "client": " (dry run)", "server": " (server dry run)"}[dry_run]
+    created = zerovalues.served(created)  # a Job's `status: {}`, also as kubectl encodes it client-side
     if output == "yaml":
         click.echo(printing.to_yaml([created]).rstrip("\n"))
     elif output == "json":

@@ -42,9 +42,10 @@ def finish(ctx: Context, obj: dict, dry_run: str, output: str | None, template: 
     fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS) if output else (None, None)
     if save_config:
         obj["metadata"].setdefault("annotations", {})[applying.LAST_APPLIED] = applying.last_applied(obj)
-    if dry_run == "client":
+    if dry_run == "client":  # the generated object as kubectl encodes it: no apiserver in between
         if fmt is not None:
-            output_flags.emit(fmt, [obj], text, single=True, allow_missing_keys=allow_missing_keys, typed=True)
+            output_flags.emit(fmt, [obj], text, single=True, allow_missing_keys=allow_missing_keys, typed=True,
+                              served=False)
         else:
             click.echo(f"{qualified}/{obj['metadata']['name']} {verb} (dry run)")
         return

@@ -21,7 +21,7 @@ from litekube import errors
 from litekube.api import applying
 from litekube.api import patching as api_patching
 from litekube.cli.root import Context, cli, namespace_options, pass_context
-from litekube.model import kinds, printing
+from litekube.model import kinds, printing, zerovalues
 
 __all__: list[str] = []
 
@@ -105,6 +105,8 @@ def _diff_pairs(ctx: Context, filenames, recursive, namespace) -> list[tuple[str
             with applying._sourced(doc, "patching"):
                 live, merged = api_patching.merged(tx, kind, obj, obj["metadata"].get("namespace") or "")
             live, merged = _mask_secrets(live, merged)
+            # both as the apiserver sends them: kubectl diffs a GET against a dry-run patch's response
+            live, merged = (None if live is None else zerovalues.served(live)), zerovalues.served(merged)
             pairs.append((_label(kind, merged), None if live is None else _strip(live), _strip(merged)))
     return pairs
 
@@ -115,8 +117,9 @@ def _run_diff(pairs: list[tuple[str, dict | None, dict]]) -> int:
     merged_dir = tempfile.mkdtemp(prefix="MERGED-")
     try:
         for label, live, merged in pairs:
-            if live is not None:
-                Path(live_dir, label).write_text(printing.to_yaml([live]) + "\n", encoding="utf-8")
+            # kubectl writes an empty LIVE file for an object that does not exist yet
+            Path(live_dir, label).write_text("" if live is None else printing.to_yaml([live]) + "\n",
+                                             encoding="utf-8")
             Path(merged_dir, label).write_text(printing.to_yaml([merged]) + "\n", encoding="utf-8")
         external = os.environ.get("KUBECTL_EXTERNAL_DIFF", "")
         command = (shlex.split(external) if external else ["diff", "-u", "-N"]) + [live_dir, merged_dir]

@@ -22,7 +22,7 @@ from litekube.api import applying, reading
 from litekube.api import patching as api_patching
 from litekube.cli import output as output_flags
 from litekube.cli.root import Context, cli, handle_errors, namespace_options, one, pass_context
-from litekube.model import kinds, manifests, printing
+from litekube.model import kinds, manifests, printing, zerovalues
 
 __all__: list[str] = []
 
@@ -100,20 +100,24 @@ def patch(ctx: Context, args, patch_text, patch_file, patch_type, subresource, f
             except errors.BadRequest as exc:
                 output_flags.fail(str(exc).replace("map[string]interface {}", "unstructured.detector"))
             _print_patched(kind, result, result != obj, fmt, text, allow_missing_template_keys,
-                           " (dry run)" if not local else "")
+                           " (dry run)" if not local else "", served=False)
         return
     targets = _targets(args, filenames, ns)
     for kind, name, target_ns in targets:
         result = api_patching.patch_object(ctx.api, kind, target_ns, name, body, patch_type, subresource,
                                            dry_run=dry_run == "server")
-        _print_patched(kind, result.obj, result.changed, fmt, text, allow_missing_template_keys, _suffix(dry_run))
+        _print_patched(kind, result.obj, result.changed, fmt, text, allow_missing_template_keys, _suffix(dry_run),
+                       served=True)
     if dry_run == "none":
         ctx.settle()
 
 
-def _print_patched(kind: kinds.Kind, obj: dict, changed: bool, fmt, text, allow_missing_keys, suffix: str) -> None:
+def _print_patched(kind: kinds.Kind, obj: dict, changed: bool, fmt, text, allow_missing_keys, suffix: str, *,
+                   served: bool) -> None:
+    """`served`: the patch response (else the object patched locally, printed as patched)."""
     if fmt is not None:
-        output_flags.emit(fmt, [obj], text, single=True, allow_missing_keys=allow_missing_keys, typed=True)
+        output_flags.emit(fmt, [obj], text, single=True, allow_missing_keys=allow_missing_keys, typed=True,
+                          served=served)
         return
     click.echo(f"{kind.qualified}/{obj['metadata']['name']} patched{'' if changed else ' (no change)'}{suffix}")
 
@@ -240,7 +244,8 @@ def edit(ctx: Context, args, namespace, output, output_patch, save_config) -> No
     """
     ns = namespace or "default"
     result = reading.get(ctx.api, reading.parse_targets(list(args)), namespace=ns)
-    originals = [o for group in result.groups for o in group]
+    # as kubectl edits them: the objects the apiserver sends (the patch is computed against these)
+    originals = [zerovalues.served(o) for group in result.groups for o in group]
     if not originals:
         output_flags.fail("edit cancelled, no objects found")
     render = (lambda objs: printing.to_json(objs) + "\n") if output == "json" else \

@@ -57,23 +57,24 @@ def resolve(value: str | None, template: str | None = None,
 
 def emit(fmt: output.OutputFormat, objs: list[dict], file_text: str | None, *, single: bool,
          no_headers: bool = False, allow_missing_keys: bool = True, typed: bool = False,
-         show_managed_fields: bool = False) -> None:
-    """Print `objs` in a non-table format; a template that fails is kubectl's error and exit code 1."""
+         show_managed_fields: bool = False, served: bool = True) -> None:
+    """Print `objs` in a non-table format; a template that fails is kubectl's error and exit code 1.
+    `served`: the objects came from the API (see output.render); False for locally built ones."""
     try:
         text = output.render(fmt, objs, single=single, no_headers=no_headers,
                              allow_missing_keys=allow_missing_keys, file_text=file_text, typed=typed,
-                             show_managed_fields=show_managed_fields)
+                             show_managed_fields=show_managed_fields, served=served)
     except output.OutputError as exc:
         fail(str(exc))
     click.echo(text, nl=False)
 
 
 def emit_stream(fmt: output.OutputFormat, objs: list[dict], file_text: str | None, *, first: bool = True,
-                allow_missing_keys: bool = True, typed: bool = False) -> None:
+                allow_missing_keys: bool = True, typed: bool = False, served: bool = True) -> None:
     """Print objects one by one with the same printer (see output.render_stream)."""
     try:
         text = output.render_stream(fmt, objs, first=first, allow_missing_keys=allow_missing_keys,
-                                    file_text=file_text, typed=typed)
+                                    file_text=file_text, typed=typed, served=served)
     except output.OutputError as exc:
         fail(str(exc))
     click.echo(text, nl=False)

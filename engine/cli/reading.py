@@ -19,12 +19,14 @@ from litekube.cli.root import (
     one,
     pass_context,
 )
-from litekube.model import discovery, kinds, printing, tables
+from litekube.model import discovery, kinds, printing, tables, zerovalues
 
 
 def _render(ctx: Context, groups: list[list[dict]], output: str, *, all_namespaces: bool,
             show_labels: bool, no_headers: bool, with_kind: bool, single: bool | None = None) -> str:
     objs = [o for group in groups for o in group]
+    if output in ("yaml", "json"):  # as the apiserver sends them (output.render does the same for get -o)
+        objs = [zerovalues.served(o) for o in objs]
     if output == "yaml":
         return printing.to_yaml(objs, single)
     if output == "json":

@@ -32,7 +32,7 @@ from litekube.model.values import equal
 
 __all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
            "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
-           "MissingKey", "item_key"]
+           "MissingKey", "item_key", "v1_union", "v1_difference", "v1_intersects"]
 
 FieldSet = dict  # {path element: FieldSet}; "." marks the node itself as a member
 SELF = "."
@@ -135,6 +135,75 @@ def difference(a: FieldSet, b: FieldSet) -> FieldSet:
             if rest:
                 out[key] = rest
     return out
+
+
+def _v1_node(s: FieldSet) -> dict:
+    """The FieldsV1 value of one member's node (`to_fields_v1` of a child)."""
+    if len(s) == 1 and SELF in s:
+        return {}
+    inner = to_fields_v1(s)
+    return {SELF: {}, **inner} if SELF in s else inner
+
+
+def v1_union(fields: dict, s: FieldSet) -> dict:
+    """`to_fields_v1(union(from_fields_v1(fields), s))` without decoding `fields`: the subtrees `s`
+    does not reach are taken over as they are (shared, so never change them in place), keys in
+    no particular order (equal as values; the store encodes them sorted). For FieldsV1 the store
+    holds (valid, of known element types): a control plane write's shortcut."""
+    if not s:
+        return fields
+    out = {}
+    for key, a in fields.items():  # the keys in the order they came (the store writes them sorted)
+        if key == SELF:
+            continue
+        b = s.get(key)
+        if b is None:
+            out[key] = a
+        else:
+            member = not a or SELF in a or SELF in b
+            children = v1_union({k: v for k, v in a.items() if k != SELF}, {k: v for k, v in b.items() if k != SELF})
+            out[key] = ({SELF: {}, **children} if member else children) if children else {}
+    for key, b in s.items():
+        if key != SELF and key not in fields:
+            out[key] = _v1_node(b)
+    return out
+
+
+def v1_difference(fields: dict, s: FieldSet) -> dict:
+    """`to_fields_v1(difference(from_fields_v1(fields), s))` without decoding `fields` (see v1_union)."""
+    if not s:
+        return fields
+    out = {}
+    for key, a in fields.items():
+        if key == SELF:
+            continue
+        b = s.get(key)
+        if b is None:
+            out[key] = a
+            continue
+        member = (not a or SELF in a) and SELF not in b
+        children = v1_difference({k: v for k, v in a.items() if k != SELF},
+                                 {k: v for k, v in b.items() if k != SELF})
+        if children:
+            out[key] = {SELF: {}, **children} if member else children
+        elif member:
+            out[key] = {}
+    return out
+
+
+def v1_intersects(fields: dict, s: FieldSet) -> bool:
+    """Whether the set `fields` (FieldsV1) encodes and `s` have a member in common, without decoding it."""
+    for key, b in s.items():
+        if key == SELF:
+            continue
+        a = fields.get(key)
+        if a is None:
+            continue
+        if SELF in b and (not a or SELF in a):
+            return True
+        if a and v1_intersects(a, b):
+            return True
+    return False
 
 
 def intersection(a: FieldSet, b: FieldSet) -> FieldSet:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litekube.model import columns, gofmt, jsonpath, printing
+from litekube.model import columns, gofmt, jsonpath, printing, zerovalues
 
 __all__ = ["OutputFormat", "OutputError", "parse", "render", "render_stream", "ALLOWED", "TEMPLATE_FORMATS",
            "needs_file"]
@@ -70,13 +70,18 @@ def _value(objs: list[dict], single: bool) -> dict:
 
 def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_headers: bool = False,
            allow_missing_keys: bool = True, file_text: str | None = None, typed: bool = False,
-           show_managed_fields: bool = False) -> str:
+           show_managed_fields: bool = False, served: bool = False) -> str:
     """The text kubectl prints for `objs` in a non-table format, with its trailing newline if kubectl adds one.
 
     `file_text` is the content of a `-file` format's file; `typed` prints JSON in
     Go's struct order, as kubectl prints an object it decoded into a typed struct.
-    metadata.managedFields is left out unless `show_managed_fields`.
+    metadata.managedFields is left out unless `show_managed_fields`. `served` objects
+    print as the apiserver sends them (zerovalues.served: `status: {}`, zero counts,
+    the Pod's qosClass), as kubectl prints what it read from a server; not for objects
+    kubectl builds, reads from files or patches locally.
     """
+    if served:
+        objs = [zerovalues.served(o) for o in objs]
     if not show_managed_fields:
         objs = printing.omit_managed_fields(objs)
     if fmt.name == "yaml":
@@ -117,7 +122,7 @@ def _jsonpath(template: str, data: dict, allow_missing_keys: bool, as_json: bool
 
 
 def render_stream(fmt: OutputFormat, objs: list[dict], *, first: bool = True, allow_missing_keys: bool = True,
-                  file_text: str | None = None, typed: bool = False) -> str:
+                  file_text: str | None = None, typed: bool = False, served: bool = False) -> str:
     """Objects printed one after another by the same printer (kubectl's repeated PrintObj):
     YAML documents separated by `---`, JSON objects back to back, one name per line.
 
@@ -126,7 +131,7 @@ def render_stream(fmt: OutputFormat, objs: list[dict], *, first: bool = True, al
     parts = []
     for i, obj in enumerate(objs):
         text = render(fmt, [obj], single=True, allow_missing_keys=allow_missing_keys, file_text=file_text,
-                      typed=typed)
+                      typed=typed, served=served)
         if fmt.name == "yaml" and (i or not first):
             text = "---\n" + text
         parts.append(text)

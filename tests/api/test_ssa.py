@@ -207,3 +207,41 @@ class TestUpdate:
     def test_malformed_managed_fields_are_reset(self):
         assert ssa.decode({"metadata": {"managedFields": [{"operation": "Bogus"}]}}) == []
         assert ssa.decode({"metadata": {"managedFields": "nope"}}) == []
+
+
+class TestTrustedUpdates:
+    """The control plane's shortcut (entries not decoded) records exactly what the full computation does."""
+
+    STATUSES = [
+        None,
+        {"phase": "Pending", "qosClass": "BestEffort"},
+        {"phase": "Pending", "qosClass": "BestEffort", "hostIP": "10.0.0.1",
+         "conditions": [{"type": "PodScheduled", "status": "True"}],
+         "containerStatuses": [{"name": "c", "ready": False, "state": {"waiting": {"reason": "ContainerCreating"}}}]},
+        {"phase": "Running", "qosClass": "BestEffort", "hostIP": "10.0.0.1", "podIP": "10.244.0.5",
+         "podIPs": [{"ip": "10.244.0.5"}],
+         "conditions": [{"type": "PodScheduled", "status": "True"}, {"type": "Ready", "status": "True"}],
+         "containerStatuses": [{"name": "c", "ready": True, "state": {"running": {"startedAt": "T"}}}]},
+        {"phase": "Running", "qosClass": "BestEffort", "podIP": "10.244.0.5",
+         "conditions": [{"type": "Ready", "status": "False"}]},
+    ]
+
+    @pytest.mark.parametrize("trusted", [False, True], ids=["full", "trusted"])
+    def test_a_pod_status_sequence(self, trusted):
+        spec_owner = [{"manager": "kubectl", "operation": "Update", "apiVersion": "v1", "time": T1,
+                       "fieldsType": "FieldsV1", "fieldsV1": {"f:spec": {"f:nodeName": {}}}},
+                      {"manager": "other", "operation": "Update", "apiVersion": "v1", "time": T1,
+                       "fieldsType": "FieldsV1", "fieldsV1": {"f:status": {"f:hostIP": {}}}}]
+        results = {}
+        for mode in (False, trusted):
+            entries = copy.deepcopy(spec_owner)
+            seen = []
+            for before, after in zip(self.STATUSES, self.STATUSES[1:]):
+                entries = ssa.update({} if before is None else {"status": before}, {"status": after}, "kubelet",
+                                     kind="Pod", api_version="v1", now=T1, subresource="status",
+                                     entries=entries, trusted=mode)
+                seen.append(json.loads(json.dumps(entries, sort_keys=True)))
+            results[mode] = seen
+        assert results[trusted] == results[False]
+        # the kubelet took status.hostIP from "other", whose entry then held nothing and went
+        assert [e["manager"] for e in results[trusted][-1]] == ["kubectl", "kubelet"]

@@ -199,3 +199,21 @@ class TestDiff:
         out = lk("diff", "-f", str(secret)).stdout.splitlines()
         assert "-  b: '*** (before)'" in out and "+  b: '*** (after)'" in out and "   a: '***'" in out
         # as kubectl, only data is masked: the last-applied annotation still carries the manifest
+
+    def test_a_new_object_is_the_dry_run_create_as_served(self, lk, tmp_path):
+        """As kubectl: the object dry-run created as written (no last-applied annotation, no resourceVersion),
+        printed as the apiserver sends it (a Service's `status: {loadBalancer: {}}`), against an empty LIVE file."""
+        svc = tmp_path / "svc.yaml"
+        svc.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: fresh}\nspec: {ports: [{port: 80}]}\n")
+        result = lk("diff", "-f", str(svc))
+        lines = result.stdout.splitlines()
+        assert result.exit_code == 1 and lines[3] == "@@ -0,0 +1,23 @@"
+        assert not lines[1].endswith("1970-01-01 00:00:00.000000000 +0000")  # an empty file, not a missing one
+        added = [line for line in lines[4:] if "clusterIP" not in line and "10.96." not in line
+                 and "creationTimestamp" not in line and "uid:" not in line]
+        assert added == ["+apiVersion: v1", "+kind: Service", "+metadata:", "+  name: fresh", "+  namespace: default",
+                         "+spec:", "+  internalTrafficPolicy: Cluster", "+  ipFamilies:", "+  - IPv4",
+                         "+  ipFamilyPolicy: SingleStack", "+  ports:", "+  - port: 80", "+    protocol: TCP",
+                         "+    targetPort: 80", "+  sessionAffinity: None", "+  type: ClusterIP", "+status:",
+                         "+  loadBalancer: {}"]
+        assert lk("get", "svc", "fresh").exit_code == 1

@@ -142,3 +142,32 @@ class TestMissingObjects:
         assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
         both = lk("get", "cm", "nosuch", "web-config", "-n", "demo", "--ignore-not-found", "--chunk-size=1")
         assert (both.exit_code, both.stdout) == (0, "NAME         DATA   AGE\nweb-config   2      6s\n")
+
+
+class TestServedZeroValues:
+    """Objects print as the apiserver sends them: Go's zero values of non-omitempty fields included
+    (litekube.model.zerovalues, the same function `litekube serve` applies)."""
+
+    SERVICE = "apiVersion: v1\nkind: Service\nmetadata: {name: zv}\nspec: {ports: [{port: 80}]}\n"
+
+    def test_get_shows_a_services_empty_load_balancer(self, lk, tmp_path):
+        (tmp_path / "svc.yaml").write_text(self.SERVICE)
+        lk("apply", "-f", str(tmp_path / "svc.yaml"))
+        assert lk("get", "svc", "zv", "-o", "yaml").stdout.endswith("\nstatus:\n  loadBalancer: {}\n")
+        assert json.loads(lk("get", "svc", "zv", "-o", "json").stdout)["status"] == {"loadBalancer": {}}
+        assert lk("get", "svc", "zv", "-o", "jsonpath={.status}").stdout == '{"loadBalancer":{}}'
+        assert lk("get", "svc", "zv", "-o", "custom-columns=LB:.status.loadBalancer").stdout == "LB\nmap[]\n"
+
+    def test_create_prints_the_post_response(self, lk):
+        """kubectl create prints the apiserver's answer to the POST: nothing reconciled yet, `status: {}`."""
+        created = lk("create", "deployment", "zv", "--image=nginx", "-o", "yaml")
+        assert created.stdout.endswith("\nstatus: {}\n"), created.stderr
+        served = lk("create", "service", "clusterip", "zv", "--tcp=80", "--dry-run=server", "-o", "yaml").stdout
+        assert served.endswith("\nstatus:\n  loadBalancer: {}\n")
+        job = lk("create", "job", "zv", "--image=busybox", "-o", "yaml").stdout
+        assert job.endswith("\nstatus: {}\n")
+
+    def test_client_dry_run_prints_the_object_as_built(self, lk):
+        """No apiserver in between: kubectl's typed encoding of the generated object, no server defaults."""
+        out = lk("create", "deployment", "zv", "--image=nginx", "--dry-run=client", "-o", "yaml").stdout
+        assert out.endswith("\nstatus: {}\n") and "progressDeadlineSeconds" not in out

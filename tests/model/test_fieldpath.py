@@ -210,3 +210,39 @@ class TestProperties:
         both = fieldpath.intersection(fieldpath.of(merged, "Pod"), fieldpath.of(config, "Pod"))
         differing = fieldpath.compare(config, merged, "Pod").modified
         assert not _members(fieldpath.intersection(both, differing))
+
+
+class TestFieldsV1Algebra:
+    """v1_union, v1_difference and v1_intersects on FieldsV1 equal the set algebra on decoded sets."""
+
+    @staticmethod
+    def _random_set(rng, depth=0) -> dict:
+        s: dict = {}
+        for _ in range(rng.randint(0, 3 if depth < 3 else 0)):
+            child = TestFieldsV1Algebra._random_set(rng, depth + 1)
+            if rng.random() < 0.5 or not child:
+                child[fieldpath.SELF] = {}
+            s[rng.choice(["f:a", "f:b", "f:c", 'k:{"name":"x"}', "v:2"])] = child
+        return s
+
+    @staticmethod
+    def _members(s: dict, prefix: tuple = ()) -> set:
+        out = set()
+        for key, node in s.items():
+            if key != fieldpath.SELF:
+                if fieldpath.SELF in node:
+                    out.add(prefix + (key,))
+                out |= TestFieldsV1Algebra._members(node, prefix + (key,))
+        return out
+
+    @pytest.mark.parametrize("seed", range(4))
+    def test_equal_to_decoded_algebra(self, seed):
+        import random
+        rng = random.Random(seed)
+        for _ in range(3000):
+            a, b = self._random_set(rng), self._random_set(rng)
+            v1 = fieldpath.to_fields_v1(a)
+            decoded = fieldpath.from_fields_v1(v1)
+            assert fieldpath.v1_union(v1, b) == fieldpath.to_fields_v1(fieldpath.union(decoded, b))
+            assert fieldpath.v1_difference(v1, b) == fieldpath.to_fields_v1(fieldpath.difference(decoded, b))
+            assert fieldpath.v1_intersects(v1, b) == bool(self._members(decoded) & self._members(b))

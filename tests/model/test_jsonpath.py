@@ -23,7 +23,8 @@ def data(target: str) -> tuple[list[dict], bool]:
 
 
 def as_kubectl(target: str, template: str) -> tuple[int, str, str]:
-    """What `litekube get ... -o jsonpath=TEMPLATE` prints (the CLI adds nothing to output.render)."""
+    """What kubectl prints for the fixture objects as tests.kubectl.fake_apiserver sends them (as they are:
+    output.render without `served`, which litekube adds on top for its own objects)."""
     objs, single = data(target)
     try:
         fmt = output.parse("jsonpath=" + template)

@@ -1,6 +1,6 @@
 """Benchmark: schedule and start N pods on M nodes from one apply (issue 3).
 
-Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000]
+Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields]
 
 Prints pods/s for the whole apply (admission, scheduling, kubelet start-up,
 all in virtual time) and the ratio to the store's own write floor measured
@@ -56,34 +56,54 @@ def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
     return elapsed
 
 
+def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float, int, str]:
+    """(seconds of the apply's settle, writes it made, the lines to print) on a new cluster."""
+    from litekube.runtime.controlplane import ControlPlane
+    ControlPlane.record_managed_fields = record_managed_fields
+    store = Store(str(directory / f"bench-{int(record_managed_fields)}.db"))
+    started = time.perf_counter()
+    api = Api(store, nodes.Shape(), args.nodes)
+    embedded.settle(api)
+    setup = time.perf_counter() - started
+    docs = manifests.parse(pod_manifest(args.pods), "pods.json")
+    before = store.revision()
+    started = time.perf_counter()
+    applying.apply(api, docs)
+    report = embedded.settle(api)
+    elapsed = time.perf_counter() - started
+    writes = store.revision() - before
+    with api.read() as tx:
+        pods = tx.list("Pod", "default").items  # not kube-system's and kube-flannel's
+    running = sum(1 for p in pods if (p.get("status") or {}).get("phase") == "Running")
+    on_nodes = len({p["spec"].get("nodeName") for p in pods})
+    store.close()
+    text = (f"cluster of {args.nodes} nodes ready in {setup:.1f}s\n"
+            f"{args.pods} pods applied: {running} Running on {on_nodes} nodes, settled={report.settled}\n"
+            f"control plane: {elapsed:.1f}s, {args.pods / elapsed:.0f} pods/s, {writes} writes "
+            f"({writes / elapsed:.0f}/s)")
+    return elapsed, writes, text
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pods", type=int, default=10_000)
     parser.add_argument("--nodes", type=int, default=1_000)
+    parser.add_argument("--compare-managed-fields", action="store_true",
+                        help="also run with the components' managedFields off and print the ratio")
     args = parser.parse_args()
+    from litekube.runtime.controlplane import ControlPlane
+    default = ControlPlane.record_managed_fields
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
-        store = Store(str(directory / "bench.db"))
-        started = time.perf_counter()
-        api = Api(store, nodes.Shape(), args.nodes)
-        embedded.settle(api)
-        setup = time.perf_counter() - started
-        docs = manifests.parse(pod_manifest(args.pods), "pods.json")
-        before = store.revision()
-        started = time.perf_counter()
-        applying.apply(api, docs)
-        report = embedded.settle(api)
-        elapsed = time.perf_counter() - started
-        writes = store.revision() - before
-        with api.read() as tx:
-            pods = tx.list("Pod", "default").items  # not kube-system's and kube-flannel's
-        running = sum(1 for p in pods if (p.get("status") or {}).get("phase") == "Running")
-        on_nodes = len({p["spec"].get("nodeName") for p in pods})
-        store.close()
+        elapsed, writes, text = run_once(args, directory, default)
+        print(text)
+        if args.compare_managed_fields:
+            other, _, other_text = run_once(args, directory, not default)
+            print(f"with record_managed_fields={not default}:\n{other_text}")
+            on, off = (elapsed, other) if default else (other, elapsed)
+            print(f"ratio managedFields on / off: {on / off:.2f}x")
+        ControlPlane.record_managed_fields = default
         floor = write_floor(directory, writes)
-    print(f"cluster of {args.nodes} nodes ready in {setup:.1f}s")
-    print(f"{args.pods} pods applied: {running} Running on {on_nodes} nodes, settled={report.settled}")
-    print(f"control plane: {elapsed:.1f}s, {args.pods / elapsed:.0f} pods/s, {writes} writes ({writes / elapsed:.0f}/s)")
     print(f"store floor:   {floor:.1f}s for the same {writes} writes ({writes / floor:.0f}/s)")
     print(f"ratio control plane / store floor: {elapsed / floor:.1f}x")
 

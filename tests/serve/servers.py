@@ -17,9 +17,9 @@ KUBECTL = "/usr/bin/kubectl"
 
 
 def litekube(db: Path, *args: str, timeout: float = 120, check: bool = True,
-             input: str | None = None) -> subprocess.CompletedProcess:
+             input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     result = subprocess.run([sys.executable, str(ROOT / "cli.py"), "--db", str(db), *args], capture_output=True,
-                            text=True, timeout=timeout, input=input)
+                            text=True, timeout=timeout, input=input, env={**os.environ, **env} if env else None)
     if check and result.returncode != 0:
         raise AssertionError(f"litekube {' '.join(args)} failed: {result.stdout}{result.stderr}")
     return result

@@ -198,6 +198,123 @@ class TestWorkloads:
         assert bad.stderr == 'The Deployment "bad" is invalid: spec.replicas: Invalid value: -1: must be greater ' \
                              'than or equal to 0\n'
 
+    def test_create_answers_empty_statuses_as_upstream(self, served):
+        """The POST response (what `kubectl create -o yaml` prints) has the status Go serializes when
+        nothing is set yet: `{}`, zero counts, an empty loadBalancer, the Pod's phase and qosClass."""
+        manifests = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: zv-web}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: zv-web}}
+  template:
+    metadata: {labels: {app: zv-web}}
+    spec: {containers: [{name: c, image: nginx:1.25}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: zv-svc}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: zv-pod}
+spec: {containers: [{name: c, image: nginx:1.25}]}
+"""
+        out = served.kubectl("create", "-f", "-", "-o", "yaml", input=manifests).stdout
+        statuses = {doc["kind"]: doc["status"] for doc in yaml.safe_load_all(out)}
+        assert statuses == {"Deployment": {}, "Service": {"loadBalancer": {}},
+                            "Pod": {"phase": "Pending", "qosClass": "BestEffort"}}
+        served.kubectl("delete", "deploy/zv-web", "svc/zv-svc", "pod/zv-pod", "--wait=false")
+
+    FRESH = """apiVersion: v1
+kind: Namespace
+metadata: {name: fresh}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: fr-web, namespace: fresh}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: fr-web}}
+  template:
+    metadata: {labels: {app: fr-web}}
+    spec: {containers: [{name: c, image: nginx:1.25}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: fr-svc, namespace: fresh}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: fr-job, namespace: fresh}
+spec:
+  suspend: true
+  template:
+    spec: {restartPolicy: Never, containers: [{name: c, image: busybox:1.36}]}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: fr-pod, namespace: fresh}
+spec: {terminationGracePeriodSeconds: 0, containers: [{name: c, image: nginx:1.25}]}
+"""
+
+    @pytest.mark.parametrize("fmt", ["yaml", "json", "jsonpath={..status}"])
+    def test_get_of_fresh_objects_prints_what_kubectl_prints(self, served, tmp_path, fmt):
+        """`litekube get -o yaml|json|jsonpath` shows the zero values the apiserver sends (a Service's
+        `status: {loadBalancer: {}}`, a ReplicaSet scaled to 0's `replicas: 0`, the Pod's qosClass), byte
+        for byte what kubectl shows through `litekube serve`."""
+        served.kubectl("apply", "-f", _write(tmp_path, "fresh.yaml", self.FRESH))
+        printed = {}
+        for what in (["deploy", "fr-web"], ["rs", "-l", "app=fr-web"], ["svc", "fr-svc"], ["ns", "fresh"],
+                     ["job", "fr-job"], ["pod", "fr-pod"]):
+            args = ["get", *what, "-n", "fresh", "-o", fmt]
+            printed[what[0]] = _same(served, args, args)
+        if fmt == "yaml":
+            assert printed["svc"].endswith("\nstatus:\n  loadBalancer: {}\n")
+            assert yaml.safe_load(printed["rs"])["items"][0]["status"] == {"observedGeneration": 1, "replicas": 0}
+            assert yaml.safe_load(printed["pod"])["status"]["qosClass"] == "BestEffort"
+        elif fmt == "json":
+            assert json.loads(printed["svc"])["status"] == {"loadBalancer": {}}
+        else:
+            assert printed["svc"] == '{"loadBalancer":{}}'
+
+    def test_edit_buffer_and_diff_of_fresh_objects_are_kubectls(self, served, tmp_path):
+        """The edit buffer shows the object as served (zero-value statuses included), and diff compares the
+        served objects: a new Service's `+status:` / `+  loadBalancer: {}` lines are in both."""
+        served.kubectl("apply", "-f", _write(tmp_path, "fresh.yaml", self.FRESH))
+        editor = tmp_path / "keep.sh"
+        editor.write_text(f"#!/bin/sh\ncat \"$1\" >> {tmp_path}/buffers\necho ==== >> {tmp_path}/buffers\n")
+        editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+        env = {"KUBE_EDITOR": str(editor), "EDITOR": str(editor)}
+        buffers = tmp_path / "buffers"
+
+        def same_buffers(targets):
+            buffers.write_text("")
+            theirs = served.kubectl("edit", *targets, "-n", "fresh", env=env)
+            ours = served.litekube("edit", *targets, "-n", "fresh", env=env)
+            assert theirs.stderr == ours.stderr == "Edit cancelled, no changes made.\n"
+            kubectls, litekubes = buffers.read_text().split("====\n")[:2]
+            return litekubes if litekubes == kubectls else None
+        out = wait_for(lambda: same_buffers(["svc/fr-svc"]), timeout=30, what="the same edit buffers")
+        assert out.endswith("\nstatus:\n  loadBalancer: {}\n")
+        rs = served.kubectl("get", "rs", "-l", "app=fr-web", "-n", "fresh", "-o", "name").stdout.strip()
+        out = wait_for(lambda: same_buffers([rs]), timeout=30, what="the same edit buffers")
+        assert out.endswith("\nstatus:\n  observedGeneration: 1\n  replicas: 0\n")
+        new = _write(tmp_path, "new.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: fr-new, namespace: fresh}\n"
+                                           "spec: {ports: [{port: 80}]}\n")
+
+        def changes(result):
+            return [line for line in result.stdout.splitlines()
+                    if line[:1] in "+-" and line[:3] not in ("+++", "---") and "10.96." not in line
+                    and "creationTimestamp" not in line and "uid:" not in line]
+        theirs = served.kubectl("diff", "-f", new, check=False)
+        ours = served.litekube("diff", "-f", new, check=False)
+        assert (theirs.returncode, ours.returncode) == (1, 1), (theirs.stderr, ours.stderr)
+        assert changes(ours) == changes(theirs), (ours.stdout, theirs.stdout)
+        assert changes(ours)[-2:] == ["+status:", "+  loadBalancer: {}"]
+
     def test_apply_server_side(self, served, tmp_path):
         # its own name and labels, so that its pods are not `-l app=web`'s (TestDeletion waits for those to go)
         path = _write(tmp_path, "ssa.yaml", WEB.replace("web", "ssa"))

@@ -61,8 +61,9 @@ class TestReads:
         status, _, body = client.request("GET", f"{CM}?labelSelector=t%3Dyes&limit=2", headers={"Accept": TABLE})
         table = json.loads(body)
         assert (status, table["kind"], table["apiVersion"]) == (200, "Table", "meta.k8s.io/v1")
-        assert [c["name"] for c in table["columnDefinitions"]] == ["NAME", "DATA", "AGE"]
-        assert [r["cells"][:2] for r in table["rows"]] == [["t-0", "1"], ["t-1", "1"]]
+        assert [(c["name"], c["type"]) for c in table["columnDefinitions"]] == [("Name", "string"), ("Data", "string"),
+                                                                              ("Age", "string")]
+        assert [r["cells"][:2] for r in table["rows"]] == [["t-0", 1], ["t-1", 1]]  # DATA is an int64 cell
         assert table["rows"][0]["object"]["kind"] == "PartialObjectMetadata"
         token = table["metadata"]["continue"]
         rest = json.loads(client.request("GET", f"{CM}?labelSelector=t%3Dyes&limit=2&continue={token}",

@@ -43,12 +43,13 @@ class Column:
 
     name: str
     priority: int = 0
+    title: str = ""  # the name as upstream's printer declares it ("Up-to-date"); kubectl prints it uppercased
 
 
 def _cols(normal: str, wide: str = "") -> list[Column]:
-    cols = [Column(n.upper(), 0) for n in normal.split("|")]
+    cols = [Column(n.upper(), 0, n) for n in normal.split("|")]
     if wide:
-        cols += [Column(n.upper(), 1) for n in wide.split("|")]
+        cols += [Column(n.upper(), 1, n) for n in wide.split("|")]
     return cols
 
 
@@ -96,10 +97,11 @@ _COLUMNS: dict[str, list[Column]] = {
     "NodeMetrics": _cols("Name|Cpu|Memory|Window"),
 }
 # Event columns interleave priorities, so they are listed by hand.
-_COLUMNS["Event"] = [Column("LAST SEEN"), Column("TYPE"), Column("REASON"), Column("OBJECT"),
-                     Column("SUBOBJECT", 1), Column("SOURCE", 1), Column("MESSAGE"),
-                     Column("FIRST SEEN", 1), Column("COUNT", 1), Column("NAME", 1)]
-_DEFAULT = [Column("NAME"), Column("CREATED AT")]
+_COLUMNS["Event"] = [Column("LAST SEEN", 0, "Last Seen"), Column("TYPE", 0, "Type"), Column("REASON", 0, "Reason"),
+                     Column("OBJECT", 0, "Object"), Column("SUBOBJECT", 1, "Subobject"),
+                     Column("SOURCE", 1, "Source"), Column("MESSAGE", 0, "Message"),
+                     Column("FIRST SEEN", 1, "First Seen"), Column("COUNT", 1, "Count"), Column("NAME", 1, "Name")]
+_DEFAULT = [Column("NAME", 0, "Name"), Column("CREATED AT", 0, "Created At")]
 
 
 def columns(kind: str) -> list[Column]:

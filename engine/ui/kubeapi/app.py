@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from litekube import errors
 from litekube.api.server import Api
+from litekube.model import zerovalues
 from litekube.ui.kubeapi import discovery, handlers, routes, statuses, tables, watching
 from litekube.ui.kubeapi.statuses import HTTPError
 
@@ -234,7 +235,7 @@ class KubeApi:
             if as_table:
                 obj = tables.table(t.kind.kind, [obj], self.handlers.now(), obj["metadata"].get("resourceVersion", ""),
                                    include)
-            return watching.event_line(type_, obj)
+            return watching.event_line(type_, zerovalues.served(obj))
 
         async def emit(chunk: bytes) -> None:
             try:
@@ -339,7 +340,7 @@ class KubeApi:
         cache = change.__dict__.setdefault("_lines", {})
         line = cache.get(type_)
         if line is None:
-            line = cache[type_] = watching.event_line(type_, obj)
+            line = cache[type_] = watching.event_line(type_, zerovalues.served(obj))
         return line
 
     def _snapshot(self, t: routes.Target, q: dict[str, str]):

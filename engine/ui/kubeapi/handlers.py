@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import posixpath
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -18,7 +20,8 @@ from typing import Any
 from litekube import errors
 from litekube.api import logs, operating, patching, reading
 from litekube.api.server import Api, Transaction
-from litekube.model import kinds, selectors, values
+from litekube.model import kinds, selectors, values, zerovalues
+from litekube.store import revisions
 from litekube.ui.kubeapi import tables
 from litekube.ui.kubeapi.routes import Target
 from litekube.ui.kubeapi.statuses import HTTPError, success
@@ -110,18 +113,108 @@ def _int_param(query: dict[str, str], name: str) -> int | None:
         raise HTTPError(400, "BadRequest", f'invalid value for {name}: "{text}"') from None
 
 
-def _encode_continue(revision: int, namespace: str, name: str) -> str:
-    raw = json.dumps({"v": "meta.k8s.io/v1", "rv": revision, "start": f"{namespace}/{name}\x00"})
-    return base64.urlsafe_b64encode(raw.encode()).decode()
+def _encode_continue(revision: int, start: str) -> str:
+    """storage.EncodeContinue: {"v","rv","start"} as compact JSON, base64url without padding. `start` is
+    the key after the list's prefix: `name\x00` in a namespace or for a cluster kind, `namespace/name\x00`
+    across namespaces."""
+    raw = json.dumps({"v": "meta.k8s.io/v1", "rv": revision, "start": start}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def _decode_continue(token: str) -> tuple[int, str]:
+    """storage.DecodeContinue: (rv, start); -1 is the latest revision (the inconsistent continuation).
+    Raises HTTPError 400 in the apiserver's words."""
     try:
         data = json.loads(base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)))
-        return int(data["rv"]), str(data["start"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise HTTPError(400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion "
-                                           "(version meta.k8s.io/v1)") from None
+        version, rv, start = data.get("v"), data.get("rv", 0), data.get("start", "")
+    except (ValueError, TypeError, AttributeError, binascii.Error):
+        raise HTTPError(400, "BadRequest", "invalid continue token: continue key is not valid: illegal base64 "
+                                           "data or JSON") from None
+    if version != "meta.k8s.io/v1":
+        raise HTTPError(400, "BadRequest", f"invalid continue token: continue key is not valid: server does not "
+                                           f'recognize this encoded version "{version}"')
+    if not isinstance(rv, int) or rv == 0:
+        raise HTTPError(400, "BadRequest", "invalid continue token: continue key is not valid: incorrect encoded "
+                                           "start resourceVersion (version meta.k8s.io/v1)")
+    if not isinstance(start, str) or not start:
+        raise HTTPError(400, "BadRequest", "invalid continue token: continue key is not valid: encoded start key "
+                                           "empty (version meta.k8s.io/v1)")
+    key = start if start.startswith("/") else "/" + start
+    if posixpath.normpath(key) != key:
+        raise HTTPError(400, "BadRequest", f"invalid continue token: continue key is not valid: {start}")
+    return rv, start
+
+
+def _start_key(meta: dict, across_namespaces: bool) -> str:
+    name = meta["name"]
+    return f"{meta.get('namespace', '')}/{name}\x00" if across_namespaces else f"{name}\x00"
+
+
+def _after(obj: dict, start: str, across_namespaces: bool) -> bool:
+    """Is `obj`'s key at or after the continuation's start key (the last key returned and a NUL),
+    in the list's (namespace, name) order?"""
+    meta = obj["metadata"]
+    if across_namespaces:
+        ns, _, name = start.partition("/")
+        return (meta.get("namespace", ""), meta["name"]) >= (ns, name)
+    return meta["name"] >= start
+
+
+_EXPIRED_LIST = "The resourceVersion for the provided list is too old."
+_INCONSISTENT_CONTINUE = (
+    "The provided continue parameter is too old to display a consistent list result. You can start a new list "
+    "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
+    "results. Continuing with the provided token results in an inconsistent list - objects that were created, "
+    "modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+
+
+def _invalid_list_options(causes: list[errors.Cause]) -> HTTPError:
+    from litekube.ui.kubeapi.statuses import _cause
+    texts = [str(c) for c in causes]
+    aggregate = texts[0] if len(texts) == 1 else "[" + ", ".join(texts) + "]"
+    return HTTPError(422, "Invalid", f'ListOptions.meta.k8s.io "" is invalid: {aggregate}',
+                     {"group": "meta.k8s.io", "kind": "ListOptions", "causes": [_cause(c) for c in causes]})
+
+
+def validate_list_options(query: dict[str, str]) -> None:
+    """apimachinery's ValidateListOptions (for a list, not a watch): 422 Invalid on ListOptions."""
+    match = query.get("resourceVersionMatch") or ""
+    rv = query.get("resourceVersion") or ""
+    causes: list[errors.Cause] = []
+    if match:
+        if not rv:
+            causes.append(errors.Cause("resourceVersionMatch", "Forbidden",
+                                       "resourceVersionMatch is forbidden unless resourceVersion is provided"))
+        if query.get("continue"):
+            causes.append(errors.Cause("resourceVersionMatch", "Forbidden",
+                                       "resourceVersionMatch is forbidden when continue is provided"))
+        if match not in ("Exact", "NotOlderThan"):
+            causes.append(errors.Cause("resourceVersionMatch", "Unsupported value", value=match,
+                                       detail='supported values: "Exact", "NotOlderThan", ""'))
+        if match == "Exact" and rv == "0":
+            causes.append(errors.Cause("resourceVersionMatch", "Forbidden",
+                                       'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'))
+    if "sendInitialEvents" in query:
+        causes.append(errors.Cause("sendInitialEvents", "Forbidden", "sendInitialEvents is forbidden for list"))
+    if causes:
+        raise _invalid_list_options(causes)
+
+
+def _parse_rv(text: str) -> int:
+    """A resourceVersion parameter ("" and "0" are 0); HTTPError 400 when it is not a decimal count."""
+    if text in ("", "0"):
+        return 0
+    if not text.isdigit() or not text.isascii():
+        raise HTTPError(400, "BadRequest", f'invalid resource version: resourceVersion: Invalid value: "{text}": '
+                                           f'strconv.ParseUint: parsing "{text}": invalid syntax')
+    return int(text)
+
+
+def _too_large(wanted: int, current: int) -> HTTPError:
+    """storage.NewTooLargeResourceVersionError, as the watch cache answers after waiting 3 s."""
+    return HTTPError(504, "Timeout", f"Timeout: Too large resource version: {wanted}, current: {current}",
+                     {"causes": [{"reason": "ResourceVersionTooLarge", "message": "Too large resource version"}],
+                      "retryAfterSeconds": 1})
 
 
 class Handlers:
@@ -151,6 +244,9 @@ class Handlers:
             found = reading.get(self.api, [(t.kind, t.name)], namespace=ns).groups
             obj = found[0][0]
         else:
+            wanted = _parse_rv(req.query.get("resourceVersion") or "")
+            if wanted:
+                self._not_older_than(wanted)
             with self.api.read() as tx:
                 obj = tx.get(t.kind.kind, ns, t.name or "")
         if t.subresource == "scale":
@@ -158,43 +254,91 @@ class Handlers:
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, [obj], self.now(), obj["metadata"].get("resourceVersion", ""),
                                      req.query.get("includeObject") or "Metadata")
-        return 200, obj
+        return 200, zerovalues.served(obj)
+
+    def _not_older_than(self, wanted: int) -> int:
+        """The newest revision once it is at least `wanted` (a read with resourceVersion=N is served
+        when the watch cache has reached N): waits up to 3 s, as the cache does, then 504."""
+        deadline = time.monotonic() + 3.0
+        while True:
+            head = self.api.store.revision()
+            if head >= wanted:
+                return head
+            if time.monotonic() >= deadline:
+                raise _too_large(wanted, head)
+            time.sleep(0.05)
 
     def list(self, req: Request) -> tuple[int, Any]:
+        """LIST with upstream's resourceVersion semantics (v1.32's cacher and etcd3 store):
+
+        - `continue`: the list at the token's revision (rv -1: the latest), from after its start key;
+          a resourceVersion other than "" or "0" with it is a 400;
+        - `resourceVersionMatch=Exact`, or a non-zero resourceVersion with a limit and no match (the
+          legacy exact read): the list at exactly that revision, 410 once compacted;
+        - else the latest list ("" consistent, "0" any, N or NotOlderThan: at least N, 504 past
+          the newest revision).
+        A compacted continuation is 410 with an inconsistent token (rv -1) in metadata.continue.
+        remainingItemCount is set on a page that has more only without selectors (etcd counts keys).
+        """
         t = req.target
         q = req.query
+        validate_list_options(q)
         label_selector = q.get("labelSelector") or None
         field_selector = q.get("fieldSelector") or None
         limit = _int_param(q, "limit") or 0
+        limit = max(limit, 0)
         token = q.get("continue") or ""
+        rv_text = q.get("resourceVersion") or ""
+        match = q.get("resourceVersionMatch") or ""
+        wanted = _parse_rv(rv_text)
+        across = t.kind.namespaced and t.namespace is None
+        at: int | None = None  # the revision to read at; None: the latest
+        start = ""
+        if token:
+            first, start = _decode_continue(token)
+            if rv_text not in ("", "0"):
+                raise HTTPError(400, "BadRequest", "specifying resource version is not allowed when using continue")
+            at = first if first > 0 else None
+        elif match == "Exact" or (not match and limit and wanted):
+            at = wanted
+        elif wanted:
+            self._not_older_than(wanted)
         if t.kind.computed:
             result = reading.get(self.api, [(t.kind, None)], namespace=t.namespace or "",
                                  all_namespaces=t.namespace is None, selector=label_selector,
                                  field_selector=field_selector)
             items, revision = result.groups[0] if result.groups else [], result.resource_version
         else:
-            with self.api.read() as tx:
-                listing = tx.list(t.kind.kind, t.namespace, label_selector, field_selector)
+            try:
+                with self.api.read() as tx:
+                    if at is not None and at > tx.reader.revision():
+                        raise HTTPError(500, "", revisions.FUTURE_REVISION)
+                    listing = tx.list(t.kind.kind, t.namespace, label_selector, field_selector, revision=at)
+            except errors.Expired:
+                if token:
+                    raise HTTPError(410, "Expired", _INCONSISTENT_CONTINUE,
+                                    metadata={"continue": _encode_continue(-1, start)}) from None
+                raise HTTPError(410, "Expired", _EXPIRED_LIST) from None
             items, revision = listing.items, listing.resource_version
-        if token:
-            first, start = _decode_continue(token)
-            revision = first
-            items = [o for o in items if f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}\x00" > start]
+        if start:
+            items = [o for o in items if _after(o, start, across)]
         next_token, remaining = "", None
         if limit and len(items) > limit:
-            remaining = len(items) - limit
+            if not label_selector and not field_selector:
+                remaining = len(items) - limit
             items = items[:limit]
-            last = items[-1]["metadata"]
-            next_token = _encode_continue(revision, last.get("namespace", ""), last["name"])
+            next_token = _encode_continue(revision, _start_key(items[-1]["metadata"], across))
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, items, self.now(), str(revision),
-                                     q.get("includeObject") or "Metadata", continue_token=next_token)
+                                     q.get("includeObject") or "Metadata", continue_token=next_token,
+                                     remaining=remaining)
         meta: dict = {"resourceVersion": str(revision)}
         if next_token:
             meta["continue"] = next_token
-            meta["remainingItemCount"] = remaining
+            if remaining is not None:
+                meta["remainingItemCount"] = remaining
         return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version, "metadata": meta,
-                     "items": items}
+                     "items": [zerovalues.served(o) for o in items]}
 
     def _log(self, req: Request) -> str:
         return "".join(self.log_lines(req)[0])
@@ -277,7 +421,7 @@ class Handlers:
             created = tx.create(obj, namespace=t.namespace or "default")
         if dry:  # nothing was stored: no resource version
             created["metadata"].pop("resourceVersion", None)
-        return 201, created
+        return 201, zerovalues.served(created)
 
     def update(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -296,7 +440,7 @@ class Handlers:
             stored = tx.update(obj, namespace=t.namespace or "default", subresource=t.subresource)
         if dry and stored is not None:
             stored["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, stored if stored is not None else obj
+        return 200, zerovalues.served(stored if stored is not None else obj)
 
     def _update_scale(self, req: Request, scale: dict, dry: bool) -> tuple[int, Any]:
         t = req.target
@@ -326,7 +470,7 @@ class Handlers:
                                        t.subresource)
         if dry:  # nothing was stored: the resource version stays
             result.obj["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, result.obj
+        return 200, zerovalues.served(result.obj)
 
     def _patch_precondition(self, tx: Transaction, t: Target, body: Any) -> dict:
         """The object before the patch. A resourceVersion in a merge or strategic patch is a precondition,
@@ -355,7 +499,7 @@ class Handlers:
         applied = serverside.apply_patch(self.api, t.kind, t.namespace or "", t.name or "", body,
                                          field_manager=manager, force=req.query.get("force") == "true",
                                          dry_run=dry, subresource=t.subresource)
-        return (201 if getattr(applied, "created", False) else 200), getattr(applied, "obj", applied)
+        return (201 if getattr(applied, "created", False) else 200), zerovalues.served(getattr(applied, "obj", applied))
 
     def delete(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -398,7 +542,7 @@ class Handlers:
                                       f"ResourceVersion in object meta: {current['metadata'].get('resourceVersion')}")
             left = tx.delete(t.kind.kind, ns, t.name, propagation=policy, grace_period=grace)
         if left is not None:
-            return 200, left
+            return 200, zerovalues.served(left)
         return 200, success({"name": t.name, "group": t.kind.group, "kind": t.kind.plural,
                              "uid": current["metadata"].get("uid", "")})
 
@@ -412,7 +556,8 @@ class Handlers:
                 tx.delete(t.kind.kind, meta.get("namespace", ""), meta["name"], propagation=policy,
                           grace_period=grace)
         return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version,
-                     "metadata": {"resourceVersion": str(listing.resource_version)}, "items": listing.items}
+                     "metadata": {"resourceVersion": str(listing.resource_version)},
+                     "items": [zerovalues.served(o) for o in listing.items]}
 
 
 def manager_of(req: Request) -> str:

@@ -28,13 +28,16 @@ _CAUSES = {"Invalid value": "FieldValueInvalid", "Required value": "FieldValueRe
 class HTTPError(Exception):
     """A request the server refuses: answered with `status(...)`."""
 
-    def __init__(self, code: int, reason: str, message: str, details: dict | None = None) -> None:
+    def __init__(self, code: int, reason: str, message: str, details: dict | None = None,
+                 metadata: dict | None = None) -> None:
         super().__init__(message)
         self.code, self.reason, self.message, self.details = code, reason, message, details
+        self.metadata = metadata  # the Status' ListMeta (an expired continuation's inconsistent token)
 
 
-def status(code: int, reason: str, message: str, details: dict | None = None) -> dict:
-    out: dict = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message}
+def status(code: int, reason: str, message: str, details: dict | None = None, metadata: dict | None = None) -> dict:
+    out: dict = {"kind": "Status", "apiVersion": "v1", "metadata": dict(metadata or {}), "status": "Failure",
+                 "message": message}
     if reason:
         out["reason"] = reason
     if details:
@@ -65,7 +68,7 @@ def _cause(cause: errors.Cause) -> dict:
 def from_error(exc: BaseException, kind: kinds.Kind | None = None, name: str = "") -> dict:
     """The Status for an error raised while serving a request on `kind`/`name`."""
     if isinstance(exc, HTTPError):
-        return status(exc.code, exc.reason, exc.message, exc.details)
+        return status(exc.code, exc.reason, exc.message, exc.details, exc.metadata)
     if isinstance(exc, errors.Invalid):
         k = _kind_named(exc.kind) or kind
         qualified = k.qualified_kind if k is not None else exc.kind
