@@ -6,7 +6,9 @@ import random
 
 import pytest
 
+from litekube.ui.kubeapi import protobuf
 from tests.serve.client import Raw
+from tests.serve.protobufs import GOOD_CM_PB, garbled_protobuf
 
 GOOD_CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fuzz"}, "data": {"k": "v"}}
 CM_PATH = "/api/v1/namespaces/default/configmaps"
@@ -63,10 +65,10 @@ def _cases(rng: random.Random, count: int):
             yield "POST", CM_PATH, _malformed_yaml(rng), {"Content-Type": "application/yaml"}, "ok", 400
         elif case == 2:  # unknown kinds and versions
             yield "GET", f"{rng.choice(versions)}/{rng.choice(kinds)}", None, {}, "ok", 404
-        elif case == 3:  # wrong content types
-            ctype = rng.choice(["text/plain", "application/xml", "application/x-www-form-urlencoded",
-                                "application/vnd.kubernetes.protobuf", "image/png"])
+        elif case == 3:  # wrong content types (protobuf is a body type, never a patch type)
             method = rng.choice(["POST", "PATCH"])
+            ctype = rng.choice(["text/plain", "application/xml", "application/x-www-form-urlencoded", "image/png"]
+                               + (["application/vnd.kubernetes.protobuf"] if method == "PATCH" else []))
             path = CM_PATH if method == "POST" else f"{CM_PATH}/kube-root-ca.crt"
             yield method, path, json.dumps(GOOD_CM).encode(), {"Content-Type": ctype}, "ok", 415
         elif case == 4:  # missing or wrong token
@@ -88,6 +90,10 @@ def _cases(rng: random.Random, count: int):
                                       ("application/strategic-merge-patch+json", b'"text"'),
                                       ("application/merge-patch+json", b"{bad json")])
             yield "PATCH", f"{CM_PATH}/kube-root-ca.crt", body, {"Content-Type": ctype}, "ok", 400
+        elif case == 8 and i % 20 == 18:  # garbled protobuf bodies, on create, update and delete
+            method, path = rng.choice([("POST", CM_PATH), ("PUT", f"{CM_PATH}/kube-root-ca.crt"),
+                                       ("DELETE", f"{CM_PATH}/nosuch-{rng.randrange(10**6)}")])
+            yield method, path, garbled_protobuf(rng), {"Content-Type": protobuf.MEDIA_TYPE}, "ok", 400
         elif case == 8:  # missing objects
             yield rng.choice(["GET", "DELETE", "PUT"]), f"{CM_PATH}/nosuch-{rng.randrange(10**6)}", \
                 (json.dumps({**GOOD_CM, "metadata": {"name": "x"}}).encode() if rng.random() < 0.5 else None), \
@@ -112,6 +118,7 @@ def test_thousands_of_bad_requests(served):
             assert status == expected, (method, path, body[:100] if body else body, answer)
         counts[status] = counts.get(status, 0) + 1
     assert set(counts) >= {400, 401, 404, 405, 415}
+    assert client.request("POST", CM_PATH, GOOD_CM_PB, {"Content-Type": protobuf.MEDIA_TYPE})[0] == 201
     status, version = client.json("GET", "/version")
     assert (status, version["gitVersion"]) == (200, "v1.32.4")
     assert served.alive()

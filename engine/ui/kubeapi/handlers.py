@@ -19,7 +19,7 @@ from litekube import errors
 from litekube.api import logs, operating, patching, reading
 from litekube.api.server import Api, Transaction
 from litekube.model import kinds, selectors, values
-from litekube.ui.kubeapi import tables
+from litekube.ui.kubeapi import protobuf, tables
 from litekube.ui.kubeapi.routes import Target
 from litekube.ui.kubeapi.statuses import HTTPError, success
 
@@ -27,7 +27,7 @@ __all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selec
 
 PATCH_TYPES = {"application/json-patch+json": "json", "application/merge-patch+json": "merge",
                "application/strategic-merge-patch+json": "strategic", "application/apply-patch+yaml": "apply"}
-_BODY_TYPES = ("application/json", "application/yaml", "")
+_BODY_TYPES = ("application/json", "application/yaml", protobuf.MEDIA_TYPE, "")
 
 
 @dataclass
@@ -57,6 +57,11 @@ def decode_body(body: bytes, content_type: str, *, patch: bool = False) -> Any:
         raise HTTPError(415, "UnsupportedMediaType",
                         f'the body of the request was in an unknown format - accepted media types include: '
                         f'application/json, application/yaml, application/vnd.kubernetes.protobuf')
+    if media == protobuf.MEDIA_TYPE:  # client-go's typed clientsets (kubectl create, token, drain)
+        try:
+            return protobuf.decode(body)
+        except protobuf.ProtobufError as exc:
+            raise HTTPError(400, "BadRequest", f"the protobuf body could not be decoded: {exc}") from None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -427,7 +432,7 @@ def manager_of(req: Request) -> str:
 def review(kind: str, body: bytes, content_type: str) -> dict:
     """A SelfSubjectAccessReview, SelfSubjectRulesReview or SelfSubjectReview answered for the token holder:
     litekube has one user, and it may do everything (cluster-admin)."""
-    # kubectl's typed client sends the review as protobuf: its spec is not needed for the answer
+    # kubectl's typed client sends the review as protobuf, decoded as every other body
     obj = decode_body(body, content_type) if body.strip() and _media(content_type) in _BODY_TYPES else {}
     if not isinstance(obj, dict):
         raise HTTPError(400, "BadRequest", f"Object 'Kind' is missing in the request body of a {kind}")
