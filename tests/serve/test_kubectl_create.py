@@ -239,6 +239,29 @@ class TestRbac:
             {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "ann"}]
 
 
+class TestTokens:
+    def test_create_token_prints_a_token_that_authenticates(self, served):
+        _created(served, "serviceaccount", "bot")
+        token = served.kubectl("create", "token", "bot", "--audience=api", "--duration=1h").stdout.strip()
+        header, payload, _ = token.split(".")
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert (claims["sub"], claims["aud"], claims["exp"] - claims["iat"]) == (
+            "system:serviceaccount:default:bot", ["api"], 3600)
+        assert served.kubectl("--token", token, "get", "serviceaccount", "bot", "-o", "name").stdout == \
+            "serviceaccount/bot\n"
+        assert served.kubectl("--token", token[:-2], "get", "serviceaccount", "bot", check=False).stderr == \
+            "error: You must be logged in to the server (Unauthorized)\n"
+
+    def test_create_token_refusals(self, served):
+        short = served.kubectl("create", "token", "bot", "--duration=5m", check=False)
+        assert (short.returncode, short.stderr) == (1, 'error: failed to create token: TokenRequest.authentication.k8s.io '
+                                                       '"" is invalid: spec.expirationSeconds: Invalid value: 300: may '
+                                                       'not specify a duration less than 10 minutes\n')
+        missing = served.kubectl("create", "token", "nobody", check=False)
+        assert (missing.returncode, missing.stderr) == (
+            1, 'error: failed to create token: serviceaccounts "nobody" not found\n')
+
+
 class TestTypedClientDeletes:
     def test_drain_without_eviction_deletes_with_protobuf_options(self, served):
         served.kubectl("run", "lonely", "--image=nginx:1.25")

@@ -239,7 +239,9 @@ class TestSchema:
         assert served - set(protoschema.KINDS) == set()
 
     def test_field_numbers_are_unique_within_a_message(self):
-        for line in protoschema.MESSAGES.splitlines():
-            if ":" in line and not line.startswith("#"):
-                numbers = re.findall(r"=(\d+)", line)
-                assert len(numbers) == len(set(numbers)), line
+        messages = re.split(r"\n(?=\w)", protoschema.MESSAGES.strip())  # indented lines continue a message
+        assert len(messages) > 300
+        for text in messages:
+            if not text.startswith("#"):
+                numbers = re.findall(r"=(\d+)", text.split("\n#")[0])
+                assert len(numbers) == len(set(numbers)), text

@@ -1,6 +1,7 @@
 """The Kubernetes REST API as an ASGI application. This module does I/O.
 
-Every request needs `Authorization: Bearer TOKEN` (401 Unauthorized
+Every request needs `Authorization: Bearer TOKEN`, the serve token or a
+ServiceAccount token this server issued and that has not expired (401 Unauthorized
 Status otherwise, as a real apiserver answers an unauthenticated one);
 bodies are read up to 3 MiB (413 beyond, as the apiserver's limit); the
 store is read and written on worker threads, never on the event loop.
@@ -21,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from litekube import errors
 from litekube.api.server import Api
-from litekube.ui.kubeapi import discovery, handlers, routes, statuses, tables, watching
+from litekube.ui.kubeapi import discovery, handlers, routes, serviceaccounts, statuses, tables, watching
 from litekube.ui.kubeapi.statuses import HTTPError
 
 __all__ = ["KubeApi", "MAX_BODY"]
@@ -42,7 +43,8 @@ class KubeApi:
         self.api = api
         self.token = token.encode()
         self.address = address
-        self.handlers = handlers.Handlers(api)
+        self._account_key = serviceaccounts.signing_key(self.token)
+        self.handlers = handlers.Handlers(api, self._account_key)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="litekube-serve")
         self.hub = watching.Hub(api.store, self._run, capacity=watch_capacity)
         self.requests = 0
@@ -81,7 +83,8 @@ class KubeApi:
     async def _serve(self, scope, receive, send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
         method = scope.get("method", "GET")
-        if not self._authorized(headers.get("authorization", "")):
+        authorization = headers.get("authorization", "")
+        if not self._authorized(authorization) and not await self._account_token(authorization):
             await _drain(receive)
             await _answer(send, 401, statuses.status(401, "Unauthorized", "Unauthorized"))
             return
@@ -142,6 +145,15 @@ class KubeApi:
     def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), self.token)
+
+    async def _account_token(self, header: str) -> bool:
+        """A ServiceAccount token this server issued (kubectl create token), until it expires on the cluster
+        clock (read on a worker thread)."""
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or value.count(".") != 2:
+            return False
+        now = await self._run(self.api.store.now)
+        return serviceaccounts.verify(self._account_key, value.strip(), now) is not None
 
     def _dispatch(self, request: handlers.Request) -> tuple[int, Any]:
         t, method = request.target, request.method

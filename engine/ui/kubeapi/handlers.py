@@ -19,9 +19,9 @@ from litekube import errors
 from litekube.api import logs, operating, patching, reading
 from litekube.api.server import Api, Transaction
 from litekube.model import kinds, selectors, values
-from litekube.ui.kubeapi import protobuf, tables
+from litekube.ui.kubeapi import protobuf, serviceaccounts, tables
 from litekube.ui.kubeapi.routes import Target
-from litekube.ui.kubeapi.statuses import HTTPError, success
+from litekube.ui.kubeapi.statuses import HTTPError, from_error, success
 
 __all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check"]
 
@@ -132,8 +132,9 @@ def _decode_continue(token: str) -> tuple[int, str]:
 class Handlers:
     """The verbs over one Api."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, signing_key: bytes = b"") -> None:
         self.api = api
+        self.signing_key = signing_key  # of ServiceAccount tokens (serviceaccounts.signing_key)
         import inspect
         # an API layer that records managedFields takes the request's field manager
         self._managed = "manager" in inspect.signature(api.write).parameters
@@ -231,7 +232,7 @@ class Handlers:
         if not isinstance(obj, dict):
             raise HTTPError(400, "BadRequest", "Object 'Kind' is missing in the request body")
         kind = req.target.kind
-        if req.target.subresource in ("eviction", "binding", "scale"):
+        if req.target.subresource in ("eviction", "binding", "scale", "token"):
             return obj
         api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
         if api_version not in (None, "") and api_version != kind.api_version:
@@ -276,6 +277,15 @@ class Handlers:
             with self.api.write(dry_run=dry) as tx:
                 tx.bind(t.namespace or "", t.name or "", (obj.get("metadata") or {}).get("uid") or "", node)
             return 201, success(code=201)
+        if t.subresource == "token":  # kubectl create token: a TokenRequest for the ServiceAccount
+            with self.api.read() as tx:
+                account = tx.get("ServiceAccount", t.namespace or "", t.name or "")
+            try:
+                return 201, serviceaccounts.answer(self.signing_key, account, obj, self.api.store.now())
+            except errors.Invalid as exc:
+                refused = from_error(exc)
+                raise HTTPError(422, "Invalid", refused["message"], {**refused["details"], "kind": "TokenRequest",
+                                                                     "group": "authentication.k8s.io"}) from None
         if t.name is not None:
             raise HTTPError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         with self._write(req, dry) as tx:

@@ -48,10 +48,13 @@ _FIELD = re.compile(r"^(\^|\w+)=(\d+)(\?)?(\*|\{(\w*)\})?(?::(\w+))?$")
 
 def _parse(text: str) -> dict[str, dict[int, Field]]:
     messages: dict[str, dict[int, Field]] = {}
+    lines: list[str] = []
     for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+        if line[:1].isspace() and lines:
+            lines[-1] += " " + line.strip()  # a continuation
+        elif line.strip() and not line.startswith("#"):
+            lines.append(line.strip())
+    for line in lines:
         name, _, rest = line.partition(":")
         fields: dict[int, Field] = {}
         for token in rest.split():
