@@ -239,6 +239,29 @@ class TestRbac:
             {"apiGroup": "rbac.authorization.k8s.io", "kind": "User", "name": "ann"}]
 
 
+    def test_auth_reconcile_creates_then_leaves_alone(self, served, tmp_path):
+        manifest = tmp_path / "rbac.yaml"
+        manifest.write_text("""apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: rec, namespace: default}
+rules: [{apiGroups: [""], resources: [pods], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: rec, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: rec}
+subjects: [{kind: User, name: ann, apiGroup: rbac.authorization.k8s.io}]
+""")
+        first = served.kubectl("auth", "reconcile", "-f", str(manifest))
+        assert first.stdout == "role.rbac.authorization.k8s.io/rec reconciled\n" \
+                               "rolebinding.rbac.authorization.k8s.io/rec reconciled\n"
+        assert "\treconciliation required create\n" in first.stderr
+        again = served.kubectl("auth", "reconcile", "-f", str(manifest))
+        assert (again.stdout, again.stderr) == (first.stdout, "")
+        assert _object(served, "role/rec")["rules"] == [{"apiGroups": [""], "resources": ["pods"],
+                                                         "verbs": ["get"]}]
+
+
 class TestTokens:
     def test_create_token_prints_a_token_that_authenticates(self, served):
         _created(served, "serviceaccount", "bot")

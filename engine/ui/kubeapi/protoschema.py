@@ -162,7 +162,7 @@ HPAScalingRules: stabilizationWindowSeconds=3?:i selectPolicy=1? policies=2*:HPA
 HorizontalPodAutoscaler: metadata=1:ObjectMeta spec=2:HorizontalPodAutoscalerSpec
     status=3:HorizontalPodAutoscalerStatus
 HorizontalPodAutoscalerBehavior: scaleUp=1:HPAScalingRules scaleDown=2:HPAScalingRules
-HorizontalPodAutoscalerCondition: type=1 status=2 lastTransitionTime=3:T reason=4 message=5
+HorizontalPodAutoscalerCondition: type=1 status=2 lastTransitionTime=3:T reason=4 message=5 observedGeneration=6:i
 HorizontalPodAutoscalerSpec: scaleTargetRef=1:CrossVersionObjectReference minReplicas=2?:i maxReplicas=3?:i
     metrics=4*:MetricSpec behavior=5:HorizontalPodAutoscalerBehavior
 HorizontalPodAutoscalerStatus: observedGeneration=1?:i lastScaleTime=2:T currentReplicas=3:i desiredReplicas=4?:i
