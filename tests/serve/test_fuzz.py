@@ -152,3 +152,43 @@ def test_unauthorized_is_upstreams_status(served):
     status, body = Raw(served, token=None).json("GET", "/api/v1/pods")
     assert (status, body) == (401, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                                     "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
+
+
+class TestProtobufBodies:
+    """Create, update and delete with protobuf bodies through the REST paths, as client-go's typed clients do."""
+
+    def _pb(self, client, method, path, body):
+        status, ctype, data = client.request(method, path, body, {"Content-Type": protobuf.MEDIA_TYPE,
+                                                                  "Accept": f"{protobuf.MEDIA_TYPE},application/json"})
+        assert ctype.startswith("application/json")
+        return status, json.loads(data)
+
+    def test_create_update_delete(self, served):
+        from tests.serve.protobufs import entry, envelope, ld, meta, vint
+        client = Raw(served)
+        status, created = self._pb(client, "POST", CM_PATH, envelope("v1", "ConfigMap", meta("pb") + entry(2, "a", "1")))
+        assert (status, created["metadata"]["name"], created["data"]) == (201, "pb", {"a": "1"})
+        rv = created["metadata"]["resourceVersion"]
+        update = envelope("v1", "ConfigMap", ld(1, ld(1, "pb") + ld(6, rv)) + entry(2, "a", "2"))
+        status, updated = self._pb(client, "PUT", f"{CM_PATH}/pb", update)
+        assert (status, updated["data"]) == (200, {"a": "2"})
+        stale = envelope("v1", "DeleteOptions", ld(2, ld(1, "not-the-uid")))
+        status, refused = self._pb(client, "DELETE", f"{CM_PATH}/pb", stale)
+        assert (status, refused["reason"], refused["message"]) == (
+            409, "Conflict", f"Precondition failed: UID in precondition: not-the-uid, UID in object meta: "
+                             f"{created['metadata']['uid']}")
+        options = envelope("v1", "DeleteOptions", vint(1, 0) + ld(4, "Background"))
+        status, deleted = self._pb(client, "DELETE", f"{CM_PATH}/pb", options)
+        assert (status, deleted["status"], deleted["details"]["name"]) == (200, "Success", "pb")
+
+    def test_a_protobuf_patch_is_415(self, served):
+        client = Raw(served)
+        status, answer = self._pb(client, "PATCH", f"{CM_PATH}/kube-root-ca.crt", GOOD_CM_PB)
+        assert (status, answer["reason"]) == (415, "UnsupportedMediaType")
+
+    def test_a_kind_for_another_resource_is_400(self, served):
+        from tests.serve.protobufs import envelope, meta
+        client = Raw(served)
+        status, answer = self._pb(client, "POST", CM_PATH, envelope("v1", "Secret", meta("wrong")))
+        assert (status, answer["reason"], answer["message"]) == (
+            400, "BadRequest", "the kind in the data (Secret) does not match the expected kind (ConfigMap)")
