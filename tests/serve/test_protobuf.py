@@ -245,3 +245,9 @@ class TestSchema:
             if not text.startswith("#"):
                 numbers = re.findall(r"=(\d+)", text.split("\n#")[0])
                 assert len(numbers) == len(set(numbers)), text
+
+
+def test_deeply_nested_json_inside_a_raw_extension_is_refused():
+    deep = b"[" * 100_000 + b"]" * 100_000
+    with pytest.raises(protobuf.ProtobufError, match="neither JSON nor protobuf"):
+        protobuf.decode(envelope("apps/v1", "ControllerRevision", meta("r") + ld(2, ld(1, deep))))

@@ -176,7 +176,7 @@ def _trim(whole: float, remainder: int, size: int) -> str:
     return (f"{int(whole)}.{remainder:0{digits}d}").rstrip("0")
 
 
-def _sub(raw: bytes, name: str, depth: int) -> dict[int, Any]:
+def _sub(raw: bytes) -> dict[int, Any]:
     """The last value of each field of a small wrapper message (Quantity, IntOrString, RawExtension)."""
     out: dict[int, Any] = {}
     for number, _wire, value in _fields(raw):
@@ -184,7 +184,7 @@ def _sub(raw: bytes, name: str, depth: int) -> dict[int, Any]:
     return out
 
 
-def _value(field: Field, type_: str, wire: int, value: Any, depth: int, where: str) -> Any:
+def _value(type_: str, wire: int, value: Any, depth: int, where: str) -> Any:
     if type_ in ("i", "b"):
         if wire != 0:
             raise ProtobufError(f"{where}: expected a varint, got wire type {wire}")
@@ -198,27 +198,27 @@ def _value(field: Field, type_: str, wire: int, value: Any, depth: int, where: s
     if type_ in ("T", "M"):
         return _time(value, micro=type_ == "M")
     if type_ == "Q":
-        text = _sub(value, where, depth).get(1, b"")
+        text = _sub(value).get(1, b"")
         return _text(text, where) if isinstance(text, bytes) and text else "0"
     if type_ == "I":
-        parts = _sub(value, where, depth)
+        parts = _sub(value)
         if parts.get(1, 0) == 1:
             text = parts.get(3, b"")
             return _text(text, where) if isinstance(text, bytes) else ""
         number = parts.get(2, 0)
         return _signed(number) if isinstance(number, int) else 0
     if type_ == "D":
-        nanos = _sub(value, where, depth).get(1, 0)
+        nanos = _sub(value).get(1, 0)
         return go_duration(_signed(nanos) if isinstance(nanos, int) else 0)
     if type_ in ("R", "F"):
-        raw = _sub(value, where, depth).get(1, b"")
+        raw = _sub(value).get(1, b"")
         if not isinstance(raw, bytes) or not raw:
             return None
         if raw.startswith(MAGIC):
             return decode(raw, _depth=depth + 1)
         try:
             return json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ProtobufError(f"{where}: the embedded object is neither JSON nor protobuf") from None
     return decode_message(value, type_, _depth=depth + 1, _where=where)
 
@@ -240,9 +240,9 @@ def decode_message(data: bytes, message: str, *, _depth: int = 0, _where: str = 
             key, item = "", _default(field.map)
             for n, w, v in _fields(value):
                 if n == 1:
-                    key = _value(field, "s", w, v, _depth, where)
+                    key = _value("s", w, v, _depth, where)
                 elif n == 2:
-                    item = _value(field, field.map, w, v, _depth, f"{where}[{key}]")
+                    item = _value(field.map, w, v, _depth, f"{where}[{key}]")
             out.setdefault(field.json, {})[key] = item
         elif field.repeated:
             items = out.setdefault(field.json, [])
@@ -252,18 +252,18 @@ def decode_message(data: bytes, message: str, *, _depth: int = 0, _where: str = 
                     item, pos = read_varint(value, pos)
                     items.append(bool(item) if field.type == "b" else _signed(item))
             else:
-                items.append(_value(field, field.type, wire, value, _depth, where))
+                items.append(_value(field.type, wire, value, _depth, where))
         elif not field.json:  # embedded inline
             if wire != 2:
                 raise ProtobufError(f"{message}: an embedded struct must be length-delimited")
             out.update(decode_message(value, field.type, _depth=_depth + 1, _where=_where))
         else:
-            decoded = _value(field, field.type, wire, value, _depth, where)
+            decoded = _value(field.type, wire, value, _depth, where)
             previous = out.get(field.json)
             if isinstance(previous, dict) and isinstance(decoded, dict) and len(field.type) > 1:
                 decoded = {**previous, **decoded}  # a message given twice is merged, as protobuf does
             out[field.json] = decoded
-    for number, field in schema.items():
+    for field in schema.values():
         if field.json in out and field.type in _SCALARS and not field.repeated and field.map is None \
                 and not field.keep_zero and out[field.json] == _ZERO[field.type]:
             del out[field.json]
