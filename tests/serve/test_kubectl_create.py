@@ -285,6 +285,37 @@ class TestTokens:
             1, 'error: failed to create token: serviceaccounts "nobody" not found\n')
 
 
+class TestDebug:
+    """kubectl debug creates whole Pods (the copy of one, or a node's debugger) through the typed client."""
+
+    def test_a_copy_with_a_debug_container(self, served):
+        _created(served, "namespace", "debugging")
+        served.kubectl("run", "orig", "-n", "debugging", "--image=nginx:1.25", "--env=A=1", "--port=80")
+        served.kubectl("debug", "orig", "-n", "debugging", "--copy-to=orig-copy", "--image=busybox",
+                       "--container=dbg", "--attach=false", "--profile=general", "--", "sleep", "100")
+        spec = _object(served, "pod/orig-copy", "debugging")["spec"]
+        original = _object(served, "pod/orig", "debugging")["spec"]
+        mounts = original["containers"][0]["volumeMounts"]
+        assert spec["containers"] == [original["containers"][0], {
+            "command": ["sleep", "100"], "image": "busybox", "imagePullPolicy": "Always", "name": "dbg",
+            "securityContext": {"capabilities": {"add": ["SYS_PTRACE"]}}, "volumeMounts": mounts,
+            **CONTAINER_DEFAULTS}]
+        assert spec["shareProcessNamespace"] is True and spec["priority"] == 0
+        assert spec["volumes"] == original["volumes"] and spec["tolerations"] == original["tolerations"]
+
+    def test_a_node_debugger(self, served):
+        node = json.loads(served.kubectl("get", "nodes", "-o", "json").stdout)["items"][0]["metadata"]["name"]
+        result = served.kubectl("debug", f"node/{node}", "-n", "debugging", "--image=busybox", "--attach=false",
+                                "--profile=general")
+        name = result.stdout.split()[3]
+        assert result.stdout == f"Creating debugging pod {name} with container debugger on node {node}.\n"
+        spec = _object(served, f"pod/{name}", "debugging")["spec"]
+        assert (spec["hostIPC"], spec["hostNetwork"], spec["hostPID"], spec["nodeName"], spec["restartPolicy"],
+                spec["tolerations"]) == (True, True, True, node, "Never", [{"operator": "Exists"}])
+        assert spec["volumes"][0] == {"hostPath": {"path": "/", "type": ""}, "name": "host-root"}
+        assert spec["containers"][0]["volumeMounts"][0] == {"mountPath": "/host", "name": "host-root"}
+
+
 class TestTypedClientDeletes:
     def test_drain_without_eviction_deletes_with_protobuf_options(self, served):
         served.kubectl("run", "lonely", "--image=nginx:1.25")
