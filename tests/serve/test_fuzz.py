@@ -181,6 +181,19 @@ class TestProtobufBodies:
         status, deleted = self._pb(client, "DELETE", f"{CM_PATH}/pb", options)
         assert (status, deleted["status"], deleted["details"]["name"]) == (200, "Success", "pb")
 
+    def test_a_leader_election_lease(self, served):
+        """client-go's leader election writes Leases as protobuf, its times as MicroTime."""
+        from tests.serve.protobufs import envelope, ld, meta, vint
+        client = Raw(served)
+        micro = vint(1, 1_700_000_000) + vint(2, 123_456_000)
+        spec = ld(1, "me") + vint(2, 15) + ld(3, micro) + ld(4, micro) + vint(5, 0)
+        path = "/apis/coordination.k8s.io/v1/namespaces/default/leases"
+        status, lease = self._pb(client, "POST", path, envelope("coordination.k8s.io/v1", "Lease",
+                                                                meta("elected") + ld(2, spec)))
+        assert (status, lease["spec"]) == (201, {"holderIdentity": "me", "leaseDurationSeconds": 15,
+                                                 "acquireTime": "2023-11-14T22:13:20.123456Z",
+                                                 "renewTime": "2023-11-14T22:13:20.123456Z", "leaseTransitions": 0})
+
     def test_a_protobuf_patch_is_415(self, served):
         client = Raw(served)
         status, answer = self._pb(client, "PATCH", f"{CM_PATH}/kube-root-ca.crt", GOOD_CM_PB)
