@@ -245,7 +245,9 @@ class KubeApi:
         def encode(type_: str, obj: dict) -> bytes:
             if as_table:
                 obj = tables.table(t.kind.kind, [obj], self.handlers.now(), obj["metadata"].get("resourceVersion", ""),
-                                   include)
+                                   include, api_version=t.api_version if t.version else "")
+            else:
+                obj = handlers.served(t, obj)
             return watching.event_line(type_, obj)
 
         async def emit(chunk: bytes) -> None:
@@ -278,7 +280,7 @@ class KubeApi:
                         since = change.revision
                         if event is None:
                             continue
-                        line = self._line(change, event, encode, as_table)
+                        line = self._line(change, event, encode, as_table or bool(t.version))
                         lines.append(line)
                         size += len(line)
                     if lines:
@@ -297,7 +299,7 @@ class KubeApi:
                 if bookmarks and not watcher.queue and time.monotonic() - last_sent > 5.0:
                     since = max(since, self.hub.cursor)
                     await emit(watching.event_line("BOOKMARK", {
-                        "kind": t.kind.kind, "apiVersion": t.kind.api_version,
+                        "kind": t.kind.kind, "apiVersion": t.api_version,
                         "metadata": {"resourceVersion": str(since)}}))
                     last_sent = time.monotonic()
         finally:
@@ -346,7 +348,7 @@ class KubeApi:
     def _line(change, event: tuple[str, dict], encode, as_table: bool) -> bytes:
         """The encoded event; the JSON of a plain event is made once and shared by every watcher."""
         type_, obj = event
-        if as_table:
+        if as_table:  # (or an event converted to another version)
             return encode(type_, obj)
         cache = change.__dict__.setdefault("_lines", {})
         line = cache.get(type_)

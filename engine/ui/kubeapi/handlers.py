@@ -18,12 +18,12 @@ from typing import Any
 from litekube import errors
 from litekube.api import logs, operating, patching, reading
 from litekube.api.server import Api, Transaction
-from litekube.model import kinds, selectors, values
+from litekube.model import conversion, kinds, selectors, values
 from litekube.ui.kubeapi import protobuf, serviceaccounts, tables
 from litekube.ui.kubeapi.routes import Target
 from litekube.ui.kubeapi.statuses import HTTPError, from_error, success
 
-__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check"]
+__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check", "served"]
 
 PATCH_TYPES = {"application/json-patch+json": "json", "application/merge-patch+json": "merge",
                "application/strategic-merge-patch+json": "strategic", "application/apply-patch+yaml": "apply"}
@@ -163,8 +163,8 @@ class Handlers:
             return 200, patching.scale_view(obj)
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, [obj], self.now(), obj["metadata"].get("resourceVersion", ""),
-                                     req.query.get("includeObject") or "Metadata")
-        return 200, obj
+                                     req.query.get("includeObject") or "Metadata", api_version=t.api_version)
+        return 200, served(t, obj)
 
     def list(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -194,13 +194,14 @@ class Handlers:
             next_token = _encode_continue(revision, last.get("namespace", ""), last["name"])
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, items, self.now(), str(revision),
-                                     q.get("includeObject") or "Metadata", continue_token=next_token)
+                                     q.get("includeObject") or "Metadata", continue_token=next_token,
+                                     api_version=t.api_version)
         meta: dict = {"resourceVersion": str(revision)}
         if next_token:
             meta["continue"] = next_token
             meta["remainingItemCount"] = remaining
-        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version, "metadata": meta,
-                     "items": items}
+        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.api_version, "metadata": meta,
+                     "items": [served(t, o) for o in items]}
 
     def _log(self, req: Request) -> str:
         return "".join(self.log_lines(req)[0])
@@ -235,13 +236,14 @@ class Handlers:
         if req.target.subresource in ("eviction", "binding", "scale", "token"):
             return obj
         api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
-        if api_version not in (None, "") and api_version != kind.api_version:
+        expected = req.target.api_version  # autoscaling/v1 is converted to the stored version on admission
+        if api_version not in (None, "") and api_version != expected:
             raise HTTPError(400, "BadRequest", f"the API version in the data ({api_version}) does not match the "
-                                               f"expected API version ({kind.api_version})")
+                                               f"expected API version ({expected})")
         if kind_name not in (None, "") and kind_name != kind.kind:
             raise HTTPError(400, "BadRequest", f"the kind in the data ({kind_name}) does not match the expected "
                                                f"kind ({kind.kind})")
-        obj["apiVersion"], obj["kind"] = kind.api_version, kind.kind
+        obj["apiVersion"], obj["kind"] = expected, kind.kind
         meta = obj.get("metadata")
         if meta is None:
             meta = obj["metadata"] = {}
@@ -292,7 +294,7 @@ class Handlers:
             created = tx.create(obj, namespace=t.namespace or "default")
         if dry:  # nothing was stored: no resource version
             created["metadata"].pop("resourceVersion", None)
-        return 201, created
+        return 201, served(t, created)
 
     def update(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -311,7 +313,7 @@ class Handlers:
             stored = tx.update(obj, namespace=t.namespace or "default", subresource=t.subresource)
         if dry and stored is not None:
             stored["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, stored if stored is not None else obj
+        return 200, served(t, stored) if stored is not None else obj
 
     def _update_scale(self, req: Request, scale: dict, dry: bool) -> tuple[int, Any]:
         t = req.target
@@ -338,10 +340,10 @@ class Handlers:
         with self._write(req, dry) as tx:
             before = self._patch_precondition(tx, t, body)
             result = patching.patch_in(tx, t.kind, t.namespace or "", t.name or "", body, patch_type or "strategic",
-                                       t.subresource)
+                                       t.subresource, served=t.api_version if t.version else None)
         if dry:  # nothing was stored: the resource version stays
             result.obj["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, result.obj
+        return 200, served(t, result.obj)
 
     def _patch_precondition(self, tx: Transaction, t: Target, body: Any) -> dict:
         """The object before the patch. A resourceVersion in a merge or strategic patch is a precondition,
@@ -370,7 +372,7 @@ class Handlers:
         applied = serverside.apply_patch(self.api, t.kind, t.namespace or "", t.name or "", body,
                                          field_manager=manager, force=req.query.get("force") == "true",
                                          dry_run=dry, subresource=t.subresource)
-        return (201 if getattr(applied, "created", False) else 200), getattr(applied, "obj", applied)
+        return (201 if getattr(applied, "created", False) else 200), served(t, getattr(applied, "obj", applied))
 
     def delete(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -413,7 +415,7 @@ class Handlers:
                                       f"ResourceVersion in object meta: {current['metadata'].get('resourceVersion')}")
             left = tx.delete(t.kind.kind, ns, t.name, propagation=policy, grace_period=grace)
         if left is not None:
-            return 200, left
+            return 200, served(t, left)
         return 200, success({"name": t.name, "group": t.kind.group, "kind": t.kind.plural,
                              "uid": current["metadata"].get("uid", "")})
 
@@ -426,8 +428,16 @@ class Handlers:
                 meta = obj["metadata"]
                 tx.delete(t.kind.kind, meta.get("namespace", ""), meta["name"], propagation=policy,
                           grace_period=grace)
-        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version,
-                     "metadata": {"resourceVersion": str(listing.resource_version)}, "items": listing.items}
+        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.api_version,
+                     "metadata": {"resourceVersion": str(listing.resource_version)},
+                     "items": [served(t, o) for o in listing.items]}
+
+
+def served(t: Target, obj: Any) -> Any:
+    """A stored object as the version the request addresses shows it (autoscaling/v1: converted)."""
+    if not t.version or not isinstance(obj, dict):
+        return obj
+    return conversion.to_version(obj, t.api_version)
 
 
 def manager_of(req: Request) -> str:

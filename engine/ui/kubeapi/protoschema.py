@@ -151,6 +151,13 @@ LeaseSpec: holderIdentity=1? leaseDurationSeconds=2?:i acquireTime=3:M renewTime
 Scale: metadata=1:ObjectMeta spec=2:ScaleSpec status=3:ScaleStatus
 ScaleSpec: replicas=1:i
 ScaleStatus: replicas=1?:i selector=2
+# autoscaling/v1 HorizontalPodAutoscaler (CrossVersionObjectReference is v2's: the same fields)
+V1HorizontalPodAutoscaler: metadata=1:ObjectMeta spec=2:V1HorizontalPodAutoscalerSpec
+    status=3:V1HorizontalPodAutoscalerStatus
+V1HorizontalPodAutoscalerSpec: scaleTargetRef=1:CrossVersionObjectReference minReplicas=2?:i maxReplicas=3?:i
+    targetCPUUtilizationPercentage=4?:i
+V1HorizontalPodAutoscalerStatus: observedGeneration=1?:i lastScaleTime=2:T currentReplicas=3?:i desiredReplicas=4?:i
+    currentCPUUtilizationPercentage=5?:i
 # autoscaling/v2
 ContainerResourceMetricSource: name=1? target=2:MetricTarget container=3?
 ContainerResourceMetricStatus: name=1? current=2:MetricValueStatus container=3?
@@ -519,6 +526,7 @@ KINDS: dict[tuple[str, str], str] = {
     **{("rbac.authorization.k8s.io/v1", k): k for k in ("ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")},
     **{("policy/v1", k): k for k in ("Eviction", "PodDisruptionBudget")},
     ("autoscaling/v1", "Scale"): "Scale",
+    ("autoscaling/v1", "HorizontalPodAutoscaler"): "V1HorizontalPodAutoscaler",
     ("autoscaling/v2", "HorizontalPodAutoscaler"): "HorizontalPodAutoscaler",
     ("coordination.k8s.io/v1", "Lease"): "Lease",
     ("discovery.k8s.io/v1", "EndpointSlice"): "EndpointSlice",

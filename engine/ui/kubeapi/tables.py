@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litekube.model import tables
+from litekube.model import conversion, tables
 
 __all__ = ["wants_table", "table", "column_definitions"]
 
@@ -41,22 +41,22 @@ def column_definitions(kind: str) -> list[dict]:
     return out
 
 
-def _row_object(obj: dict, include: str) -> dict | None:
+def _row_object(obj: dict, include: str, api_version: str) -> dict | None:
     if include == "None":
         return None
-    if include == "Object":
-        return obj
+    if include == "Object":  # in the version requested (the metadata of the others is the stored object's)
+        return conversion.to_version(obj, api_version) if api_version else obj
     meta = obj.get("metadata") or {}
     return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
 
 
 def table(kind: str, objs: list[dict], now: datetime, resource_version: str = "", include: str = "Metadata",
-          headers: bool = True, continue_token: str = "") -> dict:
+          headers: bool = True, continue_token: str = "", api_version: str = "") -> dict:
     """A meta.k8s.io/v1 Table of `objs` (all of `kind`)."""
     rows = []
     for obj in objs:
         row: dict = {"cells": tables.row(obj, now)}
-        embedded = _row_object(obj, include)
+        embedded = _row_object(obj, include, api_version)
         if embedded is not None:
             row["object"] = embedded
         rows.append(row)
