@@ -12,9 +12,10 @@ pkg/apis/autoscaling/v1/conversion.go:
 - `autoscaling.alpha.kubernetes.io/behavior` (JSON of the behavior, its
   keys matched case-insensitively as Go's decoder matches them) becomes
   `spec.behavior`.
-- the status annotations (`.../current-metrics`, `.../conditions`) only
-  carry status, which a write to the main resource cannot set; they are
-  dropped like the others.
+- `status.currentCPUUtilizationPercentage` becomes a cpu current metric;
+  the status annotations (`.../current-metrics`, `.../conditions`) become
+  `status.currentMetrics` and `status.conditions` (only a write to the
+  status subresource keeps them).
 
 The annotations are removed from the stored object. A malformed annotation
 is a BadRequest worded as the apiserver's decoding errors.
@@ -167,9 +168,65 @@ def to_stored(obj: dict) -> dict:
                                  "metadata": out_meta, "spec": out_spec}
     status = source.get("status") if isinstance(source.get("status"), dict) else None
     if status is not None:
-        converted["status"] = {k: status[k] for k in ("observedGeneration", "lastScaleTime", "currentReplicas",
-                                                      "desiredReplicas") if k in status}
+        converted["status"] = _status_from_v1(status, dict(meta.get("annotations") or {}))
     return converted
+
+
+def _status_from_v1(status: dict, annotations: dict) -> dict:
+    """Convert_v1_HorizontalPodAutoscalerStatus: the cpu percentage is a current metric, unless the
+    current-metrics annotation has them all; the conditions annotation holds the conditions."""
+    out = {k: status[k] for k in ("observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas")
+           if k in status}
+    if status.get("currentCPUUtilizationPercentage") is not None:
+        out["currentMetrics"] = [{"type": "Resource", "resource": {"name": "cpu", "current": {
+            "averageUtilization": status["currentCPUUtilizationPercentage"]}}}]
+    if CURRENT_METRICS_ANNOTATION in annotations:
+        decoded = _decode(str(annotations[CURRENT_METRICS_ANNOTATION]))
+        if not isinstance(decoded, list):
+            raise _bad("json: cannot unmarshal object into Go value of type []v1.MetricStatus")
+        out["currentMetrics"] = [_status_metric_from_v1(m) for m in decoded]
+    if CONDITIONS_ANNOTATION in annotations:
+        decoded = _decode(str(annotations[CONDITIONS_ANNOTATION]))
+        if not isinstance(decoded, list) or not all(isinstance(c, dict) for c in decoded):
+            raise _bad("json: cannot unmarshal object into Go value of type "
+                       "[]v1.HorizontalPodAutoscalerCondition")
+        out["conditions"] = [{k: c[k] for k in ("type", "status", "lastTransitionTime", "reason", "message")
+                              if c.get(k) not in (None, "") or k in ("type", "status")} for c in decoded]
+    return out
+
+
+def _current(value: Any, average: Any, utilization: Any = None) -> dict:
+    return {**_some("value", value), **_some("averageValue", average), **_some("averageUtilization", utilization)}
+
+
+def _status_metric_from_v1(metric: Any) -> dict:
+    """One autoscaling/v1 MetricStatus (the annotation's shape) as an autoscaling/v2 MetricStatus."""
+    if not isinstance(metric, dict):
+        raise _bad("json: cannot unmarshal into Go value of type v1.MetricStatus")
+    out: dict[str, Any] = {"type": metric.get("type", "")}
+    if isinstance(metric.get("object"), dict):
+        src = metric["object"]
+        out["object"] = {"describedObject": src.get("target") or {},
+                         "metric": _identifier(src.get("metricName"), src.get("selector")),
+                         "current": _current(src.get("currentValue", "0"), src.get("averageValue"))}
+    if isinstance(metric.get("pods"), dict):
+        src = metric["pods"]
+        out["pods"] = {"metric": _identifier(src.get("metricName"), src.get("selector")),
+                       "current": _current(None, src.get("currentAverageValue", "0"))}
+    if isinstance(metric.get("resource"), dict):
+        src = metric["resource"]
+        out["resource"] = {"name": src.get("name", ""), "current": _current(
+            None, src.get("currentAverageValue", "0"), src.get("currentAverageUtilization"))}
+    if isinstance(metric.get("containerResource"), dict):
+        src = metric["containerResource"]
+        out["containerResource"] = {"name": src.get("name", ""), "container": src.get("container", ""),
+                                    "current": _current(None, src.get("currentAverageValue", "0"),
+                                                        src.get("currentAverageUtilization"))}
+    if isinstance(metric.get("external"), dict):
+        src = metric["external"]
+        out["external"] = {"metric": _identifier(src.get("metricName"), src.get("metricSelector")),
+                           "current": _current(src.get("currentValue", "0"), src.get("currentAverageValue"))}
+    return out
 
 
 # -- stored (autoscaling/v2) -> autoscaling/v1 ------------------------------------------------

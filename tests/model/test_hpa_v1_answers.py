@@ -113,3 +113,23 @@ class TestToV1:
         assert conversion.to_version(obj, "autoscaling/v2") is obj
         deployment = {"apiVersion": "apps/v1", "kind": "Deployment"}
         assert conversion.to_version(deployment, "autoscaling/v1") is deployment
+
+
+class TestV1Status:
+    def test_the_status_round_trips(self) -> None:
+        status = {"currentReplicas": 2, "desiredReplicas": 3, "lastScaleTime": "2026-01-01T00:00:00Z",
+                  "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                      "averageValue": "91m", "averageUtilization": 91}}}, {"type": ""}],
+                  "conditions": [{"type": "AbleToScale", "status": "True",
+                                  "lastTransitionTime": "2026-01-01T00:00:00Z", "reason": "SucceededRescale",
+                                  "message": "the HPA controller was able to update the target scale to 3"}]}
+        back = conversion.to_stored(conversion.to_version(v2(status=status), "autoscaling/v1"))
+        assert back["status"] == status
+
+    def test_a_cpu_percentage_alone_is_a_current_metric(self) -> None:
+        v1 = conversion.to_version(v2(), "autoscaling/v1")
+        v1["status"] = {"currentReplicas": 1, "desiredReplicas": 1, "currentCPUUtilizationPercentage": 40}
+        assert conversion.to_stored(v1)["status"] == {
+            "currentReplicas": 1, "desiredReplicas": 1,
+            "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                "averageUtilization": 40}}}]}
