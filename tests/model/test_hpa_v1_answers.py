@@ -133,3 +133,12 @@ class TestV1Status:
             "currentReplicas": 1, "desiredReplicas": 1,
             "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
                 "averageUtilization": 40}}}]}
+
+
+def test_a_short_name_with_v1_is_the_preferred_version_as_kubectl_expands_it() -> None:
+    from litekube import errors
+    from litekube.model import kinds
+    import pytest
+    assert kinds.resolve("hpa.v1.autoscaling")[0].api_version == "autoscaling/v2"
+    with pytest.raises(errors.ManifestError, match='resource type "horizontalpodautoscalers.v1.autoscaling"'):
+        kinds.resolve("horizontalpodautoscalers.v1.autoscaling")  # the CLI answers in v2 only: not resolved

@@ -110,6 +110,7 @@ class TestKubectl:
                                                "AGE"]
         assert out.splitlines()[1].split()[:3] == ["web", "Deployment/web", "cpu:"]
         _same(served, ["get", "horizontalpodautoscalers.v1.autoscaling"], ["get", "hpa"])
+        _same(served, ["get", "hpa.v1.autoscaling"], ["get", "hpa.v1.autoscaling"])
 
     def test_get_v1_json(self, served):
         got = json.loads(served.kubectl("get", "horizontalpodautoscalers.v1.autoscaling", "web", "-o",
