@@ -14,7 +14,7 @@ from typing import Any
 from litekube import errors
 from litekube.api import applying
 from litekube.api.server import Api, Transaction
-from litekube.model import kinds, patching, selectors, values
+from litekube.model import conversion, kinds, patching, selectors, values
 
 __all__ = ["patch_object", "two_way_patch", "scale_view", "merged", "PatchResult"]
 
@@ -68,8 +68,11 @@ def _json_kind(value: Any) -> str:
 
 
 def patch_in(tx: Transaction, kind: kinds.Kind, namespace: str, name: str, patch: Any, patch_type: str,
-             subresource: str | None = None) -> PatchResult:
-    """Patch one object inside a transaction; the stored object (or its Scale) and whether it changed."""
+             subresource: str | None = None, served: str | None = None) -> PatchResult:
+    """Patch one object inside a transaction; the stored object (or its Scale) and whether it changed.
+
+    `served`: the apiVersion the patch is written against (autoscaling/v1), when it is not the stored one:
+    the patch applies to the object converted to it, and the result is converted back on admission."""
     current = tx.get(kind.kind, namespace, name)
     if subresource == "scale":
         if "scale" not in kind.subresources:
@@ -84,7 +87,8 @@ def patch_in(tx: Transaction, kind: kinds.Kind, namespace: str, name: str, patch
         stored = tx.update(new, namespace=namespace, record_as="scale")
         after = scale_view(stored if stored is not None else new)
         return PatchResult(after, after["spec"] != scale["spec"])
-    new = _patched(current, patch, patch_type, current["kind"])
+    view = conversion.to_version(current, served) if served else current
+    new = _patched(view, patch, patch_type, current["kind"])
     if not isinstance(new, dict):
         raise errors.BadRequest("the patch must produce an object")
     new.setdefault("metadata", {})["resourceVersion"] = current["metadata"]["resourceVersion"]

@@ -134,6 +134,11 @@ for _k in KINDS:
         if _k.group:
             _BY_NAME.setdefault(f"{_name}.{_k.group}", _k)
             _BY_NAME.setdefault(f"{_name}.{_k.version}.{_k.group}", _k)
+# kubectl's shortcut expander drops the version of a short name: `hpa.v1.autoscaling` is the preferred version
+for (_api_version, _kind_name) in ALSO_SERVED:
+    _k = _BY_KIND[_kind_name]
+    for _name in _k.short_names:
+        _BY_NAME.setdefault(f"{_name}.{_api_version.rpartition('/')[2]}.{_k.group}", _k)
 
 
 def lookup(kind: str) -> Kind:

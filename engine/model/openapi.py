@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from litekube.model import kinds as kinds_
-from litekube.model.schemas import KIND_SCHEMAS
+from litekube.model.schemas import KIND_SCHEMAS, SERVED_SCHEMAS
 from litekube.model.schemas.types import ListOf, MapOf, Scalar, Spec, Special, Struct
 
 __all__ = ["document", "index", "definition_name", "group_versions", "path_of"]
@@ -57,8 +57,9 @@ def _ref(name: str) -> dict:
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, package: str = "") -> None:
         self.schemas: dict[str, dict] = {}
+        self.package = package  # the upstream package of the structs no description names (io.k8s.api.autoscaling.v1)
 
     def value(self, spec: Spec) -> dict:
         """The schema of a value (without its description)."""
@@ -99,6 +100,8 @@ class _Builder:
 
     def struct(self, struct: Struct) -> str:
         name = definition_name(struct)
+        if self.package and f"{struct.pkg}.{struct.name}" not in _descriptions():
+            name = f"{self.package}.{struct.name}"
         if name in self.schemas:
             return name
         entry = _descriptions().get(f"{struct.pkg}.{struct.name}") or {}
@@ -119,7 +122,18 @@ def group_versions() -> list[tuple[str, str]]:
     for kind in kinds_.KINDS:
         if (kind.group, kind.version) not in seen:
             seen.append((kind.group, kind.version))
+    for api_version in kinds_.ALSO_SERVED:
+        group, _, version = api_version[0].rpartition("/")
+        if (group, version) not in seen:
+            seen.append((group, version))
     return sorted(seen, key=lambda gv: (gv[0] != "", gv))
+
+
+def _also_served(group: str, version: str) -> list[tuple[kinds_.Kind, Struct]]:
+    """The kinds served in (group, version) though stored in another version, with their schema there."""
+    api_version = f"{group}/{version}" if group else version
+    return [(kinds_.lookup(kind), SERVED_SCHEMAS[(av, kind)]) for av, kind in kinds_.ALSO_SERVED
+            if av == api_version and (av, kind) in SERVED_SCHEMAS]
 
 
 def path_of(group: str, version: str) -> str:
@@ -129,13 +143,14 @@ def path_of(group: str, version: str) -> str:
 
 def document(group: str, version: str) -> dict:
     """The OpenAPI v3 document of one group version."""
-    builder = _Builder()
+    also = _also_served(group, version)
+    builder = _Builder(f"io.k8s.api.{group}.{version}" if also else "")
     paths: dict[str, dict] = {}
     prefix = "/" + path_of(group, version)
-    for kind in kinds_.KINDS:
-        if (kind.group, kind.version) != (group, version) or kind.kind not in KIND_SCHEMAS:
-            continue
-        name = builder.struct(KIND_SCHEMAS[kind.kind])
+    served = [(k, KIND_SCHEMAS[k.kind]) for k in kinds_.KINDS
+              if (k.group, k.version) == (group, version) and k.kind in KIND_SCHEMAS]
+    for kind, schema in served + also:
+        name = builder.struct(schema)
         gvk = {"group": group, "kind": kind.kind, "version": version}
         builder.schemas[name]["x-kubernetes-group-version-kind"] = [gvk]
         collection = f"{prefix}/namespaces/{{namespace}}/{kind.plural}" if kind.namespaced else \

@@ -6,7 +6,9 @@ import random
 
 import pytest
 
+from litekube.ui.kubeapi import protobuf
 from tests.serve.client import Raw
+from tests.serve.protobufs import GOOD_CM_PB, garbled_protobuf
 
 GOOD_CM = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "fuzz"}, "data": {"k": "v"}}
 CM_PATH = "/api/v1/namespaces/default/configmaps"
@@ -63,10 +65,10 @@ def _cases(rng: random.Random, count: int):
             yield "POST", CM_PATH, _malformed_yaml(rng), {"Content-Type": "application/yaml"}, "ok", 400
         elif case == 2:  # unknown kinds and versions
             yield "GET", f"{rng.choice(versions)}/{rng.choice(kinds)}", None, {}, "ok", 404
-        elif case == 3:  # wrong content types
-            ctype = rng.choice(["text/plain", "application/xml", "application/x-www-form-urlencoded",
-                                "application/vnd.kubernetes.protobuf", "image/png"])
+        elif case == 3:  # wrong content types (protobuf is a body type, never a patch type)
             method = rng.choice(["POST", "PATCH"])
+            ctype = rng.choice(["text/plain", "application/xml", "application/x-www-form-urlencoded", "image/png"]
+                               + (["application/vnd.kubernetes.protobuf"] if method == "PATCH" else []))
             path = CM_PATH if method == "POST" else f"{CM_PATH}/kube-root-ca.crt"
             yield method, path, json.dumps(GOOD_CM).encode(), {"Content-Type": ctype}, "ok", 415
         elif case == 4:  # missing or wrong token
@@ -88,6 +90,10 @@ def _cases(rng: random.Random, count: int):
                                       ("application/strategic-merge-patch+json", b'"text"'),
                                       ("application/merge-patch+json", b"{bad json")])
             yield "PATCH", f"{CM_PATH}/kube-root-ca.crt", body, {"Content-Type": ctype}, "ok", 400
+        elif case == 8 and i % 20 == 18:  # garbled protobuf bodies, on create, update and delete
+            method, path = rng.choice([("POST", CM_PATH), ("PUT", f"{CM_PATH}/kube-root-ca.crt"),
+                                       ("DELETE", f"{CM_PATH}/nosuch-{rng.randrange(10**6)}")])
+            yield method, path, garbled_protobuf(rng), {"Content-Type": protobuf.MEDIA_TYPE}, "ok", 400
         elif case == 8:  # missing objects
             yield rng.choice(["GET", "DELETE", "PUT"]), f"{CM_PATH}/nosuch-{rng.randrange(10**6)}", \
                 (json.dumps({**GOOD_CM, "metadata": {"name": "x"}}).encode() if rng.random() < 0.5 else None), \
@@ -112,6 +118,7 @@ def test_thousands_of_bad_requests(served):
             assert status == expected, (method, path, body[:100] if body else body, answer)
         counts[status] = counts.get(status, 0) + 1
     assert set(counts) >= {400, 401, 404, 405, 415}
+    assert client.request("POST", CM_PATH, GOOD_CM_PB, {"Content-Type": protobuf.MEDIA_TYPE})[0] == 201
     status, version = client.json("GET", "/version")
     assert (status, version["gitVersion"]) == (200, "v1.32.4")
     assert served.alive()
@@ -145,3 +152,56 @@ def test_unauthorized_is_upstreams_status(served):
     status, body = Raw(served, token=None).json("GET", "/api/v1/pods")
     assert (status, body) == (401, {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
                                     "message": "Unauthorized", "reason": "Unauthorized", "code": 401})
+
+
+class TestProtobufBodies:
+    """Create, update and delete with protobuf bodies through the REST paths, as client-go's typed clients do."""
+
+    def _pb(self, client, method, path, body):
+        status, ctype, data = client.request(method, path, body, {"Content-Type": protobuf.MEDIA_TYPE,
+                                                                  "Accept": f"{protobuf.MEDIA_TYPE},application/json"})
+        assert ctype.startswith("application/json")
+        return status, json.loads(data)
+
+    def test_create_update_delete(self, served):
+        from tests.serve.protobufs import entry, envelope, ld, meta, vint
+        client = Raw(served)
+        status, created = self._pb(client, "POST", CM_PATH, envelope("v1", "ConfigMap", meta("pb") + entry(2, "a", "1")))
+        assert (status, created["metadata"]["name"], created["data"]) == (201, "pb", {"a": "1"})
+        rv = created["metadata"]["resourceVersion"]
+        update = envelope("v1", "ConfigMap", ld(1, ld(1, "pb") + ld(6, rv)) + entry(2, "a", "2"))
+        status, updated = self._pb(client, "PUT", f"{CM_PATH}/pb", update)
+        assert (status, updated["data"]) == (200, {"a": "2"})
+        stale = envelope("v1", "DeleteOptions", ld(2, ld(1, "not-the-uid")))
+        status, refused = self._pb(client, "DELETE", f"{CM_PATH}/pb", stale)
+        assert (status, refused["reason"], refused["message"]) == (
+            409, "Conflict", f"Precondition failed: UID in precondition: not-the-uid, UID in object meta: "
+                             f"{created['metadata']['uid']}")
+        options = envelope("v1", "DeleteOptions", vint(1, 0) + ld(4, "Background"))
+        status, deleted = self._pb(client, "DELETE", f"{CM_PATH}/pb", options)
+        assert (status, deleted["status"], deleted["details"]["name"]) == (200, "Success", "pb")
+
+    def test_a_leader_election_lease(self, served):
+        """client-go's leader election writes Leases as protobuf, its times as MicroTime."""
+        from tests.serve.protobufs import envelope, ld, meta, vint
+        client = Raw(served)
+        micro = vint(1, 1_700_000_000) + vint(2, 123_456_000)
+        spec = ld(1, "me") + vint(2, 15) + ld(3, micro) + ld(4, micro) + vint(5, 0)
+        path = "/apis/coordination.k8s.io/v1/namespaces/default/leases"
+        status, lease = self._pb(client, "POST", path, envelope("coordination.k8s.io/v1", "Lease",
+                                                                meta("elected") + ld(2, spec)))
+        assert (status, lease["spec"]) == (201, {"holderIdentity": "me", "leaseDurationSeconds": 15,
+                                                 "acquireTime": "2023-11-14T22:13:20.123456Z",
+                                                 "renewTime": "2023-11-14T22:13:20.123456Z", "leaseTransitions": 0})
+
+    def test_a_protobuf_patch_is_415(self, served):
+        client = Raw(served)
+        status, answer = self._pb(client, "PATCH", f"{CM_PATH}/kube-root-ca.crt", GOOD_CM_PB)
+        assert (status, answer["reason"]) == (415, "UnsupportedMediaType")
+
+    def test_a_kind_for_another_resource_is_400(self, served):
+        from tests.serve.protobufs import envelope, meta
+        client = Raw(served)
+        status, answer = self._pb(client, "POST", CM_PATH, envelope("v1", "Secret", meta("wrong")))
+        assert (status, answer["reason"], answer["message"]) == (
+            400, "BadRequest", "the kind in the data (Secret) does not match the expected kind (ConfigMap)")

@@ -1,6 +1,7 @@
 """The Kubernetes REST API as an ASGI application. This module does I/O.
 
-Every request needs `Authorization: Bearer TOKEN` (401 Unauthorized
+Every request needs `Authorization: Bearer TOKEN`, the serve token or a
+ServiceAccount token this server issued and that has not expired (401 Unauthorized
 Status otherwise, as a real apiserver answers an unauthenticated one);
 bodies are read up to 3 MiB (413 beyond, as the apiserver's limit); the
 store is read and written on worker threads, never on the event loop.
@@ -22,7 +23,7 @@ from urllib.parse import parse_qsl
 from litekube import errors
 from litekube.api.server import Api
 from litekube.model import zerovalues
-from litekube.ui.kubeapi import discovery, handlers, routes, statuses, tables, watching
+from litekube.ui.kubeapi import discovery, handlers, routes, serviceaccounts, statuses, tables, watching
 from litekube.ui.kubeapi.statuses import HTTPError
 
 __all__ = ["KubeApi", "MAX_BODY"]
@@ -43,7 +44,8 @@ class KubeApi:
         self.api = api
         self.token = token.encode()
         self.address = address
-        self.handlers = handlers.Handlers(api)
+        self._account_key = serviceaccounts.signing_key(self.token)
+        self.handlers = handlers.Handlers(api, self._account_key)
         self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="litekube-serve")
         self.hub = watching.Hub(api.store, self._run, capacity=watch_capacity)
         self.requests = 0
@@ -82,7 +84,8 @@ class KubeApi:
     async def _serve(self, scope, receive, send) -> None:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
         method = scope.get("method", "GET")
-        if not self._authorized(headers.get("authorization", "")):
+        authorization = headers.get("authorization", "")
+        if not self._authorized(authorization) and not await self._account_token(authorization):
             await _drain(receive)
             await _answer(send, 401, statuses.status(401, "Unauthorized", "Unauthorized"))
             return
@@ -143,6 +146,15 @@ class KubeApi:
     def _authorized(self, header: str) -> bool:
         scheme, _, value = header.partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), self.token)
+
+    async def _account_token(self, header: str) -> bool:
+        """A ServiceAccount token this server issued (kubectl create token), until it expires on the cluster
+        clock (read on a worker thread)."""
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or value.count(".") != 2:
+            return False
+        now = await self._run(self.api.store.now)
+        return serviceaccounts.verify(self._account_key, value.strip(), now) is not None
 
     def _dispatch(self, request: handlers.Request) -> tuple[int, Any]:
         t, method = request.target, request.method
@@ -234,8 +246,10 @@ class KubeApi:
         def encode(type_: str, obj: dict) -> bytes:
             if as_table:
                 obj = tables.table(t.kind.kind, [obj], self.handlers.now(), obj["metadata"].get("resourceVersion", ""),
-                                   include)
-            return watching.event_line(type_, zerovalues.served(obj))
+                                   include, api_version=t.api_version if t.version else "")
+            else:
+                obj = handlers.served(t, obj)
+            return watching.event_line(type_, obj)
 
         async def emit(chunk: bytes) -> None:
             try:
@@ -267,7 +281,7 @@ class KubeApi:
                         since = change.revision
                         if event is None:
                             continue
-                        line = self._line(change, event, encode, as_table)
+                        line = self._line(change, event, encode, as_table or bool(t.version))
                         lines.append(line)
                         size += len(line)
                     if lines:
@@ -286,7 +300,7 @@ class KubeApi:
                 if bookmarks and not watcher.queue and time.monotonic() - last_sent > 5.0:
                     since = max(since, self.hub.cursor)
                     await emit(watching.event_line("BOOKMARK", {
-                        "kind": t.kind.kind, "apiVersion": t.kind.api_version,
+                        "kind": t.kind.kind, "apiVersion": t.api_version,
                         "metadata": {"resourceVersion": str(since)}}))
                     last_sent = time.monotonic()
         finally:
@@ -335,7 +349,7 @@ class KubeApi:
     def _line(change, event: tuple[str, dict], encode, as_table: bool) -> bytes:
         """The encoded event; the JSON of a plain event is made once and shared by every watcher."""
         type_, obj = event
-        if as_table:
+        if as_table:  # (or an event converted to another version)
             return encode(type_, obj)
         cache = change.__dict__.setdefault("_lines", {})
         line = cache.get(type_)

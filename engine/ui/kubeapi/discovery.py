@@ -13,6 +13,7 @@
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 
@@ -51,7 +52,10 @@ REVIEWS = {("authorization.k8s.io", "v1"): [("selfsubjectaccessreviews", "SelfSu
 def _lists() -> dict[str, dict]:
     # The review APIs are served but not listed: `kubectl api-resources` then prints what
     # `litekube api-resources` prints (kubectl auth can-i posts without looking them up).
-    return {doc["groupVersion"]: doc for doc in discovery_docs.resource_lists(kinds.KINDS)}
+    # the other versions a kind is served in (autoscaling/v1) list it as its stored version does
+    also = [dataclasses.replace(kinds.lookup(kind), version=api_version.rpartition("/")[2])
+            for api_version, kind in kinds.ALSO_SERVED]
+    return {doc["groupVersion"]: doc for doc in discovery_docs.resource_lists([*kinds.KINDS, *also])}
 
 
 def resource_list(group: str, version: str) -> dict | None:
@@ -140,8 +144,10 @@ def openapi_document(group_name: str, version: str) -> bytes | None:
         return None
     doc = openapi.document(group_name, version)
     prefix = "/" + openapi.path_of(group_name, version)
-    for kind in kinds.KINDS:
-        if (kind.group, kind.version) != (group_name, version) or kind.computed:
+    also = [kinds.lookup(kind) for api_version, kind in kinds.ALSO_SERVED
+            if api_version == (f"{group_name}/{version}" if group_name else version)]
+    for kind in [*kinds.KINDS, *also]:
+        if ((kind.group, kind.version) != (group_name, version) and kind not in also) or kind.computed:
             continue
         gvk = {"group": group_name, "kind": kind.kind, "version": version}
         path = (f"{prefix}/namespaces/{{namespace}}/{kind.plural}/{{name}}" if kind.namespaced

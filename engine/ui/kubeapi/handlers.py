@@ -20,17 +20,17 @@ from typing import Any
 from litekube import errors
 from litekube.api import logs, operating, patching, reading
 from litekube.api.server import Api, Transaction
-from litekube.model import kinds, selectors, values, zerovalues
+from litekube.model import conversion, kinds, selectors, values, zerovalues
 from litekube.store import revisions
-from litekube.ui.kubeapi import tables
+from litekube.ui.kubeapi import protobuf, serviceaccounts, tables
 from litekube.ui.kubeapi.routes import Target
-from litekube.ui.kubeapi.statuses import HTTPError, success
+from litekube.ui.kubeapi.statuses import HTTPError, from_error, success
 
-__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check"]
+__all__ = ["Request", "Handlers", "PATCH_TYPES", "decode_body", "review", "selector_check", "served"]
 
 PATCH_TYPES = {"application/json-patch+json": "json", "application/merge-patch+json": "merge",
                "application/strategic-merge-patch+json": "strategic", "application/apply-patch+yaml": "apply"}
-_BODY_TYPES = ("application/json", "application/yaml", "")
+_BODY_TYPES = ("application/json", "application/yaml", protobuf.MEDIA_TYPE, "")
 
 
 @dataclass
@@ -60,6 +60,11 @@ def decode_body(body: bytes, content_type: str, *, patch: bool = False) -> Any:
         raise HTTPError(415, "UnsupportedMediaType",
                         f'the body of the request was in an unknown format - accepted media types include: '
                         f'application/json, application/yaml, application/vnd.kubernetes.protobuf')
+    if media == protobuf.MEDIA_TYPE:  # client-go's typed clientsets (kubectl create, token, drain)
+        try:
+            return protobuf.decode(body)
+        except protobuf.ProtobufError as exc:
+            raise HTTPError(400, "BadRequest", f"the protobuf body could not be decoded: {exc}") from None
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
@@ -220,8 +225,9 @@ def _too_large(wanted: int, current: int) -> HTTPError:
 class Handlers:
     """The verbs over one Api."""
 
-    def __init__(self, api: Api) -> None:
+    def __init__(self, api: Api, signing_key: bytes = b"") -> None:
         self.api = api
+        self.signing_key = signing_key  # of ServiceAccount tokens (serviceaccounts.signing_key)
         import inspect
         # an API layer that records managedFields takes the request's field manager
         self._managed = "manager" in inspect.signature(api.write).parameters
@@ -253,8 +259,8 @@ class Handlers:
             return 200, patching.scale_view(obj)
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, [obj], self.now(), obj["metadata"].get("resourceVersion", ""),
-                                     req.query.get("includeObject") or "Metadata")
-        return 200, zerovalues.served(obj)
+                                     req.query.get("includeObject") or "Metadata", api_version=t.api_version)
+        return 200, served(t, obj)
 
     def _not_older_than(self, wanted: int) -> int:
         """The newest revision once it is at least `wanted` (a read with resourceVersion=N is served
@@ -331,14 +337,14 @@ class Handlers:
         if tables.wants_table(req.accept):
             return 200, tables.table(t.kind.kind, items, self.now(), str(revision),
                                      q.get("includeObject") or "Metadata", continue_token=next_token,
-                                     remaining=remaining)
+                                     remaining=remaining, api_version=t.api_version)
         meta: dict = {"resourceVersion": str(revision)}
         if next_token:
             meta["continue"] = next_token
             if remaining is not None:
                 meta["remainingItemCount"] = remaining
-        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version, "metadata": meta,
-                     "items": [zerovalues.served(o) for o in items]}
+        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.api_version, "metadata": meta,
+                     "items": [served(t, o) for o in items]}
 
     def _log(self, req: Request) -> str:
         return "".join(self.log_lines(req)[0])
@@ -370,16 +376,17 @@ class Handlers:
         if not isinstance(obj, dict):
             raise HTTPError(400, "BadRequest", "Object 'Kind' is missing in the request body")
         kind = req.target.kind
-        if req.target.subresource in ("eviction", "binding", "scale"):
+        if req.target.subresource in ("eviction", "binding", "scale", "token"):
             return obj
         api_version, kind_name = obj.get("apiVersion"), obj.get("kind")
-        if api_version not in (None, "") and api_version != kind.api_version:
+        expected = req.target.api_version  # autoscaling/v1 is converted to the stored version on admission
+        if api_version not in (None, "") and api_version != expected:
             raise HTTPError(400, "BadRequest", f"the API version in the data ({api_version}) does not match the "
-                                               f"expected API version ({kind.api_version})")
+                                               f"expected API version ({expected})")
         if kind_name not in (None, "") and kind_name != kind.kind:
             raise HTTPError(400, "BadRequest", f"the kind in the data ({kind_name}) does not match the expected "
                                                f"kind ({kind.kind})")
-        obj["apiVersion"], obj["kind"] = kind.api_version, kind.kind
+        obj["apiVersion"], obj["kind"] = expected, kind.kind
         meta = obj.get("metadata")
         if meta is None:
             meta = obj["metadata"] = {}
@@ -415,13 +422,22 @@ class Handlers:
             with self.api.write(dry_run=dry) as tx:
                 tx.bind(t.namespace or "", t.name or "", (obj.get("metadata") or {}).get("uid") or "", node)
             return 201, success(code=201)
+        if t.subresource == "token":  # kubectl create token: a TokenRequest for the ServiceAccount
+            with self.api.read() as tx:
+                account = tx.get("ServiceAccount", t.namespace or "", t.name or "")
+            try:
+                return 201, serviceaccounts.answer(self.signing_key, account, obj, self.api.store.now())
+            except errors.Invalid as exc:
+                refused = from_error(exc)
+                raise HTTPError(422, "Invalid", refused["message"], {**refused["details"], "kind": "TokenRequest",
+                                                                     "group": "authentication.k8s.io"}) from None
         if t.name is not None:
             raise HTTPError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource")
         with self._write(req, dry) as tx:
             created = tx.create(obj, namespace=t.namespace or "default")
         if dry:  # nothing was stored: no resource version
             created["metadata"].pop("resourceVersion", None)
-        return 201, zerovalues.served(created)
+        return 201, served(t, created)
 
     def update(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -440,7 +456,7 @@ class Handlers:
             stored = tx.update(obj, namespace=t.namespace or "default", subresource=t.subresource)
         if dry and stored is not None:
             stored["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, zerovalues.served(stored if stored is not None else obj)
+        return 200, served(t, stored if stored is not None else obj)
 
     def _update_scale(self, req: Request, scale: dict, dry: bool) -> tuple[int, Any]:
         t = req.target
@@ -467,10 +483,10 @@ class Handlers:
         with self._write(req, dry) as tx:
             before = self._patch_precondition(tx, t, body)
             result = patching.patch_in(tx, t.kind, t.namespace or "", t.name or "", body, patch_type or "strategic",
-                                       t.subresource)
+                                       t.subresource, served=t.api_version if t.version else None)
         if dry:  # nothing was stored: the resource version stays
             result.obj["metadata"]["resourceVersion"] = before["metadata"]["resourceVersion"]
-        return 200, zerovalues.served(result.obj)
+        return 200, served(t, result.obj)
 
     def _patch_precondition(self, tx: Transaction, t: Target, body: Any) -> dict:
         """The object before the patch. A resourceVersion in a merge or strategic patch is a precondition,
@@ -499,7 +515,7 @@ class Handlers:
         applied = serverside.apply_patch(self.api, t.kind, t.namespace or "", t.name or "", body,
                                          field_manager=manager, force=req.query.get("force") == "true",
                                          dry_run=dry, subresource=t.subresource)
-        return (201 if getattr(applied, "created", False) else 200), zerovalues.served(getattr(applied, "obj", applied))
+        return (201 if getattr(applied, "created", False) else 200), served(t, getattr(applied, "obj", applied))
 
     def delete(self, req: Request) -> tuple[int, Any]:
         t = req.target
@@ -542,7 +558,7 @@ class Handlers:
                                       f"ResourceVersion in object meta: {current['metadata'].get('resourceVersion')}")
             left = tx.delete(t.kind.kind, ns, t.name, propagation=policy, grace_period=grace)
         if left is not None:
-            return 200, zerovalues.served(left)
+            return 200, served(t, left)
         return 200, success({"name": t.name, "group": t.kind.group, "kind": t.kind.plural,
                              "uid": current["metadata"].get("uid", "")})
 
@@ -555,9 +571,17 @@ class Handlers:
                 meta = obj["metadata"]
                 tx.delete(t.kind.kind, meta.get("namespace", ""), meta["name"], propagation=policy,
                           grace_period=grace)
-        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.kind.api_version,
+        return 200, {"kind": f"{t.kind.kind}List", "apiVersion": t.api_version,
                      "metadata": {"resourceVersion": str(listing.resource_version)},
-                     "items": [zerovalues.served(o) for o in listing.items]}
+                     "items": [served(t, o) for o in listing.items]}
+
+
+def served(t: Target, obj: Any) -> Any:
+    """A stored object as the version the request addresses shows it (autoscaling/v1: converted)."""
+    if not isinstance(obj, dict):
+        return obj
+    obj = zerovalues.served(obj)  # what Go's encoding always shows (status: {}, ...)
+    return conversion.to_version(obj, t.api_version) if t.version else obj
 
 
 def manager_of(req: Request) -> str:
@@ -572,7 +596,7 @@ def manager_of(req: Request) -> str:
 def review(kind: str, body: bytes, content_type: str) -> dict:
     """A SelfSubjectAccessReview, SelfSubjectRulesReview or SelfSubjectReview answered for the token holder:
     litekube has one user, and it may do everything (cluster-admin)."""
-    # kubectl's typed client sends the review as protobuf: its spec is not needed for the answer
+    # kubectl's typed client sends the review as protobuf, decoded as every other body
     obj = decode_body(body, content_type) if body.strip() and _media(content_type) in _BODY_TYPES else {}
     if not isinstance(obj, dict):
         raise HTTPError(400, "BadRequest", f"Object 'Kind' is missing in the request body of a {kind}")

@@ -14,6 +14,13 @@ from litekube.model import kinds
 __all__ = ["Target", "resolve", "resource_for", "group_versions"]
 
 _RESOURCES: dict[tuple[str, str, str], kinds.Kind] = {(k.group, k.version, k.plural): k for k in kinds.KINDS}
+# Other versions of a stored kind (autoscaling/v1 HorizontalPodAutoscaler): served converted, after the stored one.
+_ALSO: dict[tuple[str, str], list[str]] = {}
+for (_api_version, _kind_name) in kinds.ALSO_SERVED:
+    _kind = kinds.lookup(_kind_name)
+    _group, _, _version = _api_version.rpartition("/")
+    _RESOURCES[(_group, _version, _kind.plural)] = _kind
+    _ALSO.setdefault((_kind.group, _kind.version), []).append(_version)
 
 
 def group_versions() -> list[tuple[str, str]]:
@@ -22,6 +29,7 @@ def group_versions() -> list[tuple[str, str]]:
     for k in kinds.KINDS:
         if (k.group, k.version) not in seen:
             seen.append((k.group, k.version))
+            seen.extend((k.group, v) for v in _ALSO.get((k.group, k.version), ()))
     return sorted(seen, key=lambda gv: gv[0] != "")
 
 
@@ -37,6 +45,14 @@ class Target:
     namespace: str | None  # None: every namespace (or a cluster-scoped kind)
     name: str | None = None
     subresource: str | None = None
+    version: str = ""  # the version addressed, when it is not the stored one (autoscaling/v1)
+
+    @property
+    def api_version(self) -> str:
+        """The apiVersion the request reads and writes (its objects are converted to and from it)."""
+        if not self.version:
+            return self.kind.api_version
+        return f"{self.kind.group}/{self.version}" if self.kind.group else self.version
 
 
 class Unknown(Exception):
@@ -63,11 +79,16 @@ def target(group: str, version: str, rest: list[str]) -> Target:
             if len(rest) > 5:
                 raise Unknown()
             return _checked(Target(kind, rest[1], rest[3] if len(rest) > 3 else None,
-                                   rest[4] if len(rest) > 4 else None))
+                                   rest[4] if len(rest) > 4 else None, _other(kind, version)))
     kind = resource_for(group, version, rest[0])
     if kind is None or len(rest) > 3:
         raise Unknown()
-    return _checked(Target(kind, None, rest[1] if len(rest) > 1 else None, rest[2] if len(rest) > 2 else None))
+    return _checked(Target(kind, None, rest[1] if len(rest) > 1 else None, rest[2] if len(rest) > 2 else None,
+                           _other(kind, version)))
+
+
+def _other(kind: kinds.Kind, version: str) -> str:
+    return "" if version == kind.version else version
 
 
 def _checked(t: Target) -> Target:

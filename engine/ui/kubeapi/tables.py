@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from litekube.model import tables, zerovalues
+from litekube.model import conversion, tables, zerovalues
 
 __all__ = ["wants_table", "table", "column_definitions", "cells"]
 
@@ -121,17 +121,19 @@ _POD_DONE = {
 }
 
 
-def _row_object(obj: dict, include: str) -> dict | None:
+def _row_object(obj: dict, include: str, api_version: str = "") -> dict | None:
     if include == "None":
         return None
-    if include == "Object":
-        return zerovalues.served(obj)
+    if include == "Object":  # in the version requested (the metadata of the others is the stored object's)
+        obj = zerovalues.served(obj)
+        return conversion.to_version(obj, api_version) if api_version else obj
     meta = obj.get("metadata") or {}
     return {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": meta}
 
 
 def table(kind: str, objs: list[dict], now: datetime, resource_version: str = "", include: str = "Metadata",
-          headers: bool = True, continue_token: str = "", remaining: int | None = None) -> dict:
+          headers: bool = True, continue_token: str = "", remaining: int | None = None,
+          api_version: str = "") -> dict:
     """A meta.k8s.io/v1 Table of `objs` (all of `kind`)."""
     rows = []
     typed = _typed(kind)
@@ -139,7 +141,7 @@ def table(kind: str, objs: list[dict], now: datetime, resource_version: str = ""
         row: dict = {"cells": cells(kind, obj, now, typed)}
         if kind == "Pod" and (obj.get("status") or {}).get("phase") in _POD_DONE:
             row["conditions"] = [_POD_DONE[obj["status"]["phase"]]]
-        embedded = _row_object(obj, include)
+        embedded = _row_object(obj, include, api_version)
         if embedded is not None:
             row["object"] = embedded
         rows.append(row)
