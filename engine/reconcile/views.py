@@ -53,8 +53,11 @@ def _controlled(obj: dict) -> bool:
 class MemoryView:
     """A View over objects held in memory, kept indexed as objects change."""
 
-    def __init__(self, objects: Iterable[dict] = (), skip: Iterable[str] = ()) -> None:
+    def __init__(self, objects: Iterable[dict] = (), skip: Iterable[str] = (), derived: dict | None = None) -> None:
+        """`derived` is what `derived()` returned for these same objects (a snapshot's): the
+        indexes that cost most to rebuild are taken from it instead of recomputed."""
         self.skip = frozenset(skip)
+        self._restoring = derived is not None
         self.observer: Callable[[dict | None, dict | None], None] | None = None
         self._objects: dict[Key, dict] = {}
         # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
@@ -86,6 +89,9 @@ class MemoryView:
         self._node_subscribers: list[set[str]] = []
         for obj in objects:
             self.put(obj)
+        if derived is not None:
+            self._restore(derived)
+            self._restoring = False
 
     # -- updates (the runtime's side) ------------------------------------------
     def put(self, obj: dict) -> None:
@@ -110,8 +116,9 @@ class MemoryView:
             spec = obj.get("spec") or {}
             if spec.get("nodeName"):
                 self._by_node[spec["nodeName"]][key] = obj
-                self._count(obj, +1)
-                self._priority(obj, +1)
+                if not self._restoring:
+                    self._count(obj, +1)
+                    self._priority(obj, +1)
                 affinity = spec.get("affinity") or {}
                 if affinity.get("podAffinity") or affinity.get("podAntiAffinity"):
                     self._with_affinity[key] = obj
@@ -128,7 +135,7 @@ class MemoryView:
             self._touch(key.name)
         if key.namespace:
             self._by_namespace[key.namespace][key] = obj
-        if key.kind == "Pod":
+        if key.kind == "Pod" and not self._restoring:
             for kind, name in references.references(obj):
                 self._by_reference[(kind, key.namespace, name)][key] = obj
         if not _controlled(obj):
@@ -282,6 +289,33 @@ class MemoryView:
     def all_objects(self) -> builtins.list[dict]:
         """Every object held, in no particular order (the runtime snapshots them)."""
         return list(self._objects.values())
+
+    # -- snapshots: the costly indexes as plain values ------------------------------------
+    def derived(self) -> dict:
+        """The indexes that cost most to rebuild, as plain values (marshal's): each node's pod
+        usage and priority counts, and the pods by the ConfigMaps and Secrets they reference.
+        A view built from `all_objects()` and this (`MemoryView(objects, derived=...)`) equals
+        one built from the objects alone."""
+        return {
+            "usage": {node: ((r.cpu, r.memory, r.pods), (nz.cpu, nz.memory, nz.pods))
+                      for node, (r, nz) in self._usage.items()},
+            "priorities": {node: dict(counts) for node, counts in self._priorities.items()},
+            "references": [(kind, namespace, name, [tuple(k) for k in keys])
+                           for (kind, namespace, name), keys in self._by_reference.items()],
+        }
+
+    def _restore(self, derived: dict) -> None:
+        requests = resources.Requests
+        self._usage = {node: (requests(*r), requests(*nz)) for node, (r, nz) in derived["usage"].items()}
+        self._priorities = {node: Counter(counts) for node, counts in derived["priorities"].items()}
+        total: Counter = Counter()
+        for counts in self._priorities.values():
+            total.update(counts)
+        self._all_priorities = Counter({value: n for value, n in total.items() if n > 0})
+        objects = self._objects
+        for kind, namespace, name, keys in derived["references"]:
+            found = {key: objects[key] for key in map(Key._make, keys)}
+            self._by_reference[(kind, namespace, name)] = found
 
 
     # -- labels: objects matching a selector in a namespace ----------------------------------

@@ -35,7 +35,8 @@ _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
 # Kinds the controllers' cache leaves out: no reconciler reads Events (the recorder aggregates in memory).
 UNCACHED = frozenset({"Event"})
 # The cache snapshot's format: marshal's, which only this Python version reads back.
-SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+# Its body: (the objects, the view's derived indexes), so that loading it rebuilds only the cheap indexes.
+SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-derived"
 SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
 SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 _REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)
@@ -209,11 +210,11 @@ class ControlPlane:
         if form != SNAPSHOT_FORMAT or revision > cursor or revision < self.store.compacted():
             return False
         try:
-            objects = marshal.loads(body)
+            objects, derived = marshal.loads(body)
         except (ValueError, EOFError, TypeError):
             return False
         self.now = self.store.now()
-        self._install(MemoryView(objects, skip=UNCACHED), revision)
+        self._install(MemoryView(objects, skip=UNCACHED, derived=derived), revision)
         self._snapshot_revision = revision
         self.loaded["snapshot"] = len(objects)
         return True
@@ -237,11 +238,11 @@ class ControlPlane:
 
     def save_snapshot(self) -> None:
         """Store the cache as of the cursor, so that the next control plane loads it and replays only what follows."""
-        objects = self.view.all_objects()
+        objects, derived = self.view.all_objects(), self.view.derived()
         try:
-            body = marshal.dumps(objects)
+            body = marshal.dumps((objects, derived))
         except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
-            body = marshal.dumps(json.loads(json.dumps(objects)))
+            body = marshal.dumps((json.loads(json.dumps(objects)), derived))
         self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, body)
         self._snapshot_revision = self.cursor
 

@@ -60,6 +60,38 @@ class TestSnapshot:
         assert cached(loaded) == cached(relisted)
         assert loaded.cursor == relisted.cursor
 
+    def test_a_snapshot_restores_the_derived_indexes_as_a_relist_builds_them(self, api, monkeypatch):
+        # Pods with requests, a priority, a mounted ConfigMap and a Secret read from the environment:
+        # each node's usage and priorities and the pods by reference come from the snapshot, not recomputed.
+        monkeypatch.setattr(controlplane, "SNAPSHOT_SMALL", 0)
+        spec = {"priorityClassName": "high", "volumes": [{"name": "conf", "configMap": {"name": "conf"}}],
+                "containers": [{"name": "web", "image": "nginx", "resources": {"requests": {"cpu": "500m"}},
+                                "env": [{"name": "TOKEN", "valueFrom": {"secretKeyRef": {"name": "tok", "key": "t"}}}]}]}
+        apply(api, {"apiVersion": "scheduling.k8s.io/v1", "kind": "PriorityClass", "metadata": {"name": "high"},
+                    "value": 7})
+        apply(api, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "conf"}, "data": {"a": "1"}})
+        apply(api, {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "tok"}, "stringData": {"t": "x"}})
+        apply(api, {**WEB, "spec": {**WEB["spec"], "template": {**WEB["spec"]["template"], "spec": spec}}})
+        embedded.settle(api)
+        first = plane(api)
+        first.save_snapshot()
+        loaded = plane(api)
+        assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
+        api.store.save_snapshot(0, "other-format", b"")
+        relisted = plane(api)
+        assert relisted.loaded["listed"] > 0
+        derived = relisted.view.derived()
+        assert derived["usage"] and derived["priorities"] and len(derived["references"]) == 3  # conf, tok, token's CM
+        assert loaded.view.derived() == derived
+        for node in ("node-1", "node-2"):
+            assert loaded.view.node_usage(node) == relisted.view.node_usage(node)
+            assert loaded.view.min_priority(node) == relisted.view.min_priority(node)
+        assert loaded.view.lowest_priority() == relisted.view.lowest_priority() == 7
+        for kind, name in (("ConfigMap", "conf"), ("Secret", "tok")):
+            assert loaded.view.pods_referencing(kind, "default", name) == \
+                relisted.view.pods_referencing(kind, "default", name)
+            assert len(loaded.view.pods_referencing(kind, "default", name)) == 3
+
     def test_a_snapshot_older_than_the_compaction_point_is_not_used(self, api, monkeypatch):
         monkeypatch.setattr(controlplane, "SNAPSHOT_SMALL", 0)
         first = plane(api)
