@@ -174,7 +174,9 @@ class MemoryView:
                     del self._by_owner[ref.get("uid", "")]
         node = (old.get("spec") or {}).get("nodeName") if key.kind == "Pod" else None
         if node and node in self._by_node:
-            if self._by_node[node].pop(key, None) is not None:
+            bound = self._by_node[node]
+            if key in bound:  # (a restored index maps its keys to None)
+                del bound[key]
                 self._count(old, -1)
                 self._priority(old, -1)
             if not self._by_node[node]:
