@@ -28,6 +28,9 @@ its own block below, for any controller to use):
   out Events: no reconciler reads them).
 - `observer(old, new)`: called on every change after the indexes are
   updated (the runtime computes wake events from it).
+- `memo(compute)`: `compute` of one object, remembered per object held
+  (objects are never mutated: a changed object is a new one, and its
+  predecessor's memos go with it).
 - `export(encode)` / `MemoryView.restore(saved, decode)`: the view as plain
   values (each object encoded on its own, the indexes as positions in the
   list of keys), and back, without looking into any object: an object is
@@ -64,6 +67,8 @@ class MemoryView:
         # An object not yet read since `restore` is still its encoded bytes (`_resolve` decodes it).
         self._objects: dict[Key, dict | bytes] = {}
         self._decode: Callable[[bytes], dict] | None = None
+        # compute -> id(object) -> (object, compute(object)); see `memo`.
+        self._memos: dict[Callable, dict[int, tuple[dict, object]]] = {}
         # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
         self._sorted: dict[str, list[Key]] = {}
         # A counter per kind that moves whenever an object of that kind changes (for memoizing).
@@ -104,6 +109,7 @@ class MemoryView:
         if old is not None:
             old = self._resolve(key)
             self._unindex(key, old)
+            self._forget(old)
         self._objects[key] = obj
         self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
         if old is None:
@@ -152,6 +158,7 @@ class MemoryView:
         if old is not None:
             old = self._resolve(key)
             del self._objects[key]
+            self._forget(old)
             self._unindex(key, old)
             self._sorted.pop(key.kind, None)
             self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
@@ -296,6 +303,26 @@ class MemoryView:
     def all_objects(self) -> builtins.list[dict]:
         """Every object held, in no particular order (the runtime snapshots them)."""
         return self._resolved(list(self._objects))
+
+    # -- memos: what a reconciler derives from one object -----------------------------------
+    def memo(self, compute: Callable[[dict], object]) -> Callable[[dict], object]:
+        """A function equal to `compute` (of one object the view holds) that computes once per object."""
+        table = self._memos.setdefault(compute, {})
+
+        def remembered(obj: dict) -> object:
+            found = table.get(id(obj))
+            if found is not None and found[0] is obj:
+                return found[1]
+            value = compute(obj)
+            table[id(obj)] = (obj, value)
+            return value
+        return remembered
+
+    def _forget(self, old: dict) -> None:
+        for table in self._memos.values():
+            found = table.get(id(old))
+            if found is not None and found[0] is old:
+                del table[id(old)]
 
     # -- resolving keys to objects (decoding what `restore` left encoded) ------------------
     def _resolve(self, key: Key) -> dict:

@@ -118,15 +118,24 @@ def _owner_reference(rs: dict) -> dict:
             "controller": True, "blockOwnerDeletion": True}
 
 
-def _controlled(view: View, uid: str) -> list[dict]:
+def _pod_facts(pod: dict) -> tuple[tuple, bool, bool]:
+    """What a sync reads of each of its pods: (the uids its controller ownerReferences name,
+    IsPodActive, IsPodReady)."""
+    refs = (pod.get("metadata") or {}).get("ownerReferences") or ()
+    return tuple(r.get("uid") for r in refs if r.get("controller")), pod_ranking.is_active(pod), \
+        pod_ranking.is_ready(pod)
+
+
+def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool]]:
+    """`_pod_facts`, remembered per pod by a view that can (MemoryView.memo): a ReplicaSet of
+    thousands of pods is synced on every change of one of them, and its other pods are the same."""
+    memo = getattr(view, "memo", None)
+    return _pod_facts if memo is None else memo(_pod_facts)
+
+
+def _controlled(view: View, uid: str, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
-    found = []
-    for pod in view.owned_by(uid, "Pod"):
-        for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
-            if ref.get("controller") and ref.get("uid") == uid:
-                found.append(pod)
-                break
-    return found
+    return [pod for pod in view.owned_by(uid, "Pod") if uid in facts(pod)[0]]
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -151,15 +160,16 @@ def _released(pod: dict, uid: str) -> dict:
     return result
 
 
-def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[dict]) -> tuple[list[dict], list]:
+def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[dict],
+           facts: Callable[[dict], tuple] = _pod_facts) -> tuple[list[dict], list]:
     """The active pods the ReplicaSet owns after claiming, and the adopt/release updates that takes."""
     meta = _meta(rs)
     uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
     claimed: list[dict] = []
     updates: list = []
-    is_active, matches = pod_ranking.is_active, selector.matches
+    matches = selector.matches
     for pod in controlled:
-        if not is_active(pod):
+        if not facts(pod)[1]:
             continue
         if matches((pod.get("metadata") or {}).get("labels")):
             # Ours and matching: kept even while the ReplicaSet is being deleted.
@@ -255,7 +265,8 @@ def _wait_if_ready(pod: dict, min_ready_seconds: int, now: float) -> float | Non
     return 0.0 if due < now else due - now + _PAST_MIN_READY
 
 
-def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | None]:
+def _status(rs: dict, active: list[dict], now: float,
+            facts: Callable[[dict], tuple] = _pod_facts) -> tuple[dict, float | None]:
     """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available."""
     spec = rs.get("spec") or {}
     min_ready = int(spec.get("minReadySeconds") or 0)
@@ -264,11 +275,11 @@ def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | Non
     counts["replicas"] = len(active)
     wait: float | None = None
     labeled = ready = available = 0
-    matches, is_ready = template_labels.matches, pod_ranking.is_ready
+    matches = template_labels.matches
     for pod in active:
         if matches((pod.get("metadata") or {}).get("labels")):
             labeled += 1
-        if not is_ready(pod):
+        if not facts(pod)[2]:
             continue
         ready += 1
         left = 0.0 if min_ready <= 0 else _wait_if_ready(pod, min_ready, now)
@@ -318,13 +329,14 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
-    controlled = _controlled(view, _meta(rs).get("uid", ""))
-    active, actions = _claim(view, rs, selector, controlled)
+    facts = _facts_of(view)
+    controlled = _controlled(view, _meta(rs).get("uid", ""), facts)
+    active, actions = _claim(view, rs, selector, controlled, facts)
     # 4. Create or delete toward spec.replicas, unless it is being deleted.
     if not _meta(rs).get("deletionTimestamp"):
         actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
-    status, wait = _status(rs, active, now)
+    status, wait = _status(rs, active, now, facts)
     if _status_changed(rs, status):
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
