@@ -39,6 +39,7 @@ its own block below, for any controller to use):
 """
 from __future__ import annotations
 
+import bisect
 import builtins
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
@@ -76,6 +77,8 @@ class MemoryView:
         self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
         self._by_uid: dict[str, Key] = {}
         self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
+        # The keys of _by_owner[uid] in order, once owned_by(uid) has been asked (kept up to date after).
+        self._owned_sorted: dict[str, list[Key]] = {}
         self._by_node: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
         # Objects without a controller ownerReference, by (kind, namespace): adoption candidates.
@@ -119,7 +122,11 @@ class MemoryView:
         if meta.get("uid"):
             self._by_uid[meta["uid"]] = key
         for ref in meta.get("ownerReferences") or []:
-            self._by_owner[ref.get("uid", "")][key] = obj
+            owner = ref.get("uid", "")
+            owned = self._by_owner[owner]
+            if key not in owned and owner in self._owned_sorted:
+                bisect.insort(self._owned_sorted[owner], key)
+            owned[key] = obj
         if key.kind == "Pod":
             spec = obj.get("spec") or {}
             if spec.get("nodeName"):
@@ -174,11 +181,16 @@ class MemoryView:
         if self._by_uid.get(meta.get("uid", "")) == key:
             del self._by_uid[meta["uid"]]
         for ref in meta.get("ownerReferences") or []:
-            owned = self._by_owner.get(ref.get("uid", ""))
-            if owned is not None:
-                owned.pop(key, None)
+            owner = ref.get("uid", "")
+            owned = self._by_owner.get(owner)
+            if owned is not None and key in owned:
+                del owned[key]
+                in_order = self._owned_sorted.get(owner)
+                if in_order is not None:
+                    del in_order[bisect.bisect_left(in_order, key)]
                 if not owned:
-                    del self._by_owner[ref.get("uid", "")]
+                    del self._by_owner[owner]
+                    self._owned_sorted.pop(owner, None)
         node = (old.get("spec") or {}).get("nodeName") if key.kind == "Pod" else None
         if node and node in self._by_node:
             bound = self._by_node[node]
@@ -258,8 +270,13 @@ class MemoryView:
         return None if key is None else self._resolve(key)
 
     def owned_by(self, uid: str, kind: str | None = None) -> builtins.list[dict]:
-        owned = self._by_owner.get(uid, {})
-        return self._resolved([k for k in sorted(owned) if kind is None or k.kind == kind])
+        keys = self._owned_sorted.get(uid)
+        if keys is None:
+            owned = self._by_owner.get(uid)
+            if not owned:
+                return []
+            keys = self._owned_sorted[uid] = sorted(owned)
+        return self._resolved(keys if kind is None else [k for k in keys if k.kind == kind])
 
     def pods_on_node(self, node: str) -> builtins.list[dict]:
         return self._resolved(sorted(self._by_node.get(node, {})))

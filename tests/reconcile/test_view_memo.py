@@ -39,6 +39,28 @@ def test_the_replicaset_facts_are_the_same_remembered_or_not():
     remembered = replicaset._facts_of(view)
     for obj in view.list("Pod"):
         assert remembered(obj) == replicaset._pod_facts(obj)
-    assert replicaset._pod_facts(owned) == (("rs",), True, False)
+    assert replicaset._pod_facts(owned) == (("rs",), True, False, None)
     assert replicaset._controlled(view, "rs", remembered) == [owned]
     assert replicaset._controlled(view, "cm", remembered) == []
+
+
+def test_owned_by_stays_in_order_as_owned_objects_come_and_go():
+    def owned(name: str, *uids: str) -> dict:
+        return {**pod(name), "metadata": {**pod(name)["metadata"], "ownerReferences": [
+            {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": uid} for uid in uids]}}
+
+    view = MemoryView([owned("b", "rs"), owned("d", "rs")])
+    names = lambda uid: [p["metadata"]["name"] for p in view.owned_by(uid)]  # noqa: E731
+    assert names("rs") == ["b", "d"]  # asked once: kept in order from now on
+    view.put(owned("a", "rs", "rs"))  # the same owner twice: one entry
+    view.put(owned("c", "rs"))
+    view.put(owned("d", "other"))  # moved to another owner
+    assert names("rs") == ["a", "b", "c"] and names("other") == ["d"]
+    view.discard(Key("Pod", "default", "a"))
+    view.put(owned("b", "rs"))  # changed, same owner
+    assert names("rs") == ["b", "c"]
+    for name in ("b", "c"):
+        view.discard(Key("Pod", "default", name))
+    assert names("rs") == [] and view.owned_by("rs", "Pod") == []
+    view.put(owned("e", "rs"))
+    assert names("rs") == ["e"]

@@ -118,15 +118,16 @@ def _owner_reference(rs: dict) -> dict:
             "controller": True, "blockOwnerDeletion": True}
 
 
-def _pod_facts(pod: dict) -> tuple[tuple, bool, bool]:
+def _pod_facts(pod: dict) -> tuple[tuple, bool, bool, dict | None]:
     """What a sync reads of each of its pods: (the uids its controller ownerReferences name,
-    IsPodActive, IsPodReady)."""
-    refs = (pod.get("metadata") or {}).get("ownerReferences") or ()
+    IsPodActive, IsPodReady, its labels)."""
+    meta = pod.get("metadata") or {}
+    refs = meta.get("ownerReferences") or ()
     return tuple(r.get("uid") for r in refs if r.get("controller")), pod_ranking.is_active(pod), \
-        pod_ranking.is_ready(pod)
+        pod_ranking.is_ready(pod), meta.get("labels")
 
 
-def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool]]:
+def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool, dict | None]]:
     """`_pod_facts`, remembered per pod by a view that can (MemoryView.memo): a ReplicaSet of
     thousands of pods is synced on every change of one of them, and its other pods are the same."""
     memo = getattr(view, "memo", None)
@@ -169,9 +170,10 @@ def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[
     updates: list = []
     matches = selector.matches
     for pod in controlled:
-        if not facts(pod)[1]:
+        found = facts(pod)
+        if not found[1]:
             continue
-        if matches((pod.get("metadata") or {}).get("labels")):
+        if matches(found[3]):
             # Ours and matching: kept even while the ReplicaSet is being deleted.
             claimed.append(pod)
         elif not deleting:
@@ -265,9 +267,12 @@ def _wait_if_ready(pod: dict, min_ready_seconds: int, now: float) -> float | Non
     return 0.0 if due < now else due - now + _PAST_MIN_READY
 
 
-def _status(rs: dict, active: list[dict], now: float,
-            facts: Callable[[dict], tuple] = _pod_facts) -> tuple[dict, float | None]:
-    """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available."""
+def _status(rs: dict, active: list[dict], now: float, facts: Callable[[dict], tuple] = _pod_facts,
+            selector: selectors.Selector | None = None) -> tuple[dict, float | None]:
+    """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available.
+
+    `selector`: the one every pod of `active` matches (claimed by it), when known: a template whose
+    labels make the same selector labels them all without matching each."""
     spec = rs.get("spec") or {}
     min_ready = int(spec.get("minReadySeconds") or 0)
     template_labels = selectors.from_set(((spec.get("template") or {}).get("metadata") or {}).get("labels"))
@@ -275,11 +280,12 @@ def _status(rs: dict, active: list[dict], now: float,
     counts["replicas"] = len(active)
     wait: float | None = None
     labeled = ready = available = 0
-    matches = template_labels.matches
+    matches = None if selector is not None and template_labels == selector else template_labels.matches
     for pod in active:
-        if matches((pod.get("metadata") or {}).get("labels")):
+        found = facts(pod)
+        if matches is None or matches(found[3]):
             labeled += 1
-        if not facts(pod)[2]:
+        if not found[2]:
             continue
         ready += 1
         left = 0.0 if min_ready <= 0 else _wait_if_ready(pod, min_ready, now)
@@ -336,7 +342,7 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
     if not _meta(rs).get("deletionTimestamp"):
         actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
-    status, wait = _status(rs, active, now, facts)
+    status, wait = _status(rs, active, now, facts, selector)
     if _status_changed(rs, status):
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
