@@ -36,6 +36,10 @@ def main() -> None:
     # still runs, seldom, for a command that settles a large cluster.
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+    if _listing(sys.argv[1:]):
+        # A listing that does not watch decodes thousands of objects and prints them, all plain
+        # acyclic values that reference counting frees: the cyclic collector is not run at all.
+        gc.disable()
     if arrived:
         sys.exit(128 + arrived[0])
     signal.signal(signal.SIGINT, _exit)
@@ -52,6 +56,13 @@ def main() -> None:
         if code is None:
             raise
         sys.exit(code)
+
+
+def _listing(args: list[str]) -> bool:
+    """Whether the command line is `get` without -w/--watch (options before the verb aside)."""
+    verb = next((a for a in args if not a.startswith("-")), None)
+    return verb == "get" and not any(a in ("-w", "--watch", "--watch-only") or a.startswith("--watch")
+                                     for a in args)
 
 
 def _finish(code: object) -> None:

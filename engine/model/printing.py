@@ -40,13 +40,14 @@ def grid(headers: list[str] | None, rows: list[list[str]]) -> str:
         for i, cell in enumerate(row):
             if len(cell) > widths[i]:
                 widths[i] = len(cell)
-    last = columns - 1
+    # One format per table (each cell left-justified to its column's width, the last as it is):
+    # a row is one str.format call.
+    line = _GAP.join([f"{{:<{w}}}" if w else "{}" for w in widths[:-1]] + ["{}"] if columns else []).format
     lines = []
     for row in table:
-        cells = [cell.ljust(widths[i]) if i < last else cell for i, cell in enumerate(row)]
         if len(row) < columns:
-            cells += [""] * (columns - len(row))
-        lines.append(_GAP.join(cells).rstrip())
+            row = row + [""] * (columns - len(row))
+        lines.append(line(*row).rstrip())
     if lines and not lines[-1]:
         lines.pop()  # the layout this replaces ended with the text's last non-empty line
     return "\n".join(lines)

@@ -28,9 +28,18 @@ its own block below, for any controller to use):
   out Events: no reconciler reads them).
 - `observer(old, new)`: called on every change after the indexes are
   updated (the runtime computes wake events from it).
+- `memo(compute)`: `compute` of one object, remembered per object held
+  (objects are never mutated: a changed object is a new one, and its
+  predecessor's memos go with it).
+- `export(encode)` / `MemoryView.restore(saved, decode)`: the view as plain
+  values (each object encoded on its own, the indexes as positions in the
+  list of keys), and back, without looking into any object: an object is
+  decoded when it is first read (the runtime's snapshot). Every index holds
+  keys; what it maps them to is not read, the object is looked up by key.
 """
 from __future__ import annotations
 
+import bisect
 import builtins
 from collections import Counter, defaultdict
 from typing import Callable, Iterable
@@ -56,14 +65,20 @@ class MemoryView:
     def __init__(self, objects: Iterable[dict] = (), skip: Iterable[str] = ()) -> None:
         self.skip = frozenset(skip)
         self.observer: Callable[[dict | None, dict | None], None] | None = None
-        self._objects: dict[Key, dict] = {}
+        # An object not yet read since `restore` is still its encoded bytes (`_resolve` decodes it).
+        self._objects: dict[Key, dict | bytes] = {}
+        self._decode: Callable[[bytes], dict] | None = None
+        # compute -> id(object) -> (object, compute(object)); see `memo`.
+        self._memos: dict[Callable, dict[int, tuple[dict, object]]] = {}
         # The keys of a kind in (namespace, name) order, kept until a key of that kind comes or goes.
         self._sorted: dict[str, list[Key]] = {}
         # A counter per kind that moves whenever an object of that kind changes (for memoizing).
         self._generations: dict[str, int] = {}
         self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
-        self._by_uid: dict[str, dict] = {}
+        self._by_uid: dict[str, Key] = {}
         self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
+        # The keys of _by_owner[uid] in order, once owned_by(uid) has been asked (kept up to date after).
+        self._owned_sorted: dict[str, list[Key]] = {}
         self._by_node: dict[str, dict[Key, dict]] = defaultdict(dict)
         self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
         # Objects without a controller ownerReference, by (kind, namespace): adoption candidates.
@@ -95,7 +110,9 @@ class MemoryView:
             return
         old = self._objects.get(key)
         if old is not None:
+            old = self._resolve(key)
             self._unindex(key, old)
+            self._forget(old)
         self._objects[key] = obj
         self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
         if old is None:
@@ -103,9 +120,13 @@ class MemoryView:
         self._by_kind[key.kind][key.namespace][key.name] = obj
         meta = obj.get("metadata") or {}
         if meta.get("uid"):
-            self._by_uid[meta["uid"]] = obj
+            self._by_uid[meta["uid"]] = key
         for ref in meta.get("ownerReferences") or []:
-            self._by_owner[ref.get("uid", "")][key] = obj
+            owner = ref.get("uid", "")
+            owned = self._by_owner[owner]
+            if key not in owned and owner in self._owned_sorted:
+                bisect.insort(self._owned_sorted[owner], key)
+            owned[key] = obj
         if key.kind == "Pod":
             spec = obj.get("spec") or {}
             if spec.get("nodeName"):
@@ -140,8 +161,11 @@ class MemoryView:
             self.observer(old, obj)
 
     def discard(self, key: Key) -> None:
-        old = self._objects.pop(key, None)
+        old = self._objects.get(key)
         if old is not None:
+            old = self._resolve(key)
+            del self._objects[key]
+            self._forget(old)
             self._unindex(key, old)
             self._sorted.pop(key.kind, None)
             self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
@@ -154,17 +178,24 @@ class MemoryView:
         if not namespaces[key.namespace]:
             del namespaces[key.namespace]
         meta = old.get("metadata") or {}
-        if self._by_uid.get(meta.get("uid", "")) is old:
+        if self._by_uid.get(meta.get("uid", "")) == key:
             del self._by_uid[meta["uid"]]
         for ref in meta.get("ownerReferences") or []:
-            owned = self._by_owner.get(ref.get("uid", ""))
-            if owned is not None:
-                owned.pop(key, None)
+            owner = ref.get("uid", "")
+            owned = self._by_owner.get(owner)
+            if owned is not None and key in owned:
+                del owned[key]
+                in_order = self._owned_sorted.get(owner)
+                if in_order is not None:
+                    del in_order[bisect.bisect_left(in_order, key)]
                 if not owned:
-                    del self._by_owner[ref.get("uid", "")]
+                    del self._by_owner[owner]
+                    self._owned_sorted.pop(owner, None)
         node = (old.get("spec") or {}).get("nodeName") if key.kind == "Pod" else None
         if node and node in self._by_node:
-            if self._by_node[node].pop(key, None) is not None:
+            bound = self._by_node[node]
+            if key in bound:  # (a restored index maps its keys to None)
+                del bound[key]
                 self._count(old, -1)
                 self._priority(old, -1)
             if not self._by_node[node]:
@@ -215,56 +246,63 @@ class MemoryView:
         return self._usage.get(node, _NO_USAGE)
 
     def get(self, kind: str, namespace: str, name: str) -> dict | None:
-        return self._objects.get(Key(kind, namespace, name))
+        key = (kind, namespace, name)
+        found = self._objects.get(key)  # type: ignore[call-overload]
+        return self._resolve(key) if found.__class__ is bytes else found  # type: ignore[arg-type]
 
     def list(self, kind: str, namespace: str | None = None) -> builtins.list[dict]:
         namespaces = self._by_kind.get(kind)
         if not namespaces:
             return []
         if namespace is not None:
-            return [namespaces[namespace][n] for n in sorted(namespaces.get(namespace, {}))]
+            return self._resolved([(kind, namespace, n) for n in sorted(namespaces.get(namespace, {}))])
         keys = self._sorted.get(kind)
         if keys is None:
             keys = self._sorted[kind] = [Key(kind, ns, n) for ns in sorted(namespaces) for n in sorted(namespaces[ns])]
-        objects = self._objects
-        return [objects[k] for k in keys]
+        return self._resolved(keys)
 
     def generation(self, kind: str) -> int:
         """A number that changes whenever any object of `kind` is added, changed or removed."""
         return self._generations.get(kind, 0)
 
     def by_uid(self, uid: str) -> dict | None:
-        return self._by_uid.get(uid)
+        key = self._by_uid.get(uid)
+        return None if key is None else self._resolve(key)
 
     def owned_by(self, uid: str, kind: str | None = None) -> builtins.list[dict]:
-        owned = self._by_owner.get(uid, {})
-        return [o for k, o in sorted(owned.items()) if kind is None or k.kind == kind]
+        keys = self._owned_sorted.get(uid)
+        if keys is None:
+            owned = self._by_owner.get(uid)
+            if not owned:
+                return []
+            keys = self._owned_sorted[uid] = sorted(owned)
+        return self._resolved(keys if kind is None else [k for k in keys if k.kind == kind])
 
     def pods_on_node(self, node: str) -> builtins.list[dict]:
-        return [o for _, o in sorted(self._by_node.get(node, {}).items())]
+        return self._resolved(sorted(self._by_node.get(node, {})))
 
     def unscheduled_pods(self) -> builtins.list[dict]:
         """Pods with no node yet that are not being deleted."""
-        return [o for _, o in sorted(self._unscheduled.items())]
+        return self._resolved(sorted(self._unscheduled))
 
     def unschedulable_pods(self) -> builtins.list[dict]:
         """Unscheduled pods the scheduler already failed to place (PodScheduled False)."""
-        return [o for _, o in sorted(self._unschedulable.items())]
+        return self._resolved(sorted(self._unschedulable))
 
     def pods_with_affinity(self) -> builtins.list[dict]:
         """Bound pods with podAffinity or podAntiAffinity terms."""
-        return [o for _, o in sorted(self._with_affinity.items())]
+        return self._resolved(sorted(self._with_affinity))
 
     def orphans(self, kind: str, namespace: str) -> builtins.list[dict]:
         """Objects of a kind in a namespace with no controller ownerReference (adoption candidates)."""
-        return [o for _, o in sorted(self._orphans.get((kind, namespace), {}).items())]
+        return self._resolved(sorted(self._orphans.get((kind, namespace), {})))
 
     def pods_referencing(self, kind: str, namespace: str, name: str) -> builtins.list[dict]:
         """Pods that mount or read the ConfigMap or Secret `namespace/name`."""
-        return [o for _, o in sorted(self._by_reference.get((kind, namespace, name), {}).items())]
+        return self._resolved(sorted(self._by_reference.get((kind, namespace, name), {})))
 
     def namespaces_objects(self, namespace: str) -> builtins.list[dict]:
-        return [o for _, o in sorted(self._by_namespace.get(namespace, {}).items())]
+        return self._resolved(sorted(self._by_namespace.get(namespace, {})))
 
     def __len__(self) -> int:
         return len(self._objects)
@@ -281,7 +319,100 @@ class MemoryView:
 
     def all_objects(self) -> builtins.list[dict]:
         """Every object held, in no particular order (the runtime snapshots them)."""
-        return list(self._objects.values())
+        return self._resolved(list(self._objects))
+
+    # -- memos: what a reconciler derives from one object -----------------------------------
+    def memo(self, compute: Callable[[dict], object]) -> Callable[[dict], object]:
+        """A function equal to `compute` (of one object the view holds) that computes once per object."""
+        table = self._memos.setdefault(compute, {})
+
+        def remembered(obj: dict) -> object:
+            found = table.get(id(obj))
+            if found is not None and found[0] is obj:
+                return found[1]
+            value = compute(obj)
+            table[id(obj)] = (obj, value)
+            return value
+        return remembered
+
+    def _forget(self, old: dict) -> None:
+        for table in self._memos.values():
+            found = table.get(id(old))
+            if found is not None and found[0] is old:
+                del table[id(old)]
+
+    # -- resolving keys to objects (decoding what `restore` left encoded) ------------------
+    def _resolve(self, key: Key) -> dict:
+        obj = self._objects[key]
+        if obj.__class__ is bytes:
+            assert self._decode is not None
+            obj = self._objects[key] = self._decode(obj)  # type: ignore[arg-type]
+        return obj  # type: ignore[return-value]
+
+    def _resolved(self, keys: Iterable) -> builtins.list[dict]:
+        objects, out = self._objects, []
+        for key in keys:
+            obj = objects[key]
+            if obj.__class__ is bytes:
+                obj = self._resolve(key)
+            out.append(obj)
+        return out
+
+    # -- snapshots: the view as plain values, and back --------------------------------------
+    _KEYED = ("_by_owner", "_by_node", "_by_namespace", "_orphans", "_by_reference", "_nominated")  # at -> keys
+    _SETS = ("_by_label", "_by_label_key", "_svc_by_pair", "_slices_by_pod")  # at -> set of keys
+    _FLAT = ("_unscheduled", "_unschedulable", "_with_affinity")  # keys
+
+    def export(self, encode: Callable[[dict], bytes]) -> dict:
+        """The view as plain values (tuples, lists, dicts, ints, strings and bytes): every object
+        `encode`d on its own (one not read since `restore` is kept as it was), every index as
+        positions in the list of keys. `restore` takes it back without decoding any object."""
+        keys = list(self._objects)
+        at = {key: i for i, key in enumerate(keys)}
+        bodies = [obj if obj.__class__ is bytes else encode(obj)  # type: ignore[arg-type]
+                  for obj in self._objects.values()]
+        saved: dict = {
+            "keys": [tuple(key) for key in keys], "bodies": bodies,
+            "skip": sorted(self.skip), "generations": dict(self._generations),
+            "by_uid": {uid: at[key] for uid, key in self._by_uid.items()},
+            "usage": {node: ((r.cpu, r.memory, r.pods), (nz.cpu, nz.memory, nz.pods))
+                      for node, (r, nz) in self._usage.items()},
+            "priorities": {node: dict(counts) for node, counts in self._priorities.items()},
+        }
+        for name in self._KEYED + self._SETS:
+            saved[name] = {where: [at[k] for k in found] for where, found in getattr(self, name).items()}
+        for name in self._FLAT:
+            saved[name] = [at[k] for k in getattr(self, name)]
+        return saved
+
+    @classmethod
+    def restore(cls, saved: dict, decode: Callable[[bytes], dict]) -> "MemoryView":
+        """The view `export` saved; each object is decoded by `decode` when first read."""
+        view = cls(skip=saved["skip"])
+        view._decode = decode
+        keys = [Key._make(k) for k in saved["keys"]]
+        view._objects = dict(zip(keys, saved["bodies"]))
+        view._generations = dict(saved["generations"])
+        by_kind = view._by_kind
+        for key in keys:
+            by_kind[key.kind][key.namespace][key.name] = None  # type: ignore[assignment]
+        view._by_uid = {uid: keys[i] for uid, i in saved["by_uid"].items()}
+        requests = resources.Requests
+        view._usage = {node: (requests(*r), requests(*nz)) for node, (r, nz) in saved["usage"].items()}
+        view._priorities = {node: Counter(counts) for node, counts in saved["priorities"].items()}
+        total: Counter = Counter()
+        for counts in view._priorities.values():
+            total.update(counts)
+        view._all_priorities = total
+        for name in cls._KEYED:
+            getattr(view, name).update({where: dict.fromkeys(map(keys.__getitem__, found))
+                                        for where, found in saved[name].items()})
+        for name in cls._SETS:
+            getattr(view, name).update({where: set(map(keys.__getitem__, found))
+                                        for where, found in saved[name].items()})
+        for name in cls._FLAT:
+            getattr(view, name).update(dict.fromkeys(map(keys.__getitem__, saved[name])))
+        return view
 
 
     # -- labels: objects matching a selector in a namespace ----------------------------------
@@ -330,8 +461,7 @@ class MemoryView:
                 best, size = found, len(found)
         if best is None:
             return [o for o in self.list(kind, namespace) if selector.matches((o.get("metadata") or {}).get("labels"))]
-        objects = self._objects
-        return [objects[k] for k in sorted(best) if selector.matches((objects[k].get("metadata") or {}).get("labels"))]
+        return [o for o in self._resolved(sorted(best)) if selector.matches((o.get("metadata") or {}).get("labels"))]
 
     # -- services by selector, slices by pod: what the endpoint controllers ask ------------------
     def _init_services(self) -> None:
@@ -367,7 +497,7 @@ class MemoryView:
             found |= self._svc_by_pair.get((namespace, *pair), set())
         out = []
         for k in sorted(found):
-            svc = self._objects[k]
+            svc = self._resolve(k)
             selector = svc["spec"]["selector"]
             if all((labels or {}).get(sk) == sv for sk, sv in selector.items()):
                 out.append(svc)
@@ -375,7 +505,7 @@ class MemoryView:
 
     def slices_of_pod(self, uid: str) -> builtins.list[dict]:
         """The EndpointSlices with an endpoint whose targetRef is the pod `uid`."""
-        return [self._objects[k] for k in sorted(self._slices_by_pod.get(uid, ()))]
+        return self._resolved(sorted(self._slices_by_pod.get(uid, ())))
 
     # -- priorities and nominations: what preemption asks -------------------------------------
     def _init_priorities(self) -> None:
@@ -409,7 +539,7 @@ class MemoryView:
 
     def nominated_pods(self, node: str) -> builtins.list[dict]:
         """Unbound pods whose status.nominatedNodeName is `node`, by namespace and name."""
-        return [o for _, o in sorted(self._nominated.get(node, {}).items())]
+        return self._resolved(sorted(self._nominated.get(node, {})))
 
     def has_nominations(self) -> bool:
         """Whether any unbound pod is nominated to a node."""

@@ -35,7 +35,9 @@ _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
 # Kinds the controllers' cache leaves out: no reconciler reads Events (the recorder aggregates in memory).
 UNCACHED = frozenset({"Event"})
 # The cache snapshot's format: marshal's, which only this Python version reads back.
-SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+# Its body is MemoryView.export's: every object marshaled on its own (decoded when first read) and the
+# indexes as positions, so that loading it decodes no object and rebuilds no index.
+SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-view"
 SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
 SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 _REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)
@@ -59,6 +61,14 @@ class Settled:
             return f"warning: {self.stopped} after {self.steps} reconciles{pending}; the next command continues"
         return (f"warning: the cluster did not settle after {self.steps} reconciles and "
                 f"{self.ended - self.started:.0f}s of cluster time; still busy: {busy}")
+
+
+def _encode(obj: dict) -> bytes:
+    """One cached object for the snapshot (marshal's bytes)."""
+    try:
+        return marshal.dumps(obj)
+    except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
+        return marshal.dumps(json.loads(json.dumps(obj)))
 
 
 class ControlPlane:
@@ -209,13 +219,16 @@ class ControlPlane:
         if form != SNAPSHOT_FORMAT or revision > cursor or revision < self.store.compacted():
             return False
         try:
-            objects = marshal.loads(body)
-        except (ValueError, EOFError, TypeError):
+            saved = marshal.loads(body)
+            view = MemoryView.restore(saved, marshal.loads)
+        except (ValueError, EOFError, TypeError, KeyError):
+            return False
+        if view.skip != UNCACHED:
             return False
         self.now = self.store.now()
-        self._install(MemoryView(objects, skip=UNCACHED), revision)
+        self._install(view, revision)
         self._snapshot_revision = revision
-        self.loaded["snapshot"] = len(objects)
+        self.loaded["snapshot"] = len(view)
         return True
 
     def _install(self, view: MemoryView, revision: int) -> None:
@@ -237,11 +250,7 @@ class ControlPlane:
 
     def save_snapshot(self) -> None:
         """Store the cache as of the cursor, so that the next control plane loads it and replays only what follows."""
-        objects = self.view.all_objects()
-        try:
-            body = marshal.dumps(objects)
-        except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
-            body = marshal.dumps(json.loads(json.dumps(objects)))
+        body = marshal.dumps(self.view.export(_encode))
         self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, body)
         self._snapshot_revision = self.cursor
 

@@ -16,6 +16,14 @@ from litekube.model.tables.cells import age, has_condition, meta
 __all__ = ["pod_status", "PRINTERS", "READS"]
 
 
+def _later(a: str | None, b: str | None) -> str | None:
+    if not b:
+        return a
+    if not a or durations.parse_time(a) < durations.parse_time(b):
+        return b
+    return a
+
+
 def pod_status(pod: dict) -> tuple[int, int, str, int, str | None]:
     """printPod's computation: (ready, total, STATUS reason, restarts, last restart finishedAt)."""
     spec, status = pod.get("spec") or {}, pod.get("status") or {}
@@ -24,19 +32,16 @@ def pod_status(pod: dict) -> tuple[int, int, str, int, str | None]:
     for condition in status.get("conditions") or []:
         if condition.get("type") == "PodScheduled" and condition.get("reason") == "SchedulingGated":
             reason = "SchedulingGated"
-    init_specs = {c.get("name"): c for c in spec.get("initContainers") or []}
-    sidecar = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
+    init_containers = spec.get("initContainers")
+    sidecar: set = set()
+    if init_containers:
+        init_specs = {c.get("name"): c for c in init_containers}
+        sidecar = {name for name, c in init_specs.items() if c.get("restartPolicy") == "Always"}
     total = len(spec.get("containers") or []) + len(sidecar)
     ready = restarts = sidecar_restarts = 0
     last: str | None = None
     last_sidecar: str | None = None
-
-    def later(a: str | None, b: str | None) -> str | None:
-        if not b:
-            return a
-        if not a or durations.parse_time(a) < durations.parse_time(b):
-            return b
-        return a
+    later = _later
 
     initializing = False
     init_statuses = status.get("initContainerStatuses") or []

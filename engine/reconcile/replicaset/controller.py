@@ -118,15 +118,25 @@ def _owner_reference(rs: dict) -> dict:
             "controller": True, "blockOwnerDeletion": True}
 
 
-def _controlled(view: View, uid: str) -> list[dict]:
+def _pod_facts(pod: dict) -> tuple[tuple, bool, bool, dict | None]:
+    """What a sync reads of each of its pods: (the uids its controller ownerReferences name,
+    IsPodActive, IsPodReady, its labels)."""
+    meta = pod.get("metadata") or {}
+    refs = meta.get("ownerReferences") or ()
+    return tuple(r.get("uid") for r in refs if r.get("controller")), pod_ranking.is_active(pod), \
+        pod_ranking.is_ready(pod), meta.get("labels")
+
+
+def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool, dict | None]]:
+    """`_pod_facts`, remembered per pod by a view that can (MemoryView.memo): a ReplicaSet of
+    thousands of pods is synced on every change of one of them, and its other pods are the same."""
+    memo = getattr(view, "memo", None)
+    return _pod_facts if memo is None else memo(_pod_facts)
+
+
+def _controlled(view: View, uid: str, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
-    found = []
-    for pod in view.owned_by(uid, "Pod"):
-        for ref in (pod.get("metadata") or {}).get("ownerReferences") or ():
-            if ref.get("controller") and ref.get("uid") == uid:
-                found.append(pod)
-                break
-    return found
+    return [pod for pod in view.owned_by(uid, "Pod") if uid in facts(pod)[0]]
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -151,17 +161,19 @@ def _released(pod: dict, uid: str) -> dict:
     return result
 
 
-def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[dict]) -> tuple[list[dict], list]:
+def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[dict],
+           facts: Callable[[dict], tuple] = _pod_facts) -> tuple[list[dict], list]:
     """The active pods the ReplicaSet owns after claiming, and the adopt/release updates that takes."""
     meta = _meta(rs)
     uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
     claimed: list[dict] = []
     updates: list = []
-    is_active, matches = pod_ranking.is_active, selector.matches
+    matches = selector.matches
     for pod in controlled:
-        if not is_active(pod):
+        found = facts(pod)
+        if not found[1]:
             continue
-        if matches((pod.get("metadata") or {}).get("labels")):
+        if matches(found[3]):
             # Ours and matching: kept even while the ReplicaSet is being deleted.
             claimed.append(pod)
         elif not deleting:
@@ -255,8 +267,12 @@ def _wait_if_ready(pod: dict, min_ready_seconds: int, now: float) -> float | Non
     return 0.0 if due < now else due - now + _PAST_MIN_READY
 
 
-def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | None]:
-    """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available."""
+def _status(rs: dict, active: list[dict], now: float, facts: Callable[[dict], tuple] = _pod_facts,
+            selector: selectors.Selector | None = None) -> tuple[dict, float | None]:
+    """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available.
+
+    `selector`: the one every pod of `active` matches (claimed by it), when known: a template whose
+    labels make the same selector labels them all without matching each."""
     spec = rs.get("spec") or {}
     min_ready = int(spec.get("minReadySeconds") or 0)
     template_labels = selectors.from_set(((spec.get("template") or {}).get("metadata") or {}).get("labels"))
@@ -264,11 +280,12 @@ def _status(rs: dict, active: list[dict], now: float) -> tuple[dict, float | Non
     counts["replicas"] = len(active)
     wait: float | None = None
     labeled = ready = available = 0
-    matches, is_ready = template_labels.matches, pod_ranking.is_ready
+    matches = None if selector is not None and template_labels == selector else template_labels.matches
     for pod in active:
-        if matches((pod.get("metadata") or {}).get("labels")):
+        found = facts(pod)
+        if matches is None or matches(found[3]):
             labeled += 1
-        if not is_ready(pod):
+        if not found[2]:
             continue
         ready += 1
         left = 0.0 if min_ready <= 0 else _wait_if_ready(pod, min_ready, now)
@@ -318,13 +335,14 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
-    controlled = _controlled(view, _meta(rs).get("uid", ""))
-    active, actions = _claim(view, rs, selector, controlled)
+    facts = _facts_of(view)
+    controlled = _controlled(view, _meta(rs).get("uid", ""), facts)
+    active, actions = _claim(view, rs, selector, controlled, facts)
     # 4. Create or delete toward spec.replicas, unless it is being deleted.
     if not _meta(rs).get("deletionTimestamp"):
         actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
-    status, wait = _status(rs, active, now)
+    status, wait = _status(rs, active, now, facts, selector)
     if _status_changed(rs, status):
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
