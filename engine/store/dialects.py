@@ -12,10 +12,12 @@ psycopg's `%s` once per statement text.
 SQLite: one file, WAL, `BEGIN IMMEDIATE` for writes (one writer at a time),
 deferred snapshots for reads. PostgreSQL (psycopg 3): autocommit driver
 connections that litekube begins itself; a write transaction takes the
-store's advisory lock first, so writers commit in revision order and a
-watcher polling `rev > cursor` never skips one (a plain sequence is not
-gap-free under concurrent commits); reads are REPEATABLE READ READ ONLY
-snapshots. The triggers (triggers.py) keep the one-row revision counter, as
+store's advisory lock at its first write (or when the code asks for it,
+`Writer.lock`, before a read it decides from), holds it to COMMIT, so writers
+commit in revision order and a watcher polling `rev > cursor` never skips
+one (a plain sequence is not gap-free under concurrent commits), while what
+writers do before their first write runs in parallel; reads are REPEATABLE
+READ READ ONLY snapshots. The triggers (triggers.py) keep the one-row revision counter, as
 on SQLite, so a rolled-back write leaves no hole. Wake-ups: the triggers
 NOTIFY `litekube_changelog`; `Listener` waits for it.
 """
@@ -123,10 +125,18 @@ class Dialect:
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN")
 
+    # Whether a write transaction takes the writers' lock late (`lock_write`, at its first write) rather
+    # than at `begin_write`; SQLite's BEGIN IMMEDIATE takes it at once.
+    late_lock = False
+
     def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
         """Begin a write transaction; True when it also moved the clock to the wall (Writer.follow_wall)."""
         raw.execute("BEGIN IMMEDIATE")
         return False
+
+    def lock_write(self, raw, wall: Callable[[], float]) -> None:
+        """With `late_lock`: begin the transaction, take the writers' lock (held to its end) and move the
+        clock to the wall (Writer.follow_wall); nothing elsewhere."""
 
     def commit(self, raw) -> None:
         raw.execute("COMMIT")
@@ -180,16 +190,18 @@ class PostgreSQL(Dialect):
     least = "LEAST"
     returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
 
-    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "begin") -> None:
+    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "first-write") -> None:
         import psycopg
 
         self.conninfo = conninfo
-        # "begin": writers queue at BEGIN, as on SQLite (BEGIN IMMEDIATE): everything a write
-        # transaction reads is as of the last commit, which the allocators and admission rely on.
-        # "first-write": only the revision counter's row lock (taken by the first object write,
-        # held to COMMIT) orders writers, so reads before it run concurrently; revisions stay
-        # gap-free and in commit order, and CAS keeps single-object updates safe, but decisions made
-        # from reads before the first write are not serialised (benchmarks only: bench_postgres).
+        # "first-write" (the default): a write transaction takes the writers' advisory lock at its
+        # first write statement, or earlier when the code calls Writer.lock() before a read it
+        # decides from (the API's write requests do, so do the allocators, admission's quota,
+        # name and uid generation, the lease fence); held to COMMIT, so revisions stay gap-free and
+        # in commit order. The transaction itself begins there too: the reads before it are
+        # autocommit statements (READ COMMITTED's per-statement snapshots all the same), and a
+        # write transaction that writes nothing costs no round trip for BEGIN and COMMIT.
+        # "begin": writers queue at BEGIN, as on SQLite (BEGIN IMMEDIATE) (bench_postgres compares).
         if write_lock not in ("begin", "first-write"):
             raise ValueError(f"unknown write lock {write_lock!r}")
         self.write_lock = write_lock
@@ -264,10 +276,23 @@ class PostgreSQL(Dialect):
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
+    @property
+    def late_lock(self) -> bool:  # type: ignore[override]
+        return self.write_lock == "first-write"
+
     def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
+        if self.late_lock:
+            return True  # BEGIN, the lock and the clock come together at the first write (lock_write)
+        return self._begin_locked(raw, wall)
+
+    def lock_write(self, raw, wall: Callable[[], float]) -> None:
+        if self.late_lock:
+            self._begin_locked(raw, wall)
+
+    def _begin_locked(self, raw, wall: Callable[[], float] | None) -> bool:
         # One simple-protocol round trip: BEGIN, the writers' lock (held until COMMIT/ROLLBACK) and
         # Writer.follow_wall's statement, the wall time a float literal (repr round-trips exactly).
-        lock = "" if self.write_lock == "first-write" else f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+        lock = f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         if wall is None:
             raw.execute("BEGIN" + lock)
             return False

@@ -351,13 +351,32 @@ class Writer(Reader):
     Objects of a kind with a time to live (`ttls`, cluster seconds) get
     `expires` set to the cluster clock plus it on every write, as etcd leases
     are renewed by each write; `Store.expire` deletes them when it passes.
+
+    On PostgreSQL the writers' lock is taken late (dialects.PostgreSQL): at the
+    first write statement, or at `lock()`. Code that reads and then decides
+    what to write from it (an allocator's free address, a generated name or
+    uid, a fence) calls `lock()` before that read; reads of an object it then
+    writes with a compare-and-swap need not (a Conflict tells).
     """
 
     def __init__(self, connection: "Connection | None", wall: Callable[[], float],
                  raw=None, ttls: dict[str, float] | None = None,
-                 dialect: dialects.Dialect = dialects.SQLITE) -> None:
+                 dialect: dialects.Dialect = dialects.SQLITE, locked: bool = True) -> None:
         super().__init__(connection, wall, raw, dialect)
         self._ttls = ttls or {}
+        self.locked = locked  # whether this transaction holds the writers' lock (SQLite: from BEGIN)
+
+    def lock(self) -> None:
+        """Serialise from here: no other writer commits until this transaction ends, and every later read
+        in it sees the last commit. Idempotent; SQLite's transactions hold the lock from BEGIN."""
+        if not self.locked:
+            self.locked = True  # set first: a failed BEGIN is still rolled back (Store.write)
+            self._d.lock_write(self._raw, self._wall)
+
+    def _q(self, sql: str, params: dict | tuple = ()):
+        if not self.locked and not sql.lstrip()[:6].upper() == "SELECT":  # a write: the lock first
+            self.lock()
+        return self._d.execute(self._raw, sql, params)
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
@@ -452,11 +471,18 @@ class Writer(Reader):
         self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset"), virtual = 1 WHERE id = 1',
                 (self._wall(),))
 
+    def service_allocations(self, exclude: tuple[str, str] | None = None):
+        """Reader.service_allocations, read under the writers' lock (an allocator decides from it)."""
+        self.lock()
+        return super().service_allocations(exclude)
+
     def hold(self, kind: str, namespace: str, name: str) -> Stored | None:
         """The object, read so that no other transaction changes it before this one ends (a fence).
 
-        On SQLite the IMMEDIATE transaction already excludes every other writer.
+        On SQLite the IMMEDIATE transaction already excludes every other writer; on PostgreSQL it
+        takes the writers' lock first.
         """
+        self.lock()
         return self.get(kind, namespace, name)
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
@@ -609,15 +635,17 @@ class Store(locking.ControlPlaneLock):
             return
         raw = self._write_connection()
         followed = self.dialect.begin_write(raw, self.wall)
+        writer = Writer(None, self.wall, raw, self.ttls, self.dialect, locked=not self.dialect.late_lock)
         try:
-            writer = Writer(None, self.wall, raw, self.ttls, self.dialect)
             if not followed:
                 writer.follow_wall()
             yield writer
         except BaseException:
-            self.dialect.rollback(raw)
+            if writer.locked:  # else no transaction began (PostgreSQL's late lock begins it)
+                self.dialect.rollback(raw)
             raise
-        self.dialect.commit(raw)
+        if writer.locked:
+            self.dialect.commit(raw)
 
     def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).
@@ -658,6 +686,7 @@ class Store(locking.ControlPlaneLock):
         """Replace the persisted (cursor, timers JSON) by `merge` of the stored ones, in one write transaction
         (control planes that run different components save their parts without losing each other's)."""
         with self.write() as writer:
+            writer.lock()  # read, merge, write back: no other writer in between
             cursor, timers = writer._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
             writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", merge(cursor, timers))
 
