@@ -84,15 +84,24 @@ class Server:
         self._pg_ctl = pg_ctl
         self._run(initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
                   "--locale=C", "--no-sync")
+        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
+                  "-o", self._options(), "start")
+        self._started = True
+        self._make_template()
+        return self
+
+    def _options(self) -> str:
         options = [f"-k {self.socket}", "-c listen_addresses=''", "-c max_connections=200",
                    "-c shared_buffers=64MB"]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", " ".join(options), "start")
-        self._started = True
-        self._make_template()
-        return self
+        return " ".join(options)
+
+    def restart(self, mode: str = "fast") -> None:
+        """Stop the server (every session ends: `fast` rolls them back, `immediate` as a crash) and start it again."""
+        self._run(self._pg_ctl, "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+        self._run(self._pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
+                  "-o", self._options(), "start")
 
     def stop(self) -> None:
         if self._started:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -121,6 +122,14 @@ class Dialect:
 
     def connect(self):  # pragma: no cover - every dialect overrides
         raise NotImplementedError
+
+    def lost(self, raw) -> bool:
+        """Whether a driver connection is gone (the server restarted or ended it): reconnect. SQLite: never."""
+        return False
+
+    def reconnect(self, timeout: float):
+        """A new connection after one was lost, waiting up to `timeout` seconds for the server to take one."""
+        return self.connect()
 
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN")
@@ -273,6 +282,22 @@ class PostgreSQL(Dialect):
             # one line for the user
             raise ConnectionError(" ".join(str(exc).split())) from None
 
+    def lost(self, raw) -> bool:
+        return bool(raw.closed or raw.broken)
+
+    def reconnect(self, timeout: float):
+        """Connect again, retrying while the server is down or starting up (a restart takes seconds)."""
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while True:
+            try:
+                return self.connect()
+            except ConnectionError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
@@ -346,7 +371,8 @@ class Listener:
                     pass
             return woken
         except (psycopg.Error, ConnectionError):
-            self.close()
+            self.close()  # reconnected on the next wait; the server may be restarting: wait out the time
+            time.sleep(max(0.0, min(timeout, 1.0)))
             return False
 
     def close(self) -> None:

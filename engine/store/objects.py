@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -361,22 +361,40 @@ class Writer(Reader):
 
     def __init__(self, connection: "Connection | None", wall: Callable[[], float],
                  raw=None, ttls: dict[str, float] | None = None,
-                 dialect: dialects.Dialect = dialects.SQLITE, locked: bool = True) -> None:
+                 dialect: dialects.Dialect = dialects.SQLITE, locked: bool = True,
+                 renew: Callable[[], Any] | None = None) -> None:
         super().__init__(connection, wall, raw, dialect)
         self._ttls = ttls or {}
         self.locked = locked  # whether this transaction holds the writers' lock (SQLite: from BEGIN)
+        # Before its first statement a late-locking transaction has done nothing: when that statement
+        # finds the connection lost (the server restarted), `renew` connects again and it is retried.
+        self._renew = None if locked else renew
 
     def lock(self) -> None:
         """Serialise from here: no other writer commits until this transaction ends, and every later read
         in it sees the last commit. Idempotent; SQLite's transactions hold the lock from BEGIN."""
         if not self.locked:
             self.locked = True  # set first: a failed BEGIN is still rolled back (Store.write)
-            self._d.lock_write(self._raw, self._wall)
+            self._first(lambda: self._d.lock_write(self._raw, self._wall))
 
     def _q(self, sql: str, params: dict | tuple = ()):
         if not self.locked and not sql.lstrip()[:6].upper() == "SELECT":  # a write: the lock first
             self.lock()
+        if self._renew is not None:
+            return self._first(lambda: self._d.execute(self._raw, sql, params))
         return self._d.execute(self._raw, sql, params)
+
+    def _first(self, statement: Callable[[], Any]) -> Any:
+        renew, self._renew = self._renew, None
+        if renew is None:
+            return statement()
+        try:
+            return statement()
+        except self._d.driver_errors:
+            if not self._d.lost(self._raw):
+                raise
+            self._raw = renew()
+            return statement()
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
@@ -569,6 +587,8 @@ class Store(locking.ControlPlaneLock):
 
     def _connection(self):
         raw = getattr(self._local, "raw", None)
+        if raw is not None and self.dialect.lost(raw):
+            raw = self._renew("raw")
         if raw is None:
             assert self._direct
             raw = self._local.raw = self.dialect.connect()
@@ -606,15 +626,59 @@ class Store(locking.ControlPlaneLock):
             with self._reader.begin() as connection:
                 yield Reader(connection, self.wall)
             return
-        raw = self._connection()
-        self.dialect.begin_read(raw)
+        raw, _ = self._begin("raw", self.dialect.begin_read)
         try:
             yield Reader(None, self.wall, raw, self.dialect)
-        finally:
+        except BaseException as exc:
+            if self.dialect.lost(raw):
+                self._lost(raw, exc)
+                raise
             self.dialect.commit(raw)
+            raise
+        self.dialect.commit(raw)
+
+    def _renew(self, which: str):
+        """A new connection of this thread (`raw` for reads, `write`) in place of a lost one (the server
+        restarted), waiting up to the busy timeout for the server to accept it."""
+        old = getattr(self._local, which, None)
+        if old is not None:
+            setattr(self._local, which, None)
+            if old in self._raws:
+                self._raws.remove(old)
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - closing a lost connection
+                pass
+        try:
+            raw = self.dialect.reconnect(self._busy_timeout)
+        except ConnectionError as exc:
+            raise errors.StoreUnavailable(f"lost the connection to the database: {exc}") from None
+        setattr(self._local, which, raw)
+        self._raws.append(raw)
+        return raw
+
+    def _begin(self, which: str, begin: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """(connection, what `begin` returned): the transaction's first statement, retried once on a new
+        connection when the kept one turns out lost (nothing has happened in the transaction yet)."""
+        raw = self._connection() if which == "raw" else self._write_connection()
+        try:
+            return raw, begin(raw)
+        except self.dialect.driver_errors:
+            if not self.dialect.lost(raw):
+                raise
+        raw = self._renew(which)
+        return raw, begin(raw)
+
+    def _lost(self, raw, exc: BaseException) -> None:
+        """Raise StoreUnavailable (one line) when a transaction failed because its connection was lost."""
+        if isinstance(exc, self.dialect.driver_errors) and self.dialect.lost(raw):
+            raise errors.StoreUnavailable("lost the connection to the database: " + " ".join(str(exc).split())) \
+                from exc
 
     def _write_connection(self):
         raw = getattr(self._local, "write", None)
+        if raw is not None and self.dialect.lost(raw):
+            raw = self._renew("write")
         if raw is None:
             assert self._direct
             raw = self._local.write = self.dialect.connect()
@@ -633,19 +697,30 @@ class Store(locking.ControlPlaneLock):
                 writer.follow_wall()
                 yield writer
             return
-        raw = self._write_connection()
-        followed = self.dialect.begin_write(raw, self.wall)
-        writer = Writer(None, self.wall, raw, self.ttls, self.dialect, locked=not self.dialect.late_lock)
+        if self.dialect.late_lock:  # nothing to send yet: the first statement begins (Writer.lock)
+            raw, followed = self._write_connection(), True
+        else:
+            raw, followed = self._begin("write", lambda raw: self.dialect.begin_write(raw, self.wall))
+        writer = Writer(None, self.wall, raw, self.ttls, self.dialect, locked=not self.dialect.late_lock,
+                        renew=lambda: self._renew("write"))
         try:
             if not followed:
                 writer.follow_wall()
             yield writer
-        except BaseException:
+        except BaseException as exc:
+            raw = writer._raw  # renewed, if its first statement found the connection lost
+            if self.dialect.lost(raw):
+                self._lost(raw, exc)
+                raise
             if writer.locked:  # else no transaction began (PostgreSQL's late lock begins it)
                 self.dialect.rollback(raw)
             raise
         if writer.locked:
-            self.dialect.commit(raw)
+            try:
+                self.dialect.commit(writer._raw)
+            except BaseException as exc:
+                self._lost(writer._raw, exc)
+                raise
 
     def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).
