@@ -5,6 +5,11 @@ SQLite (a file in the test's temporary folder) and PostgreSQL (a fresh
 database on one throwaway server per test session, tests/pgserver.py).
 LITEKUBE_TEST_BACKENDS (comma-separated, default `sqlite,postgresql`)
 narrows them; PostgreSQL tests fail, never skip, when the server cannot start.
+
+LITEKUBE_TEST_CLI_DB=postgresql: every other test too makes its databases on
+PostgreSQL: a file path it gives the store (or the CLI, or a subprocess)
+opens a database of the session's server instead (tests/pgmap.py). Tests
+marked `sqlite_only` (they look at the file itself) keep the file.
 """
 from __future__ import annotations
 
@@ -16,6 +21,14 @@ from typing import Callable, Iterator
 import pytest
 
 BACKENDS = [b.strip() for b in os.environ.get("LITEKUBE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "sqlite")
+if CLI_DB not in ("sqlite", "postgresql"):
+    raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql)")
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test looks at the SQLite file itself "
+                                       "(kept on SQLite under LITEKUBE_TEST_CLI_DB=postgresql)")
 
 
 @dataclass
@@ -45,6 +58,42 @@ def pg_server():
         raise
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session", autouse=CLI_DB == "postgresql")
+def _files_on_postgresql(request):
+    """LITEKUBE_TEST_CLI_DB=postgresql: file databases open on PostgreSQL, here and in subprocesses."""
+    from tests import pgmap
+
+    server = request.getfixturevalue("pg_server")
+    pgmap.install(str(server.socket), take=server.take)
+    saved = {k: os.environ.get(k) for k in (pgmap.SOCKET_ENV, "PYTHONPATH")}
+    os.environ[pgmap.SOCKET_ENV] = str(server.socket)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (pgmap.SITE, saved["PYTHONPATH"]) if p)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    pgmap.uninstall()
+
+
+@pytest.fixture(autouse=CLI_DB == "postgresql")
+def _test_files_on_postgresql(request, monkeypatch):
+    """Per test: `sqlite_only` tests keep their files; a test's databases are given back when it ends."""
+    from tests import pgmap
+
+    server = request.getfixturevalue("_files_on_postgresql")
+    if request.node.get_closest_marker("sqlite_only"):
+        monkeypatch.setattr(pgmap, "ACTIVE", False)
+        monkeypatch.delenv(pgmap.SOCKET_ENV, raising=False)
+        yield
+        return
+    yield
+    folder = request.node.funcargs.get("tmp_path")
+    if folder is not None:
+        pgmap.release_under(server, str(folder))
 
 
 @pytest.fixture(params=BACKENDS)

@@ -167,10 +167,16 @@ class Server:
         self._admin(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
         return self.url(name)
 
-    def release(self, url: str) -> None:
+    def take(self) -> str | None:
+        """The name of an emptied database given back earlier (to rename and use), if any."""
+        with self._lock:
+            return self._free.pop() if self._free else None
+
+    def release(self, url: str, rename: bool = False) -> None:
         """Give a test's database back: its sessions are ended, it is emptied for the next test.
 
-        Only a database still at the head migration is kept; anything else is dropped.
+        Only a database still at the head migration is kept; anything else is dropped. `rename`:
+        it gets a fresh name (its own named a file path: tests/pgmap.py).
         """
         import psycopg
 
@@ -197,8 +203,13 @@ class Server:
                             conn.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
                     for sequence in self._sequences:
                         conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+            if rename:
+                with self._lock:
+                    fresh = f"t{os.getpid()}_{next(self._counter)}"
+                self._admin(f'ALTER DATABASE "{name}" RENAME TO "{fresh}"')
+                name = fresh
         except (LookupError, psycopg.Error):
-            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             return
         with self._lock:
             self._free.append(name)
