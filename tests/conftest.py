@@ -67,6 +67,7 @@ def _files_on_postgresql(request):
 
     server = request.getfixturevalue("pg_server")
     pgmap.install(str(server.socket), take=server.take)
+    pgmap.SOCKET = str(server.socket)
     saved = {k: os.environ.get(k) for k in (pgmap.SOCKET_ENV, "PYTHONPATH")}
     os.environ[pgmap.SOCKET_ENV] = str(server.socket)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (pgmap.SITE, saved["PYTHONPATH"]) if p)
@@ -79,26 +80,43 @@ def _files_on_postgresql(request):
     pgmap.uninstall()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """LITEKUBE_TEST_CLI_DB=postgresql: a `sqlite_only` test keeps its files, set before any fixture of
+    it (a session fixture it is the first to use makes its database as it would)."""
+    if CLI_DB != "postgresql":
+        return
+    from tests import pgmap
+
+    pgmap.ACTIVE = item.get_closest_marker("sqlite_only") is None
+    socket = getattr(pgmap, "SOCKET", None)
+    if socket is not None:
+        if pgmap.ACTIVE:
+            os.environ[pgmap.SOCKET_ENV] = socket
+        else:
+            os.environ.pop(pgmap.SOCKET_ENV, None)
+
+
 @pytest.fixture(autouse=CLI_DB == "postgresql")
-def _test_files_on_postgresql(request, monkeypatch):
-    """Per test: `sqlite_only` tests keep their files; a test's databases are given back when it ends."""
+def _test_files_on_postgresql(request):
+    """Per test: its databases are given back when it ends."""
     from tests import pgmap
 
     server = request.getfixturevalue("_files_on_postgresql")
-    if request.node.get_closest_marker("sqlite_only"):
-        monkeypatch.setattr(pgmap, "ACTIVE", False)
-        monkeypatch.delenv(pgmap.SOCKET_ENV, raising=False)
-        yield
-        return
+    if not pgmap.ACTIVE:  # the first test set up the session fixture: as it would
+        os.environ.pop(pgmap.SOCKET_ENV, None)
     yield
     folder = request.node.funcargs.get("tmp_path")
-    if folder is not None:
+    if folder is not None and pgmap.ACTIVE:
         pgmap.release_under(server, str(folder))
 
 
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "sqlite":
+        if CLI_DB == "postgresql":  # the SQLite one stays a file
+            from tests import pgmap
+            request.getfixturevalue("monkeypatch").setattr(pgmap, "ACTIVE", False)
         yield Backend("sqlite", lambda name, migrated: str(tmp_path / name))
         return
     if request.param == "postgresql":

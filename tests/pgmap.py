@@ -36,6 +36,41 @@ def _ensure_registry(socket: str) -> None:
         conn.execute("CREATE TABLE IF NOT EXISTS litekube_paths (path text PRIMARY KEY, db text NOT NULL)")
 
 
+def _name(path: str) -> tuple[str, str]:
+    path = os.path.abspath(os.path.expanduser(path))
+    return path, _PREFIX + hashlib.sha1(path.encode()).hexdigest()[:24]
+
+
+def copy(source: str, target: str, socket: str) -> None:
+    """litekube.client.copy of a closed database: the target database is made from the source's as a template."""
+    import psycopg
+
+    source_path, source_name = _name(os.fspath(source))
+    target_path, target_name = _name(os.fspath(target))
+    with _admin(socket) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (source_name,)).fetchone() is None:
+            raise FileNotFoundError(2, "No such file or directory", source_path)
+        conn.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
+        for attempt in range(50):  # the source's last sessions may still be ending
+            try:
+                conn.execute(f'CREATE DATABASE "{target_name}" TEMPLATE "{source_name}" STRATEGY FILE_COPY')
+                break
+            except psycopg.errors.ObjectInUse:
+                if attempt == 49:
+                    raise
+                import time
+                time.sleep(0.1)
+        conn.execute("INSERT INTO litekube_paths (path, db) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+                     (target_path, target_name))
+
+
+def drop(name: str, socket: str) -> None:
+    """Remove a path's database now (an example done with it)."""
+    with _admin(socket) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute("DELETE FROM litekube_paths WHERE db = %s", (name,))
+
+
 def database_for(path: str, socket: str, take=None) -> str:
     """The URL of the database standing in for the SQLite file `path` (made when new).
 
@@ -43,8 +78,7 @@ def database_for(path: str, socket: str, take=None) -> str:
     """
     import psycopg
 
-    path = os.path.abspath(os.path.expanduser(path))
-    name = _PREFIX + hashlib.sha1(path.encode()).hexdigest()[:24]
+    path, name = _name(path)
     with _admin(socket) as conn:
         if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None:
             free = take() if take is not None else None
@@ -71,7 +105,9 @@ def _is_file(url: str) -> str | None:
 
 
 def install(socket: str, take=None) -> None:
-    """Patch litekube's Store so that file paths open PostgreSQL databases (idempotent)."""
+    """Patch litekube's Store so that file paths open PostgreSQL databases, and litekube.client.copy
+    so that copying one copies the database (idempotent)."""
+    from litekube import client
     from litekube.store import objects
 
     if getattr(objects.Store.__init__, "_pgmap", False):
@@ -80,22 +116,38 @@ def install(socket: str, take=None) -> None:
 
     def __init__(self, url, *args, **kwargs):
         path = _is_file(str(url)) if ACTIVE and isinstance(url, (str, os.PathLike)) else None
-        if path is not None and os.path.isdir(os.path.dirname(os.path.abspath(path)) or "."):
+        if path is not None and os.path.isdir(os.path.dirname(os.path.abspath(path)) or ".") \
+                and not os.path.exists(path):  # an existing file stays SQLite (a test wrote one itself)
             url = database_for(path, socket, take)
         original(self, url, *args, **kwargs)
 
     __init__._pgmap = True  # type: ignore[attr-defined]
     __init__._original = original  # type: ignore[attr-defined]
     objects.Store.__init__ = __init__
+    copy_file = client.copy
+
+    def copying(source, target) -> None:
+        if ACTIVE and _is_file(os.fspath(source)) is not None and not os.path.exists(source):
+            copy(os.fspath(source), os.fspath(target), socket)
+        else:
+            copy_file(source, target)
+
+    copying._original = copy_file  # type: ignore[attr-defined]
+    client.copy = copying
     _ensure_registry(socket)
 
 
 def uninstall() -> None:
     from litekube.store import objects
 
+    from litekube import client
+
     original = getattr(objects.Store.__init__, "_original", None)
     if original is not None:
         objects.Store.__init__ = original
+    copy_file = getattr(client.copy, "_original", None)
+    if copy_file is not None:
+        client.copy = copy_file
 
 
 def release_under(server, folder: str) -> None:
