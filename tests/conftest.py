@@ -22,8 +22,24 @@ import pytest
 
 BACKENDS = [b.strip() for b in os.environ.get("LITEKUBE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
 CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "sqlite")
-if CLI_DB not in ("sqlite", "postgresql"):
-    raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql)")
+if CLI_DB not in ("sqlite", "postgresql", "both"):
+    raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql, both)")
+ON_POSTGRESQL = CLI_DB in ("postgresql", "both")
+# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (a `tmp_path` or a `cluster`)
+# run twice, `[sqlite]` and `[postgresql]`; the pure model and reconciler tests and the tests already on
+# every backend (`backend`) once.
+_TWICE = ("tmp_path", "cluster")
+_ONCE_UNDER = ("tests/model/", "tests/reconcile/")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if CLI_DB != "both" or "backend" in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    where = os.path.relpath(str(metafunc.definition.path), os.path.dirname(os.path.dirname(__file__)))
+    if where.startswith(_ONCE_UNDER) or not any(name in metafunc.fixturenames for name in _TWICE):
+        return
+    metafunc.fixturenames.append("cli_db")
+    metafunc.parametrize("cli_db", ["sqlite", "postgresql"])
 
 
 def pytest_configure(config) -> None:
@@ -60,7 +76,7 @@ def pg_server():
     server.stop()
 
 
-@pytest.fixture(scope="session", autouse=CLI_DB == "postgresql")
+@pytest.fixture(scope="session", autouse=ON_POSTGRESQL)
 def _files_on_postgresql(request):
     """LITEKUBE_TEST_CLI_DB=postgresql: file databases open on PostgreSQL, here and in subprocesses."""
     from tests import pgmap
@@ -84,11 +100,12 @@ def _files_on_postgresql(request):
 def pytest_runtest_setup(item) -> None:
     """LITEKUBE_TEST_CLI_DB=postgresql: a `sqlite_only` test keeps its files, set before any fixture of
     it (a session fixture it is the first to use makes its database as it would)."""
-    if CLI_DB != "postgresql":
+    if not ON_POSTGRESQL:
         return
     from tests import pgmap
 
-    pgmap.ACTIVE = item.get_closest_marker("sqlite_only") is None
+    wanted = CLI_DB if CLI_DB != "both" else getattr(item, "callspec", None) and item.callspec.params.get("cli_db")
+    pgmap.ACTIVE = wanted == "postgresql" and item.get_closest_marker("sqlite_only") is None
     socket = getattr(pgmap, "SOCKET", None)
     if socket is not None:
         if pgmap.ACTIVE:
@@ -97,7 +114,7 @@ def pytest_runtest_setup(item) -> None:
             os.environ.pop(pgmap.SOCKET_ENV, None)
 
 
-@pytest.fixture(autouse=CLI_DB == "postgresql")
+@pytest.fixture(autouse=ON_POSTGRESQL)
 def _test_files_on_postgresql(request):
     """Per test: its databases are given back when it ends."""
     from tests import pgmap
@@ -114,7 +131,7 @@ def _test_files_on_postgresql(request):
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "sqlite":
-        if CLI_DB == "postgresql":  # the SQLite one stays a file
+        if ON_POSTGRESQL:  # the SQLite one stays a file
             from tests import pgmap
             request.getfixturevalue("monkeypatch").setattr(pgmap, "ACTIVE", False)
         yield Backend("sqlite", lambda name, migrated: str(tmp_path / name))
