@@ -61,8 +61,9 @@ class Dialect:
     """What the store needs from a backend; SQLite's spelling unless overridden."""
 
     name = "sqlite"
-    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract);
-    # elsewhere the store decodes the body and picks the fields (objects.project).
+    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract,
+    # PostgreSQL's jsonb_build_array of `#>` paths); elsewhere the store decodes the body and picks
+    # the fields (objects.project).
     json_projection = True
     greatest = "MAX"  # the scalar maximum of two values
     least = "MIN"
@@ -95,6 +96,14 @@ class Dialect:
 
     def label_path(self, key: str) -> Any:
         return f'$.metadata.labels."{key}"'
+
+    def projection_sql(self, count: int) -> str:
+        """SQL for one JSON array text of `body`'s kind and then the value at each of `count` path
+        parameters (`projection_path`), null where absent."""
+        return f"json_extract(body, '$.kind', {', '.join('?' for _ in range(count))})"
+
+    def projection_path(self, path: tuple[str, ...]) -> Any:
+        return "$" + "".join(f'."{key}"' for key in path)
 
     def field_path(self, field: str) -> Any:
         return "$." + field
@@ -194,7 +203,6 @@ class PostgreSQL(Dialect):
     """A PostgreSQL database through psycopg 3 (imported only when one is used)."""
 
     name = "postgresql"
-    json_projection = False
     greatest = "GREATEST"
     least = "LEAST"
     returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
@@ -242,6 +250,13 @@ class PostgreSQL(Dialect):
 
     def label_path(self, key: str) -> Any:
         return ["metadata", "labels", key]
+
+    def projection_sql(self, count: int) -> str:
+        paths = "".join(", j #> ?::text[]" for _ in range(count))
+        return f"(SELECT jsonb_build_array(j -> 'kind'{paths})::text FROM (SELECT body::jsonb AS j) s)"
+
+    def projection_path(self, path: tuple[str, ...]) -> Any:
+        return list(path)
 
     def field_path(self, field: str) -> Any:
         return field.split(".")

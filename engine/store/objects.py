@@ -111,21 +111,6 @@ class Change:
 JSON_PROJECTION = True
 
 
-def _json_path(path: tuple[str, ...]) -> str:
-    return "$" + "".join(f'."{key}"' for key in path)
-
-
-def _projection_sql(paths: tuple[tuple[str, ...], ...]) -> str:
-    """One json_extract of every path (and of `$.kind`, so that there are always two or more
-    paths and the answer is always one JSON array, of the values in order, null where absent).
-    The paths are bound parameters (`_projection_params`), never SQL text."""
-    return f"json_extract(body, '$.kind', {', '.join('?' for _ in paths)})"
-
-
-def _projection_params(paths: tuple[tuple[str, ...], ...]) -> list[str]:
-    return [_json_path(path) for path in paths]
-
-
 def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
     """Whether SQLite's JSON path syntax can name every key (`$."key"` has no escape for a quote)."""
     return all('"' not in key and key for path in paths for key in path)
@@ -265,9 +250,10 @@ class Reader:
         where the database has no such functions (`project`).
         """
         by_sql = paths is not None and JSON_PROJECTION and self._d.json_projection and _sql_paths(paths)
-        body_sql = _projection_sql(paths) if by_sql and paths is not None else "body"
+        body_sql = self._d.projection_sql(len(paths)) if by_sql and paths is not None else "body"
         sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
-        params: builtins.list = [*_projection_params(paths), kind] if by_sql and paths is not None else [kind]
+        params: builtins.list = [*(self._d.projection_path(p) for p in paths), kind] \
+            if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
