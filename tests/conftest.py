@@ -5,6 +5,11 @@ SQLite (a file in the test's temporary folder) and PostgreSQL (a fresh
 database on one throwaway server per test session, tests/pgserver.py).
 LITEKUBE_TEST_BACKENDS (comma-separated, default `sqlite,postgresql`)
 narrows them; PostgreSQL tests fail, never skip, when the server cannot start.
+
+LITEKUBE_TEST_CLI_DB=postgresql: every other test too makes its databases on
+PostgreSQL: a file path it gives the store (or the CLI, or a subprocess)
+opens a database of the session's server instead (tests/pgmap.py). Tests
+marked `sqlite_only` (they look at the file itself) keep the file.
 """
 from __future__ import annotations
 
@@ -16,6 +21,30 @@ from typing import Callable, Iterator
 import pytest
 
 BACKENDS = [b.strip() for b in os.environ.get("LITEKUBE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
+CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "sqlite")
+if CLI_DB not in ("sqlite", "postgresql", "both"):
+    raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql, both)")
+ON_POSTGRESQL = CLI_DB in ("postgresql", "both")
+# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (a `tmp_path` or a `cluster`)
+# run twice, `[sqlite]` and `[postgresql]`; the pure model and reconciler tests and the tests already on
+# every backend (`backend`) once.
+_TWICE = ("tmp_path", "cluster")
+_ONCE_UNDER = ("tests/model/", "tests/reconcile/")
+
+
+def pytest_generate_tests(metafunc) -> None:
+    if CLI_DB != "both" or "backend" in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+        return
+    where = os.path.relpath(str(metafunc.definition.path), os.path.dirname(os.path.dirname(__file__)))
+    if where.startswith(_ONCE_UNDER) or not any(name in metafunc.fixturenames for name in _TWICE):
+        return
+    metafunc.fixturenames.append("cli_db")
+    metafunc.parametrize("cli_db", ["sqlite", "postgresql"])
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: the test looks at the SQLite file itself "
+                                       "(kept on SQLite under LITEKUBE_TEST_CLI_DB=postgresql)")
 
 
 @dataclass
@@ -47,9 +76,64 @@ def pg_server():
     server.stop()
 
 
+@pytest.fixture(scope="session", autouse=ON_POSTGRESQL)
+def _files_on_postgresql(request):
+    """LITEKUBE_TEST_CLI_DB=postgresql: file databases open on PostgreSQL, here and in subprocesses."""
+    from tests import pgmap
+
+    server = request.getfixturevalue("pg_server")
+    pgmap.install(str(server.socket), take=server.take)
+    pgmap.SOCKET = str(server.socket)
+    saved = {k: os.environ.get(k) for k in (pgmap.SOCKET_ENV, "PYTHONPATH")}
+    os.environ[pgmap.SOCKET_ENV] = str(server.socket)
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (pgmap.SITE, saved["PYTHONPATH"]) if p)
+    yield server
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    pgmap.uninstall()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item) -> None:
+    """LITEKUBE_TEST_CLI_DB=postgresql: a `sqlite_only` test keeps its files, set before any fixture of
+    it (a session fixture it is the first to use makes its database as it would)."""
+    if not ON_POSTGRESQL:
+        return
+    from tests import pgmap
+
+    wanted = CLI_DB if CLI_DB != "both" else getattr(item, "callspec", None) and item.callspec.params.get("cli_db")
+    pgmap.ACTIVE = wanted == "postgresql" and item.get_closest_marker("sqlite_only") is None
+    socket = getattr(pgmap, "SOCKET", None)
+    if socket is not None:
+        if pgmap.ACTIVE:
+            os.environ[pgmap.SOCKET_ENV] = socket
+        else:
+            os.environ.pop(pgmap.SOCKET_ENV, None)
+
+
+@pytest.fixture(autouse=ON_POSTGRESQL)
+def _test_files_on_postgresql(request):
+    """Per test: its databases are given back when it ends."""
+    from tests import pgmap
+
+    server = request.getfixturevalue("_files_on_postgresql")
+    if not pgmap.ACTIVE:  # the first test set up the session fixture: as it would
+        os.environ.pop(pgmap.SOCKET_ENV, None)
+    yield
+    folder = request.node.funcargs.get("tmp_path")
+    if folder is not None and pgmap.ACTIVE:
+        pgmap.release_under(server, str(folder))
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request, tmp_path: Path) -> Iterator[Backend]:
     if request.param == "sqlite":
+        if ON_POSTGRESQL:  # the SQLite one stays a file
+            from tests import pgmap
+            request.getfixturevalue("monkeypatch").setattr(pgmap, "ACTIVE", False)
         yield Backend("sqlite", lambda name, migrated: str(tmp_path / name))
         return
     if request.param == "postgresql":

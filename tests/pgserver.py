@@ -84,15 +84,24 @@ class Server:
         self._pg_ctl = pg_ctl
         self._run(initdb, "-D", str(self.data), "-U", "postgres", "--auth=trust", "--encoding=UTF8",
                   "--locale=C", "--no-sync")
+        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
+                  "-o", self._options(), "start")
+        self._started = True
+        self._make_template()
+        return self
+
+    def _options(self) -> str:
         options = [f"-k {self.socket}", "-c listen_addresses=''", "-c max_connections=200",
                    "-c shared_buffers=64MB"]
         if not self.durable:
             options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
-        self._run(pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
-                  "-o", " ".join(options), "start")
-        self._started = True
-        self._make_template()
-        return self
+        return " ".join(options)
+
+    def restart(self, mode: str = "fast") -> None:
+        """Stop the server (every session ends: `fast` rolls them back, `immediate` as a crash) and start it again."""
+        self._run(self._pg_ctl, "-D", str(self.data), "-m", mode, "-w", "-t", "60", "stop")
+        self._run(self._pg_ctl, "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "60",
+                  "-o", self._options(), "start")
 
     def stop(self) -> None:
         if self._started:
@@ -158,10 +167,16 @@ class Server:
         self._admin(f"CREATE DATABASE {name} TEMPLATE {template} STRATEGY FILE_COPY")
         return self.url(name)
 
-    def release(self, url: str) -> None:
+    def take(self) -> str | None:
+        """The name of an emptied database given back earlier (to rename and use), if any."""
+        with self._lock:
+            return self._free.pop() if self._free else None
+
+    def release(self, url: str, rename: bool = False) -> None:
         """Give a test's database back: its sessions are ended, it is emptied for the next test.
 
-        Only a database still at the head migration is kept; anything else is dropped.
+        Only a database still at the head migration is kept; anything else is dropped. `rename`:
+        it gets a fresh name (its own named a file path: tests/pgmap.py).
         """
         import psycopg
 
@@ -188,8 +203,13 @@ class Server:
                             conn.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
                     for sequence in self._sequences:
                         conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
+            if rename:
+                with self._lock:
+                    fresh = f"t{os.getpid()}_{next(self._counter)}"
+                self._admin(f'ALTER DATABASE "{name}" RENAME TO "{fresh}"')
+                name = fresh
         except (LookupError, psycopg.Error):
-            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             return
         with self._lock:
             self._free.append(name)

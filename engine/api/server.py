@@ -75,6 +75,11 @@ class Transaction:
             raise RuntimeError("a read transaction cannot write")
         return self.reader
 
+    def _lock(self) -> None:
+        """Before a write request's reads: serialise with the other writers from here (Writer.lock)."""
+        if isinstance(self.reader, Writer):
+            self.reader.lock()
+
     # -- reads -----------------------------------------------------------
     def now(self) -> float:
         return self.reader.now()
@@ -134,6 +139,7 @@ class Transaction:
         the transaction's manager, if any, owns what the object holds (an Update).
         """
         from litekube.api import admission, admitting  # on first write: a read-only command skips validation
+        self._lock()  # the uid, a generated name, quotas and allocations come from what it reads next
         now = timestamp(self.now())
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=now, uid=new_uid(self.reader.revision() + 1),
@@ -211,6 +217,7 @@ class Transaction:
                 new["metadata"]["managedFields"] = ssa_update_status(read, new, self.manager, kind,
                                                                      timestamp(self.now()))
             return self._write(kind, ns, name, new, int(expected))
+        self._lock()  # read the stored object as of the last commit: the update applies to it
         stored = self.reader.get(kind.kind, ns, name)
         if stored is None:
             raise errors.NotFound.of(kind.resource, name)
@@ -256,6 +263,7 @@ class Transaction:
               patch_type: str = "strategic", subresource: str | None = None) -> dict | None:
         """Patch an object: `strategic`, `merge` (RFC 7386) or `json` (RFC 6902)."""
         from litekube.model import patching
+        self._lock()  # the patch applies to the object as of the last commit
         current = self.get(kind, namespace, name)
         if patch_type == "merge":
             new = patching.merge_patch(current, patch)
@@ -281,6 +289,7 @@ class Transaction:
         """
         k = kinds.lookup(kind)
         ns = namespace if k.namespaced else ""
+        self._lock()
         stored = self.reader.get(k.kind, ns, name)
         if stored is None:
             raise errors.NotFound.of(k.resource, name)
@@ -320,6 +329,7 @@ class Transaction:
 
     def bind(self, namespace: str, name: str, uid: str, node: str) -> dict:
         """The pods/binding subresource: assign a node and mark the pod PodScheduled."""
+        self._lock()
         stored = self.reader.get("Pod", namespace, name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of("pods", name)
@@ -341,6 +351,7 @@ class Transaction:
     def record_event(self, involved: dict, type_: str, reason: str, message: str, component: str,
                      host: str = "", existing: dict | None = None) -> dict:
         """Create an Event, or bump `existing` (the same event seen before)."""
+        self._lock()  # the name comes from the revision
         now = timestamp(self.now())
         if existing is not None:
             current = self.reader.get("Event", existing["metadata"]["namespace"], existing["metadata"]["name"])
@@ -368,6 +379,7 @@ class Transaction:
         """Delete with grace 0 (what a kubelet does after killing a pod): the object goes now,
         unless finalizers hold it; then it stays, its grace period 0, until they are removed."""
         k = kinds.lookup(kind)
+        self._lock()
         stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of(k.resource, name)
@@ -545,12 +557,14 @@ class Api:
             if not missing:
                 return False
             with self.write(manager="kube-apiserver") as tx:
+                tx.writer.lock()
                 for obj in missing:
                     namespace = (obj.get("metadata") or {}).get("namespace", "")
                     if tx.find(obj["kind"], namespace, obj["metadata"]["name"]) is None:
                         tx.create(obj, namespace=namespace or "default")
             return False
         with self.write(manager="kube-apiserver") as tx:
+            tx.writer.lock()  # two processes opening a new database: one bootstraps it
             if tx.reader.revision() > 0:
                 return False
             tx.writer.set_clock(self.store.wall())  # a new cluster's clock starts at the wall clock

@@ -38,6 +38,7 @@ def ensure(api: Api) -> str:
     if found:
         return found
     with api.write() as tx:  # checked again inside the write: two first starts keep one token
+        tx.writer.lock()
         found = _find(tx.reader)
         if found:
             return found

@@ -24,8 +24,11 @@ command holds the lock before it runs anything. Either one sees the other.
 """
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Callable
+
+from litekube import errors
 
 from litekube.api.server import Api
 from litekube.runtime import components, electing, embedded
@@ -33,6 +36,8 @@ from litekube.runtime.controlplane import ControlPlane
 from litekube.runtime.electing import Timing
 from litekube.runtime.leasing import Elector, holder_gone, identity
 from litekube.store import owners
+
+log = logging.getLogger(__name__)
 
 __all__ = ["run", "MAINTAIN_EVERY"]
 
@@ -95,25 +100,33 @@ class _Leading:
 
     def drive(self, stop: threading.Event, tick: float) -> None:
         while not stop.is_set():
-            self._follow_elections()
-            plane = self.plane
-            if plane is None or not plane.active:
+            try:
+                self._drive_once(stop, tick)
+            except errors.StoreUnavailable as exc:  # the database server went away: the next pass reconnects
+                log.warning("%s; trying again", exc)
                 stop.wait(tick)
-                continue
-            assert self.offset is not None
-            plane.now = max(plane.now, self.store.wall() + self.offset)
-            plane.poll()
-            busy = plane.step()
-            if self.electors[electing.CONTROLLER_MANAGER].leading and \
-                    self.store.wall() - self.maintained > MAINTAIN_EVERY:
-                plane.compact()
-                embedded.expire(self.api)
-                self.maintained = self.store.wall()
-            if busy:
-                continue
-            upcoming = plane.queue.next_due()
-            wait = tick if upcoming is None else min(tick, max(0.0, upcoming - self.store.wall() - self.offset))
-            self.store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at a commit; SQLite: stop.wait
+
+    def _drive_once(self, stop: threading.Event, tick: float) -> None:
+        """One pass of the loop: follow the elections, poll, step, then wait for a change or what is due."""
+        self._follow_elections()
+        plane = self.plane
+        if plane is None or not plane.active:
+            stop.wait(tick)
+            return
+        assert self.offset is not None
+        plane.now = max(plane.now, self.store.wall() + self.offset)
+        plane.poll()
+        busy = plane.step()
+        if self.electors[electing.CONTROLLER_MANAGER].leading and \
+                self.store.wall() - self.maintained > MAINTAIN_EVERY:
+            plane.compact()
+            embedded.expire(self.api)
+            self.maintained = self.store.wall()
+        if busy:
+            return
+        upcoming = plane.queue.next_due()
+        wait = tick if upcoming is None else min(tick, max(0.0, upcoming - self.store.wall() - self.offset))
+        self.store.wait_for_change(wait, stop)  # PostgreSQL: woken by NOTIFY at a commit; SQLite: stop.wait
 
     def _follow_elections(self) -> None:
         """Start the components of Leases won (again) since the last look, stop those of Leases lost."""

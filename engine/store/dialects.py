@@ -12,10 +12,12 @@ per statement text.
 SQLite: one file, WAL, `BEGIN IMMEDIATE` for writes (one writer at a time),
 deferred snapshots for reads. PostgreSQL (psycopg 3): autocommit driver
 connections that litekube begins itself; a write transaction takes the
-store's advisory lock first, so writers commit in revision order and a
-watcher polling `rev > cursor` never skips one (a plain sequence is not
-gap-free under concurrent commits); reads are REPEATABLE READ READ ONLY
-snapshots. The triggers (triggers.py) keep the one-row revision counter, as
+store's advisory lock at its first write (or when the code asks for it,
+`Writer.lock`, before a read it decides from), holds it to COMMIT, so writers
+commit in revision order and a watcher polling `rev > cursor` never skips
+one (a plain sequence is not gap-free under concurrent commits), while what
+writers do before their first write runs in parallel; reads are REPEATABLE
+READ READ ONLY snapshots. The triggers (triggers.py) keep the one-row revision counter, as
 on SQLite, so a rolled-back write leaves no hole. Wake-ups: the triggers
 NOTIFY `litekube_changelog`; `Listener` waits for it.
 """
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
+import time
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
@@ -58,8 +61,9 @@ class Dialect:
     """What the store needs from a backend; SQLite's spelling unless overridden."""
 
     name = "sqlite"
-    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract);
-    # elsewhere the store decodes the body and picks the fields (objects.project).
+    # Whether projected reads evaluate their JSON paths in SQL (SQLite's multi-path json_extract,
+    # PostgreSQL's jsonb_build_array of `#>` paths); elsewhere the store decodes the body and picks
+    # the fields (objects.project).
     json_projection = True
     greatest = "MAX"  # the scalar maximum of two values
     least = "MIN"
@@ -93,6 +97,14 @@ class Dialect:
     def label_path(self, key: str) -> Any:
         return f'$.metadata.labels."{key}"'
 
+    def projection_sql(self, count: int) -> str:
+        """SQL for one JSON array text of `body`'s kind and then the value at each of `count` path
+        parameters (`projection_path`), null where absent."""
+        return f"json_extract(body, '$.kind', {', '.join('?' for _ in range(count))})"
+
+    def projection_path(self, path: tuple[str, ...]) -> Any:
+        return "$" + "".join(f'."{key}"' for key in path)
+
     def field_path(self, field: str) -> Any:
         return "$." + field
 
@@ -110,13 +122,29 @@ class Dialect:
     def connect(self):  # pragma: no cover - every dialect overrides
         raise NotImplementedError
 
+    def lost(self, raw) -> bool:
+        """Whether a driver connection is gone (the server restarted or ended it): reconnect. SQLite: never."""
+        return False
+
+    def reconnect(self, timeout: float):
+        """A new connection after one was lost, waiting up to `timeout` seconds for the server to take one."""
+        return self.connect()
+
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN")
+
+    # Whether a write transaction takes the writers' lock late (`lock_write`, at its first write) rather
+    # than at `begin_write`; SQLite's BEGIN IMMEDIATE takes it at once.
+    late_lock = False
 
     def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
         """Begin a write transaction; True when it also moved the clock to the wall (Writer.follow_wall)."""
         raw.execute("BEGIN IMMEDIATE")
         return False
+
+    def lock_write(self, raw, wall: Callable[[], float]) -> None:
+        """With `late_lock`: begin the transaction, take the writers' lock (held to its end) and move the
+        clock to the wall (Writer.follow_wall); nothing elsewhere."""
 
     def commit(self, raw) -> None:
         raw.execute("COMMIT")
@@ -165,21 +193,22 @@ class PostgreSQL(Dialect):
     """A PostgreSQL database through psycopg 3 (imported only when one is used)."""
 
     name = "postgresql"
-    json_projection = False
     greatest = "GREATEST"
     least = "LEAST"
     returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
 
-    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "begin") -> None:
+    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "first-write") -> None:
         import psycopg
 
         self.conninfo = conninfo
-        # "begin": writers queue at BEGIN, as on SQLite (BEGIN IMMEDIATE): everything a write
-        # transaction reads is as of the last commit, which the allocators and admission rely on.
-        # "first-write": only the revision counter's row lock (taken by the first object write,
-        # held to COMMIT) orders writers, so reads before it run concurrently; revisions stay
-        # gap-free and in commit order, and CAS keeps single-object updates safe, but decisions made
-        # from reads before the first write are not serialised (benchmarks only: bench_postgres).
+        # "first-write" (the default): a write transaction takes the writers' advisory lock at its
+        # first write statement, or earlier when the code calls Writer.lock() before a read it
+        # decides from (the API's write requests do, so do the allocators, admission's quota,
+        # name and uid generation, the lease fence); held to COMMIT, so revisions stay gap-free and
+        # in commit order. The transaction itself begins there too: the reads before it are
+        # autocommit statements (READ COMMITTED's per-statement snapshots all the same), and a
+        # write transaction that writes nothing costs no round trip for BEGIN and COMMIT.
+        # "begin": writers queue at BEGIN, as on SQLite (BEGIN IMMEDIATE) (bench_postgres compares).
         if write_lock not in ("begin", "first-write"):
             raise ValueError(f"unknown write lock {write_lock!r}")
         self.write_lock = write_lock
@@ -212,6 +241,13 @@ class PostgreSQL(Dialect):
     def label_path(self, key: str) -> Any:
         return ["metadata", "labels", key]
 
+    def projection_sql(self, count: int) -> str:
+        paths = "".join(", j #> ?::text[]" for _ in range(count))
+        return f"(SELECT jsonb_build_array(j -> 'kind'{paths})::text FROM (SELECT body::jsonb AS j) s)"
+
+    def projection_path(self, path: tuple[str, ...]) -> Any:
+        return list(path)
+
     def field_path(self, field: str) -> Any:
         return field.split(".")
 
@@ -236,13 +272,42 @@ class PostgreSQL(Dialect):
             # one line for the user
             raise ConnectionError(" ".join(str(exc).split())) from None
 
+    def lost(self, raw) -> bool:
+        return bool(raw.closed or raw.broken)
+
+    def reconnect(self, timeout: float):
+        """Connect again, retrying while the server is down or starting up (a restart takes seconds)."""
+        deadline = time.monotonic() + timeout
+        delay = 0.05
+        while True:
+            try:
+                return self.connect()
+            except ConnectionError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(1.0, delay * 2)
+
     def begin_read(self, raw) -> None:
         raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
 
+    @property
+    def late_lock(self) -> bool:  # type: ignore[override]
+        return self.write_lock == "first-write"
+
     def begin_write(self, raw, wall: Callable[[], float] | None = None) -> bool:
+        if self.late_lock:
+            return True  # BEGIN, the lock and the clock come together at the first write (lock_write)
+        return self._begin_locked(raw, wall)
+
+    def lock_write(self, raw, wall: Callable[[], float]) -> None:
+        if self.late_lock:
+            self._begin_locked(raw, wall)
+
+    def _begin_locked(self, raw, wall: Callable[[], float] | None) -> bool:
         # One simple-protocol round trip: BEGIN, the writers' lock (held until COMMIT/ROLLBACK) and
         # Writer.follow_wall's statement, the wall time a float literal (repr round-trips exactly).
-        lock = "" if self.write_lock == "first-write" else f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+        lock = f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
         if wall is None:
             raw.execute("BEGIN" + lock)
             return False
@@ -296,7 +361,8 @@ class Listener:
                     pass
             return woken
         except (psycopg.Error, ConnectionError):
-            self.close()
+            self.close()  # reconnected on the next wait; the server may be restarting: wait out the time
+            time.sleep(max(0.0, min(timeout, 1.0)))
             return False
 
     def close(self) -> None:

@@ -40,6 +40,7 @@ class ControlPlaneLock:
         until its lease expires.
         """
         with self.write() as writer:
+            writer.lock()  # the holder read is what the take-over decides from
             holder, expires = writer._q("SELECT holder, expires FROM controlplane WHERE id = 1").fetchone()
             current = owners.Owner.parse(holder) if holder else None
             if current is not None and current != owner:

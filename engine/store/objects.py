@@ -19,7 +19,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -109,21 +109,6 @@ class Change:
 # Whether the database evaluates JSON paths itself (SQLite's json_extract): projected reads then
 # decode only the fields asked for; elsewhere they decode the body and pick the fields (`project`).
 JSON_PROJECTION = True
-
-
-def _json_path(path: tuple[str, ...]) -> str:
-    return "$" + "".join(f'."{key}"' for key in path)
-
-
-def _projection_sql(paths: tuple[tuple[str, ...], ...]) -> str:
-    """One json_extract of every path (and of `$.kind`, so that there are always two or more
-    paths and the answer is always one JSON array, of the values in order, null where absent).
-    The paths are bound parameters (`_projection_params`), never SQL text."""
-    return f"json_extract(body, '$.kind', {', '.join('?' for _ in paths)})"
-
-
-def _projection_params(paths: tuple[tuple[str, ...], ...]) -> list[str]:
-    return [_json_path(path) for path in paths]
 
 
 def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
@@ -265,9 +250,10 @@ class Reader:
         where the database has no such functions (`project`).
         """
         by_sql = paths is not None and JSON_PROJECTION and self._d.json_projection and _sql_paths(paths)
-        body_sql = _projection_sql(paths) if by_sql and paths is not None else "body"
+        body_sql = self._d.projection_sql(len(paths)) if by_sql and paths is not None else "body"
         sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
-        params: builtins.list = [*_projection_params(paths), kind] if by_sql and paths is not None else [kind]
+        params: builtins.list = [*(self._d.projection_path(p) for p in paths), kind] \
+            if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
@@ -360,14 +346,51 @@ class Writer(Reader):
     Objects of a kind with a time to live (`ttls`, cluster seconds) get
     `expires` set to the cluster clock plus it on every write, as etcd leases
     are renewed by each write; `Store.expire` deletes them when it passes.
+
+    On PostgreSQL the writers' lock is taken late (dialects.PostgreSQL): at the
+    first write statement, or at `lock()`. Code that reads and then decides
+    what to write from it (an allocator's free address, a generated name or
+    uid, a fence) calls `lock()` before that read; reads of an object it then
+    writes with a compare-and-swap need not (a Conflict tells).
     """
 
     def __init__(self, connection: "Connection | None", wall: Callable[[], float],
                  raw=None, ttls: dict[str, float] | None = None,
-                 dialect: dialects.Dialect = dialects.SQLITE) -> None:
+                 dialect: dialects.Dialect = dialects.SQLITE, locked: bool = True,
+                 renew: Callable[[], Any] | None = None) -> None:
         super().__init__(connection, wall, raw, dialect)
         self._ttls = ttls or {}
         self._keeps_hints = True
+        self.locked = locked  # whether this transaction holds the writers' lock (SQLite: from BEGIN)
+        # Before its first statement a late-locking transaction has done nothing: when that statement
+        # finds the connection lost (the server restarted), `renew` connects again and it is retried.
+        self._renew = None if locked else renew
+
+    def lock(self) -> None:
+        """Serialise from here: no other writer commits until this transaction ends, and every later read
+        in it sees the last commit. Idempotent; SQLite's transactions hold the lock from BEGIN."""
+        if not self.locked:
+            self.locked = True  # set first: a failed BEGIN is still rolled back (Store.write)
+            self._first(lambda: self._d.lock_write(self._raw, self._wall))
+
+    def _q(self, sql: str, params: dict | tuple = ()):
+        if not self.locked and not sql.lstrip()[:6].upper() == "SELECT":  # a write: the lock first
+            self.lock()
+        if self._renew is not None:
+            return self._first(lambda: self._d.execute(self._raw, sql, params))
+        return self._d.execute(self._raw, sql, params)
+
+    def _first(self, statement: Callable[[], Any]) -> Any:
+        renew, self._renew = self._renew, None
+        if renew is None:
+            return statement()
+        try:
+            return statement()
+        except self._d.driver_errors:
+            if not self._d.lost(self._raw):
+                raise
+            self._raw = renew()
+            return statement()
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
@@ -467,11 +490,18 @@ class Writer(Reader):
         self._q(f'UPDATE clock SET now = {self._d.greatest}(now, ? + "offset"), virtual = 1 WHERE id = 1',
                 (self._wall(),))
 
+    def service_allocations(self, exclude: tuple[str, str] | None = None):
+        """Reader.service_allocations, read under the writers' lock (an allocator decides from it)."""
+        self.lock()
+        return super().service_allocations(exclude)
+
     def hold(self, kind: str, namespace: str, name: str) -> Stored | None:
         """The object, read so that no other transaction changes it before this one ends (a fence).
 
-        On SQLite the IMMEDIATE transaction already excludes every other writer.
+        On SQLite the IMMEDIATE transaction already excludes every other writer; on PostgreSQL it
+        takes the writers' lock first.
         """
+        self.lock()
         return self.get(kind, namespace, name)
 
     def _rv(self, kind: str, namespace: str, name: str) -> int:
@@ -558,6 +588,8 @@ class Store(locking.ControlPlaneLock):
 
     def _connection(self):
         raw = getattr(self._local, "raw", None)
+        if raw is not None and self.dialect.lost(raw):
+            raw = self._renew("raw")
         if raw is None:
             assert self._direct
             raw = self._local.raw = self.dialect.connect()
@@ -595,15 +627,59 @@ class Store(locking.ControlPlaneLock):
             with self._reader.begin() as connection:
                 yield Reader(connection, self.wall)
             return
-        raw = self._connection()
-        self.dialect.begin_read(raw)
+        raw, _ = self._begin("raw", self.dialect.begin_read)
         try:
             yield Reader(None, self.wall, raw, self.dialect)
-        finally:
+        except BaseException as exc:
+            if self.dialect.lost(raw):
+                self._lost(raw, exc)
+                raise
             self.dialect.commit(raw)
+            raise
+        self.dialect.commit(raw)
+
+    def _renew(self, which: str):
+        """A new connection of this thread (`raw` for reads, `write`) in place of a lost one (the server
+        restarted), waiting up to the busy timeout for the server to accept it."""
+        old = getattr(self._local, which, None)
+        if old is not None:
+            setattr(self._local, which, None)
+            if old in self._raws:
+                self._raws.remove(old)
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - closing a lost connection
+                pass
+        try:
+            raw = self.dialect.reconnect(self._busy_timeout)
+        except ConnectionError as exc:
+            raise errors.StoreUnavailable(f"lost the connection to the database: {exc}") from None
+        setattr(self._local, which, raw)
+        self._raws.append(raw)
+        return raw
+
+    def _begin(self, which: str, begin: Callable[[Any], Any]) -> tuple[Any, Any]:
+        """(connection, what `begin` returned): the transaction's first statement, retried once on a new
+        connection when the kept one turns out lost (nothing has happened in the transaction yet)."""
+        raw = self._connection() if which == "raw" else self._write_connection()
+        try:
+            return raw, begin(raw)
+        except self.dialect.driver_errors:
+            if not self.dialect.lost(raw):
+                raise
+        raw = self._renew(which)
+        return raw, begin(raw)
+
+    def _lost(self, raw, exc: BaseException) -> None:
+        """Raise StoreUnavailable (one line) when a transaction failed because its connection was lost."""
+        if isinstance(exc, self.dialect.driver_errors) and self.dialect.lost(raw):
+            raise errors.StoreUnavailable("lost the connection to the database: " + " ".join(str(exc).split())) \
+                from exc
 
     def _write_connection(self):
         raw = getattr(self._local, "write", None)
+        if raw is not None and self.dialect.lost(raw):
+            raw = self._renew("write")
         if raw is None:
             assert self._direct
             raw = self._local.write = self.dialect.connect()
@@ -622,17 +698,30 @@ class Store(locking.ControlPlaneLock):
                 writer.follow_wall()
                 yield writer
             return
-        raw = self._write_connection()
-        followed = self.dialect.begin_write(raw, self.wall)
+        if self.dialect.late_lock:  # nothing to send yet: the first statement begins (Writer.lock)
+            raw, followed = self._write_connection(), True
+        else:
+            raw, followed = self._begin("write", lambda raw: self.dialect.begin_write(raw, self.wall))
+        writer = Writer(None, self.wall, raw, self.ttls, self.dialect, locked=not self.dialect.late_lock,
+                        renew=lambda: self._renew("write"))
         try:
-            writer = Writer(None, self.wall, raw, self.ttls, self.dialect)
             if not followed:
                 writer.follow_wall()
             yield writer
-        except BaseException:
-            self.dialect.rollback(raw)
+        except BaseException as exc:
+            raw = writer._raw  # renewed, if its first statement found the connection lost
+            if self.dialect.lost(raw):
+                self._lost(raw, exc)
+                raise
+            if writer.locked:  # else no transaction began (PostgreSQL's late lock begins it)
+                self.dialect.rollback(raw)
             raise
-        self.dialect.commit(raw)
+        if writer.locked:
+            try:
+                self.dialect.commit(writer._raw)
+            except BaseException as exc:
+                self._lost(writer._raw, exc)
+                raise
 
     def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).
@@ -673,6 +762,7 @@ class Store(locking.ControlPlaneLock):
         """Replace the persisted (cursor, timers JSON) by `merge` of the stored ones, in one write transaction
         (control planes that run different components save their parts without losing each other's)."""
         with self.write() as writer:
+            writer.lock()  # read, merge, write back: no other writer in between
             cursor, timers = writer._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
             writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", merge(cursor, timers))
 

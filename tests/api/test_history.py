@@ -93,6 +93,7 @@ def test_a_node_failure_and_its_evictions(tmp_path):
         store.close()
 
 
+@pytest.mark.sqlite_only  # copies the file with sqlite3's backup
 def test_after_compaction_every_revision_past_the_approximate_ones_is_exact(cluster, tmp_path):
     lk, api = cluster
     full = History(api)

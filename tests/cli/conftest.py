@@ -1,7 +1,6 @@
 """Fixtures: the real CLI, in-process, on a fresh database file."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -46,9 +45,6 @@ class Litekube:
 
 
 @pytest.fixture
-def lk(request, tmp_path) -> Litekube:
-    # LITEKUBE_TEST_CLI_DB=postgresql: the CLI's tests on a PostgreSQL database instead of the file
-    # (an experiment: tests that look at the file itself do not apply there).
-    if os.environ.get("LITEKUBE_TEST_CLI_DB") == "postgresql":
-        return Litekube(request.getfixturevalue("pg_database"))  # type: ignore[arg-type]
+def lk(tmp_path) -> Litekube:
+    # LITEKUBE_TEST_CLI_DB=postgresql: the path opens a PostgreSQL database (tests/conftest.py)
     return Litekube(tmp_path / "litekube.db")

@@ -30,6 +30,7 @@ class TestCompletion:
         assert complete(lk.db, "get dep") == ["deploy", "deployment", "deployments"]
         assert "pods" in complete(lk.db, "explain po")
 
+    @pytest.mark.sqlite_only  # completion opens only a database file that exists
     def test_names_from_the_database(self, lk):
         lk("apply", "-f", str(SAMPLES))
         assert complete(lk.db, "describe -n demo deploy w") == ["web"]
@@ -37,6 +38,7 @@ class TestCompletion:
         pods = complete(lk.db, "logs -n demo pod/web-")
         assert len(pods) == 3 and all(p.startswith("pod/web-6c956c7598-") for p in pods)
 
+    @pytest.mark.sqlite_only  # completion opens only a database file that exists
     def test_namespaces(self, lk):
         lk("apply", "-f", str(SAMPLES))
         assert complete(lk.db, "get pods -n d") == ["default", "demo"]

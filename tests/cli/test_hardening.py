@@ -41,6 +41,7 @@ class TestEnvironmentAndOptions:
         result = lk("advance", "--", duration)
         assert result.exit_code == 2 and f"invalid duration '{duration}'" in result.stderr
 
+    @pytest.mark.sqlite_only  # the file the path names
     def test_a_database_path_with_url_characters(self, tmp_path):
         from click.testing import CliRunner
 

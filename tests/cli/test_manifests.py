@@ -1,6 +1,8 @@
 """apply, create, replace, delete through the real CLI, with kubectl's exact output."""
 from __future__ import annotations
 
+import pytest
+
 from tests.cli.conftest import SAMPLES
 
 CM = """apiVersion: v1
@@ -117,6 +119,7 @@ class TestCreateReplaceDelete:
 
 
 class TestDatabaseOption:
+    @pytest.mark.sqlite_only  # the files the path, URL and variable name
     def test_db_takes_a_path_a_url_or_the_environment(self, tmp_path, monkeypatch):
         from click.testing import CliRunner
 
@@ -140,6 +143,7 @@ class TestDatabaseOption:
             1, 'Error from server: error when creating "STDIN": etcdserver: request is too large\n')
         assert lk("get", "leases").stderr == "No resources found in default namespace.\n"
 
+    @pytest.mark.sqlite_only  # SQLite's errors for a missing folder and a file of garbage
     def test_a_database_that_cannot_be_opened_is_a_one_line_error(self, tmp_path):
         from click.testing import CliRunner
 

@@ -1,6 +1,6 @@
 """Benchmark: the store on PostgreSQL beside SQLite (issue 14).
 
-Run: python -m tests.perf.bench_postgres [--pods 10000] [--nodes 1000] [--seconds 10] [--skip-pods]
+Run: python -m tests.perf.bench_postgres [--pods 10000] [--nodes 1000] [--seconds 10] [--skip-pods] [--only pods]
 
 Starts a throwaway PostgreSQL with its default, durable settings (fsync on;
 tests/pgserver.py) and measures on each backend, in the same run:
@@ -9,10 +9,12 @@ tests/pgserver.py) and measures on each backend, in the same run:
 - PostgreSQL also with `synchronous_commit=off` (commits do not wait for the
   WAL flush), the nearest to SQLite's WAL with synchronous=NORMAL;
 - concurrent writers: 1, 2 and 4 processes, each committing one-object
-  transactions (a create, then updates of its own objects: no Conflicts) for
-  `--seconds`; PostgreSQL both with writers queued at BEGIN (the store's
-  default, as SQLite's BEGIN IMMEDIATE) and with the lock taken at the first
-  write only (`write_lock="first-write"`).
+  transactions (a create, then a read and a compare-and-swap update of one of
+  its own objects: no Conflicts) for `--seconds`; PostgreSQL both with the
+  writers' lock taken at the first write (the store's default,
+  `write_lock="first-write"`) and queued at BEGIN (`write_lock="begin"`, as
+  SQLite's BEGIN IMMEDIATE), each with fsync'd commits and with
+  `synchronous_commit=off`.
 Prints each figure and the PostgreSQL / SQLite ratio.
 """
 from __future__ import annotations
@@ -36,7 +38,7 @@ BODY = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace"
         "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}, "status": {"phase": "Pending"}}
 
 
-def _open(db: str, write_lock: str = "begin", sync: bool = True) -> Store:
+def _open(db: str, write_lock: str = "first-write", sync: bool = True) -> Store:
     store = Store(db)
     if store.dialect.name == "postgresql":
         store.dialect.write_lock = write_lock
@@ -101,15 +103,17 @@ def _writer(db: str, index: int, write_lock: str, sync: bool, start, seconds: fl
                 mine.append((name, rv))
             else:
                 slot = done % len(mine)
-                name, rv = mine[slot]
-                rv = writer.update("Pod", "default", name, {**BODY, "status": {"phase": "Running", "n": done}}, rv)
+                name, _ = mine[slot]
+                current = writer.get("Pod", "default", name)  # read, then compare-and-swap (as the API updates)
+                rv = writer.update("Pod", "default", name, {**current.body, "status": {"phase": "Running", "n": done}},
+                                   current.resource_version)
                 mine[slot] = (name, rv)
         done += 1
     store.close()
     queue.put(done)
 
 
-def writers(db: str, count: int, seconds: float, write_lock: str = "begin", sync: bool = True) -> float:
+def writers(db: str, count: int, seconds: float, write_lock: str = "first-write", sync: bool = True) -> float:
     """Committed transactions per second of `count` writer processes together."""
     ctx = multiprocessing.get_context("spawn")
     start, queue = ctx.Event(), ctx.Queue()
@@ -131,6 +135,7 @@ def main() -> None:
     parser.add_argument("--writes", type=int, default=30_000, help="object writes of the store floor")
     parser.add_argument("--seconds", type=float, default=10.0, help="each concurrent-writer run")
     parser.add_argument("--skip-pods", action="store_true")
+    parser.add_argument("--only", choices=("floor", "pods", "writers"), help="run one part alone")
     args = parser.parse_args()
     os.environ.setdefault("LITEKUBE_SETTLE_TIMEOUT", "3600")  # a settle is measured whole, however long
     print(f"load before: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
@@ -138,30 +143,34 @@ def main() -> None:
         sqlite = lambda name: str(Path(tmp) / name)  # noqa: E731
         postgres = lambda name: server.database()  # noqa: E731
         rows = []
-        lite = floor(sqlite("floor.db"), args.writes)
-        pg, pg_off = floor(postgres("floor"), args.writes), floor(postgres("floor"), args.writes, sync=False)
-        rows.append(("store floor, writes/s", args.writes / lite, args.writes / pg))
-        rows.append(("store floor, writes/s, PG synchronous_commit=off", args.writes / lite, args.writes / pg_off))
-        print(f"store floor: SQLite {lite:.1f}s, PostgreSQL {pg:.1f}s ({pg_off:.1f}s with synchronous_commit=off) "
-              f"for {args.writes} writes", flush=True)
-        if not args.skip_pods:
+        part = lambda name: args.only in (None, name)  # noqa: E731
+        if part("floor"):
+            lite = floor(sqlite("floor.db"), args.writes)
+            pg, pg_off = floor(postgres("floor"), args.writes), floor(postgres("floor"), args.writes, sync=False)
+            rows.append(("store floor, writes/s", args.writes / lite, args.writes / pg))
+            rows.append(("store floor, writes/s, PG synchronous_commit=off", args.writes / lite, args.writes / pg_off))
+            print(f"store floor: SQLite {lite:.1f}s, PostgreSQL {pg:.1f}s ({pg_off:.1f}s with synchronous_commit=off) "
+                  f"for {args.writes} writes", flush=True)
+        if part("pods") and not args.skip_pods:
             lite_s, lite_w = pods(sqlite("pods.db"), args.pods, args.nodes)
             pg_s, pg_w = pods(postgres("pods"), args.pods, args.nodes, sync=False)
             rows.append((f"bench_pods {args.pods} pods / {args.nodes} nodes, pods/s (PG sync off)",
                          args.pods / lite_s, args.pods / pg_s))
             print(f"bench_pods: SQLite {lite_s:.1f}s ({lite_w} writes), PostgreSQL {pg_s:.1f}s ({pg_w} writes)",
                   flush=True)
-        for count in (1, 2, 4):
+        for count in (1, 2, 4) if part("writers") else ():
             label = f"{count} writer process{'es' if count > 1 else ''}, txn/s"
             lite = writers(sqlite(f"w{count}.db"), count, args.seconds)
             pg = writers(postgres(f"w{count}"), count, args.seconds)
+            early = writers(postgres(f"b{count}"), count, args.seconds, "begin")
             off = writers(postgres(f"o{count}"), count, args.seconds, sync=False)
-            late = writers(postgres(f"l{count}"), count, args.seconds, "first-write", sync=False)
-            print(f"{count} writers: SQLite {lite:.0f}/s, PostgreSQL {pg:.0f}/s, synchronous_commit=off {off:.0f}/s, "
-                  f"and first-write lock {late:.0f}/s", flush=True)
+            early_off = writers(postgres(f"e{count}"), count, args.seconds, "begin", sync=False)
+            print(f"{count} writers: SQLite {lite:.0f}/s, PostgreSQL {pg:.0f}/s (lock at BEGIN {early:.0f}/s), "
+                  f"synchronous_commit=off {off:.0f}/s (lock at BEGIN {early_off:.0f}/s)", flush=True)
             rows.append((label, lite, pg))
+            rows.append((label + ", PG lock at BEGIN", lite, early))
             rows.append((label + ", PG synchronous_commit=off", lite, off))
-            rows.append((label + ", PG sync off + lock at first write", lite, late))
+            rows.append((label + ", PG sync off + lock at BEGIN", lite, early_off))
     print(f"load after: {os.getloadavg()[0]:.1f} (1 min)")
     width = max(len(r[0]) for r in rows)
     print(f"{'':{width}}  {'SQLite':>9}  {'PostgreSQL':>10}  {'PG/SQLite':>9}")

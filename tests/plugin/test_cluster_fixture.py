@@ -78,6 +78,7 @@ def test_the_fixture_is_deterministic(cluster, litekube_template):
         assert names[0] == names[1] and cluster.revision == other.revision
 
 
+@pytest.mark.sqlite_only  # the temporary file itself
 def test_a_temporary_database_goes_on_close():
     import litekube
 
@@ -88,6 +89,7 @@ def test_a_temporary_database_goes_on_close():
     assert not path.parent.exists()
 
 
+@pytest.mark.sqlite_only  # the kept file itself
 def test_keep_keeps_a_failing_tests_database(tmp_path):
     (tmp_path / "test_x.py").write_text("def test_fails(cluster):\n    cluster.scale('deployment/x', 1)\n")
     run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--litekube-keep",

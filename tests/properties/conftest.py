@@ -7,12 +7,12 @@ and copying the file per example keeps an example's setup to a file copy
 from __future__ import annotations
 
 import itertools
-import shutil
 from pathlib import Path
 from typing import Callable
 
 import pytest
 
+from litekube import client
 from litekube.api.server import Api
 from litekube.model import nodes
 from litekube.runtime import embedded
@@ -46,14 +46,15 @@ class Databases:
 
     def fresh(self, template: Path) -> Store:
         path = self.root / f"example-{next(self.counter)}.db"
-        shutil.copyfile(template, path)
-        for suffix in _SIDE_FILES:
-            side = Path(str(template) + suffix)
-            if side.exists():
-                shutil.copyfile(side, str(path) + suffix)
+        client.copy(template, str(path))  # the file and its side files (a database under LITEKUBE_TEST_CLI_DB)
         return open_store(path)
 
     def discard(self, store: Store) -> None:
+        if store.path is None:  # LITEKUBE_TEST_CLI_DB=postgresql: the example's database goes
+            from tests import pgmap
+            store.close()
+            pgmap.drop(store.url.database, str(store.url.query["host"]))
+            return
         path = Path(store.path)
         store.close()
         for file in [path, *(Path(str(path) + suffix) for suffix in _SIDE_FILES)]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +28,6 @@ ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, str(ROOT / "cli.py")]
 FIGURES: dict[str, dict] = {}  # printed at the end of the run (conftest.py)
 
-_SIDE = ("-wal", "-shm")
 
 
 def scaled(short: int, long: int) -> int:
@@ -37,12 +35,10 @@ def scaled(short: int, long: int) -> int:
 
 
 def copy_db(template: Path, target: Path) -> Path:
-    """A copy of a (checkpointed, closed) template database."""
-    shutil.copyfile(template, target)
-    for suffix in _SIDE:
-        side = Path(str(template) + suffix)
-        if side.exists():
-            shutil.copyfile(side, str(target) + suffix)
+    """A copy of a (checkpointed, closed) template database (a database under LITEKUBE_TEST_CLI_DB)."""
+    from litekube import client
+
+    client.copy(template, str(target))
     return target
 
 

@@ -17,8 +17,12 @@ import sys
 import threading
 import time
 
+import pytest
+
 from tests.reliability import harness
 from tests.reliability.writing import CONFLICT
+
+pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
 
 
 class Lines:

@@ -196,8 +196,8 @@ def _write_blocked(store: Store) -> bool:
 
     def probe() -> None:
         try:
-            with store.write():
-                pass
+            with store.write() as writer:
+                writer.lock()  # PostgreSQL takes the lock at the first write, or here
         except Exception:  # sqlite3.OperationalError (database is locked): blocked all along
             return
         done.set()

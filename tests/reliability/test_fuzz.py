@@ -3,7 +3,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tests.reliability import corpus, fuzzing, harness
+
+pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
 
 
 def test_the_corpus_is_deterministic_and_covers_every_family():

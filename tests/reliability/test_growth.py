@@ -19,8 +19,12 @@ from __future__ import annotations
 import os
 import sqlite3
 
+import pytest
+
 from litekube.store import database
 from tests.reliability import harness
+
+pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
 
 HISTORY = 2000
 CRASHING = """apiVersion: apps/v1

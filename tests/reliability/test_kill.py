@@ -18,6 +18,8 @@ import pytest
 
 from tests.reliability import harness
 
+pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
+
 APPLY = """apiVersion: v1
 kind: ConfigMap
 metadata: {name: k1}

@@ -46,12 +46,12 @@ class Served:
     """`litekube --db DB serve --port 0 --kubeconfig FILE`, started and answering."""
 
     def __init__(self, folder: Path, *serve_args: str, nodes: int = 3, timeout: float = 60,
-                 env: dict | None = None) -> None:
+                 env: dict | None = None, db: str | None = None) -> None:
         self.folder = folder
-        self.db = folder / "cluster.db"
+        self.db = folder / "cluster.db" if db is None else db  # `db`: a database URL (PostgreSQL), made new
         self.kubeconfig = folder / "kubeconfig"
         self.cache = folder / "kube-cache"
-        if not self.db.exists():
+        if db is not None or not self.db.exists():
             litekube(self.db, "init", "--nodes", str(nodes))
             _wall_reaches_cluster_clock(self.db)
         env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}

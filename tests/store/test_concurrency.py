@@ -145,3 +145,49 @@ def test_writers_on_postgresql_lose_nothing_and_the_watcher_misses_nothing(pg_da
     print(f"\n{count} writers, {seconds:.0f} s: {len(committed)} transactions committed "
           f"({len(committed) / seconds:.0f}/s), {len(conflicted)} conflicts, head revision {head}")
     store.close()
+
+
+def test_a_write_transaction_takes_the_writers_lock_at_its_first_write(pg_database):
+    """Reads in a write transaction run beside another writer's open transaction; the first write waits for
+    its commit (so the revisions come in commit order); `lock()` takes the lock before a read."""
+    first, second = Store(pg_database), Store(pg_database)
+    with first.write() as writer:
+        writer.create("ConfigMap", "default", "a", "a", cm("a"))
+    got: dict = {}
+    reading_done = threading.Event()
+
+    def other() -> None:
+        with second.write() as writer:
+            got["read"] = writer.get("ConfigMap", "default", "a") is not None  # no wait: the lock is not taken
+            got["locked before"] = writer.locked
+            reading_done.set()
+            got["rv"] = writer.create("ConfigMap", "default", "c", "c", cm("c"))  # waits for `first` to commit
+
+    with first.write() as writer:
+        writer.create("ConfigMap", "default", "b", "b", cm("b"))  # holds the lock until this block ends
+        thread = threading.Thread(target=other)
+        thread.start()
+        assert reading_done.wait(30)  # the other transaction read while this one holds the lock
+        thread.join(0.5)
+        assert thread.is_alive() and "rv" not in got  # ... and its write waits
+    thread.join(30)
+    assert got == {"read": True, "locked before": False, "rv": 3}
+    assert [c.name for c in first.changes(0)] == ["a", "b", "c"]
+
+    # lock() before a read: the read sees the commit it waited for
+    with first.write() as writer:
+        writer.create("ConfigMap", "default", "d", "d", cm("d"))
+        thread = threading.Thread(target=lambda: got.update(seen=_locked_read(second)))
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()
+    thread.join(30)
+    assert got["seen"] is True
+    first.close()
+    second.close()
+
+
+def _locked_read(store: Store) -> bool:
+    with store.write() as writer:
+        writer.lock()
+        return writer.get("ConfigMap", "default", "d") is not None

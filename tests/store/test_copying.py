@@ -51,6 +51,7 @@ def cluster(tmp_path):
     return db
 
 
+@pytest.mark.sqlite_only  # the source is an SQLite file
 def test_sqlite_to_postgresql_and_back_copies_every_row(cluster, pg_database, tmp_path):
     before = rows(cluster)
     assert before["compaction"] == [(40,)] and len(before["changelog"]) > 100
@@ -81,6 +82,7 @@ def test_sqlite_to_postgresql_and_back_copies_every_row(cluster, pg_database, tm
     assert rows(back) == rows(pg_database)
 
 
+@pytest.mark.sqlite_only  # SQLite files as source and target
 def test_a_target_holding_a_cluster_is_refused_and_left_as_it_was(cluster, tmp_path):
     other = str(tmp_path / "b.db")
     assert run(other, "init", "--nodes", "1").exit_code == 0
@@ -98,6 +100,7 @@ def test_a_missing_source_is_one_error_and_creates_nothing(tmp_path):
     assert not missing.exists() and not (tmp_path / "y.db").exists()
 
 
+@pytest.mark.sqlite_only  # SQLite files as source and target
 def test_sqlite_to_sqlite_keeps_the_history(cluster, tmp_path):
     copy = str(tmp_path / "copy.db")
     assert run(copy, "migrate", "--from", cluster, "--to", copy).exit_code == 0

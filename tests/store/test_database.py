@@ -14,6 +14,7 @@ def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.sqlite_only  # the files the paths name
 class TestPaths:
     @pytest.mark.parametrize("name", ["a#b.db", "100%.db", "sp ace.db", "ünï cødé.db", "q?x=1.db", "semi;colon.db",
                                       "%41.db", "@at.db"])
@@ -34,6 +35,7 @@ class TestPaths:
             Store("sqlite://x:y:z")
 
 
+@pytest.mark.sqlite_only  # the files' modes
 class TestPermissions:
     def test_a_new_database_and_its_wal_and_shm_are_private(self, tmp_path):
         path = tmp_path / "p.db"
@@ -52,6 +54,7 @@ class TestPermissions:
         assert mode(path) == 0o640
 
 
+@pytest.mark.sqlite_only  # no file left behind
 class TestFailedOpens:
     def test_nothing_is_left_when_the_directory_is_missing(self, tmp_path):
         with pytest.raises(errors.StoreUnavailable):

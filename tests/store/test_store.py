@@ -196,6 +196,7 @@ class TestClock:
         assert store.changes(0)[0].time == 6000.0
 
 
+@pytest.mark.sqlite_only  # SQLite's own settings (WAL, BEGIN IMMEDIATE)
 class TestSettings:
     @pytest.fixture
     def store(self, tmp_path):
