@@ -231,7 +231,7 @@ class TestRest:
         status, _, data = raw.request("GET", f"{V1}?includeObject=Object", headers={"Accept": TABLE})
         table = json.loads(data)
         assert status == 200 and table["kind"] == "Table"
-        assert [c["name"] for c in table["columnDefinitions"]][:3] == ["NAME", "REFERENCE", "TARGETS"]
+        assert [c["name"] for c in table["columnDefinitions"]][:3] == ["Name", "Reference", "Targets"]
         row = next(r for r in table["rows"] if r["cells"][0] == "web")
         assert row["object"]["apiVersion"] == "autoscaling/v1"
         assert "targetCPUUtilizationPercentage" in row["object"]["spec"]

@@ -55,7 +55,7 @@ def page(cluster_db, tmp_path):
 
 
 def shown(tab) -> dict:
-    """What the page draws now: node states, and each demo pod's node, state and template hash."""
+    """What the page draws now: node states, each demo pod's node, state and template hash, demo's ReplicaSets."""
     return tab.evaluate("""() => ({
         revision: Number(document.body.dataset.revision),
         nodes: Object.fromEntries([...document.querySelectorAll('[data-node]')].map(
@@ -63,7 +63,7 @@ def shown(tab) -> dict:
         pods: [...document.querySelectorAll('#cluster [data-pod^="demo/"]')].map(
             p => [p.dataset.pod, p.closest('[data-node]') ? p.closest('[data-node]').dataset.node : '',
                   p.dataset.state, p.dataset.hash]),
-        replicasets: [...document.querySelectorAll('#workloads [data-object^="ReplicaSet/"]')].map(
+        replicasets: [...document.querySelectorAll('#workloads [data-object^="ReplicaSet/demo/"]')].map(
             r => r.dataset.object),
     })""")
 
@@ -100,7 +100,7 @@ def test_the_page_shows_the_cluster_and_replays_the_rollout_and_the_node_failure
     assert live[hexcolour("#ece4f6")] > 500  # the lost node's box
 
     # Back to just before the rollout: the first ReplicaSet's three ready pods, every node Ready.
-    created = [s[0] for s in steps["steps"] if s[2:4] == ["ADDED", "ReplicaSet"]]
+    created = [s[0] for s in steps["steps"] if s[2:5] == ["ADDED", "ReplicaSet", "demo"]]  # web's, not CoreDNS's
     before = revisions.index(created[1]) - 1
     old = slide_to(tab, before, revisions[before])
     assert old["nodes"] == {"node-1": "True", "node-2": "True", "node-3": "True"}
@@ -132,7 +132,7 @@ def test_the_page_shows_the_cluster_and_replays_the_rollout_and_the_node_failure
     tab.wait_for_selector(f"body[data-revision='{revisions[-1]}']")
     assert tab.inner_text("#live") == "live"
 
-    # The namespace filter: kube-system has no pods of the samples.
+    # The namespace filter: kube-system shows CoreDNS's pods, none of the samples'.
     tab.select_option("#namespace", "kube-system")
     tab.wait_for_selector("body[data-namespace='kube-system']")
     assert shown(tab)["pods"] == [] and shown(tab)["nodes"]["node-1"] == "Unknown"
