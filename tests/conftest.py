@@ -25,18 +25,26 @@ CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "sqlite")
 if CLI_DB not in ("sqlite", "postgresql", "both"):
     raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql, both)")
 ON_POSTGRESQL = CLI_DB in ("postgresql", "both")
-# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (a `tmp_path` or a `cluster`)
-# run twice, `[sqlite]` and `[postgresql]`; the pure model and reconciler tests and the tests already on
-# every backend (`backend`) once.
-_TWICE = ("tmp_path", "cluster")
+# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (in a `tmp_path`, and use no
+# database of a broader-scoped fixture) run twice, `[sqlite]` and `[postgresql]`; the pure model and
+# reconciler tests and the tests already on every backend (`backend`) once.
+_TWICE = ("tmp_path",)
 _ONCE_UNDER = ("tests/model/", "tests/reconcile/")
+_INFRASTRUCTURE = {"pg_server", "_files_on_postgresql", "tmp_path_factory", "pytestconfig"}
 
 
 def pytest_generate_tests(metafunc) -> None:
-    if CLI_DB != "both" or "backend" in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only"):
+    if CLI_DB != "both" or "backend" in metafunc.fixturenames \
+            or metafunc.definition.get_closest_marker("sqlite_only"):
         return
     where = os.path.relpath(str(metafunc.definition.path), os.path.dirname(os.path.dirname(__file__)))
     if where.startswith(_ONCE_UNDER) or not any(name in metafunc.fixturenames for name in _TWICE):
+        return
+    # A database a module-, class- or session-scoped fixture made is shared by both runs of a test:
+    # such tests run once (LITEKUBE_TEST_CLI_DB=postgresql runs them on PostgreSQL).
+    shared = {name for name, defs in metafunc._arg2fixturedefs.items()
+              if defs and defs[-1].scope != "function" and name not in _INFRASTRUCTURE}
+    if shared:
         return
     metafunc.fixturenames.append("cli_db")
     metafunc.parametrize("cli_db", ["sqlite", "postgresql"])
@@ -85,7 +93,8 @@ def _files_on_postgresql(request):
     pgmap.install(str(server.socket), take=server.take)
     pgmap.SOCKET = str(server.socket)
     saved = {k: os.environ.get(k) for k in (pgmap.SOCKET_ENV, "PYTHONPATH")}
-    os.environ[pgmap.SOCKET_ENV] = str(server.socket)
+    if pgmap.ACTIVE:  # as the test that is the first to use it wants (pytest_runtest_setup)
+        os.environ[pgmap.SOCKET_ENV] = str(server.socket)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (pgmap.SITE, saved["PYTHONPATH"]) if p)
     yield server
     for key, value in saved.items():
