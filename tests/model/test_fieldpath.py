@@ -177,7 +177,10 @@ _scalars = st.one_of(st.integers(-2, 2), st.sampled_from(["x", "y", ""]), st.boo
 _containers = st.lists(st.fixed_dictionaries({"name": _names}, optional={
     "image": _scalars, "args": st.lists(_scalars, max_size=2), "resources": st.just({}),
     "ports": st.lists(st.fixed_dictionaries({"containerPort": st.integers(1, 3)},
-                                            optional={"protocol": st.sampled_from(["TCP", "UDP"])}), max_size=2)}),
+                                            optional={"protocol": st.sampled_from(["TCP", "UDP"])}), max_size=2,
+                      # the list's keys are (containerPort, protocol) with protocol defaulted to TCP: a pod
+                      # with two ports of one key is refused by the apiserver, so none is generated
+                      unique_by=lambda p: (p["containerPort"], p.get("protocol", "TCP")))}),
     max_size=3, unique_by=lambda c: c["name"])
 _pods = st.fixed_dictionaries({}, optional={
     "metadata": st.fixed_dictionaries({}, optional={"labels": st.dictionaries(_names, _scalars, max_size=2),
