@@ -126,6 +126,9 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
         new.setdefault("status", {}).setdefault("phase", "Pending")
     if plugins is not None:
         plugins.mutate(new, obj)
+    if kind.kind == "Pod":  # the pod strategy's PrepareForCreate, after admission (a LimitRange's defaults)
+        from litekube.model.describing.pods import qos_class
+        new["status"]["qosClass"] = qos_class({"spec": new["spec"]})
     validation.validate(new)
     if plugins is not None:
         plugins.verify(new)

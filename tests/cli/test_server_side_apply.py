@@ -277,7 +277,7 @@ class TestTheControlPlanesEntries:
                 "f:securityContext": {}, "f:terminationGracePeriodSeconds": {}}}
         assert sorted(started["fieldsV1"]["f:status"]) == [
             "f:conditions", "f:containerStatuses", "f:hostIP", "f:hostIPs", "f:phase", "f:podIP", "f:podIPs",
-            "f:qosClass", "f:startTime"]
+            "f:startTime"]  # the pod strategy set status.qosClass at create
 
     def test_an_hpa_rescale_is_the_controller_managers_scale_and_a_later_apply_conflicts(self, fixed):
         fixed("apply", "-f", str(HPA_MANIFESTS / "php-apache.yaml"))
