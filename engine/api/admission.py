@@ -79,7 +79,8 @@ class Plugins(Protocol):
 
 
 def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, seed: str = "",
-                   strict: bool = True, plugins: Plugins | None = None) -> dict:
+                   strict: bool = True, plugins: Plugins | None = None,
+                   decoded: Callable[[dict], None] | None = None) -> dict:
     """The object to store for a create request: decoded, defaulted, stamped, admitted, validated.
 
     Raises BadRequest (unknown field, wrong type), Invalid (validation),
@@ -87,6 +88,9 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     decoding: for the control plane's own writes, which, like Kubernetes'
     typed clients, cannot carry unknown fields. `plugins` mutate the object
     before validation and check it after, as kube-apiserver's admission chain.
+    `decoded` is called with the object as decoded and defaulted, before a
+    create strategy or an admission plugin adds to it: what kube-apiserver's
+    field manager records.
     """
     kind = _decode(obj, strict)
     obj = conversion.to_stored(obj)  # an object written in another served version (autoscaling/v1)
@@ -108,6 +112,8 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
     if kind.kind in STATUS_RESET_KINDS:
         new.pop("status", None)
         new = defaults.apply_defaults(new)  # some kinds default a fresh status
+    if decoded is not None:  # before the create strategies' and admission's own fields
+        decoded(new)
     if kind.kind == "Job":
         new = batch.prepare_job_create(new)
     if kind.kind == "DaemonSet":
@@ -120,6 +126,9 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
         new.setdefault("status", {}).setdefault("phase", "Pending")
     if plugins is not None:
         plugins.mutate(new, obj)
+    if kind.kind == "Pod":  # the pod strategy's PrepareForCreate, after admission (a LimitRange's defaults)
+        from litekube.model.describing.pods import qos_class
+        new["status"]["qosClass"] = qos_class({"spec": new["spec"]})
     validation.validate(new)
     if plugins is not None:
         plugins.verify(new)

@@ -48,6 +48,9 @@ def new_uid(revision: int) -> str:
     return str(uuid.uuid5(_UIDS, str(revision)))
 
 
+_PRIORITY_FIELDS = ("priority", "preemptionPolicy")  # set on create by the Priority admission plugin
+
+
 @dataclass(frozen=True)
 class Listing:
     """A list answer: the items and the revision the list is consistent at."""
@@ -141,18 +144,30 @@ class Transaction:
         from litekube.api import admission, admitting  # on first write: a read-only command skips validation
         self._lock()  # the uid, a generated name, quotas and allocations come from what it reads next
         now = timestamp(self.now())
+        recorded: builtins.list = []
+
+        def record(decoded: dict) -> None:  # the manager owns the object as decoded, before admission
+            if managed is None and self.manager:
+                from litekube.api import ssa
+                kind = kinds.lookup(decoded["kind"])
+                raw_spec = obj.get("spec") or {}
+                if kind.kind == "Pod" and any(f not in raw_spec for f in _PRIORITY_FIELDS):
+                    # priority and preemptionPolicy are the Priority admission plugin's, not defaults
+                    decoded = {**decoded, "spec": {k: v for k, v in decoded["spec"].items()
+                                                   if k in raw_spec or k not in _PRIORITY_FIELDS}}
+                recorded.append(ssa.update(None, decoded, self.manager, kind=kind.kind,
+                                           api_version=kind.api_version, now=now))
+
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=now, uid=new_uid(self.reader.revision() + 1),
                                        seed=self._name_seed(obj, namespace), strict=self.strict,
-                                       plugins=admitting.Admission(self))
+                                       plugins=admitting.Admission(self), decoded=record)
         kind = kinds.lookup(new["kind"])
         meta = new["metadata"]
         if managed is not None:
             meta["managedFields"] = managed
-        elif self.manager:
-            from litekube.api import ssa
-            meta["managedFields"] = ssa.update(None, new, self.manager, kind=kind.kind,
-                                               api_version=kind.api_version, now=now)
+        elif recorded:
+            meta["managedFields"] = recorded[0]
         ns = meta.get("namespace", "")
         if kind.namespaced:
             self._check_namespace(ns)

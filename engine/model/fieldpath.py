@@ -67,7 +67,20 @@ def item_key(item: Any, t: Type) -> str:
         else:
             raise MissingKey(f'associative list with keys has an element that omits key field "{name}" '
                             f"(and doesn't have default value)")
+    values = tuple(fields.values())
+    if all(type(v) is str or type(v) is int for v in values):  # the usual keys: memoized
+        memo = (t.keys, values)
+        found = _KEYS.get(memo)
+        if found is None:
+            if len(_KEYS) >= _KEYS_MAX:
+                _KEYS.clear()
+            found = _KEYS[memo] = "k:" + _go_json(fields)
+        return found
     return "k:" + _go_json(fields)
+
+
+_KEYS: dict[tuple, str] = {}  # (key names, their str or int values) -> the element's path element
+_KEYS_MAX = 1 << 16
 
 
 def to_fields_v1(s: FieldSet) -> dict:

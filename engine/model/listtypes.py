@@ -62,7 +62,7 @@ LIST_TYPES: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
 ATOMIC_STRUCTS = frozenset({
     "LabelSelector", "NodeSelector", "LocalObjectReference", "ObjectReference", "TypedLocalObjectReference",
     "TypedObjectReference", "ConfigMapKeySelector", "SecretKeySelector", "ObjectFieldSelector",
-    "ResourceFieldSelector",
+    "ResourceFieldSelector", "OwnerReference",
 })
 
 # (struct, field) of fields Go serializes even when empty: non-pointer structs (as `{}`), and

@@ -61,10 +61,13 @@ class Update:
     """Replace `obj` (carrying the resourceVersion it was read at: a stale one is a Conflict).
 
     `subresource` "finalize" changes only a Namespace's spec.finalizers, as its API does.
+    `record_as` "scale" records the write in managedFields as the scale subresource's (the
+    HPA controller's scale client), though it replaces the object.
     """
 
     obj: dict
     subresource: str | None = None
+    record_as: str | None = None
 
 
 @dataclass(frozen=True)

@@ -75,9 +75,10 @@ class ControlPlane:
     """Every component, driven by one changelog poller over one API."""
 
     # Whether the components' writes are recorded in managedFields, each under its binary's
-    # manager (kube-controller-manager, kubelet, kube-scheduler). Off by default: comparing
-    # every pod write costs the pod benchmark far more than a few percent (see the README).
-    record_managed_fields: bool = False
+    # manager (kube-controller-manager, kubelet, kube-scheduler), as kube-apiserver records every
+    # write. On by default (the trusted Updates' FieldsV1 algebra keeps the cost down); tests and
+    # benchmarks may switch it off.
+    record_managed_fields: bool = True
 
     def __init__(self, api: Api, components: list[Component], *, batch: int = 256,
                  active: set[str] | None = None) -> None:

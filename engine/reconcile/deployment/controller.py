@@ -11,7 +11,8 @@ requeue at the progress deadline while a rollout is incomplete.
 Differences from upstream, on purpose: the legacy `deprecated.deployment.
 rollback.to` annotation is ignored (kubectl undo patches the template); the
 Deployment's revision annotation is written with an Update of the main
-resource (litekube's status subresource keeps metadata) and the status
+resource (litekube's status subresource keeps metadata), recorded in
+managedFields as the status subresource's as upstream's, and the status
 writes upstream makes along the way are folded into one UpdateStatus at the
 end; a create error other than a name collision cannot be seen here, so
 `ReplicaSetCreateError` is never set.
@@ -115,7 +116,7 @@ def _set_deployment_revision(p: Pass, view: View, value: str) -> None:
     current = view.get("Deployment", p.d["metadata"].get("namespace", ""), p.d["metadata"]["name"])
     new = values.clone(current if current is not None else p.d)
     new["metadata"].setdefault("annotations", {})[du.REVISION] = value
-    p.update(new)
+    p.update(new, record_as="status")  # upstream's UpdateStatus: managedFields' status entry
 
 
 def _sync_existing_new(p: Pass, view: View, existing: dict | None, old_rss: list[dict]) -> dict | None:

@@ -51,9 +51,9 @@ class Pass:
         self.written.add(key)
         return obj
 
-    def update(self, obj: dict) -> dict:
-        """Queue an Update of `obj` (a copy the caller owns)."""
-        self.actions.append(Update(self._fresh(obj)))
+    def update(self, obj: dict, record_as: str | None = None) -> dict:
+        """Queue an Update of `obj` (a copy the caller owns), recorded in managedFields as `record_as`'s."""
+        self.actions.append(Update(self._fresh(obj), record_as=record_as))
         return obj
 
     def update_status(self, obj: dict) -> None:

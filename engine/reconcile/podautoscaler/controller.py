@@ -212,7 +212,7 @@ class _Sync:
         if rescale:
             target = values.clone(scale.target)
             target["spec"]["replicas"] = desired
-            self.actions.append(Update(target))
+            self.actions.append(Update(target, record_as="scale"))  # through the scale subresource
             self.condition("AbleToScale", "True", "SucceededRescale",
                            f"the HPA controller was able to update the target scale to {desired}")
             self.event("Normal", "SuccessfulRescale", f"New size: {desired}; reason: {reason}")
