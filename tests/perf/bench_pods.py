@@ -31,11 +31,13 @@ def pod_manifest(count: int) -> str:
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
 
 
-def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
-    """Seconds to make `writes` object writes (creates, then updates) straight through the store."""
-    store = Store(str(directory / "floor.db"))
-    body = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"},
-            "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}, "status": {"phase": "Pending"}}
+POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"},
+       "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}, "status": {"phase": "Pending"}}
+
+
+def timed_writes(store: Store, writes: int, batch: int = 256) -> float:
+    """Seconds to make `writes` object writes (a third creates, then updates) straight through `store`,
+    in transactions of `batch`: the store floor."""
     creates = writes // 3
     started = time.perf_counter()
     done = 0
@@ -45,15 +47,22 @@ def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
                 i = done % creates
                 name = f"p-{i:05d}"
                 if done < creates:
-                    writer.create("Pod", "default", name, f"uid-{i}", {**body, "metadata": {**body["metadata"], "name": name}})
+                    writer.create("Pod", "default", name, f"uid-{i}", {**POD, "metadata": {**POD["metadata"], "name": name}})
                 else:
                     current = writer.get("Pod", "default", name)
                     new = {**current.body, "status": {"phase": "Running", "n": done}}
                     writer.update("Pod", "default", name, new, current.resource_version)
                 done += 1
-    elapsed = time.perf_counter() - started
-    store.close()
-    return elapsed
+    return time.perf_counter() - started
+
+
+def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
+    """The store floor on a new SQLite database in `directory` (timed_writes)."""
+    store = Store(str(directory / "floor.db"))
+    try:
+        return timed_writes(store, writes, batch)
+    finally:
+        store.close()
 
 
 def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float, int, str]:

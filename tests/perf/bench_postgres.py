@@ -32,10 +32,7 @@ from litekube.model import manifests, nodes
 from litekube.runtime import embedded
 from litekube.store import Store
 from tests import pgserver
-from tests.perf.bench_pods import pod_manifest
-
-BODY = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"},
-        "spec": {"containers": [{"name": "c", "image": "nginx:1.27"}]}, "status": {"phase": "Pending"}}
+from tests.perf.bench_pods import POD as BODY, pod_manifest, timed_writes
 
 
 def _open(db: str, write_lock: str = "first-write", sync: bool = True) -> Store:
@@ -50,24 +47,10 @@ def _open(db: str, write_lock: str = "first-write", sync: bool = True) -> Store:
 def floor(db: str, writes: int, batch: int = 256, sync: bool = True) -> float:
     """Seconds for `writes` object writes (a third creates, then updates) in transactions of `batch`."""
     store = _open(db, sync=sync)
-    creates = writes // 3
-    started = time.perf_counter()
-    done = 0
-    while done < writes:
-        with store.write() as writer:
-            for _ in range(min(batch, writes - done)):
-                i = done % creates
-                name = f"p-{i:05d}"
-                if done < creates:
-                    writer.create("Pod", "default", name, f"uid-{i}", {**BODY, "metadata": {**BODY["metadata"], "name": name}})
-                else:
-                    current = writer.get("Pod", "default", name)
-                    writer.update("Pod", "default", name, {**current.body, "status": {"phase": "Running", "n": done}},
-                                  current.resource_version)
-                done += 1
-    elapsed = time.perf_counter() - started
-    store.close()
-    return elapsed
+    try:
+        return timed_writes(store, writes, batch)
+    finally:
+        store.close()
 
 
 def pods(db: str, count: int, node_count: int, sync: bool = True) -> tuple[float, int]:
