@@ -70,6 +70,21 @@ class TestCreatingTheNewReplicaSet:
         assert [c["type"] for c in status["conditions"]] == ["Progressing", "Available"]
         assert result.requeue_after == 601.0
 
+    def test_min_ready_seconds_zero_is_not_stored(self):
+        # ReplicaSetSpec.MinReadySeconds is `json:",omitempty"`: a Deployment without it makes a
+        # ReplicaSet without it; one with 5 makes one with 5; back to 0 drops it again.
+        (create,) = of(run(make_deployment(3)), Create)
+        assert "minReadySeconds" not in create.obj["spec"]
+        (create,) = of(run(make_deployment(3, minReadySeconds=5)), Create)
+        assert create.obj["spec"]["minReadySeconds"] == 5
+        new = copy.deepcopy(create.obj)
+        new["metadata"]["uid"] = "u-new"
+        (update,) = [a for a in of(run(make_deployment(3, minReadySeconds=0), new), Update)
+                     if a.obj["kind"] == "ReplicaSet"]
+        assert "minReadySeconds" not in update.obj["spec"]
+        assert not [a for a in of(run(make_deployment(3, minReadySeconds=5), new), Update)
+                    if a.obj["kind"] == "ReplicaSet"]
+
     def test_annotations_are_copied_except_skipped(self):
         d = make_deployment(1)
         d["metadata"]["annotations"] = {"kubernetes.io/change-cause": "v1",

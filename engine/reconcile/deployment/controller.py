@@ -128,7 +128,7 @@ def _sync_existing_new(p: Pass, view: View, existing: dict | None, old_rss: list
     changed = du.set_new_replica_set_annotations(d, rs, max_revision(old_rss) + 1, exists=True)
     want = int((d.get("spec") or {}).get("minReadySeconds") or 0)
     if changed or int(rs["spec"].get("minReadySeconds") or 0) != want:
-        rs["spec"]["minReadySeconds"] = want
+        _set_min_ready(rs, want)
         p.update(rs)
     else:
         rs = existing
@@ -138,6 +138,14 @@ def _sync_existing_new(p: Pass, view: View, existing: dict | None, old_rss: list
         du.set_condition(status, du.new_condition("Progressing", "True", Reason.FOUND_NEW_RS,
                                                   f'Found new replica set "{rs["metadata"]["name"]}"', p.now))
     return rs
+
+
+def _set_min_ready(rs: dict, seconds: int) -> None:
+    """ReplicaSetSpec.MinReadySeconds is `omitempty`: zero is not serialized, so it is not stored."""
+    if seconds:
+        rs["spec"]["minReadySeconds"] = seconds
+    else:
+        rs["spec"].pop("minReadySeconds", None)
 
 
 def _create_new(p: Pass, view: View, old_rss: list[dict]) -> dict | None:
@@ -155,8 +163,8 @@ def _create_new(p: Pass, view: View, old_rss: list[dict]) -> dict | None:
     new_rs: dict = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
                     "metadata": {"name": name, "namespace": meta.get("namespace", ""), "labels": dict(labels),
                                  "ownerReferences": [_owner_ref(d)]},
-                    "spec": {"replicas": 0, "minReadySeconds": int(spec.get("minReadySeconds") or 0),
-                             "selector": selector, "template": template}}
+                    "spec": {"replicas": 0, "selector": selector, "template": template}}
+    _set_min_ready(new_rs, int(spec.get("minReadySeconds") or 0))
     count = du.new_rs_new_replicas(d, old_rss + [new_rs], new_rs)
     new_rs["spec"]["replicas"] = count
     new_revision = max_revision(old_rss) + 1
