@@ -75,6 +75,27 @@ def job_from_cronjob(cronjob: dict, name: str) -> dict:
             "spec": values.clone(template.get("spec") or {})}
 
 
+def client_encoded(job: dict, namespace: str | None) -> dict:
+    """The Job as kubectl encodes it with --dry-run=client: Go's zero values of the typed struct
+    (`creationTimestamp: null`, a container's `resources: {}`, `status: {}`), and a namespace only
+    when -n named one (kubectl's EnforceNamespace)."""
+    obj = values.clone(job)
+    meta = {"name": obj["metadata"]["name"]}
+    if namespace:
+        meta["namespace"] = namespace
+    meta["creationTimestamp"] = None
+    meta.update({k: v for k, v in obj["metadata"].items() if k not in ("name", "namespace")})
+    obj["metadata"] = meta
+    template = obj.setdefault("spec", {}).setdefault("template", {})
+    template.setdefault("metadata", {}).setdefault("creationTimestamp", None)
+    pod_spec = template.setdefault("spec", {})
+    for field in ("initContainers", "containers"):
+        for container in pod_spec.get(field) or []:
+            container.setdefault("resources", {})
+    obj["status"] = {}
+    return obj
+
+
 def job_from_image(name: str, image: str, command: list[str]) -> dict:
     """createJob: one container named after the Job, restartPolicy Never."""
     container: dict = {"name": name, "image": image}

@@ -5,9 +5,10 @@ import click
 
 from litekube import errors
 from litekube.api import batch, reading
+from litekube.cli import output as output_flags
 from litekube.cli.manifests import create
 from litekube.cli.root import Context, dry_run_option, handle_errors, namespace_options, pass_context
-from litekube.model import kinds, printing, zerovalues
+from litekube.model import kinds
 
 
 @create.command("job", context_settings={"ignore_unknown_options": False})
@@ -15,13 +16,13 @@ from litekube.model import kinds, printing, zerovalues
 @click.argument("command", nargs=-1)
 @click.option("--image", default="", help="Image name to run.")
 @click.option("--from", "from_", default="", help="The resource to create a Job from (only cronjob is supported).")
-@click.option("-o", "--output", type=click.Choice(["yaml", "json", "name"]), default=None,
-              help="Print the created object: yaml, json or name.")
+@output_flags.print_options
 @namespace_options
 @dry_run_option
 @pass_context
 @handle_errors
-def create_job(ctx: Context, name, command, image, from_, output, namespace, dry_run) -> None:
+def create_job(ctx: Context, name, command, image, from_, output, template, allow_missing_template_keys, namespace,
+               dry_run) -> None:
     """Create a Job: create job NAME --image=IMAGE [-- COMMAND...] or create job NAME --from=cronjob/NAME.
 
     From a CronJob the Job copies its jobTemplate, gets the annotation
@@ -35,6 +36,7 @@ def create_job(ctx: Context, name, command, image, from_, output, namespace, dry
     if command and from_:
         raise errors.ManifestError("cannot specify --from and command")
     ns = namespace or "default"
+    fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS) if output else (None, None)
     with ctx.api.write(dry_run=dry_run != "none") as tx:
         if from_:
             targets = reading.parse_targets([from_])
@@ -47,9 +49,10 @@ def create_job(ctx: Context, name, command, image, from_, output, namespace, dry
             job = batch.job_from_cronjob(found, name)
         else:
             job = batch.job_from_image(name, image, list(command))
-        job["metadata"]["namespace"] = ns
-        created = job
-        if dry_run != "client":
+        if dry_run == "client":  # as kubectl encodes it, with no apiserver in between
+            created = batch.client_encoded(job, namespace)
+        else:
+            job["metadata"]["namespace"] = ns
             try:
                 created = tx.create(job, namespace=ns)
             except errors.ApiError as exc:
@@ -57,13 +60,9 @@ def create_job(ctx: Context, name, command, image, from_, output, namespace, dry
                     raise
                 raise errors.LitekubeError(f"failed to create job: {exc.message}") from None
     suffix = {"none": "", "client": " (dry run)", "server": " (server dry run)"}[dry_run]
-    created = zerovalues.served(created)  # a Job's `status: {}`, also as kubectl encodes it client-side
-    if output == "yaml":
-        click.echo(printing.to_yaml([created]).rstrip("\n"))
-    elif output == "json":
-        click.echo(printing.to_json([created]))
-    elif output == "name":
-        click.echo(f"{kinds.lookup('Job').qualified}/{name}")
+    if fmt is not None:
+        output_flags.emit(fmt, [created], text, single=True, allow_missing_keys=allow_missing_template_keys,
+                          typed=True, served=dry_run != "client")
     else:
         click.echo(f"{kinds.lookup('Job').qualified}/{name} created{suffix}")
     if dry_run == "none":

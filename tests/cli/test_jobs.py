@@ -377,6 +377,37 @@ Events:
             "job.batch/dry created (dry run)\n"
         assert "job.batch/dry" not in lk("get", "jobs", "-o", "name").stdout
 
+    def test_create_job_client_dry_run_prints_what_kubectl_encodes(self, lk):
+        # Recorded from kubectl v1.32.4 (`kubectl create job j --image=busybox --dry-run=client -o yaml`):
+        # the typed struct's zero values, and a namespace only when -n names one.
+        expected = """apiVersion: batch/v1
+kind: Job
+metadata:
+  creationTimestamp: null
+  name: j
+{namespace}spec:
+  template:
+    metadata:
+      creationTimestamp: null
+    spec:
+      containers:
+      - image: busybox
+        name: j
+        resources: {{}}
+      restartPolicy: Never
+status: {{}}
+"""
+        assert lk("create", "job", "j", "--image=busybox", "--dry-run=client", "-o", "yaml").stdout == \
+            expected.format(namespace="")
+        assert lk("create", "job", "j", "--image=busybox", "-n", "foo", "--dry-run=client", "-o", "yaml").stdout == \
+            expected.format(namespace="  namespace: foo\n")
+        printed = lk("create", "job", "j", "--image=busybox", "--dry-run=client", "-o", "json", "--", "date").stdout
+        assert printed.startswith('{\n    "kind": "Job",\n    "apiVersion": "batch/v1",\n')
+        assert json.loads(printed)["spec"]["template"]["spec"]["containers"][0]["command"] == ["date"]
+        assert lk("create", "job", "j", "--image=busybox", "--dry-run=client",
+                  "-o", "jsonpath={.metadata.name}").stdout == "j"
+        assert "job.batch/j" not in lk("get", "jobs", "-o", "name").stdout
+
     def test_create_still_takes_files(self, lk):
         assert lk("create", "-f", manifest("job.yaml")).stdout == "job.batch/pi created\n"
 
