@@ -118,6 +118,9 @@ def list_object(objs: list[dict]) -> dict:
 
 
 _OTHER_TYPES = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp", "merge")}
+# go-yaml (v2, under sigs.k8s.io/yaml) also reads y, Y, n and N as booleans, as YAML 1.1 does and
+# PyYAML does not: kubectl prints `name: "n"`.
+_GO_YAML11_BOOLS = frozenset(("y", "Y", "n", "N"))
 _GO_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
 
 
@@ -144,8 +147,8 @@ def _go_yaml():
             # and single-quotes one that is merely not plain ('*/1 * * * *', '@hourly')
             if style == "'" and other_type(self.event.value):
                 return '"'
-            if style == "" and isinstance(self.event.value, str) and _GO_FLOAT.match(self.event.value) \
-                    and self.event.tag == "tag:yaml.org,2002:str":
+            if style == "" and isinstance(self.event.value, str) and self.event.tag == "tag:yaml.org,2002:str" \
+                    and (_GO_FLOAT.match(self.event.value) or self.event.value in _GO_YAML11_BOOLS):
                 return '"'
             return style
 
