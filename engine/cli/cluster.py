@@ -153,4 +153,4 @@ def drain(ctx: Context, name, force, ignore_daemonsets, delete_emptydir_data, ti
     from litekube.runtime import draining
 
     options = draining.Options(force, ignore_daemonsets, delete_emptydir_data, duration_seconds(timeout, "--timeout"))
-    draining.drain(ctx.api, name, options, click.echo)
+    draining.drain(ctx.api, name, options, click.echo, lambda line: click.echo(line, err=True))

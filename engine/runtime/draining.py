@@ -71,8 +71,12 @@ def _refusals(pods: list[dict], options: Options) -> tuple[list[dict], list[str]
             [f"{k}: {', '.join(v)}" for k, v in warnings.items()])
 
 
-def drain(api: Api, node: str, options: Options, echo: Callable[[str], None]) -> None:
-    """Cordon and drain `node`; raises LitekubeError (kubectl's message) when it cannot finish."""
+def drain(api: Api, node: str, options: Options, echo: Callable[[str], None],
+          warn: Callable[[str], None] | None = None) -> None:
+    """Cordon and drain `node`; raises LitekubeError (kubectl's message) when it cannot finish.
+    `echo` takes what kubectl prints on stdout, `warn` what it prints on stderr (the warning and each
+    refused eviction); without `warn`, `echo` takes both."""
+    warn = warn or echo
     echo(operating.cordon(api, node, True))
     with api.read() as tx:
         pods = tx.list("Pod", None, field_selector=f"spec.nodeName={node}").items
@@ -83,7 +87,7 @@ def drain(api: Api, node: str, options: Options, echo: Callable[[str], None]) ->
             f'unable to drain node "{node}" due to error: {summary}, continuing command...\n'
             f"There are pending nodes to be drained:\n {node}\n" + "\n".join(problems))
     if warnings:  # PodDeleteList.Warnings: one line, the messages joined by "; "
-        echo(f"Warning: {'; '.join(warnings)}")
+        warn(f"Warning: {'; '.join(warnings)}")
     waiter = _Waiter(api)
     deadline = waiter.now() + options.timeout
     pending = [(p["metadata"]["namespace"], p["metadata"]["name"], p["metadata"]["uid"]) for p in pods]
@@ -99,7 +103,7 @@ def drain(api: Api, node: str, options: Options, echo: Callable[[str], None]) ->
                         operating.evict(tx, namespace, name)
                 evicted.append((namespace, name, uid))
             except errors.TooManyRequests as exc:
-                echo(f'error when evicting pods/"{name}" -n "{namespace}" (will retry after 5s): {exc.message}')
+                warn(f'error when evicting pods/"{name}" -n "{namespace}" (will retry after 5s): {exc.message}')
                 refused.append((namespace, name, uid))
         pending = refused
         if pending and waiter.now() + RETRY > deadline:

@@ -185,9 +185,10 @@ class TestDrain:
         assert result.exit_code == 0, result.output
         victim = on_node_1[0]
         assert result.stdout == (f"node/node-1 already cordoned\n"
-                                 f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
                                  f"evicting pod default/{victim}\n{dns[0]}"
                                  f"pod/{victim} evicted\n{dns[1]}node/node-1 drained\n")
+        # kubectl prints the warning on stderr (recorded from kubectl v1.32.4 through `litekube serve`)
+        assert result.stderr == f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
         placed = pods_by_node(lk)
         assert "node-1" not in placed and sum(map(len, placed.values())) == 3
         assert lk("get", "node", "node-1", "--no-headers").stdout.split()[1] == "Ready,SchedulingDisabled"
@@ -208,10 +209,10 @@ class TestDrain:
             f"cannot delete DaemonSet-managed Pods (use --ignore-daemonsets to ignore): {daemons}\n")
         assert lk("get", "pods", "-o", "name").stdout == "pod/bare\n"
         forced = lk("drain", "node-1", "--force", "--ignore-daemonsets")
+        assert forced.stderr == (f"Warning: deleting Pods that declare no controller: default/bare; ignoring "
+                                 f"DaemonSet-managed Pods: {daemons}\n")
         assert (forced.exit_code, forced.stdout) == (0, (
             "node/node-1 already cordoned\n"
-            f"Warning: deleting Pods that declare no controller: default/bare; ignoring DaemonSet-managed Pods: "
-            f"{daemons}\n"
             f"evicting pod default/bare\n{dns[0]}"
             f"pod/bare evicted\n{dns[1]}"
             "node/node-1 drained\n"))
@@ -232,15 +233,15 @@ class TestDrain:
                    "would violate the pod's disruption budget.\n")
         result = lk("drain", "node-1", "--ignore-daemonsets")
         assert result.exit_code == 0, result.output
+        assert result.stderr == (f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
+                                 + refusal * 3)  # the replacement is Ready 10s after it starts
         assert result.stdout == (
             "node/node-1 cordoned\n"
-            f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
             f"evicting pod default/{first}\n"
             f"evicting pod default/{second}\n"
-            f"{refusal}"
             f"{dns[0]}"
-            f"evicting pod default/{second}\n{refusal}"  # the replacement is Ready 10s after it starts
-            f"evicting pod default/{second}\n{refusal}"
+            f"evicting pod default/{second}\n"
+            f"evicting pod default/{second}\n"
             f"evicting pod default/{second}\n"
             f"pod/{first} evicted\n"
             f"{dns[1]}"
@@ -258,10 +259,10 @@ class TestDrain:
         refusal = ('error when evicting pods/"web-POD" -n "default" (will retry after 5s): Cannot evict pod as it '
                    "would violate the pod's disruption budget.\n")
         assert mask(result.stdout) == ("node/node-1 cordoned\n"
-                                       f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n"
-                                       + "evicting pod default/web-POD\n" + refusal + dns[0]
-                                       + ("evicting pod default/web-POD\n" + refusal) * 2)
+                                       + "evicting pod default/web-POD\n" + dns[0]
+                                       + "evicting pod default/web-POD\n" * 2)
         assert mask(result.stderr) == (
+            f"Warning: ignoring DaemonSet-managed Pods: {daemon_pods(lk, 'node-1')}\n" + refusal * 3 +
             'error: unable to drain node "node-1" due to error: error when evicting pods/"web-POD" -n "default": '
             "global timeout reached: 12s, continuing command...\nThere are pending nodes to be drained:\n node-1\n")
 
