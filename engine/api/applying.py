@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -33,6 +33,7 @@ class Outcome:
     name: str
     verb: str
     namespace: str = ""
+    obj: dict | None = field(default=None, compare=False, repr=False)  # as written, when captured
 
     def __str__(self) -> str:
         if self.verb.startswith("deleted"):  # kubectl delete's wording differs from apply's
@@ -189,7 +190,7 @@ def install_rank(kind: kinds.Kind) -> tuple[int, int]:
 
 
 def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bool, dry_run: str | None,
-          step: Step, order: int = 0, manager: str | None = None) -> list[Outcome]:
+          step: Step, order: int = 0, manager: str | None = None, capture: bool = False) -> list[Outcome]:
     """Run `step` on every document in one transaction; its (name, verb) is the outcome.
 
     With `order` 1 the documents are written in install order (INSTALL_ORDER, stable for
@@ -198,7 +199,8 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
     whole command (nothing is written), but the other documents are still tried, so that
     every failing one is reported, each error naming its document. A step answering None
     skips the document. Writes are recorded in managedFields under `manager` (kubectl's
-    field manager for the verb; default: the Api's).
+    field manager for the verb; default: the Api's). With `capture` each outcome carries the
+    object as the server holds it after its step (what `-o yaml` prints).
     """
     found: dict[int, errors.LitekubeError] = {}
     prepared = list(_prepared(docs, namespace, explicit, found))
@@ -207,6 +209,9 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
     outcomes: dict[int, Outcome] = {}
     with api.write(dry_run=dry_run is not None, manager=manager) as tx:
         for index, doc, kind, obj in prepared:
+            prior = None
+            if capture and dry_run and obj["metadata"].get("name"):
+                prior = tx.find(kind.kind, obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
             try:
                 result = step(tx, kind, obj, doc)
             except (errors.ApiError, errors.ManifestError) as exc:
@@ -214,7 +219,14 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
                 continue
             if result is not None:
                 name, verb = result
-                outcomes[index] = Outcome(kind, name, verb + _suffix(dry_run), obj["metadata"].get("namespace", ""))
+                ns = obj["metadata"].get("namespace", "")
+                written = tx.find(kind.kind, ns, name) if capture else None
+                if written is not None and dry_run:  # nothing is stored: the version stays what it was
+                    written = {**written, "metadata": {k: v for k, v in written["metadata"].items()
+                                                       if k != "resourceVersion"}}
+                    if prior is not None:
+                        written["metadata"]["resourceVersion"] = prior["metadata"]["resourceVersion"]
+                outcomes[index] = Outcome(kind, name, verb + _suffix(dry_run), ns, written)
         _raise(found)  # inside the transaction: raising rolls every document back
     return [outcomes[i] for i in sorted(outcomes)]
 
@@ -233,7 +245,7 @@ def _sourced(doc: manifests.Document, verb: str):
 
 def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
           explicit_namespace: bool = False, dry_run: str | None = None,
-          field_manager: str = CLIENT_SIDE_MANAGER) -> list[Outcome]:
+          field_manager: str = CLIENT_SIDE_MANAGER, capture: bool = False) -> list[Outcome]:
     """Client-side apply: create, or three-way merge through the last-applied annotation."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         name = _name(obj, doc)
@@ -248,12 +260,14 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
                 tx.create(modified, namespace=ns)
                 return name, "created"
             return name, _apply_patch(tx, kind, ns, name, modified, current)
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager,
+                 capture=capture)
 
 
 def server_side_apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
                       explicit_namespace: bool = False, dry_run: str | None = None,
-                      field_manager: str = SERVER_SIDE_MANAGER, force: bool = False) -> list[Outcome]:
+                      field_manager: str = SERVER_SIDE_MANAGER, force: bool = False,
+                      capture: bool = False) -> list[Outcome]:
     """`apply --server-side`: each object is applied by the server as `field_manager` (serverside-applied).
 
     A conflict with another manager's fields fails the command (nothing is written)
@@ -271,7 +285,36 @@ def server_side_apply(api: Api, docs: list[manifests.Document], namespace: str =
             exc.advice = True
             raise
         return name, "serverside-applied"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager)
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager=field_manager,
+                 capture=capture)
+
+
+def client_preview(api: Api, docs: list[manifests.Document], namespace: str, explicit: bool,
+                   verb: str) -> list[dict]:
+    """What kubectl prints with --dry-run=client -o: each manifest with its namespace resolved, for
+    `apply` with the last-applied annotation; `apply` of an object that exists prints the live object
+    as read (kubectl patches nothing in a client dry run). Reads, never writes; errors as the real
+    command's."""
+    from litekube.model import zerovalues
+
+    found: dict[int, errors.LitekubeError] = {}
+    prepared = _prepared(docs, namespace, explicit, found)
+    _raise(found)
+    objs = []
+    with api.read() as tx:
+        for _, doc, kind, obj in prepared:
+            if verb != "apply":
+                objs.append(obj)
+                continue
+            current = tx.find(kind.kind, obj["metadata"].get("namespace", ""), _name(obj, doc))
+            if current is not None:
+                objs.append(zerovalues.served(current))
+                continue
+            modified = values.clone(obj)
+            modified["metadata"]["annotations"] = {
+                **(modified["metadata"].get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
+            objs.append(modified)
+    return objs
 
 
 def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified: dict,
@@ -292,7 +335,7 @@ def _apply_patch(tx: Transaction, kind: kinds.Kind, ns: str, name: str, modified
 
 
 def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
-           explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+           explicit_namespace: bool = False, dry_run: str | None = None, capture: bool = False) -> list[Outcome]:
     """`create -f`: every object must not exist yet."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         with _sourced(doc, "creating"):
@@ -300,11 +343,12 @@ def create(api: Api, docs: list[manifests.Document], namespace: str = "default",
             created = tx.create(obj, namespace=obj["metadata"].get("namespace") or namespace)
         obj["metadata"]["namespace"] = created["metadata"].get("namespace", "")
         return created["metadata"]["name"], "created"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager="kubectl-create")
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, order=1, manager="kubectl-create",
+                 capture=capture)
 
 
 def replace(api: Api, docs: list[manifests.Document], namespace: str = "default",
-            explicit_namespace: bool = False, dry_run: str | None = None) -> list[Outcome]:
+            explicit_namespace: bool = False, dry_run: str | None = None, capture: bool = False) -> list[Outcome]:
     """`replace -f`: PUT each object; a resourceVersion in the manifest is a precondition."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         name = _name(obj, doc)
@@ -312,7 +356,8 @@ def replace(api: Api, docs: list[manifests.Document], namespace: str = "default"
             _checked(doc, obj)
             tx.update(obj, namespace=obj["metadata"].get("namespace") or namespace)
         return name, "replaced"
-    return _each(api, docs, namespace, explicit_namespace, dry_run, step, manager="kubectl-replace")
+    return _each(api, docs, namespace, explicit_namespace, dry_run, step, manager="kubectl-replace",
+                 capture=capture)
 
 
 def delete(api: Api, docs: list[manifests.Document], namespace: str = "default",

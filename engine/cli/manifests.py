@@ -1,6 +1,7 @@
 """apply, create, replace and delete: manifests and named objects. This module does I/O."""
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -17,7 +18,7 @@ from litekube.cli.root import (
     namespace_options,
     pass_context,
 )
-from litekube.model import decoding, kinds
+from litekube.model import decoding, gofmt, kinds, printing, zerovalues
 
 
 def _docs(filenames, recursive):
@@ -33,21 +34,54 @@ def _stdin() -> bytes:
     return stream.read(decoding.STREAM_LIMIT + 1)
 
 
-def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry_run, **kwargs):
+def _manifest_command(action, ctx: Context, filenames, recursive, namespace, dry_run, output=None, template=None,
+                      allow_missing_template_keys=True, **kwargs):
     docs = _docs(filenames, recursive)
     mode = None if dry_run == "none" else dry_run
+    fmt, text = output_flags.resolve(output, template, output_flags.PRINT_FORMATS) if output else (None, None)
     if mode == "client":
         # A client dry run talks to no server: it only reads and resolves the manifests.
+        if fmt is not None:
+            verb = "apply" if action.__name__ == "apply" else action.__name__
+            _print_objects(action, fmt, text, applying.client_preview(ctx.api, docs, namespace or "default",
+                                                                      namespace is not None, verb),
+                           allow_missing_template_keys, served=False)
+            return
         outcomes = [applying.Outcome(kinds.by_api(d.obj["apiVersion"], d.obj["kind"]),
                                      (d.obj.get("metadata") or {}).get("name", ""),
                                      _client_verb(action) + " (dry run)") for d in docs]
     else:
-        outcomes = action(ctx.api, docs, namespace or "default", namespace is not None,
-                          dry_run=mode, **kwargs)
-    for outcome in outcomes:
-        click.echo(str(outcome))
+        if fmt is not None:
+            kwargs["capture"] = True
+        outcomes = action(ctx.api, docs, namespace or "default", namespace is not None, dry_run=mode, **kwargs)
+    if fmt is not None:
+        _print_objects(action, fmt, text, [o.obj for o in outcomes if o.obj is not None],
+                       allow_missing_template_keys, served=True)
+    else:
+        for outcome in outcomes:
+            click.echo(str(outcome))
     if mode is None:
         ctx.settle()
+
+
+def _print_objects(action, fmt, text, objs: list[dict], allow_missing_keys: bool, served: bool) -> None:
+    """-o as kubectl prints it: apply gathers the objects into one List when there are several
+    (`metadata: {}`), create and replace print each object in turn (`---` between YAML documents)."""
+    if fmt.name == "name" or action.__name__ not in ("apply", "server_side_apply"):
+        output_flags.emit_stream(fmt, objs, text, allow_missing_keys=allow_missing_keys, served=served)
+        return
+    if len(objs) == 1:
+        output_flags.emit(fmt, objs, text, single=True, allow_missing_keys=allow_missing_keys, served=served)
+        return
+    if served:
+        objs = [zerovalues.served(o) for o in objs]
+    listing = {"kind": "List", "apiVersion": "v1", "metadata": {},
+               "items": printing.omit_managed_fields(objs)}
+    if fmt.name == "json":  # a typed metav1.List of unstructured items: its own fields in order, theirs sorted
+        listing["items"] = [json.loads(json.dumps(o, sort_keys=True)) for o in listing["items"]]
+        click.echo(gofmt.marshal(listing, "    ", sort_keys=False))
+        return
+    output_flags.emit(fmt, [listing], text, single=True, allow_missing_keys=allow_missing_keys)
 
 
 def _client_verb(action) -> str:
@@ -60,10 +94,13 @@ def _manifest_verb(name: str, action, doc: str) -> None:
     @file_options
     @namespace_options
     @dry_run_option
+    @output_flags.print_options
     @pass_context
     @handle_errors
-    def command(ctx: Context, filenames, recursive, namespace, dry_run) -> None:
-        _manifest_command(action, ctx, filenames, recursive, namespace, dry_run)
+    def command(ctx: Context, filenames, recursive, namespace, dry_run, output, template,
+                allow_missing_template_keys) -> None:
+        _manifest_command(action, ctx, filenames, recursive, namespace, dry_run, output, template,
+                          allow_missing_template_keys)
     cli.command(name, help=doc)(command)
 
 
@@ -76,10 +113,11 @@ def _manifest_verb(name: str, action, doc: str) -> None:
 @click.option("--force-conflicts", is_flag=True, help="With --server-side: take over conflicting fields.")
 @click.option("--field-manager", default=applying.CLIENT_SIDE_MANAGER, show_default=True,
               help="The manager that owns the fields this apply sets.")
+@output_flags.print_options
 @pass_context
 @handle_errors
 def apply(ctx: Context, filenames, recursive, namespace, dry_run, server_side, force_conflicts,
-          field_manager) -> None:
+          field_manager, output, template, allow_missing_template_keys) -> None:
     """Create or update objects from manifests (three-way merge, like kubectl apply).
 
     With --server-side the server merges each manifest into the live object
@@ -90,13 +128,13 @@ def apply(ctx: Context, filenames, recursive, namespace, dry_run, server_side, f
     if server_side and dry_run == "client":
         output_flags.fail("--dry-run=client doesn't work with --server-side (did you mean --dry-run=server instead?)")
     if not server_side:
-        _manifest_command(applying.apply, ctx, filenames, recursive, namespace, dry_run,
-                          field_manager=field_manager)
+        _manifest_command(applying.apply, ctx, filenames, recursive, namespace, dry_run, output, template,
+                          allow_missing_template_keys, field_manager=field_manager)
         return
     if field_manager == applying.CLIENT_SIDE_MANAGER:  # kubectl's flag default means "kubectl" server-side
         field_manager = applying.SERVER_SIDE_MANAGER
-    _manifest_command(applying.server_side_apply, ctx, filenames, recursive, namespace, dry_run,
-                      field_manager=field_manager, force=force_conflicts)
+    _manifest_command(applying.server_side_apply, ctx, filenames, recursive, namespace, dry_run, output, template,
+                      allow_missing_template_keys, field_manager=field_manager, force=force_conflicts)
 
 
 @cli.group(invoke_without_command=True)
@@ -105,9 +143,11 @@ def apply(ctx: Context, filenames, recursive, namespace, dry_run, server_side, f
 @click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")
 @namespace_options
 @dry_run_option
+@output_flags.print_options
 @click.pass_context
 @handle_errors
-def create(click_ctx: click.Context, filenames, recursive, namespace, dry_run) -> None:
+def create(click_ctx: click.Context, filenames, recursive, namespace, dry_run, output, template,
+           allow_missing_template_keys) -> None:
     """Create objects from manifests (-f); an object that exists already is an error.
 
     `create` is a group: `litekube create -f FILE` creates from manifests,
@@ -122,7 +162,8 @@ def create(click_ctx: click.Context, filenames, recursive, namespace, dry_run) -
         return
     if not filenames:
         raise errors.ManifestError("must specify one of -f and -k")
-    _manifest_command(applying.create, click_ctx.obj, filenames, recursive, namespace, dry_run)
+    _manifest_command(applying.create, click_ctx.obj, filenames, recursive, namespace, dry_run, output, template,
+                      allow_missing_template_keys)
 _manifest_verb("replace", applying.replace,
                "Replace objects from manifests; a stale metadata.resourceVersion is a Conflict.")
 

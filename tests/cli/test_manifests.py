@@ -158,3 +158,89 @@ class TestDatabaseOption:
         broken = runner.invoke(litekube.cli, ["--db", str(garbage), "get", "pods"])
         assert (broken.exit_code, broken.stderr) == (
             1, f'error: cannot open the database "{garbage}": file is not a database\n')
+
+
+TWO = CM + "---\n" + CM.replace("name: cfg", "name: other").replace('"1"', '"2"')
+
+
+def masked(text: str) -> str:
+    """The stored object's times and identities, which a test cannot know before it runs."""
+    import re
+
+    text = re.sub(r'(creationTimestamp|uid)(": |: )"?[^",\n]+"?', r"\1\2X", text)
+    return re.sub(r'(resourceVersion)(": |: )"[0-9]+"', r"\1\2N", text)
+
+
+class TestOutputOfTheManifestVerbs:
+    """-o on apply, create -f and replace: recorded from kubectl v1.32.4 through `litekube serve`."""
+
+    APPLIED = ('''- apiVersion: v1
+  data:
+    a: "{a}"
+  kind: ConfigMap
+  metadata:
+    annotations:
+      kubectl.kubernetes.io/last-applied-configuration: |
+        {{"apiVersion":"v1","data":{{"a":"{a}"}},"kind":"ConfigMap","metadata":{{"annotations":{{}},"name":"{name}","namespace":"default"}}}}
+    creationTimestamp: X
+    name: {name}
+    namespace: default
+{rv}    uid: X
+''')
+
+    def test_apply_gathers_several_objects_into_a_list(self, lk):
+        result = lk("apply", "-f", "-", "-o", "yaml", input=TWO)
+        assert result.exit_code == 0, result.output
+        assert masked(result.stdout) == ("apiVersion: v1\nitems:\n"
+                                         + self.APPLIED.format(a=1, name="cfg", rv="    resourceVersion: N\n")
+                                         + self.APPLIED.format(a=2, name="other", rv="    resourceVersion: N\n")
+                                         + "kind: List\nmetadata: {}\n")
+        assert lk("apply", "-f", "-", "-o", "name", input=TWO).stdout == "configmap/cfg\nconfigmap/other\n"
+        listed = lk("apply", "-f", "-", "-o", "json", input=TWO).stdout
+        assert listed.startswith('{\n    "kind": "List",\n    "apiVersion": "v1",\n    "metadata": {},\n    "items": [\n'
+                                 '        {\n            "apiVersion": "v1",\n            "data": {\n')
+        assert lk("apply", "-f", "-", "-o", "jsonpath={.kind} {.items[*].metadata.name}", input=TWO).stdout == \
+            "List cfg other"
+
+    def test_apply_of_one_object_prints_the_object(self, lk):
+        printed = lk("apply", "-f", "-", "-o", "json", input=CM).stdout
+        assert printed.startswith('{\n    "apiVersion": "v1",\n    "data": {\n        "a": "1"\n    },\n')
+        assert lk("apply", "-f", "-", "-o", "jsonpath={.metadata.name}", input=CM).stdout == "cfg"
+
+    def test_server_dry_run_prints_the_object_without_a_new_version(self, lk):
+        created = lk("apply", "-f", "-", "-o", "yaml", "--dry-run=server", input=TWO).stdout
+        assert masked(created) == ("apiVersion: v1\nitems:\n" + self.APPLIED.format(a=1, name="cfg", rv="")
+                                   + self.APPLIED.format(a=2, name="other", rv="") + "kind: List\nmetadata: {}\n")
+        assert lk("get", "cm", "-o", "name").stdout == "configmap/kube-root-ca.crt\n"
+        lk("apply", "-f", "-", input=CM)
+        version = lk("get", "cm", "cfg", "-o", "jsonpath={.metadata.resourceVersion}").stdout
+        changed = lk("apply", "-f", "-", "-o", "jsonpath={.data.a} {.metadata.resourceVersion}", "--dry-run=server",
+                     input=CM.replace('"1"', '"3"')).stdout
+        assert changed == f"3 {version}"
+        assert lk("get", "cm", "cfg", "-o", "jsonpath={.data.a}").stdout == "1"
+
+    def test_client_dry_run_prints_the_manifest_or_the_live_object(self, lk):
+        new = lk("apply", "-f", "-", "-o", "yaml", "--dry-run=client", input=CM).stdout
+        assert new == ('apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  annotations:\n'
+                       '    kubectl.kubernetes.io/last-applied-configuration: |\n'
+                       '      {"apiVersion":"v1","data":{"a":"1"},"kind":"ConfigMap","metadata":{"annotations":{},'
+                       '"name":"cfg","namespace":"default"}}\n  name: cfg\n  namespace: default\n')
+        lk("apply", "-f", "-", input=CM)
+        live = lk("apply", "-f", "-", "-o", "jsonpath={.data.a}", "--dry-run=client", input=CM.replace('"1"', '"3"'))
+        assert live.stdout == "1"  # kubectl patches nothing in a client dry run: it prints what it read
+        assert lk("create", "-f", "-", "-o", "yaml", "--dry-run=client", input=TWO).stdout == (
+            'apiVersion: v1\ndata:\n  a: "1"\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: default\n---\n'
+            'apiVersion: v1\ndata:\n  a: "2"\nkind: ConfigMap\nmetadata:\n  name: other\n  namespace: default\n')
+
+    def test_create_and_replace_print_each_object_in_turn(self, lk):
+        created = lk("create", "-f", "-", "-o", "yaml", input=TWO)
+        assert created.exit_code == 0, created.output
+        one = ('apiVersion: v1\ndata:\n  a: "{a}"\nkind: ConfigMap\nmetadata:\n  creationTimestamp: X\n  name: {name}\n'
+               '  namespace: default\n  resourceVersion: N\n  uid: X\n')
+        assert masked(created.stdout) == one.format(a=1, name="cfg") + "---\n" + one.format(a=2, name="other")
+        assert lk("replace", "-f", "-", "-o", "name", input=TWO).stdout == "configmap/cfg\nconfigmap/other\n"
+        replaced = lk("replace", "-f", "-", "-o", "json", input=TWO).stdout
+        assert replaced.count('"kind": "ConfigMap"') == 2 and '"kind": "List"' not in replaced
+        assert replaced.startswith('{\n    "apiVersion": "v1",\n') and "}\n{\n" in replaced
+        refused = lk("create", "-f", "-", "-o", "name", input=CM)
+        assert (refused.exit_code, refused.stdout) == (1, "")
