@@ -137,7 +137,24 @@ def apply(ctx: Context, filenames, recursive, namespace, dry_run, server_side, f
                       allow_missing_template_keys, field_manager=field_manager, force=force_conflicts)
 
 
-@cli.group(invoke_without_command=True)
+class _CreateGroup(click.Group):
+    """`create`'s subcommands also answer to kubectl's aliases (`create ns`, `create deploy`, ...)."""
+
+    ALIASES = {"cm": "configmap", "cj": "cronjob", "deploy": "deployment", "ing": "ingress", "ns": "namespace",
+               "pc": "priorityclass", "resourcequota": "quota", "svc": "service", "sa": "serviceaccount"}
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        return super().get_command(ctx, self.ALIASES.get(cmd_name, cmd_name))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        if args and not args[0].startswith("-") and self.get_command(ctx, args[0]) is None:
+            click.echo(f"error: Unexpected args: [{' '.join(args)}]\n"
+                       "See 'litekube create -h' for help and examples", err=True)
+            ctx.exit(1)
+        return super().resolve_command(ctx, args)
+
+
+@cli.group(cls=_CreateGroup, invoke_without_command=True)
 @click.option("-f", "--filename", "filenames", multiple=True,
               help="A manifest file, a directory of them, or - for stdin.")
 @click.option("-R", "--recursive", is_flag=True, help="Read directories recursively.")
