@@ -93,9 +93,15 @@ def drain(api: Api, node: str, options: Options, echo: Callable[[str], None],
     pending = [(p["metadata"]["namespace"], p["metadata"]["name"], p["metadata"]["uid"]) for p in pods]
     evicted: list[tuple[str, str, str]] = []
     while pending:
-        refused = []
+        # kubectl's evictPods, one loop per pod: each try prints `evicting pod`, then gives up if the
+        # global timeout has passed, else asks; a refusal (429) is retried 5 seconds later.
+        refused, timed_out = [], []
         for namespace, name, uid in pending:
             echo(f"evicting pod {namespace}/{name}")
+            if waiter.now() >= deadline:
+                timed_out.append(f'error when evicting pods/"{name}" -n "{namespace}": global timeout reached: '
+                                 f"{durations.human_duration(options.timeout)}")
+                continue
             try:
                 with api.write() as tx:
                     current = tx.find("Pod", namespace, name)
@@ -105,17 +111,41 @@ def drain(api: Api, node: str, options: Options, echo: Callable[[str], None],
             except errors.TooManyRequests as exc:
                 warn(f'error when evicting pods/"{name}" -n "{namespace}" (will retry after 5s): {exc.message}')
                 refused.append((namespace, name, uid))
+        if timed_out:
+            _give_up(api, node, options, evicted, timed_out, echo, warn)
         pending = refused
-        if pending and waiter.now() + RETRY > deadline:
-            raise errors.ManifestError(
-                f'unable to drain node "{node}" due to error: error when evicting pods/"{pending[0][1]}" -n '
-                f'"{pending[0][0]}": global timeout reached: {durations.human_duration(options.timeout)}, '
-                f"continuing command...\nThere are pending nodes to be drained:\n {node}")
         waiter.wait(RETRY if pending else 0.0)
     waiter.wait(0.0)
     for namespace, name, _ in evicted:
         echo(f"pod/{name} evicted")
     echo(f"node/{node} drained")
+
+
+def _give_up(api: Api, node: str, options: Options, evicted: list[tuple[str, str, str]], timed_out: list[str],
+             echo: Callable[[str], None], warn: Callable[[str], None]) -> None:
+    """The global timeout, as kubectl's goroutines meet it: an evicted pod already gone was reported
+    `evicted`; one still terminating failed its wait at the deadline, before the evictions still
+    being retried noticed it. Then deleteOrEvictPodsSimple's error path: the pods still to go from
+    the node, then the error."""
+    failures = []
+    with api.read() as tx:
+        for namespace, name, uid in evicted:
+            current = tx.find("Pod", namespace, name)
+            if current is None or current["metadata"]["uid"] != uid:
+                echo(f"pod/{name} evicted")
+            else:
+                failures.append(f'error when waiting for pod "{name}" in namespace "{namespace}" to terminate: '
+                                "context deadline exceeded")
+        left = tx.list("Pod", None, field_selector=f"spec.nodeName={node}").items
+    failures += timed_out
+    summary = failures[0] if len(failures) == 1 else f"[{', '.join(failures)}]"
+    left, _, _ = _refusals(left, options)
+    if left:
+        warn(f'There are pending pods in node "{node}" when an error occurred: {summary}')
+        for pod in left:
+            warn(f"pod/{pod['metadata']['name']}")
+    raise errors.ManifestError(f'unable to drain node "{node}" due to error: {summary}, continuing command...\n'
+                               f"There are pending nodes to be drained:\n {node}\n" + "\n".join(failures))
 
 
 class _Waiter:
