@@ -33,8 +33,10 @@ session's own synchronous_commit (the server's setting, `on` by default), so
 it waits for the WAL to be flushed up to its own commit record, which comes
 after the write's: the write is on disk (and on a synchronous standby, when
 the server has one) before `Store.write` returns, i.e. before anything is
-acknowledged. Concurrent barriers share one flush (PostgreSQL's group
-commit), so writers no longer wait for each other's fsync. The barrier must
+acknowledged (a transaction that wrote nothing, only locked and read, has
+nothing to wait for: no barrier, `COMMIT_WRITE`). Concurrent barriers share
+one flush (PostgreSQL's group commit), so writers no longer wait for each
+other's fsync. The barrier must
 write WAL: PostgreSQL flushes at commit only for a transaction that has an
 xid *and* wrote WAL before its commit record (xact.c,
 RecordTransactionCommit), so a bare `SELECT pg_current_xact_id()` commits
@@ -73,7 +75,13 @@ WRITE_LOCK = 0x6C6B7374  # pg_advisory_xact_lock key of the store's writers ("lk
 MIGRATE_LOCK = 0x6C6B6D67  # ... and of migrations, so two processes opening a new database do not race
 # After an asynchronous COMMIT: a transaction that takes an xid and writes one WAL record (a logical-decoding
 # message with no content), so its synchronous commit flushes the WAL up to past the earlier commit record.
-BARRIER = "SELECT pg_logical_emit_message(true, 'litekube', '')"
+BARRIER_CALL = "pg_logical_emit_message(true, 'litekube', '')"
+BARRIER = "SELECT " + BARRIER_CALL
+# A write transaction's COMMIT and then the barrier, in one round trip, the barrier only when the transaction
+# wrote (has an xid; one that only took the lock and read, as an unchanged apply, wrote nothing to wait for):
+# a session setting carries that across the COMMIT.
+COMMIT_WRITE = ("SELECT set_config('litekube.wrote', (pg_current_xact_id_if_assigned() IS NOT NULL)::text, false); "
+                f"COMMIT; SELECT CASE WHEN current_setting('litekube.wrote')::boolean THEN {BARRIER_CALL} END")
 WAL_LIMIT = 8 * 1024 * 1024  # SQLite: a checkpointed WAL is truncated to this size when it restarts
 
 
@@ -185,8 +193,12 @@ class Dialect:
         clock to the wall (Writer.follow_wall); nothing elsewhere."""
 
     def commit(self, raw, flush: bool = False) -> None:
-        """COMMIT; with `flush` (a write, or a changelog read that found rows) return only once what the
-        transaction wrote or saw is durable (PostgreSQL's barrier; SQLite's commits already are)."""
+        """COMMIT; with `flush` (a changelog read that found rows) return only once what the transaction
+        saw is durable (PostgreSQL's barrier; SQLite's commits already are)."""
+        raw.execute("COMMIT")
+
+    def commit_write(self, raw) -> None:
+        """COMMIT a write transaction, returning once what it wrote is durable."""
         raw.execute("COMMIT")
 
     def rollback(self, raw) -> None:
@@ -366,12 +378,21 @@ class PostgreSQL(Dialect):
         return True
 
     def commit(self, raw, flush: bool = False) -> None:
-        if flush and self.flush == "after-lock":
-            # One round trip: the COMMIT (asynchronous for a write: the lock is released here), then the
-            # barrier in its own transaction, which returns once the WAL is flushed past that COMMIT.
-            raw.execute("COMMIT; " + BARRIER)
-        else:
+        # One round trip: the COMMIT, then the barrier, which returns once the WAL is flushed past it.
+        raw.execute("COMMIT; " + BARRIER if flush and self.flush == "after-lock" else "COMMIT")
+
+    def commit_write(self, raw) -> None:
+        if self.flush != "after-lock":
             raw.execute("COMMIT")
+            return
+        # The COMMIT is asynchronous (the lock is released here), then the barrier (COMMIT_WRITE).
+        try:
+            raw.execute(COMMIT_WRITE)
+        except self.driver_errors:
+            # Failed before its COMMIT (an aborted transaction): end it, as a failed COMMIT would have.
+            if not self.lost(raw) and raw.info.transaction_status != raw.info.transaction_status.IDLE:
+                raw.execute("ROLLBACK")
+            raise
 
     def table_exists(self, raw, name: str) -> bool:
         return raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]

@@ -724,7 +724,7 @@ class Store(locking.ControlPlaneLock):
             try:
                 # flush: returns once the write is durable (PostgreSQL: after the lock is released, see
                 # dialects' docstring), so nothing is acknowledged before it is on disk
-                self.dialect.commit(writer._raw, flush=True)
+                self.dialect.commit_write(writer._raw)
             except BaseException as exc:
                 self._lost(writer._raw, exc)
                 raise

@@ -8,6 +8,7 @@ nobody flushes stays unflushed for the length of a test:
   immediate`, no checkpoint) with its revision, while writers are writing;
 - the barrier is issued: when `Store.write` returns, the WAL is flushed
   past its commit (and without the barrier it is not, so the check can tell);
+  a write transaction that wrote nothing writes no WAL, no barrier either;
 - a changelog read that finds rows returns them only once they are durable,
   even when their writer never flushed;
 - the concurrency test of test_concurrency.py (writers, a watcher, gap-free
@@ -75,13 +76,36 @@ def test_a_write_is_flushed_when_the_store_returns(server):
             assert flushed(conn), i
         # the control: the same writes with the barrier taken out are not flushed when the store returns
         # (the WAL writer flushes them later), so the check above does tell
-        store.dialect.commit = lambda raw, flush=False: raw.execute("COMMIT")
+        store.dialect.commit_write = lambda raw: raw.execute("COMMIT")
         unflushed = 0
         for i in range(20):
             with store.write() as writer:
                 writer.create("ConfigMap", "default", f"b{i}", f"b{i}", pod(f"b{i}"))
             unflushed += not flushed(conn)
         assert unflushed >= 5  # (the WAL writer flushes at most every 10 s, or a full page when idle that long)
+    finally:
+        conn.close()
+        store.close()
+
+
+def test_a_write_transaction_that_writes_nothing_waits_for_no_flush(server):
+    """One that took the lock and read (an unchanged apply) writes no WAL at all: no barrier either."""
+    url = server.database()
+    store = Store(url)
+    conn = admin(server, url)
+    position = lambda: conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]  # noqa: E731
+    try:
+        with store.write() as writer:
+            writer.create("ConfigMap", "default", "a", "a", pod("a"))
+        before = position()
+        for _ in range(3):
+            with store.write() as writer:
+                writer.lock()
+                assert writer.get("ConfigMap", "default", "a") is not None
+        assert position() == before
+        with store.write() as writer:
+            writer.create("ConfigMap", "default", "b", "b", pod("b"))
+        assert position() > before and flushed(conn)
     finally:
         conn.close()
         store.close()
@@ -105,7 +129,7 @@ def test_a_changelog_read_hands_out_rows_only_once_they_are_durable(server):
     writing, watching = Store(url), Store(url)
     conn = admin(server, url)
     try:
-        writing.dialect.commit = lambda raw, flush=False: raw.execute("COMMIT")  # a writer that never flushes
+        writing.dialect.commit_write = lambda raw: raw.execute("COMMIT")  # a writer that never flushes
         for i in range(10):  # (the WAL writer may flush one now and then: a few more writes then)
             with writing.write() as writer:
                 writer.create("ConfigMap", "default", f"c{i}", f"c{i}", pod(f"c{i}"))
