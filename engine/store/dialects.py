@@ -36,11 +36,10 @@ the server has one) before `Store.write` returns, i.e. before anything is
 acknowledged (a transaction that wrote nothing, only locked and read, has
 nothing to wait for: no barrier, `COMMIT_WRITE`). Concurrent barriers share
 one flush (PostgreSQL's group commit), so writers no longer wait for each
-other's fsync. The barrier must
-write WAL: PostgreSQL flushes at commit only for a transaction that has an
-xid *and* wrote WAL before its commit record (xact.c,
-RecordTransactionCommit), so a bare `SELECT pg_current_xact_id()` commits
-asynchronously and waits for nothing (checked on PostgreSQL 15);
+other's fsync. The barrier must write WAL: PostgreSQL flushes at commit only
+for a transaction that has an xid *and* wrote WAL before its commit record
+(xact.c, RecordTransactionCommit), so a bare `SELECT pg_current_xact_id()`
+commits asynchronously and waits for nothing (checked on PostgreSQL 15);
 `pg_logical_emit_message(true, ...)` takes an xid and writes one small record
 (decoders of a logical slot see a 'litekube' message with no content; any
 user may call it). Polling `pg_current_wal_flush_lsn()` up to the commit's
