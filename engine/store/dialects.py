@@ -20,6 +20,42 @@ writers do before their first write runs in parallel; reads are REPEATABLE
 READ READ ONLY snapshots. The triggers (triggers.py) keep the one-row revision counter, as
 on SQLite, so a rolled-back write leaves no hole. Wake-ups: the triggers
 NOTIFY `litekube_changelog`; `Listener` waits for it.
+
+Durable commits without the flush under the lock (`flush="after-lock"`, the
+default). A transaction's advisory lock is released only after its COMMIT
+returns, and a synchronous COMMIT returns after its WAL flush, so with plain
+commits the writers would commit one flush after another. Instead a write
+transaction runs with `SET LOCAL synchronous_commit = off`: its COMMIT
+inserts the commit record, becomes visible and releases the lock without
+waiting. In the same round trip, after the COMMIT, the session runs
+`BARRIER`, a tiny transaction that writes a WAL record and commits with the
+session's own synchronous_commit (the server's setting, `on` by default), so
+it waits for the WAL to be flushed up to its own commit record, which comes
+after the write's: the write is on disk (and on a synchronous standby, when
+the server has one) before `Store.write` returns, i.e. before anything is
+acknowledged (a transaction that wrote nothing, only locked and read, has
+nothing to wait for: no barrier, `COMMIT_WRITE`). Concurrent barriers share
+one flush (PostgreSQL's group commit), so writers no longer wait for each
+other's fsync. The barrier must write WAL: PostgreSQL flushes at commit only
+for a transaction that has an xid *and* wrote WAL before its commit record
+(xact.c, RecordTransactionCommit), so a bare `SELECT pg_current_xact_id()`
+commits asynchronously and waits for nothing (checked on PostgreSQL 15);
+`pg_logical_emit_message(true, ...)` takes an xid and writes one small record
+(decoders of a logical slot see a 'litekube' message with no content; any
+user may call it). Polling `pg_current_wal_flush_lsn()` up to the commit's
+LSN would wait for the WAL writer instead (up to `wal_writer_delay`, 200 ms).
+
+The window this opens: between a write's COMMIT and its flush (about one
+fsync) other sessions see it. A server crash in that window loses it, and a
+reader may have seen it; nothing acknowledged is lost (the writer had not
+returned), and a write decided from what a transaction saw commits after it,
+so its own barrier flushes both. The changelog reads (`Store.changes`, the
+watch primitive) close the window for watchers: after a read that returned
+rows they run the barrier too (`commit(flush=True)`), so a watcher never
+hands out a revision that a crash could take back and then reuse. Other
+reads (get, list) may show such a write for that moment.
+`flush="under-lock"`: plain COMMITs, the flush under the lock (as before; the
+benchmark compares).
 """
 from __future__ import annotations
 
@@ -36,6 +72,15 @@ __all__ = ["Dialect", "SQLite", "PostgreSQL", "for_url", "SQLITE", "CHANNEL", "W
 CHANNEL = "litekube_changelog"  # NOTIFY channel the triggers signal on every committed change
 WRITE_LOCK = 0x6C6B7374  # pg_advisory_xact_lock key of the store's writers ("lkst")
 MIGRATE_LOCK = 0x6C6B6D67  # ... and of migrations, so two processes opening a new database do not race
+# After an asynchronous COMMIT: a transaction that takes an xid and writes one WAL record (a logical-decoding
+# message with no content), so its synchronous commit flushes the WAL up to past the earlier commit record.
+BARRIER_CALL = "pg_logical_emit_message(true, 'litekube', '')"
+BARRIER = "SELECT " + BARRIER_CALL
+# A write transaction's COMMIT and then the barrier, in one round trip, the barrier only when the transaction
+# wrote (has an xid; one that only took the lock and read, as an unchanged apply, wrote nothing to wait for):
+# a session setting carries that across the COMMIT.
+COMMIT_WRITE = ("SELECT set_config('litekube.wrote', (pg_current_xact_id_if_assigned() IS NOT NULL)::text, false); "
+                f"COMMIT; SELECT CASE WHEN current_setting('litekube.wrote')::boolean THEN {BARRIER_CALL} END")
 WAL_LIMIT = 8 * 1024 * 1024  # SQLite: a checkpointed WAL is truncated to this size when it restarts
 
 
@@ -146,7 +191,13 @@ class Dialect:
         """With `late_lock`: begin the transaction, take the writers' lock (held to its end) and move the
         clock to the wall (Writer.follow_wall); nothing elsewhere."""
 
-    def commit(self, raw) -> None:
+    def commit(self, raw, flush: bool = False) -> None:
+        """COMMIT; with `flush` (a changelog read that found rows) return only once what the transaction
+        saw is durable (PostgreSQL's barrier; SQLite's commits already are)."""
+        raw.execute("COMMIT")
+
+    def commit_write(self, raw) -> None:
+        """COMMIT a write transaction, returning once what it wrote is durable."""
         raw.execute("COMMIT")
 
     def rollback(self, raw) -> None:
@@ -197,7 +248,8 @@ class PostgreSQL(Dialect):
     least = "LEAST"
     returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
 
-    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "first-write") -> None:
+    def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "first-write",
+                 flush: str = "after-lock") -> None:
         import psycopg
 
         self.conninfo = conninfo
@@ -212,6 +264,12 @@ class PostgreSQL(Dialect):
         if write_lock not in ("begin", "first-write"):
             raise ValueError(f"unknown write lock {write_lock!r}")
         self.write_lock = write_lock
+        # "after-lock" (the default): a write commits asynchronously, releasing the lock at once, and then
+        # waits for the WAL flush (BARRIER, module docstring) outside the lock. "under-lock": a plain
+        # COMMIT, waiting for the flush with the lock held (writers then commit at the flush rate).
+        if flush not in ("after-lock", "under-lock"):
+            raise ValueError(f"unknown flush mode {flush!r}")
+        self.flush = flush
         self.busy_timeout = busy_timeout
         self.integrity_errors = (psycopg.errors.IntegrityError,)
         self.driver_errors = (psycopg.Error,)
@@ -308,6 +366,8 @@ class PostgreSQL(Dialect):
         # One simple-protocol round trip: BEGIN, the writers' lock (held until COMMIT/ROLLBACK) and
         # Writer.follow_wall's statement, the wall time a float literal (repr round-trips exactly).
         lock = f"; SELECT pg_advisory_xact_lock({WRITE_LOCK})"
+        if self.flush == "after-lock":  # the COMMIT does not wait for the flush: commit() waits after it
+            lock = "; SET LOCAL synchronous_commit = off" + lock
         if wall is None:
             raw.execute("BEGIN" + lock)
             return False
@@ -315,6 +375,23 @@ class PostgreSQL(Dialect):
         raw.execute(f"BEGIN{lock}; UPDATE clock SET now = GREATEST(now, '{now!r}'::float8 + \"offset\") "
                     "WHERE id = 1 AND virtual = 0")
         return True
+
+    def commit(self, raw, flush: bool = False) -> None:
+        # One round trip: the COMMIT, then the barrier, which returns once the WAL is flushed past it.
+        raw.execute("COMMIT; " + BARRIER if flush and self.flush == "after-lock" else "COMMIT")
+
+    def commit_write(self, raw) -> None:
+        if self.flush != "after-lock":
+            raw.execute("COMMIT")
+            return
+        # The COMMIT is asynchronous (the lock is released here), then the barrier (COMMIT_WRITE).
+        try:
+            raw.execute(COMMIT_WRITE)
+        except self.driver_errors:
+            # Failed before its COMMIT (an aborted transaction): end it, as a failed COMMIT would have.
+            if not self.lost(raw) and raw.info.transaction_status != raw.info.transaction_status.IDLE:
+                raw.execute("ROLLBACK")
+            raise
 
     def table_exists(self, raw, name: str) -> bool:
         return raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]

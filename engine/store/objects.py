@@ -213,6 +213,9 @@ class Reader:
         self._raw = raw
         self._wall = wall
         self._d = dialect
+        # Set by a changelog read that found rows: Store.read's COMMIT then waits until what this snapshot
+        # saw is durable (on PostgreSQL a commit is visible just before its WAL flush: dialects' docstring).
+        self.flush = False
 
     def _q(self, sql: str, params: dict | tuple = ()):  # -> the driver's cursor
         return self._d.execute(self._raw, sql, params)
@@ -628,15 +631,16 @@ class Store(locking.ControlPlaneLock):
                 yield Reader(connection, self.wall)
             return
         raw, _ = self._begin("raw", self.dialect.begin_read)
+        reader = Reader(None, self.wall, raw, self.dialect)
         try:
-            yield Reader(None, self.wall, raw, self.dialect)
+            yield reader
         except BaseException as exc:
             if self.dialect.lost(raw):
                 self._lost(raw, exc)
                 raise
             self.dialect.commit(raw)
             raise
-        self.dialect.commit(raw)
+        self.dialect.commit(raw, flush=reader.flush)
 
     def _renew(self, which: str):
         """A new connection of this thread (`raw` for reads, `write`) in place of a lost one (the server
@@ -718,7 +722,9 @@ class Store(locking.ControlPlaneLock):
             raise
         if writer.locked:
             try:
-                self.dialect.commit(writer._raw)
+                # flush: returns once the write is durable (PostgreSQL: after the lock is released, see
+                # dialects' docstring), so nothing is acknowledged before it is on disk
+                self.dialect.commit_write(writer._raw)
             except BaseException as exc:
                 self._lost(writer._raw, exc)
                 raise
@@ -800,6 +806,7 @@ class Store(locking.ControlPlaneLock):
                 sql += " AND kind IN (" + ", ".join("?" for _ in wanted) + ")"
                 params += wanted
             rows = reader._q(sql + " ORDER BY rev LIMIT ?", (*params, limit)).fetchall()
+            reader.flush = bool(rows)  # handed out only once durable: a crash cannot take them back
         READS["changes"] += len(rows)
         return [Change(*r) for r in rows]
 
@@ -826,6 +833,7 @@ class Store(locking.ControlPlaneLock):
                 rows = reader._q(f"SELECT {columns} FROM changelog{hint} "
                                  "WHERE kind = ? AND namespace = ? AND name = ? AND rev > ? ORDER BY rev LIMIT ?",
                                  (kind, namespace, name, since, limit)).fetchall()
+            reader.flush = bool(rows)  # as in changes
         READS["changes"] += len(rows)
         return [Change(*r) for r in rows]
 

@@ -10,11 +10,13 @@ tests/pgserver.py) and measures on each backend, in the same run:
   WAL flush), the nearest to SQLite's WAL with synchronous=NORMAL;
 - concurrent writers: 1, 2 and 4 processes, each committing one-object
   transactions (a create, then a read and a compare-and-swap update of one of
-  its own objects: no Conflicts) for `--seconds`; PostgreSQL both with the
-  writers' lock taken at the first write (the store's default,
-  `write_lock="first-write"`) and queued at BEGIN (`write_lock="begin"`, as
-  SQLite's BEGIN IMMEDIATE), each with fsync'd commits and with
-  `synchronous_commit=off`.
+  its own objects: no Conflicts) for `--seconds`; PostgreSQL with durable
+  commits flushed after the writers' lock is released (the store's default,
+  `flush="after-lock"`) and with the flush under the lock (`flush="under-lock"`,
+  plain COMMITs: the store before), with the lock taken at the first write
+  (the default, `write_lock="first-write"`) and queued at BEGIN
+  (`write_lock="begin"`, as SQLite's BEGIN IMMEDIATE), and with
+  `synchronous_commit=off` (no flush waited for: acknowledged writes can be lost).
 Prints each figure and the PostgreSQL / SQLite ratio.
 """
 from __future__ import annotations
@@ -35,11 +37,13 @@ from tests import pgserver
 from tests.perf.bench_pods import POD as BODY, pod_manifest, timed_writes
 
 
-def _open(db: str, write_lock: str = "first-write", sync: bool = True) -> Store:
+def _open(db: str, write_lock: str = "first-write", sync: bool = True, flush: str = "after-lock") -> Store:
     store = Store(db)
     if store.dialect.name == "postgresql":
         store.dialect.write_lock = write_lock
+        store.dialect.flush = flush
         if not sync:  # commits do not wait for the WAL flush: SQLite's synchronous=NORMAL, roughly
+            store.dialect.flush = "under-lock"  # plain COMMITs (a barrier would wait for nothing)
             store._write_connection().execute("SET synchronous_commit = off")
     return store
 
@@ -72,8 +76,8 @@ def pods(db: str, count: int, node_count: int, sync: bool = True) -> tuple[float
     return elapsed, writes
 
 
-def _writer(db: str, index: int, write_lock: str, sync: bool, start, seconds: float, queue) -> None:
-    store = _open(db, write_lock, sync)
+def _writer(db: str, index: int, write_lock: str, sync: bool, flush: str, start, seconds: float, queue) -> None:
+    store = _open(db, write_lock, sync, flush)
     mine: list[tuple[str, int]] = []
     start.wait()
     done = 0
@@ -96,11 +100,13 @@ def _writer(db: str, index: int, write_lock: str, sync: bool, start, seconds: fl
     queue.put(done)
 
 
-def writers(db: str, count: int, seconds: float, write_lock: str = "first-write", sync: bool = True) -> float:
+def writers(db: str, count: int, seconds: float, write_lock: str = "first-write", sync: bool = True,
+            flush: str = "after-lock") -> float:
     """Committed transactions per second of `count` writer processes together."""
     ctx = multiprocessing.get_context("spawn")
     start, queue = ctx.Event(), ctx.Queue()
-    procs = [ctx.Process(target=_writer, args=(db, i, write_lock, sync, start, seconds, queue)) for i in range(count)]
+    procs = [ctx.Process(target=_writer, args=(db, i, write_lock, sync, flush, start, seconds, queue))
+             for i in range(count)]
     for proc in procs:
         proc.start()
     time.sleep(3.0)  # let every process import litekube and connect before the clock starts
@@ -145,12 +151,15 @@ def main() -> None:
             label = f"{count} writer process{'es' if count > 1 else ''}, txn/s"
             lite = writers(sqlite(f"w{count}.db"), count, args.seconds)
             pg = writers(postgres(f"w{count}"), count, args.seconds)
+            under = writers(postgres(f"u{count}"), count, args.seconds, flush="under-lock")
             early = writers(postgres(f"b{count}"), count, args.seconds, "begin")
             off = writers(postgres(f"o{count}"), count, args.seconds, sync=False)
             early_off = writers(postgres(f"e{count}"), count, args.seconds, "begin", sync=False)
-            print(f"{count} writers: SQLite {lite:.0f}/s, PostgreSQL {pg:.0f}/s (lock at BEGIN {early:.0f}/s), "
-                  f"synchronous_commit=off {off:.0f}/s (lock at BEGIN {early_off:.0f}/s)", flush=True)
+            print(f"{count} writers: SQLite {lite:.0f}/s, PostgreSQL {pg:.0f}/s (flush under the lock {under:.0f}/s, "
+                  f"lock at BEGIN {early:.0f}/s), synchronous_commit=off {off:.0f}/s (lock at BEGIN "
+                  f"{early_off:.0f}/s)", flush=True)
             rows.append((label, lite, pg))
+            rows.append((label + ", PG flush under the lock", lite, under))
             rows.append((label + ", PG lock at BEGIN", lite, early))
             rows.append((label + ", PG synchronous_commit=off", lite, off))
             rows.append((label + ", PG sync off + lock at BEGIN", lite, early_off))
