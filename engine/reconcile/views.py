@@ -62,11 +62,14 @@ _NO_USAGE = (resources.Requests(), resources.Requests())
 
 def pod_facts(pod: dict) -> tuple[tuple, bool, bool, tuple]:
     """What a ReplicaSet sync reads of a pod: (the uids its controller ownerReferences name,
-    IsPodActive, IsPodReady, its labels as sorted (key, value) pairs)."""
+    IsPodActive, IsPodReady, its labels as (key, value) pairs in the labels' own order: pods
+    of one template share it, and a pod's facts are computed from the same object when it
+    leaves its group as when it joined)."""
     meta = pod.get("metadata") or {}
-    refs = meta.get("ownerReferences") or ()
-    return (tuple(r.get("uid") for r in refs if r.get("controller")), pod_ranking.is_active(pod),
-            pod_ranking.is_ready(pod), tuple(sorted((meta.get("labels") or {}).items())))
+    refs = meta.get("ownerReferences")
+    labels = meta.get("labels")
+    return (tuple([r.get("uid") for r in refs if r.get("controller")]) if refs else (),
+            pod_ranking.is_active(pod), pod_ranking.is_ready(pod), tuple(labels.items()) if labels else ())
 
 
 def _controlled(obj: dict) -> bool:
@@ -346,6 +349,8 @@ class MemoryView:
         return [(facts, keys.keys()) for facts, keys in self._pod_groups.get(uid, {}).items()]
 
     def _group_pod(self, key: Key, pod: dict, sign: int) -> None:
+        if not (pod.get("metadata") or {}).get("ownerReferences"):
+            return
         facts = pod_facts(pod)
         for uid in dict.fromkeys(facts[0]):
             if sign > 0:
