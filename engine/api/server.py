@@ -57,6 +57,7 @@ class Listing:
 
     items: list[dict]
     resource_version: int
+    remaining: int | None = None  # with a limit and no selectors: how many objects follow the page
 
 
 class Transaction:
@@ -102,16 +103,23 @@ class Transaction:
 
     def list(self, kind: str, namespace: str | None = None, label_selector: str | None = None,
              field_selector: str | None = None, paths: tuple[tuple[str, ...], ...] | None = None,
-             revision: int | None = None) -> Listing:
+             revision: int | None = None, start: tuple[str, str] | None = None,
+             limit: int | None = None) -> Listing:
         """Objects of a kind (in a namespace, or all when None), filtered by selectors.
 
         With `paths`, each object holds only those fields (a projection: see Reader.list), and
         the labels and the fields the selectors read. With `revision`, the objects as they were
         at that revision (store.revisions.list_at: Expired when it is compacted).
+
+        `start` (namespace, name) and `limit` ask for one page: the first `limit` matching objects
+        at or after that key, read page by page from the store (never the whole kind), with
+        `remaining` (the objects after the page) counted when there are no selectors.
         """
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if limit is not None or start is not None:
+            return self._page(k, namespace if k.namespaced else None, labels, fields, revision, start, limit)
         if revision is not None:
             from litekube.store import revisions
             past = [s.body for s in revisions.list_at(self.reader, k.kind, namespace if k.namespaced else None,
@@ -133,6 +141,37 @@ class Transaction:
                 continue
             items.append(body)
         return Listing(items, self.reader.revision())
+
+    def _page(self, k, namespace: str | None, labels, fields, revision: int | None,
+              start: tuple[str, str] | None, limit: int | None) -> Listing:
+        """`list` of one page: store reads of `limit` rows (more only while selectors drop rows);
+        without a limit, every object from `start` on."""
+        from litekube.store import revisions
+        at = self.reader.revision() if revision is None else revision
+        items: builtins.list[dict] = []
+        chunk = None if limit is None else max(limit, 1)
+        while limit is None or len(items) < limit:
+            if revision is None:
+                rows = self.reader.list(k.kind, namespace, _sql_labels(labels), _sql_fields(fields),
+                                        start=start, limit=chunk)
+            else:
+                rows = revisions.list_at(self.reader, k.kind, namespace, revision, start=start, limit=chunk)
+            for stored in rows:
+                body = stored.body
+                if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
+                    continue
+                if fields is not None and not selectors.match_fields(body, fields):
+                    continue
+                items.append(body)
+            if chunk is None or len(rows) < chunk:
+                break
+            start = (rows[-1].namespace, rows[-1].name + "\x00")  # the next key after the last row
+        items, remaining = items[:limit], None
+        if limit is not None and labels is None and fields is None and len(items) == limit:
+            after = (items[-1]["metadata"].get("namespace", ""), items[-1]["metadata"]["name"] + "\x00")
+            remaining = (self.reader.count(k.kind, namespace, after) if revision is None
+                         else revisions.count_at(self.reader, k.kind, namespace, revision, after))
+        return Listing(items, at, remaining)
 
     # -- writes ----------------------------------------------------------
     def create(self, obj: dict, *, namespace: str = "default", managed: builtins.list[dict] | None = None) -> dict:

@@ -104,6 +104,7 @@ def since(timestamp: str | None, now: datetime) -> float | None:
     return (now - parse_time(timestamp)).total_seconds()
 
 
+@functools.lru_cache(maxsize=4096)  # a table's rows share `now`, and pods created together their timestamp
 def age(timestamp: str | None, now: datetime) -> str:
     """The AGE cell for a timestamp: `human_duration(now - timestamp)`, `<unknown>` when missing."""
     elapsed = since(timestamp, now)

@@ -28,6 +28,10 @@ its own block below, for any controller to use):
   out Events: no reconciler reads them).
 - `observer(old, new)`: called on every change after the indexes are
   updated (the runtime computes wake events from it).
+- `pod_groups(uid)`: the pods whose controller ownerReference is `uid`,
+  grouped by what a ReplicaSet sync reads of each (`pod_facts`: the
+  controller uids, active, Ready, the labels): a few groups for thousands
+  of pods, so that the sync counts them without reading each pod.
 - `memo(compute)`: `compute` of one object, remembered per object held
   (objects are never mutated: a changed object is a new one, and its
   predecessor's memos go with it).
@@ -42,17 +46,30 @@ from __future__ import annotations
 import bisect
 import builtins
 from collections import Counter, defaultdict
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 from litekube.model import resources, selectors
 from litekube.reconcile.base import Key, key_of
+from litekube.reconcile.common import pod_ranking
 from litekube.reconcile.kubelet import references
 from litekube.reconcile.node_ipam.cidrset import CidrSet
 
-__all__ = ["MemoryView"]
+__all__ = ["MemoryView", "pod_facts"]
 
 
 _NO_USAGE = (resources.Requests(), resources.Requests())
+
+
+def pod_facts(pod: dict) -> tuple[tuple, bool, bool, tuple]:
+    """What a ReplicaSet sync reads of a pod: (the uids its controller ownerReferences name,
+    IsPodActive, IsPodReady, its labels as (key, value) pairs in the labels' own order: pods
+    of one template share it, and a pod's facts are computed from the same object when it
+    leaves its group as when it joined)."""
+    meta = pod.get("metadata") or {}
+    refs = meta.get("ownerReferences")
+    labels = meta.get("labels")
+    return (tuple([r.get("uid") for r in refs if r.get("controller")]) if refs else (),
+            pod_ranking.is_active(pod), pod_ranking.is_ready(pod), tuple(labels.items()) if labels else ())
 
 
 def _controlled(obj: dict) -> bool:
@@ -98,6 +115,8 @@ class MemoryView:
         self._init_services()
         self._init_priorities()
         self._init_cidrs()
+        # controller uid -> pod_facts -> the keys of its pods with those facts (see pod_groups).
+        self._pod_groups: dict[str, dict[tuple, dict[Key, None]]] = {}
         self._node_subscribers: list[set[str]] = []
         for obj in objects:
             self.put(obj)
@@ -152,6 +171,7 @@ class MemoryView:
         if key.kind == "Pod":
             for kind, name in references.references(obj):
                 self._by_reference[(kind, key.namespace, name)][key] = obj
+            self._group_pod(key, obj, +1)
         if not _controlled(obj):
             self._orphans[(key.kind, key.namespace)][key] = obj
         self._index_labels(key, meta, +1)
@@ -221,6 +241,7 @@ class MemoryView:
         if orphans is not None:
             orphans.pop(key, None)
         if key.kind == "Pod":
+            self._group_pod(key, old, -1)
             for kind, name in references.references(old):
                 referencing = self._by_reference.get((kind, key.namespace, name))
                 if referencing is not None:
@@ -321,6 +342,29 @@ class MemoryView:
         """Every object held, in no particular order (the runtime snapshots them)."""
         return self._resolved(list(self._objects))
 
+    # -- pods by controller, grouped by what a ReplicaSet sync reads of them -----------------
+    def pod_groups(self, uid: str) -> builtins.list[tuple[tuple, Collection[Key]]]:
+        """The pods whose controller ownerReference names `uid`, as (pod_facts, their keys) per
+        distinct facts, groups and keys in no particular order (read-only). Reads no pod."""
+        return [(facts, keys.keys()) for facts, keys in self._pod_groups.get(uid, {}).items()]
+
+    def _group_pod(self, key: Key, pod: dict, sign: int) -> None:
+        if not (pod.get("metadata") or {}).get("ownerReferences"):
+            return
+        facts = pod_facts(pod)
+        for uid in dict.fromkeys(facts[0]):
+            if sign > 0:
+                self._pod_groups.setdefault(uid, {}).setdefault(facts, {})[key] = None
+                continue
+            groups = self._pod_groups.get(uid)
+            keys = None if groups is None else groups.get(facts)
+            if keys is not None and key in keys:
+                del keys[key]
+                if not keys:
+                    del groups[facts]  # type: ignore[union-attr]
+                    if not groups:
+                        del self._pod_groups[uid]
+
     # -- memos: what a reconciler derives from one object -----------------------------------
     def memo(self, compute: Callable[[dict], object]) -> Callable[[dict], object]:
         """A function equal to `compute` (of one object the view holds) that computes once per object."""
@@ -383,6 +427,8 @@ class MemoryView:
             saved[name] = {where: [at[k] for k in found] for where, found in getattr(self, name).items()}
         for name in self._FLAT:
             saved[name] = [at[k] for k in getattr(self, name)]
+        saved["pod_groups"] = {uid: [(facts, [at[k] for k in found]) for facts, found in groups.items()]
+                               for uid, groups in self._pod_groups.items()}
         return saved
 
     @classmethod
@@ -412,6 +458,8 @@ class MemoryView:
                                         for where, found in saved[name].items()})
         for name in cls._FLAT:
             getattr(view, name).update(dict.fromkeys(map(keys.__getitem__, saved[name])))
+        view._pod_groups = {uid: {facts: dict.fromkeys(map(keys.__getitem__, found)) for facts, found in groups}
+                            for uid, groups in saved["pod_groups"].items()}
         return view
 
 

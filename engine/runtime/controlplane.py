@@ -37,7 +37,7 @@ UNCACHED = frozenset({"Event"})
 # The cache snapshot's format: marshal's, which only this Python version reads back.
 # Its body is MemoryView.export's: every object marshaled on its own (decoded when first read) and the
 # indexes as positions, so that loading it decodes no object and rebuilds no index.
-SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-view"
+SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-view2"  # view2: pod_groups
 SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
 SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 _REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)

@@ -195,6 +195,47 @@ def _resource(kind: str) -> str:
         return kind.lower()
 
 
+def start_condition(start: tuple[str, str], namespace: str | None = None) -> tuple[str, builtins.list]:
+    """SQL (` AND ...`) and its parameters for the keys (namespace, name) at or after `start`,
+    within `namespace` when given. A start with a NUL (a continue token's `name\x00`, the least
+    key after `name`) is a strict comparison with what precedes the NUL: no key holds a NUL, and
+    PostgreSQL's text cannot."""
+    ns, name = start
+    if "\x00" in ns:
+        ns, name, strict_ns = ns[:ns.index("\x00")], "", True
+    else:
+        strict_ns = False
+    strict = "\x00" in name
+    if strict:
+        name = name[:name.index("\x00")]
+    if namespace is not None:
+        if ns > namespace or (ns == namespace and strict_ns):
+            return " AND 1 = 0", []
+        if ns < namespace:
+            return "", []
+        return (" AND name > ?" if strict else " AND name >= ?"), [name]
+    if strict_ns:
+        return " AND namespace > ?", [ns]
+    return (" AND (namespace, name) > (?, ?)" if strict else " AND (namespace, name) >= (?, ?)"), [ns, name]
+
+
+def _keyset(sql: str, params: builtins.list, namespace: str | None, start: tuple[str, str] | None,
+            limit: int | None, order: bool = True) -> tuple[str, builtins.list]:
+    """`sql` narrowed to the keys (namespace, name) at or after `start`, ordered by key, at most
+    `limit` rows. In one namespace the range is on the name alone; across namespaces it is a
+    row-value comparison, which SQLite and PostgreSQL both answer from the key's index."""
+    if start is not None:
+        condition, values = start_condition(start, namespace)
+        sql += condition
+        params += values
+    if order:
+        sql += " ORDER BY namespace, name"
+    if limit is not None:
+        sql += " LIMIT ?"
+        params.append(limit)
+    return sql, params
+
+
 class Reader:
     """Reads inside one snapshot (a transaction) of the store.
 
@@ -239,8 +280,12 @@ class Reader:
 
     def list(self, kind: str, namespace: str | None = None, labels: Iterable[tuple[str, tuple[str, ...] | None]] = (),
              fields: Iterable[tuple[str, str]] = (),
-             paths: "tuple[tuple[str, ...], ...] | None" = None) -> builtins.list[Stored]:
+             paths: "tuple[tuple[str, ...], ...] | None" = None, start: tuple[str, str] | None = None,
+             limit: int | None = None) -> builtins.list[Stored]:
         """Every object of a kind, optionally in one namespace, ordered by namespace and name.
+
+        `start` (namespace, name) keeps the objects at or after that key and `limit` the first so
+        many of them: a page of a paginated list reads its own rows (a keyset on the key's index).
 
         `labels` narrows to objects having each label key (with one of the values, unless None)
         and `fields` to objects whose string field (a dotted path) equals a value, both evaluated
@@ -277,7 +322,8 @@ class Reader:
                 sql += f" AND {self._d.json_text()} = ?"
                 params.append(self._d.field_path(field))
             params.append(value)
-        rows = self._q(sql + " ORDER BY namespace, name", tuple(params))
+        sql, params = _keyset(sql, params, namespace, start, limit)
+        rows = self._q(sql, tuple(params))
         with _no_collection():
             if paths is None:
                 return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
@@ -286,6 +332,15 @@ class Reader:
                         for ns, name, uid, rv, values in rows]
             return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))
                     for ns, name, uid, rv, body in rows]
+
+    def count(self, kind: str, namespace: str | None = None, start: tuple[str, str] | None = None) -> int:
+        """How many objects of a kind (in a namespace, or all when None) are at or after the key
+        `start`: a page's remainingItemCount, counted on the key's index without reading a body."""
+        sql, params = _keyset("SELECT COUNT(*) FROM objects WHERE kind = ?"
+                              + (" AND namespace = ?" if namespace is not None else ""),
+                              [kind] + ([namespace] if namespace is not None else []), namespace, start, None,
+                              order=False)
+        return self._q(sql, tuple(params)).fetchone()[0]
 
     def list_prefix(self, kind: str, namespace: str, prefix: str) -> builtins.list[Stored]:
         """The objects of a kind in a namespace whose name starts with `prefix` (an index range)."""

@@ -317,3 +317,64 @@ class TestTableTypes:
         from litekube.ui.kubeapi import tables
         assert [(c["name"], c["type"]) for c in tables.column_definitions("NoPrinterKind")] == [
             ("Name", "string"), ("Created At", "date")]
+
+
+class TestPageCost:
+    """Each page of a paginated LIST reads its own rows (a keyset on the key), never the whole kind:
+    a full listing of N objects in pages of L reads about N rows, not N²/L (counted, not timed)."""
+
+    N, LIMIT = 300, 25
+
+    def _pages(self, api, query: str = "", between=None) -> list[tuple[list[str], int, int | None]]:
+        """(names, object rows the store decoded, remainingItemCount) of every page of a full listing."""
+        from litekube.store import objects
+        pages, url = [], f"{CM}?limit={self.LIMIT}{query}"
+        while True:
+            before = objects.READS["objects"]
+            code, page = call(api, url)
+            assert code == 200, page
+            pages.append((names(page), objects.READS["objects"] - before, page["metadata"].get("remainingItemCount")))
+            if "continue" not in page["metadata"]:
+                return pages
+            if between is not None:
+                between(len(pages))
+            url = f"{CM}?limit={self.LIMIT}{query}&continue={page['metadata']['continue']}"
+
+    def test_a_page_reads_its_page(self, api):
+        make(api, *(f"cm-{i:04d}" for i in range(self.N)))
+        pages = self._pages(api)
+        assert [n for p in pages for n in p[0]] == [f"cm-{i:04d}" for i in range(self.N)]
+        assert [p[2] for p in pages] == [self.N - self.LIMIT * k for k in range(1, len(pages))] + [None]
+        # limit + 1 rows (one to know that more follow): linear in the page, whatever the page's position.
+        assert max(p[1] for p in pages) <= self.LIMIT + 1, [p[1] for p in pages]
+
+    def test_a_past_page_reads_its_page_and_the_changes_since(self, api):
+        make(api, *(f"cm-{i:04d}" for i in range(self.N)))
+
+        def churn(page: int) -> None:  # after each page: one object changed, one created, one deleted
+            change(api, f"cm-{page * 20:04d}", str(page))
+            make(api, f"cm-{page * 20 + 5:04d}x")
+            with api.write() as tx:
+                tx.delete("ConfigMap", "default", f"cm-{page * 20 + 7:04d}")
+
+        pages = self._pages(api, between=churn)
+        # The listing is the first page's snapshot: every object as it was, none created since.
+        assert [n for p in pages for n in p[0]] == [f"cm-{i:04d}" for i in range(self.N)]
+        assert [p[2] for p in pages] == [self.N - self.LIMIT * k for k in range(1, len(pages))] + [None]
+        # A continuation reads its limit + 1 rows, plus one per object the churn touched in its range
+        # (each changed or deleted one is rebuilt from the changelog), never the rows before its start.
+        churned = 3 * len(pages)
+        assert max(p[1] for p in pages[1:]) <= 2 * (self.LIMIT + 1) + churned, [p[1] for p in pages]
+        assert sum(p[1] for p in pages) <= 2 * self.N, [p[1] for p in pages]
+
+    def test_a_selector_reads_up_to_its_page(self, api):
+        make(api, *(f"cm-{i:04d}" for i in range(0, self.N, 2)), labels={"t": "y"})
+        make(api, *(f"cm-{i:04d}" for i in range(1, self.N, 2)), labels={"t": "n"})
+        pages = self._pages(api, "&labelSelector=t%3Dy")
+        assert [n for p in pages for n in p[0]] == [f"cm-{i:04d}" for i in range(0, self.N, 2)]
+        assert all(p[2] is None for p in pages)
+        # The first page (the latest) narrows by the label in SQL: limit + 1 rows. A continuation reads
+        # the past, where a label may have been another: the rows of its key range, matching or not.
+        assert pages[0][1] == self.LIMIT + 1
+        assert max(p[1] for p in pages[1:]) <= 2 * (self.LIMIT + 1), [p[1] for p in pages]
+        assert sum(p[1] for p in pages) <= self.N + 2 * len(pages), [p[1] for p in pages]

@@ -328,3 +328,41 @@ class TestPostgreSQL:
         store = Store(url)
         assert store.dialect.triggers(store._connection()) == set(triggers.PG_NAMES)
         store.close()
+
+
+class TestPages:
+    """A page of a list (`start` key, `limit`) reads its own rows: a keyset on the key's index."""
+
+    def _fill(self, store) -> None:
+        with store.write() as w:
+            for i, (ns, name) in enumerate([("a", "x"), ("b", "m"), ("b", "n"), ("b", "o"), ("c", "a")]):
+                w.create("ConfigMap", ns, name, f"u{i}", {**cm(name), "metadata": {"name": name, "namespace": ns}})
+
+    def test_start_and_limit_across_and_in_a_namespace(self, store):
+        self._fill(store)
+        with store.read() as r:
+            keys = lambda stored: [(s.namespace, s.name) for s in stored]  # noqa: E731
+            assert keys(r.list("ConfigMap", start=("b", "n"), limit=2)) == [("b", "n"), ("b", "o")]
+            assert keys(r.list("ConfigMap", start=("b", "o\x00"))) == [("c", "a")]
+            assert keys(r.list("ConfigMap", "b", start=("b", "m\x00"), limit=5)) == [("b", "n"), ("b", "o")]
+            assert keys(r.list("ConfigMap", "b", start=("c", ""))) == []
+            assert keys(r.list("ConfigMap", "b", start=("a", "z"), limit=1)) == [("b", "m")]
+            assert [r.count("ConfigMap", start=s) for s in (None, ("b", "n"), ("b", "o\x00"), ("d", ""))] == [5, 3, 1, 0]
+            assert r.count("ConfigMap", "b", start=("b", "m\x00")) == 2
+
+    def test_a_past_page_and_its_count(self, store):
+        from litekube.store import revisions
+        self._fill(store)
+        at = store.revision()
+        with store.write() as w:
+            w.delete("ConfigMap", "b", "n")  # deleted since: still in the past page
+            w.create("ConfigMap", "b", "mm", "u9", {**cm("mm"), "metadata": {"name": "mm", "namespace": "b"}})
+            w.update("ConfigMap", "b", "o", {**cm("o", v="2"), "metadata": {"name": "o", "namespace": "b"}}, 4)
+        with store.read() as r:
+            page = revisions.list_at(r, "ConfigMap", None, at, start=("b", "m"), limit=2)
+            assert [(s.namespace, s.name, s.resource_version) for s in page] == [("b", "m", 2), ("b", "n", 3)]
+            page = revisions.list_at(r, "ConfigMap", None, at, start=("b", "n\x00"), limit=5)
+            assert [(s.name, s.body.get("data")) for s in page] == [("o", {}), ("a", {})]
+            assert [revisions.count_at(r, "ConfigMap", None, at, s) for s in (None, ("b", "m\x00"), ("b", "o\x00"))] \
+                == [5, 3, 1]
+            assert revisions.count_at(r, "ConfigMap", "b", at, ("b", "")) == 3

@@ -33,6 +33,11 @@ Differences from upstream, on purpose:
 - While a Ready pod waits out minReadySeconds, the pass asks to be
   requeued just after the earliest such pod becomes available (upstream
   requeues after minReadySeconds once all pods are Ready).
+- Counted, not walked (`_counted`): when the view groups a ReplicaSet's
+  pods by what the sync reads of them (MemoryView.pod_groups), a pass
+  that deletes no pod and has no minReadySeconds counts the groups
+  instead of reading every pod (its pods are read only to release them).
+  The outcome is the walk's, action for action; the other passes walk.
 
 The ReplicationController controller is this same sync with another
 `Flavor` (its kind, its map selector, its event source), as upstream's
@@ -225,6 +230,14 @@ def _related_pods(view: View, rs: dict) -> list[dict]:
     return list(related.values())
 
 
+def _creates(rs: dict, missing: int, source: str) -> list:
+    """manageReplicas' creates of `missing` pods (BURST_REPLICAS at most), each with its event."""
+    involved = ref_of(rs)
+    return [Create(_new_pod(rs), event=RecordEvent(involved, "Normal", Reason.SUCCESSFUL_CREATE,
+                                                   "Created pod: {name}", source))
+            for _ in range(min(missing, BURST_REPLICAS))]
+
+
 def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: float,
             source: str = EVENT_SOURCE) -> list:
     """Create or delete pods (with their events) toward spec.replicas, BURST_REPLICAS at most."""
@@ -232,9 +245,7 @@ def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: floa
     diff = len(active) - _replicas(rs)
     actions: list = []
     if diff < 0:
-        for _ in range(min(-diff, BURST_REPLICAS)):
-            actions.append(Create(_new_pod(rs), event=RecordEvent(
-                involved, "Normal", Reason.SUCCESSFUL_CREATE, "Created pod: {name}", source)))
+        actions = _creates(rs, -diff, source)
     elif diff > 0:
         for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs), min(diff, BURST_REPLICAS), now):
             meta = _meta(pod)
@@ -267,6 +278,22 @@ def _wait_if_ready(pod: dict, min_ready_seconds: int, now: float) -> float | Non
     return 0.0 if due < now else due - now + _PAST_MIN_READY
 
 
+def _counted_status(rs: dict, counts: tuple[int, int, int, int]) -> dict:
+    """The new status from (replicas, fullyLabeledReplicas, readyReplicas, availableReplicas)."""
+    status = values.clone(rs.get("status") or {})
+    for field, value in zip(_STATUS_COUNTS, counts):
+        if value or field == "replicas":
+            status[field] = value
+        else:
+            status.pop(field, None)
+    conditions = [c for c in status.get("conditions") or [] if c.get("type") != "ReplicaFailure"]
+    if conditions:
+        status["conditions"] = conditions
+    else:
+        status.pop("conditions", None)
+    return status
+
+
 def _status(rs: dict, active: list[dict], now: float, facts: Callable[[dict], tuple] = _pod_facts,
             selector: selectors.Selector | None = None) -> tuple[dict, float | None]:
     """The new status (zero counts omitted, as Go's omitempty) and when a Ready pod becomes available.
@@ -294,18 +321,7 @@ def _status(rs: dict, active: list[dict], now: float, facts: Callable[[dict], tu
         elif left is not None:
             wait = left if wait is None else min(wait, left)
     counts.update(fullyLabeledReplicas=labeled, readyReplicas=ready, availableReplicas=available)
-    status = values.clone(rs.get("status") or {})
-    for field, value in counts.items():
-        if value or field == "replicas":
-            status[field] = value
-        else:
-            status.pop(field, None)
-    conditions = [c for c in status.get("conditions") or [] if c.get("type") != "ReplicaFailure"]
-    if conditions:
-        status["conditions"] = conditions
-    else:
-        status.pop("conditions", None)
-    return status, wait
+    return _counted_status(rs, tuple(counts[f] for f in _STATUS_COUNTS)), wait  # type: ignore[arg-type]
 
 
 def _status_changed(rs: dict, status: dict) -> bool:
@@ -335,6 +351,9 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
+    counted = _counted(view, rs, selector, now, flavor)
+    if counted is not None:
+        return counted
     facts = _facts_of(view)
     controlled = _controlled(view, _meta(rs).get("uid", ""), facts)
     active, actions = _claim(view, rs, selector, controlled, facts)
@@ -343,13 +362,59 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
         actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
     status, wait = _status(rs, active, now, facts, selector)
+    _update_status(rs, status, actions)
+    # 6. Look again when the next Ready pod has been Ready for minReadySeconds.
+    return Result(actions=actions, requeue_after=wait)
+
+
+def _update_status(rs: dict, status: dict, actions: list) -> None:
+    """Append the UpdateStatus of `status` to `actions` if it changed."""
     if _status_changed(rs, status):
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
             status.pop("observedGeneration")
         actions.append(UpdateStatus({**values.clone(rs), "status": status}))
-    # 6. Look again when the next Ready pod has been Ready for minReadySeconds.
-    return Result(actions=actions, requeue_after=wait)
+
+
+def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, flavor: Flavor) -> Result | None:
+    """`sync`'s steps 3 to 5 from the view's pod groups, None when the pass must walk the pods:
+    the view keeps no groups, minReadySeconds is set (availability is per pod), or the pass
+    deletes pods (which ones is a ranking of each)."""
+    groups_of = getattr(view, "pod_groups", None)
+    spec = rs.get("spec") or {}
+    if groups_of is None or int(spec.get("minReadySeconds") or 0) > 0:
+        return None
+    meta = _meta(rs)
+    uid, deleting = meta.get("uid", ""), bool(meta.get("deletionTimestamp"))
+    template_labels = selectors.from_set(((spec.get("template") or {}).get("metadata") or {}).get("labels"))
+    labeled_by = None if template_labels == selector else template_labels.matches
+    claimed = labeled = ready = 0
+    released: list[Key] = []
+    for (uids, active, is_ready, labels), keys in groups_of(uid):
+        if uid not in uids or not active:
+            continue
+        found = dict(labels)
+        if selector.matches(found):
+            claimed += len(keys)
+            labeled += len(keys) if labeled_by is None or labeled_by(found) else 0
+            ready += len(keys) if is_ready else 0
+        elif not deleting:
+            released.extend(keys)
+    # Released in key order, as the walk releases them (only these pods are read).
+    actions: list = [Update(_released(view.get("Pod", k.namespace, k.name), uid))  # type: ignore[arg-type]
+                     for k in sorted(released)]
+    if not deleting:
+        for pod in view.orphans("Pod", meta.get("namespace", "")):
+            if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
+                actions.append(Update(_adopted(pod, rs)))
+                claimed += 1
+                labeled += 1 if labeled_by is None or labeled_by(_meta(pod).get("labels")) else 0
+                ready += 1 if pod_ranking.is_ready(pod) else 0
+        if claimed > _replicas(rs):
+            return None
+        actions += _creates(rs, _replicas(rs) - claimed, flavor.event_source)
+    _update_status(rs, _counted_status(rs, (claimed, labeled, ready, ready)), actions)
+    return Result(actions=actions)
 
 
 # -- watches --------------------------------------------------------------------------------

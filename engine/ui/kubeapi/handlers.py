@@ -155,6 +155,16 @@ def _start_key(meta: dict, across_namespaces: bool) -> str:
     return f"{meta.get('namespace', '')}/{name}\x00" if across_namespaces else f"{name}\x00"
 
 
+def _start_of(start: str, namespace: str | None, across_namespaces: bool) -> tuple[str, str] | None:
+    """A continuation's start key as the store's (namespace, name) key, None without one."""
+    if not start:
+        return None
+    if across_namespaces:
+        ns, _, name = start.partition("/")
+        return ns, name
+    return namespace or "", start
+
+
 def _after(obj: dict, start: str, across_namespaces: bool) -> bool:
     """Is `obj`'s key at or after the continuation's start key (the last key returned and a NUL),
     in the list's (namespace, name) order?"""
@@ -314,24 +324,27 @@ class Handlers:
                                  all_namespaces=t.namespace is None, selector=label_selector,
                                  field_selector=field_selector)
             items, revision = result.groups[0] if result.groups else [], result.resource_version
+            counted = 0
         else:
             try:
                 with self.api.read() as tx:
                     if at is not None and at > tx.reader.revision():
                         raise HTTPError(500, "", revisions.FUTURE_REVISION)
-                    listing = tx.list(t.kind.kind, t.namespace, label_selector, field_selector, revision=at)
+                    listing = tx.list(t.kind.kind, t.namespace, label_selector, field_selector, revision=at,
+                                      start=_start_of(start, t.namespace, across), limit=limit + 1 if limit else None)
             except errors.Expired:
                 if token:
                     raise HTTPError(410, "Expired", _INCONSISTENT_CONTINUE,
                                     metadata={"continue": _encode_continue(-1, start)}) from None
                 raise HTTPError(410, "Expired", _EXPIRED_LIST) from None
-            items, revision = listing.items, listing.resource_version
-        if start:
+            items, revision, counted = listing.items, listing.resource_version, listing.remaining or 0
+        if start and t.kind.computed:
             items = [o for o in items if _after(o, start, across)]
         next_token, remaining = "", None
         if limit and len(items) > limit:
             if not label_selector and not field_selector:
-                remaining = len(items) - limit
+                # The store read a page of limit + 1 and counted the rest (a computed kind: all is here).
+                remaining = len(items) - limit + counted
             items = items[:limit]
             next_token = _encode_continue(revision, _start_key(items[-1]["metadata"], across))
         if tables.wants_table(req.accept):
