@@ -9,14 +9,17 @@ resumes where this one stopped.
 """
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import marshal
 import sys
+import threading
 import traceback
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Iterator
 
 from litekube import errors
 from litekube.api.server import Api
@@ -61,6 +64,34 @@ class Settled:
             return f"warning: {self.stopped} after {self.steps} reconciles{pending}; the next command continues"
         return (f"warning: the cluster did not settle after {self.steps} reconciles and "
                 f"{self.ended - self.started:.0f}s of cluster time; still busy: {busy}")
+
+
+@contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive when a settle starts (the cache, mostly) left out of the cyclic collector's
+    full collections meanwhile: they hold no cycles that settling could make garbage (cached objects
+    are plain JSON values, replaced, never mutated), and walking all of them again on every full
+    collection was a sixth of a rolling update's time. They are handed back when the settle ends."""
+    global _FREEZES
+    with _FREEZING:
+        if not _FREEZES:
+            gc.freeze()
+            _SAVED[:] = gc.get_threshold()
+            gc.set_threshold(_SAVED[0], _SAVED[1], 1000)
+        _FREEZES += 1
+    try:
+        yield
+    finally:
+        with _FREEZING:
+            _FREEZES -= 1
+            if not _FREEZES:
+                gc.set_threshold(*_SAVED)
+                gc.unfreeze()
+
+
+_FREEZES = 0  # settles under way in this process (an advance settles at its end; `serve` has threads)
+_FREEZING = threading.Lock()
+_SAVED: list = []
 
 
 def _encode(obj: dict) -> bytes:
@@ -465,6 +496,10 @@ class ControlPlane:
         time pass without settling (a livelock), or when `keep_going` (asked
         between batches) answers a reason to stop.
         """
+        with _frozen():
+            return self._settle(max_steps, horizon, keep_going)
+
+    def _settle(self, max_steps: int | None, horizon: float, keep_going: Callable[[], str] | None) -> Settled:
         started, steps = self.now, 0
         max_steps = max_steps if max_steps is not None else 200_000 + 100 * len(self.view)
         while True:
@@ -490,6 +525,10 @@ class ControlPlane:
         With `settle=False` the clock stops at exactly `seconds` later, with what is due
         then done (a client that polls every few seconds, as kubectl drain's retries).
         """
+        with _frozen():
+            return self._advance(seconds, keep_going, settle)
+
+    def _advance(self, seconds: float, keep_going: Callable[[], str] | None, settle: bool) -> Settled:
         target = self.now + seconds
         steps = 0
         while True:

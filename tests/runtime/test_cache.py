@@ -159,6 +159,34 @@ class TestEventsAcrossControlPlanes:
         assert len(before) == 4
         assert failed() == {name: count + 1 for name, count in before.items()}
 
+    def test_the_events_of_an_older_object_are_read_once_per_object(self, api, monkeypatch):
+        from litekube.model import events
+        from litekube.runtime.executing import EventIndex
+        from litekube.store import objects
+        rs = {"kind": "ReplicaSet", "namespace": "default", "name": "web-1", "uid": "u1", "apiVersion": "apps/v1"}
+        namesake = {**rs, "kind": "Deployment", "uid": "u2"}  # another kind's object of the same name
+        with api.write() as tx:
+            recorded = {message: tx.record_event(rs, "Normal", "SuccessfulCreate", message, "replicaset-controller")
+                        for message in ("Created pod: a", "Created pod: b")}
+            tx.record_event(namesake, "Normal", "ScalingReplicaSet", "Created pod: a", "deployment-controller")
+        reads = []
+        monkeypatch.setattr(objects.Reader, "list_prefix",
+                            lambda self, *a, _real=objects.Reader.list_prefix: reads.append(a) or _real(self, *a))
+        index = EventIndex()
+
+        def find(involved: dict, message: str, component: str = "replicaset-controller") -> str | None:
+            key = events.aggregation_key(involved, "Normal", "SuccessfulCreate", message, component)
+            with api.read() as tx:
+                found = index.find(tx, key, involved)
+            return None if found is None else found["metadata"]["name"]
+        assert find(rs, "Created pod: b") == recorded["Created pod: b"]["metadata"]["name"]
+        assert find(rs, "Created pod: a") == recorded["Created pod: a"]["metadata"]["name"]
+        assert find(rs, "Created pod: c") is None
+        assert find(rs, "Created pod: a", "another-controller") is None
+        assert find({**rs, "uid": "u3"}, "Created pod: a") is None  # a namesake that replaced it
+        assert find(namesake, "Created pod: a") is None  # its event has another reason
+        assert reads == [("Event", "default", "web-1.")]
+
 
 class TestParking:
     def test_an_unschedulable_pod_costs_nothing_until_something_changes(self, api):
