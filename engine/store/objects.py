@@ -14,6 +14,7 @@ import builtins
 import functools
 import gc
 import json
+import json.encoder
 import os
 import threading
 import time
@@ -44,6 +45,24 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 DEFAULT_TTLS = {"Event": 3600.0}
 
 
+def _not_serializable(value: object) -> object:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every call (the C
+# encoder), made once: the same text, without a JSONEncoder and a C encoder per write. No circular-reference
+# markers (a shared table would not be thread-safe; objects are trees).
+_CANONICAL = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _not_serializable, json.encoder.encode_basestring, None, ":", ",", True, False, True) \
+    if getattr(json.encoder, "c_make_encoder", None) is not None else None
+
+
+def _canonical(body: dict) -> str:
+    if _CANONICAL is None:  # an interpreter without the C accelerator
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "".join(_CANONICAL(body, 0))
+
+
 def encode(body: dict) -> str:
     """Canonical JSON of a body without its resourceVersion: equal objects, equal text.
 
@@ -52,7 +71,7 @@ def encode(body: dict) -> str:
     meta = body.get("metadata")
     if meta and "resourceVersion" in meta:
         body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = _canonical(body)
     if len(text) > MAX_OBJECT_BYTES and len(text.encode()) > MAX_OBJECT_BYTES:
         raise errors.StorageError("etcdserver: request is too large")
     return text
