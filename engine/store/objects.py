@@ -384,6 +384,11 @@ class Writer(Reader):
         # Before its first statement a late-locking transaction has done nothing: when that statement
         # finds the connection lost (the server restarted), `renew` connects again and it is retried.
         self._renew = None if locked else renew
+        # What this transaction knows of the revision and of a virtual clock, read once: while it holds
+        # the writers' lock nobody else changes them, and every statement but a SELECT forgets them
+        # (create and update then set the revision they made; see _q).
+        self._known_revision: int | None = None
+        self._known_now: float | None = None
 
     def lock(self) -> None:
         """Serialise from here: no other writer commits until this transaction ends, and every later read
@@ -392,7 +397,28 @@ class Writer(Reader):
             self.locked = True  # set first: a failed BEGIN is still rolled back (Store.write)
             self._first(lambda: self._d.lock_write(self._raw, self._wall))
 
+    def revision(self) -> int:
+        known = self._known_revision
+        if known is None:
+            known = super().revision()
+            if self.locked:
+                self._known_revision = known
+        return known
+
+    def now(self) -> float:
+        known = self._known_now
+        if known is not None:
+            return known
+        now, virtual, offset = self._q('SELECT now, virtual, "offset" FROM clock WHERE id = 1').fetchone()
+        if not virtual:
+            return max(now, self._wall() + offset)
+        if self.locked:
+            self._known_now = now
+        return now
+
     def _q(self, sql: str, params: dict | tuple = ()):
+        if not sql.startswith("SELECT"):  # it may change the revision or the clock
+            self._known_revision = self._known_now = None
         if not self.locked and not sql.lstrip()[:6].upper() == "SELECT":  # a write: the lock first
             self.lock()
         if self._renew is not None:
@@ -414,6 +440,7 @@ class Writer(Reader):
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
         ttl = self._ttls.get(kind)
+        known = self._known_revision
         # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
         # aborts the whole transaction, and a caller may go on after AlreadyExists.
         returning = self._d.returning_rv  # PostgreSQL: the BEFORE trigger's revision, in the same round trip
@@ -431,8 +458,12 @@ class Writer(Reader):
         rv = cursor.fetchone()[0] if returning else None
         if kind == "Service":
             allocations.insert(self._q, namespace, name, body)
-        # one writer at a time: the insert's trigger took the newest revision
-        return rv if rv is not None else self.revision()
+        # one writer at a time: the insert's trigger took the newest revision, the one after what was known
+        if rv is None:
+            rv = known + 1 if known is not None else self.revision()
+        if self.locked:
+            self._known_revision = rv
+        return rv
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
         """Compare-and-swap on the resource version; the (possibly unchanged) revision.
@@ -441,6 +472,7 @@ class Writer(Reader):
         A body equal to the stored one creates no revision.
         """
         ttl = self._ttls.get(kind)
+        known = self._known_revision
         returning = self._d.returning_rv
         if ttl is None:
             cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
@@ -454,7 +486,10 @@ class Writer(Reader):
         rv = cursor.fetchone()[0] if returning else None
         if kind == "Service":
             allocations.replace(self._q, namespace, name, body)
-        return rv if rv is not None else self._rv(kind, namespace, name)
+        rv = rv if rv is not None else self._rv(kind, namespace, name)
+        if known is not None and self.locked:  # a changed body took the next revision; an equal one none
+            self._known_revision = max(known, rv)
+        return rv
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
         """Remove an object (a DELETED changelog row); the revision of the removal."""
