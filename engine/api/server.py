@@ -83,6 +83,7 @@ class Transaction:
         # the control plane sets it to each component's manager before running its actions.
         self.manager = manager
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
+        self._reads: dict[tuple, tuple[int, object]] = {}  # cached_read's answers, with the kind's write count
 
     @property
     def writer(self) -> Writer:
@@ -96,6 +97,20 @@ class Transaction:
             self.reader.lock()
 
     # -- reads -----------------------------------------------------------
+    def cached_read(self, kind: str, key: tuple, read: Callable[[], object]) -> object:
+        """`read()` (a read of objects of `kind`), answered once per transaction until the transaction
+        writes an object of that kind: what admission reads for every create of a batch (the
+        PriorityClasses, the ServiceAccount, the LimitRanges and ResourceQuotas of the namespace).
+        The answer is shared: never change it in place."""
+        written = getattr(self.reader, "written", None)
+        stamp = 0 if written is None else written.get(kind, 0)
+        found = self._reads.get(key)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        value = read()
+        self._reads[key] = (stamp, value)
+        return value
+
     def now(self) -> float:
         return self.reader.now()
 

@@ -389,6 +389,7 @@ class Writer(Reader):
         # (create and update then set the revision they made; see _q).
         self._known_revision: int | None = None
         self._known_now: float | None = None
+        self.written: dict[str, int] = {}  # objects created, updated or deleted in this transaction, by kind
 
     def lock(self) -> None:
         """Serialise from here: no other writer commits until this transaction ends, and every later read
@@ -439,6 +440,7 @@ class Writer(Reader):
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
+        self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
         known = self._known_revision
         # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
@@ -471,6 +473,7 @@ class Writer(Reader):
         Raises NotFound when the object is gone and Conflict when `expected` is stale.
         A body equal to the stored one creates no revision.
         """
+        self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
         known = self._known_revision
         returning = self._d.returning_rv
@@ -493,6 +496,7 @@ class Writer(Reader):
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
         """Remove an object (a DELETED changelog row); the revision of the removal."""
+        self.written[kind] = self.written.get(kind, 0) + 1
         if expected is None:
             cursor = self._q("DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
                              (kind, namespace, name))
