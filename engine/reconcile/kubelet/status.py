@@ -27,7 +27,15 @@ DEFAULT_POD_CIDR = "10.0.0.0/24"  # KWOK's shared pool, for nodes without spec.p
 
 def stamp(t: float) -> str:
     """RFC 3339 whole seconds for a time in seconds since the epoch."""
-    return durations.format_time(datetime.fromtimestamp(t, tz=timezone.utc))
+    found = _STAMPS.get(t)  # a batch stamps the same few instants again and again: format each once
+    if found is None:
+        if len(_STAMPS) >= 4096:
+            _STAMPS.clear()
+        found = _STAMPS[t] = durations.format_time(datetime.fromtimestamp(t, tz=timezone.utc))
+    return found
+
+
+_STAMPS: dict[float, str] = {}
 
 
 def pod_format(pod: dict) -> str:
