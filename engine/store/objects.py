@@ -442,7 +442,7 @@ class Writer(Reader):
         """Insert a new object; its revision. Raises AlreadyExists."""
         self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
-        known = self._known_revision
+        known, clock = self._known_revision, self._known_now
         # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
         # aborts the whole transaction, and a caller may go on after AlreadyExists.
         returning = self._d.returning_rv  # PostgreSQL: the BEFORE trigger's revision, in the same round trip
@@ -464,7 +464,7 @@ class Writer(Reader):
         if rv is None:
             rv = known + 1 if known is not None else self.revision()
         if self.locked:
-            self._known_revision = rv
+            self._known_revision, self._known_now = rv, clock  # an object's write leaves the clock as it was
         return rv
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
@@ -475,7 +475,7 @@ class Writer(Reader):
         """
         self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
-        known = self._known_revision
+        known, clock = self._known_revision, self._known_now
         returning = self._d.returning_rv
         if ttl is None:
             cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
@@ -490,8 +490,10 @@ class Writer(Reader):
         if kind == "Service":
             allocations.replace(self._q, namespace, name, body)
         rv = rv if rv is not None else self._rv(kind, namespace, name)
-        if known is not None and self.locked:  # a changed body took the next revision; an equal one none
-            self._known_revision = max(known, rv)
+        if self.locked:
+            self._known_now = clock  # an object's write leaves the clock as it was
+            if known is not None:  # a changed body took the next revision; an equal one none
+                self._known_revision = max(known, rv)
         return rv
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
