@@ -144,7 +144,8 @@ class Admission:
             spec["serviceAccountName"] = spec.get("serviceAccount") or _DEFAULT_SA
         spec["serviceAccount"] = spec["serviceAccountName"]  # the deprecated alias v1 conversion fills in
         namespace, name = pod["metadata"]["namespace"], spec["serviceAccountName"]
-        account = self.tx.find("ServiceAccount", namespace, name)
+        account = self.tx.cached_read("ServiceAccount", ("ServiceAccount", namespace, name),
+                                      lambda: self.tx.find("ServiceAccount", namespace, name))
         if account is None and name == _DEFAULT_SA:
             # Upstream retries `default` for a second while the serviceaccount
             # controller creates it; in one transaction, create it as it would.
@@ -183,8 +184,10 @@ class Admission:
 
     def _default_priority_class(self) -> dict | None:
         """getDefaultPriorityClass: among global defaults, the lowest value."""
-        defaults = [pc for pc in self.tx.list("PriorityClass").items if pc.get("globalDefault")]
-        return min(defaults, key=lambda pc: pc.get("value") or 0, default=None)
+        def read() -> dict | None:
+            defaults = [pc for pc in self.tx.list("PriorityClass").items if pc.get("globalDefault")]
+            return min(defaults, key=lambda pc: pc.get("value") or 0, default=None)
+        return self.tx.cached_read("PriorityClass", ("default PriorityClass",), read)  # type: ignore[return-value]
 
     def _priority(self, pod: dict, raw_spec: dict) -> None:
         """The Priority plugin: spec.priority and preemptionPolicy from the pod's class."""
@@ -244,7 +247,9 @@ class Admission:
             spec["tolerations"] = tolerations
 
     def _limit_ranges(self, obj: dict) -> list[dict]:
-        return self.tx.list("LimitRange", obj["metadata"].get("namespace", "")).items
+        namespace = obj["metadata"].get("namespace", "")
+        return self.tx.cached_read("LimitRange", ("LimitRange", namespace),  # type: ignore[return-value]
+                                   lambda: self.tx.list("LimitRange", namespace).items)
 
     # -- validating ----------------------------------------------------------
     def verify(self, obj: dict) -> None:
@@ -263,7 +268,9 @@ class Admission:
 
     def _quota(self, obj: dict) -> None:
         """The ResourceQuota plugin: every matching quota must have room; their usage goes up."""
-        quotas = self.tx.list("ResourceQuota", obj["metadata"].get("namespace", "")).items
+        namespace = obj["metadata"].get("namespace", "")
+        quotas: list[dict] = self.tx.cached_read("ResourceQuota", ("ResourceQuota", namespace),  # type: ignore[assignment]
+                                                 lambda: self.tx.list("ResourceQuota", namespace).items)
         if not quotas:
             return
         now = self.tx.now()

@@ -8,6 +8,7 @@ commits together or not at all.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,10 +43,21 @@ NAMES_COMPONENT = "kube-apiserver/generateName"  # controller_state's key of the
 _UIDS = uuid.UUID("6c1e0c1b-6b0a-4d4e-9a55-6c6974656b75")
 
 
+_UIDS_BYTES = _UIDS.bytes
+
+
 def new_uid(revision: int) -> str:
     """The uid of the object created at `revision`: unique in its cluster, and the same
-    for the same sequence of commands on a new cluster (deterministic CI output)."""
-    return str(uuid.uuid5(_UIDS, str(revision)))
+    for the same sequence of commands on a new cluster (deterministic CI output).
+
+    `str(uuid.uuid5(_UIDS, str(revision)))`, computed without building UUID objects (every
+    create pays it): SHA-1 of the namespace and the name, version 5, RFC 4122 variant.
+    """
+    digest = bytearray(hashlib.sha1(_UIDS_BYTES + str(revision).encode()).digest()[:16])
+    digest[6] = (digest[6] & 0x0F) | 0x50
+    digest[8] = (digest[8] & 0x3F) | 0x80
+    h = digest.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 _PRIORITY_FIELDS = ("priority", "preemptionPolicy")  # set on create by the Priority admission plugin
@@ -72,6 +84,7 @@ class Transaction:
         # the control plane sets it to each component's manager before running its actions.
         self.manager = manager
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
+        self._reads: dict[tuple, tuple[int, object]] = {}  # cached_read's answers, with the kind's write count
 
     @property
     def writer(self) -> Writer:
@@ -85,6 +98,20 @@ class Transaction:
             self.reader.lock()
 
     # -- reads -----------------------------------------------------------
+    def cached_read(self, kind: str, key: tuple, read: Callable[[], object]) -> object:
+        """`read()` (a read of objects of `kind`), answered once per transaction until the transaction
+        writes an object of that kind: what admission reads for every create of a batch (the
+        PriorityClasses, the ServiceAccount, the LimitRanges and ResourceQuotas of the namespace).
+        The answer is shared: never change it in place."""
+        written = getattr(self.reader, "written", None)
+        stamp = 0 if written is None else written.get(kind, 0)
+        found = self._reads.get(key)
+        if found is not None and found[0] == stamp:
+            return found[1]
+        value = read()
+        self._reads[key] = (stamp, value)
+        return value
+
     def now(self) -> float:
         return self.reader.now()
 

@@ -417,22 +417,21 @@ _NOTHING: tuple[None, None, None] = (None, None, None)
 
 def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | None, FieldSet | None]:
     """(added, modified, removed) at this node: each the node of its set, or None when empty."""
-    if old is not _MISSING and new is not _MISSING and old == new:
+    if old is _MISSING:  # a whole subtree added: what the walk below gives, built directly
+        return _added(new, t), None, None
+    if new is _MISSING:
+        return None, None, _removed(old, t)
+    if old == new:
         return _NOTHING
+    # Both present from here.
     container = None
     if isinstance(old, dict) or isinstance(new, dict):
-        if not t.atomic and (old is _MISSING or old is None or isinstance(old, dict)) \
-                and (new is _MISSING or new is None or isinstance(new, dict)):
+        if not t.atomic and (old is None or isinstance(old, dict)) and (new is None or isinstance(new, dict)):
             container = "map"
     elif isinstance(old, list) or isinstance(new, list):
-        if t.is_list and (old is _MISSING or old is None or isinstance(old, list)) \
-                and (new is _MISSING or new is None or isinstance(new, list)):
+        if t.is_list and (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
             container = "list"
     if container is None or (not old and not new):  # both empty: a leaf, so {} and [] are told from absent
-        if old is _MISSING:
-            return {SELF: {}}, None, None
-        if new is _MISSING:
-            return None, None, {SELF: {}}
         return (None, {SELF: {}}, None) if not equal(old, new) else _NOTHING
     added: FieldSet = {}
     modified: FieldSet = {}
@@ -440,27 +439,57 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
     if container == "map":
         lhs = old if isinstance(old, dict) else {}
         rhs = new if isinstance(new, dict) else {}
+        field, always_present = t.field, t.always_present
         for key in {**lhs, **rhs}:
-            ft = t.field(key)
+            ft = field(key)
             a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
-            if t.always_present(key):
-                a = ft.empty_value() if a is _MISSING and old is not _MISSING else a
-                b = ft.empty_value() if b is _MISSING and new is not _MISSING else b
-                if a is _MISSING and b is _MISSING:
-                    continue
-            _file(added, modified, removed, "f:" + key, _compare(a, b, ft))
+            if always_present(key):
+                if a is _MISSING:
+                    a = ft.empty_value()
+                if b is _MISSING:
+                    b = ft.empty_value()
+            part_added, part_modified, part_removed = _compare(a, b, ft)
+            if part_added:
+                added["f:" + key] = part_added
+            if part_modified:
+                modified["f:" + key] = part_modified
+            if part_removed:
+                removed["f:" + key] = part_removed
     else:
         et = t.element()
         lhs_items = _indexed(old if isinstance(old, list) else [], t)
         rhs_items = _indexed(new if isinstance(new, list) else [], t)
         for element in {**lhs_items, **rhs_items}:
-            _file(added, modified, removed, element,
-                  _compare(lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING), et))
-    if old is _MISSING:
-        added[SELF] = {}
-    elif new is _MISSING:
-        removed[SELF] = {}
+            part_added, part_modified, part_removed = _compare(lhs_items.get(element, _MISSING),
+                                                               rhs_items.get(element, _MISSING), et)
+            if part_added:
+                added[element] = part_added
+            if part_modified:
+                modified[element] = part_modified
+            if part_removed:
+                removed[element] = part_removed
     return added or None, modified or None, removed or None
+
+
+def _added(new: Any, t: Type) -> FieldSet:
+    """`_compare(_MISSING, new, t)`'s added set: every field of `new`, and the node itself."""
+    if isinstance(new, dict):
+        if not new or t.atomic:
+            return {SELF: {}}
+        field = t.field
+        node = {"f:" + key: _added(value, field(key)) for key, value in new.items()}
+    elif isinstance(new, list) and new and t.is_list:
+        et = t.element()
+        node = {element: _added(item, et) for element, item in _indexed(new, t).items()}
+    else:
+        return {SELF: {}}
+    node[SELF] = {}
+    return node
+
+
+def _removed(old: Any, t: Type) -> FieldSet:
+    """`_compare(old, _MISSING, t)`'s removed set (the mirror of `_added`)."""
+    return _added(old, t)
 
 
 def _indexed(items: list, t: Type) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import builtins
 import functools
 import gc
 import json
+import json.encoder
 import os
 import threading
 import time
@@ -44,6 +45,24 @@ MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 DEFAULT_TTLS = {"Event": 3600.0}
 
 
+def _not_serializable(value: object) -> object:
+    raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+
+
+# What json.dumps(sort_keys=True, separators=(",", ":"), ensure_ascii=False) builds on every call (the C
+# encoder), made once: the same text, without a JSONEncoder and a C encoder per write. No circular-reference
+# markers (a shared table would not be thread-safe; objects are trees).
+_CANONICAL = json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+    None, _not_serializable, json.encoder.encode_basestring, None, ":", ",", True, False, True) \
+    if getattr(json.encoder, "c_make_encoder", None) is not None else None
+
+
+def _canonical(body: dict) -> str:
+    if _CANONICAL is None:  # an interpreter without the C accelerator
+        return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "".join(_CANONICAL(body, 0))
+
+
 def encode(body: dict) -> str:
     """Canonical JSON of a body without its resourceVersion: equal objects, equal text.
 
@@ -52,7 +71,7 @@ def encode(body: dict) -> str:
     meta = body.get("metadata")
     if meta and "resourceVersion" in meta:
         body = {**body, "metadata": {k: v for k, v in meta.items() if k != "resourceVersion"}}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = _canonical(body)
     if len(text) > MAX_OBJECT_BYTES and len(text.encode()) > MAX_OBJECT_BYTES:
         raise errors.StorageError("etcdserver: request is too large")
     return text
@@ -423,6 +442,12 @@ class Writer(Reader):
         # Before its first statement a late-locking transaction has done nothing: when that statement
         # finds the connection lost (the server restarted), `renew` connects again and it is retried.
         self._renew = None if locked else renew
+        # What this transaction knows of the revision and of a virtual clock, read once: while it holds
+        # the writers' lock nobody else changes them, and every statement but a SELECT forgets them
+        # (create and update then set the revision they made; see _q).
+        self._known_revision: int | None = None
+        self._known_now: float | None = None
+        self.written: dict[str, int] = {}  # objects created, updated or deleted in this transaction, by kind
 
     def lock(self) -> None:
         """Serialise from here: no other writer commits until this transaction ends, and every later read
@@ -431,7 +456,28 @@ class Writer(Reader):
             self.locked = True  # set first: a failed BEGIN is still rolled back (Store.write)
             self._first(lambda: self._d.lock_write(self._raw, self._wall))
 
+    def revision(self) -> int:
+        known = self._known_revision
+        if known is None:
+            known = super().revision()
+            if self.locked:
+                self._known_revision = known
+        return known
+
+    def now(self) -> float:
+        known = self._known_now
+        if known is not None:
+            return known
+        now, virtual, offset = self._q('SELECT now, virtual, "offset" FROM clock WHERE id = 1').fetchone()
+        if not virtual:
+            return max(now, self._wall() + offset)
+        if self.locked:
+            self._known_now = now
+        return now
+
     def _q(self, sql: str, params: dict | tuple = ()):
+        if not sql.startswith("SELECT"):  # it may change the revision or the clock
+            self._known_revision = self._known_now = None
         if not self.locked and not sql.lstrip()[:6].upper() == "SELECT":  # a write: the lock first
             self.lock()
         if self._renew is not None:
@@ -452,7 +498,9 @@ class Writer(Reader):
 
     def create(self, kind: str, namespace: str, name: str, uid: str, body: dict) -> int:
         """Insert a new object; its revision. Raises AlreadyExists."""
+        self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
+        known, clock = self._known_revision, self._known_now
         # ON CONFLICT DO NOTHING rather than catching the unique violation: on PostgreSQL an error
         # aborts the whole transaction, and a caller may go on after AlreadyExists.
         returning = self._d.returning_rv  # PostgreSQL: the BEFORE trigger's revision, in the same round trip
@@ -470,8 +518,12 @@ class Writer(Reader):
         rv = cursor.fetchone()[0] if returning else None
         if kind == "Service":
             allocations.insert(self._q, namespace, name, body)
-        # one writer at a time: the insert's trigger took the newest revision
-        return rv if rv is not None else self.revision()
+        # one writer at a time: the insert's trigger took the newest revision, the one after what was known
+        if rv is None:
+            rv = known + 1 if known is not None else self.revision()
+        if self.locked:
+            self._known_revision, self._known_now = rv, clock  # an object's write leaves the clock as it was
+        return rv
 
     def update(self, kind: str, namespace: str, name: str, body: dict, expected: int) -> int:
         """Compare-and-swap on the resource version; the (possibly unchanged) revision.
@@ -479,7 +531,9 @@ class Writer(Reader):
         Raises NotFound when the object is gone and Conflict when `expected` is stale.
         A body equal to the stored one creates no revision.
         """
+        self.written[kind] = self.written.get(kind, 0) + 1
         ttl = self._ttls.get(kind)
+        known, clock = self._known_revision, self._known_now
         returning = self._d.returning_rv
         if ttl is None:
             cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
@@ -493,10 +547,16 @@ class Writer(Reader):
         rv = cursor.fetchone()[0] if returning else None
         if kind == "Service":
             allocations.replace(self._q, namespace, name, body)
-        return rv if rv is not None else self._rv(kind, namespace, name)
+        rv = rv if rv is not None else self._rv(kind, namespace, name)
+        if self.locked:
+            self._known_now = clock  # an object's write leaves the clock as it was
+            if known is not None:  # a changed body took the next revision; an equal one none
+                self._known_revision = max(known, rv)
+        return rv
 
     def delete(self, kind: str, namespace: str, name: str, expected: int | None = None) -> int:
         """Remove an object (a DELETED changelog row); the revision of the removal."""
+        self.written[kind] = self.written.get(kind, 0) + 1
         if expected is None:
             cursor = self._q("DELETE FROM objects WHERE kind = ? AND namespace = ? AND name = ?",
                              (kind, namespace, name))

@@ -8,6 +8,7 @@ is unchanged), `qos.ComputePodQOS`, and host-local IPAM over a node's podCIDR.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 from datetime import datetime, timezone
@@ -26,7 +27,15 @@ DEFAULT_POD_CIDR = "10.0.0.0/24"  # KWOK's shared pool, for nodes without spec.p
 
 def stamp(t: float) -> str:
     """RFC 3339 whole seconds for a time in seconds since the epoch."""
-    return durations.format_time(datetime.fromtimestamp(t, tz=timezone.utc))
+    found = _STAMPS.get(t)  # a batch stamps the same few instants again and again: format each once
+    if found is None:
+        if len(_STAMPS) >= 4096:
+            _STAMPS.clear()
+        found = _STAMPS[t] = durations.format_time(datetime.fromtimestamp(t, tz=timezone.utc))
+    return found
+
+
+_STAMPS: dict[float, str] = {}
 
 
 def pod_format(pod: dict) -> str:
@@ -282,14 +291,22 @@ def container_id(pod: dict, name: str, restart_count: int) -> str:
 
 # -- pod IPs -------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4096)
+def _network(cidr: str) -> "ipaddress.IPv4Network | ipaddress.IPv6Network":
+    return ipaddress.ip_network(cidr, strict=False)
+
+
 def allocate_ip(pod_cidr: str, used: set[str], rank: int = 0) -> str | None:
     """host-local IPAM: the `rank`-th lowest free address from .2 up to the last before broadcast (.254 in a /24)."""
-    network = ipaddress.ip_network(pod_cidr or DEFAULT_POD_CIDR, strict=False)
+    network = _network(pod_cidr or DEFAULT_POD_CIDR)
     first = int(network.network_address) + 2
     last = int(network.broadcast_address) - (1 if network.version == 4 else 0)
     skip = rank
+    v4 = network.version == 4
     for value in range(first, last + 1):
-        address = str(ipaddress.ip_address(value))
+        # str(ip_address(value)) for IPv4, without building an address object per candidate
+        address = f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}" if v4 \
+            else str(ipaddress.ip_address(value))
         if address in used:
             continue
         if skip == 0:
