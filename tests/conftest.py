@@ -91,10 +91,15 @@ def pytest_configure(config) -> None:
                                        "(kept on SQLite under LITEKUBE_TEST_CLI_DB=postgresql)")
 
 
-def pytest_report_header(config) -> list[str]:
-    found = f"PostgreSQL: {pgserver.find_binary('initdb')}" if PG_AVAILABLE else \
+def pytest_sessionstart(session) -> None:
+    """The backends of the run, on its first line (also under -q)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller says it
+        return
+    found = f"PostgreSQL from {pgserver.find_binary('initdb')}" if PG_AVAILABLE else \
         "PostgreSQL's server binaries are not installed: its tests are skipped (Debian: apt-get install postgresql)"
-    return [f"litekube backends: LITEKUBE_TEST_CLI_DB={CLI_DB}, LITEKUBE_TEST_BACKENDS={','.join(BACKENDS)} ({found})"]
+    reporter.write_line(f"litekube tests: LITEKUBE_TEST_CLI_DB={CLI_DB}, LITEKUBE_TEST_BACKENDS={','.join(BACKENDS)} "
+                        f"({found})")
 
 
 @dataclass
