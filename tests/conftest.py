@@ -1,15 +1,23 @@
 """Shared fixtures for the test suite.
 
+Which backends run (tests/pgserver.py finds PostgreSQL's server binaries, initdb and pg_ctl):
+
+- With them (CI: .ci/run installs them; CI=true without them is an error), by default
+  LITEKUBE_TEST_CLI_DB=both and LITEKUBE_TEST_BACKENDS=sqlite,postgresql: the whole suite on both.
+- Without them, by default SQLite alone; the tests of PostgreSQL alone are skipped, saying why.
+
 `backend`: the store's and the API's tests run on each database backend,
 SQLite (a file in the test's temporary folder) and PostgreSQL (a fresh
-database on one throwaway server per test session, tests/pgserver.py).
-LITEKUBE_TEST_BACKENDS (comma-separated, default `sqlite,postgresql`)
-narrows them; PostgreSQL tests fail, never skip, when the server cannot start.
+database on one throwaway server per test process, tests/pgserver.py: each
+pytest-xdist worker has its own, on a Unix socket in its own folder).
+LITEKUBE_TEST_BACKENDS (comma-separated) narrows them; named explicitly,
+PostgreSQL tests fail, never skip, when the server cannot start.
 
 LITEKUBE_TEST_CLI_DB=postgresql: every other test too makes its databases on
 PostgreSQL: a file path it gives the store (or the CLI, or a subprocess)
 opens a database of the session's server instead (tests/pgmap.py). Tests
 marked `sqlite_only` (they look at the file itself) keep the file.
+LITEKUBE_TEST_CLI_DB=sqlite: file paths stay SQLite files.
 """
 from __future__ import annotations
 
@@ -20,17 +28,26 @@ from typing import Callable, Iterator
 
 import pytest
 
-BACKENDS = [b.strip() for b in os.environ.get("LITEKUBE_TEST_BACKENDS", "sqlite,postgresql").split(",") if b.strip()]
-CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "sqlite")
+from tests import pgserver
+
+PG_AVAILABLE = pgserver.available()
+if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes") and not PG_AVAILABLE:
+    raise RuntimeError("CI: PostgreSQL's server binaries (initdb, pg_ctl) are not installed, so the PostgreSQL "
+                       "tests cannot run (.ci/run installs Debian's postgresql when they are missing)")
+_BACKENDS_SET = bool(os.environ.get("LITEKUBE_TEST_BACKENDS", "").strip())
+BACKENDS = [b.strip() for b in (os.environ.get("LITEKUBE_TEST_BACKENDS", "").strip()
+                                or ("sqlite,postgresql" if PG_AVAILABLE else "sqlite")).split(",") if b.strip()]
+CLI_DB = os.environ.get("LITEKUBE_TEST_CLI_DB", "").strip() or ("both" if PG_AVAILABLE else "sqlite")
 if CLI_DB not in ("sqlite", "postgresql", "both"):
     raise ValueError(f"LITEKUBE_TEST_CLI_DB: unknown backend {CLI_DB!r} (want sqlite, postgresql, both)")
 ON_POSTGRESQL = CLI_DB in ("postgresql", "both")
-# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (in a `tmp_path`, and use no
-# database of a broader-scoped fixture) run twice, `[sqlite]` and `[postgresql]`; the pure model and
-# reconciler tests and the tests already on every backend (`backend`) once.
+# LITEKUBE_TEST_CLI_DB=both: the tests that make a database of their own (in a `tmp_path`, or through a
+# fixture made per backend: one that takes `cli_db`) run twice, `[sqlite]` and `[postgresql]`; the pure
+# model and reconciler tests and the tests already on every backend (`backend`) once.
 _TWICE = ("tmp_path",)
 _ONCE_UNDER = ("tests/model/", "tests/reconcile/")
-_INFRASTRUCTURE = {"pg_server", "_files_on_postgresql", "tmp_path_factory", "pytestconfig"}
+_INFRASTRUCTURE = {"pg_server", "_files_on_postgresql", "tmp_path_factory", "pytestconfig", "cli_db"}
+_SCOPES = ("function", "class", "module", "package", "session")
 
 
 def pytest_generate_tests(metafunc) -> None:
@@ -38,21 +55,51 @@ def pytest_generate_tests(metafunc) -> None:
             or metafunc.definition.get_closest_marker("sqlite_only"):
         return
     where = os.path.relpath(str(metafunc.definition.path), os.path.dirname(os.path.dirname(__file__)))
-    if where.startswith(_ONCE_UNDER) or not any(name in metafunc.fixturenames for name in _TWICE):
+    if where.startswith(_ONCE_UNDER):
         return
-    # A database a module-, class- or session-scoped fixture made is shared by both runs of a test:
-    # such tests run once (LITEKUBE_TEST_CLI_DB=postgresql runs them on PostgreSQL).
-    shared = {name for name, defs in metafunc._arg2fixturedefs.items()
-              if defs and defs[-1].scope != "function" and name not in _INFRASTRUCTURE}
-    if shared:
+    defs = {name: d[-1] for name, d in metafunc._arg2fixturedefs.items() if d}
+    per_backend = {"cli_db"}  # the fixtures made once per backend: those that take cli_db, and theirs
+    while True:
+        more = {name for name, d in defs.items() if name not in per_backend and per_backend & set(d.argnames)}
+        if not more:
+            break
+        per_backend |= more
+    if not any(name in metafunc.fixturenames for name in _TWICE) and "cli_db" not in metafunc.fixturenames:
         return
-    metafunc.fixturenames.append("cli_db")
-    metafunc.parametrize("cli_db", ["sqlite", "postgresql"])
+    # A database a module-, class- or session-scoped fixture made that is not made per backend would be
+    # shared by both runs of a test: such tests run once (LITEKUBE_TEST_CLI_DB=postgresql runs them on
+    # PostgreSQL). The others are parametrized at the broadest scope of their fixtures, so that each
+    # backend's run of a module (or session) gets its own.
+    shared = {name: d.scope for name, d in defs.items() if d.scope != "function" and name not in _INFRASTRUCTURE}
+    if set(shared) - per_backend:
+        return
+    scope = max(shared.values(), key=_SCOPES.index, default="function")
+    if "cli_db" not in metafunc.fixturenames:
+        metafunc.fixturenames.append("cli_db")
+    metafunc.parametrize("cli_db", ["sqlite", "postgresql"], scope=scope)
+
+
+@pytest.fixture(scope="session")
+def cli_db() -> str:
+    """The backend the databases a test makes from file paths are on; a fixture that makes a database
+    for several tests (module or session scope) takes it, so that it is made once per backend."""
+    return "postgresql" if CLI_DB == "postgresql" else "sqlite"
 
 
 def pytest_configure(config) -> None:
     config.addinivalue_line("markers", "sqlite_only: the test looks at the SQLite file itself "
                                        "(kept on SQLite under LITEKUBE_TEST_CLI_DB=postgresql)")
+
+
+def pytest_sessionstart(session) -> None:
+    """The backends of the run, on its first line (also under -q)."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is None or hasattr(session.config, "workerinput"):  # a pytest-xdist worker: the controller says it
+        return
+    found = f"PostgreSQL from {pgserver.find_binary('initdb')}" if PG_AVAILABLE else \
+        "PostgreSQL's server binaries are not installed: its tests are skipped (Debian: apt-get install postgresql)"
+    reporter.write_line(f"litekube tests: LITEKUBE_TEST_CLI_DB={CLI_DB}, LITEKUBE_TEST_BACKENDS={','.join(BACKENDS)} "
+                        f"({found})")
 
 
 @dataclass
@@ -72,8 +119,9 @@ class Backend:
 
 @pytest.fixture(scope="session")
 def pg_server():
-    from tests import pgserver
-
+    if not PG_AVAILABLE and not _BACKENDS_SET and not os.environ.get("LITEKUBE_TEST_CLI_DB", "").strip():
+        pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed (Debian: apt-get install "
+                    "postgresql); LITEKUBE_TEST_BACKENDS=postgresql makes this an error")
     server = pgserver.Server()
     try:
         server.start()

@@ -41,6 +41,11 @@ def _name(path: str) -> tuple[str, str]:
     return path, _PREFIX + hashlib.sha1(path.encode()).hexdigest()[:24]
 
 
+def database_name(path: str) -> str:
+    """The name of the database standing in for the file `path`."""
+    return _name(path)[1]
+
+
 def copy(source: str, target: str, socket: str) -> None:
     """litekube.client.copy of a closed database: the target database is made from the source's as a template."""
     import psycopg

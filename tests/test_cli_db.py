@@ -31,3 +31,23 @@ def test_a_sqlite_only_test_keeps_its_file(tmp_path):
     store = Store(str(tmp_path / "a.db"))
     assert store.dialect.name == "sqlite" and (tmp_path / "a.db").exists()
     store.close()
+
+
+@pytest.fixture(scope="module")
+def shared_db(tmp_path_factory, cli_db):
+    """A database several tests share: made once per backend (it takes `cli_db`)."""
+    path = tmp_path_factory.mktemp("shared") / "s.db"
+    store = Store(str(path))
+    made = store.dialect.name
+    store.close()
+    return path, made
+
+
+@pytest.mark.parametrize("turn", [1, 2])
+def test_a_fixture_that_takes_cli_db_is_made_on_each_backend(shared_db, cli_db, turn):
+    path, made = shared_db
+    expected = cli_db if CLI_DB != "postgresql" else "postgresql"
+    assert made == expected
+    store = Store(str(path))
+    assert store.dialect.name == expected
+    store.close()

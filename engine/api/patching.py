@@ -73,6 +73,10 @@ def patch_in(tx: Transaction, kind: kinds.Kind, namespace: str, name: str, patch
 
     `served`: the apiVersion the patch is written against (autoscaling/v1), when it is not the stored one:
     the patch applies to the object converted to it, and the result is converted back on admission."""
+    # The patch applies to the object as of the last commit, written with its resourceVersion: on
+    # PostgreSQL (late lock) a read before the writers' lock could be stale, and a control-plane write
+    # in between made the patch a Conflict, which kube-apiserver never answers to a patch without one.
+    tx._lock()
     current = tx.get(kind.kind, namespace, name)
     if subresource == "scale":
         if "scale" not in kind.subresources:

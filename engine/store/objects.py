@@ -753,9 +753,13 @@ class Store(locking.ControlPlaneLock):
             if self.dialect.lost(raw):
                 self._lost(raw, exc)
                 raise
-            self.dialect.commit(raw)
+            self._end_interrupted("raw", raw, self.dialect.commit)
             raise
-        self.dialect.commit(raw, flush=reader.flush)
+        try:
+            self.dialect.commit(raw, flush=reader.flush)
+        except BaseException:
+            self._end_interrupted("raw", raw, self.dialect.rollback)
+            raise
 
     def _renew(self, which: str):
         """A new connection of this thread (`raw` for reads, `write`) in place of a lost one (the server
@@ -786,6 +790,9 @@ class Store(locking.ControlPlaneLock):
         except self.dialect.driver_errors:
             if not self.dialect.lost(raw):
                 raise
+        except BaseException:  # a signal's exception, perhaps in the middle of the statement
+            self._end_interrupted(which, raw, self.dialect.rollback)
+            raise
         raw = self._renew(which)
         return raw, begin(raw)
 
@@ -833,7 +840,9 @@ class Store(locking.ControlPlaneLock):
                 self._lost(raw, exc)
                 raise
             if writer.locked:  # else no transaction began (PostgreSQL's late lock begins it)
-                self.dialect.rollback(raw)
+                self._end_interrupted("write", raw, self.dialect.rollback)
+            elif not isinstance(exc, Exception):  # a signal's, perhaps in the middle of a read before the lock
+                self._end_interrupted("write", raw, self.dialect.rollback)
             raise
         if writer.locked:
             try:
@@ -842,7 +851,30 @@ class Store(locking.ControlPlaneLock):
                 self.dialect.commit_write(writer._raw)
             except BaseException as exc:
                 self._lost(writer._raw, exc)
+                self._end_interrupted("write", writer._raw, self.dialect.rollback)
                 raise
+
+    def _end_interrupted(self, which: str, raw, end: Callable[[Any], Any]) -> None:
+        """End (`end`: commit or roll back) a transaction that an exception stopped; when that fails, close
+        the connection (the server rolls back what it had begun) so that the next transaction opens a new one,
+        and let the exception that stopped it go on.
+
+        An exception a signal raises (SIGTERM's SystemExit, Ctrl-C) while the driver waits for a statement's
+        answer leaves the connection in the middle of that statement: psycopg refuses any other with "another
+        command is already in progress". Raising that instead would turn the signal into an ordinary error,
+        which a control-plane batch catches and goes on from, and the lock would never be released.
+        """
+        try:
+            end(raw)
+        except self.dialect.driver_errors:
+            if getattr(self._local, which, None) is raw:
+                setattr(self._local, which, None)
+            if raw in self._raws:
+                self._raws.remove(raw)
+            try:
+                raw.close()
+            except Exception:  # noqa: BLE001 - closing a connection already unusable
+                pass
 
     def wait_for_change(self, timeout: float, stop: threading.Event | None = None) -> bool:
         """Wait up to `timeout` wall seconds for a commit; True when woken by one (or by `stop`).

@@ -63,7 +63,7 @@ def page(status: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, cli_db):
     from tests.cli.conftest import Litekube
 
     lk = Litekube(tmp_path_factory.mktemp("curl") / "litekube.db")

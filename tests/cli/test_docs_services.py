@@ -27,7 +27,7 @@ def rows(output: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, cli_db):
     from tests.cli.conftest import Litekube
     lk = Litekube(tmp_path_factory.mktemp("docs-services") / "litekube.db")
     result = lk("init")

@@ -69,5 +69,5 @@ def bootstrap(shape: nodes.Shape, count: int) -> Callable[[Store], None]:
 
 
 @pytest.fixture(scope="session")
-def databases(tmp_path_factory) -> Databases:
+def databases(tmp_path_factory, cli_db) -> Databases:
     return Databases(tmp_path_factory.mktemp("properties"))

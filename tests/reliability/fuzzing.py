@@ -99,22 +99,32 @@ def run_cases(cases, template: Path, workdir: Path, timeout: float) -> Report:
                 report.outcomes.append(Outcome(case.name, answer["exit"], answer["first_line"],
                                                answer["violation"], seconds))
             path.unlink(missing_ok=True)
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(db) + suffix).unlink(missing_ok=True)
+            _forget(db)
     finally:
         worker.stop()
     return report
 
 
+def _forget(db: Path) -> None:
+    """A case's database goes: the SQLite file and its side files, or the PostgreSQL database standing in
+    for it (LITEKUBE_TEST_CLI_DB, tests/pgmap.py)."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    from tests import pgmap
+
+    socket = os.environ.get(pgmap.SOCKET_ENV)
+    if socket:
+        pgmap.drop(pgmap.database_name(str(db)), socket)
+
+
 # -- the worker ---------------------------------------------------------------------------
 
 def _state(db: Path) -> tuple[int, bool]:
-    import sqlite3
+    from tests.reliability.harness import rows
 
-    with sqlite3.connect(str(db), timeout=30) as conn:
-        rev = conn.execute("SELECT rev FROM revision").fetchone()[0]
-        canary = conn.execute("SELECT 1 FROM objects WHERE kind = 'ConfigMap' AND name = 'fuzz-canary'").fetchone()
-    return rev, canary is not None
+    (rev, canary), = rows(db, "SELECT (SELECT rev FROM revision), "
+                              "(SELECT COUNT(*) FROM objects WHERE kind = 'ConfigMap' AND name = 'fuzz-canary')")
+    return rev, canary > 0
 
 
 def _one(template: Path, case: Path, db: Path) -> dict:

@@ -1,6 +1,9 @@
 """What the reliability tests share: the mode, template databases, subprocesses, store invariants.
 
-This module does I/O (databases, files, processes). The suite runs in a
+This module does I/O (databases, files, processes). What it reads of a
+database it reads through the store (`rows`), so the tests run on SQLite
+files and, under LITEKUBE_TEST_CLI_DB (tests/conftest.py), on PostgreSQL.
+The suite runs in a
 short mode by default (CI); `LITEKUBE_RELIABILITY=long` runs the long one:
 
     LITEKUBE_RELIABILITY=long python -m pytest tests/reliability -q -s
@@ -9,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -18,8 +20,8 @@ from click.testing import CliRunner
 
 from litekube import cli as litekube
 
-__all__ = ["LONG", "ROOT", "CLI", "FIGURES", "scaled", "copy_db", "invoke", "env_for", "integrity", "changelog_matches",
-           "converged", "revision", "objects_named"]
+__all__ = ["LONG", "ROOT", "CLI", "FIGURES", "scaled", "copy_db", "invoke", "env_for", "rows", "backend", "integrity",
+           "changelog_matches", "converged", "revision", "objects_named"]
 
 LONG = os.environ.get("LITEKUBE_RELIABILITY", "").strip().lower() == "long"
 if os.environ.get("LITEKUBE_RELIABILITY", "").strip().lower() not in ("", "short", "long"):
@@ -51,26 +53,45 @@ def env_for(db: Path, **extra: str) -> dict[str, str]:
     return {**os.environ, "LITEKUBE_DB": str(db), "PYTHONUNBUFFERED": "1", **extra}
 
 
-def _connect(db: Path) -> sqlite3.Connection:
-    return sqlite3.connect(str(db), timeout=30)
+def rows(db: Path, sql: str, params: tuple = ()) -> list[tuple]:
+    """A query's rows in one read transaction of the store (`?` placeholders, as the store's SQL)."""
+    from litekube.store import Store
+
+    store = Store(str(db))
+    try:
+        with store.read() as reader:
+            return [tuple(row) for row in reader._q(sql, params).fetchall()]
+    finally:
+        store.close()
+
+
+def backend(db: Path) -> str:
+    """The backend the database is on: "sqlite" (a file) or "postgresql" (under LITEKUBE_TEST_CLI_DB)."""
+    from litekube.store import Store
+
+    store = Store(str(db))
+    try:
+        return store.dialect.name
+    finally:
+        store.close()
 
 
 def revision(db: Path) -> int:
-    with _connect(db) as conn:
-        return conn.execute("SELECT rev FROM revision").fetchone()[0]
+    return rows(db, "SELECT rev FROM revision")[0][0]
 
 
 def objects_named(db: Path, names: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Which of (kind, namespace, name) exist."""
-    with _connect(db) as conn:
-        return [n for n in names if conn.execute(
-            "SELECT 1 FROM objects WHERE kind = ? AND namespace = ? AND name = ?", n).fetchone()]
+    present = set(rows(db, "SELECT kind, namespace, name FROM objects"))
+    return [n for n in names if n in present]
 
 
-def integrity(db: Path) -> str:
-    """PRAGMA integrity_check's answer ("ok")."""
-    with _connect(db) as conn:
-        return conn.execute("PRAGMA integrity_check").fetchone()[0]
+def integrity(db: Path) -> str | None:
+    """PRAGMA integrity_check's answer ("ok") on an SQLite file; None on PostgreSQL (a server's storage is
+    its own: a killed client cannot tear a page of it)."""
+    if backend(db) != "sqlite":
+        return None
+    return rows(db, "PRAGMA integrity_check")[0][0]
 
 
 def changelog_matches(db: Path) -> list[str]:
@@ -81,36 +102,45 @@ def changelog_matches(db: Path) -> list[str]:
     replaying the whole changelog gives the objects table exactly.
     """
     problems: list[str] = []
-    with _connect(db) as conn:
-        head = conn.execute("SELECT rev FROM revision").fetchone()[0]
-        compacted = conn.execute("SELECT rev FROM compaction").fetchone()[0]
-        revs = [r for (r,) in conn.execute("SELECT rev FROM changelog ORDER BY rev")]
-        if revs != list(range(compacted + 1, head + 1)):
-            problems.append(f"changelog revisions are not dense {compacted + 1}..{head}")
-        objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in conn.execute(
-            "SELECT kind, namespace, name, resource_version, body FROM objects")}
-        latest = dict(((k, ns, n), rev) for k, ns, n, rev in conn.execute(
-            "SELECT kind, namespace, name, MAX(rev) FROM changelog GROUP BY kind, namespace, name"))
-        for key, (rv, _) in objects.items():
-            if latest.get(key) != rv:
-                problems.append(f"{key} has resourceVersion {rv}, its latest changelog row is {latest.get(key)}")
-        if compacted == 0:
-            replay: dict = {}
-            for rev, op, k, ns, n, body in conn.execute(
-                    "SELECT rev, op, kind, namespace, name, body FROM changelog ORDER BY rev"):
-                if op == "DELETED":
-                    replay.pop((k, ns, n), None)
-                else:
-                    replay[(k, ns, n)] = (rev, body)
-            if replay != objects:
-                missing = set(objects) ^ set(replay)
-                problems.append(f"replaying the changelog does not give the objects table: {sorted(missing)[:5]}")
+    from litekube.store import Store
+
+    store = Store(str(db))
+    try:
+        with store.read() as reader:  # one snapshot
+            def query(sql: str) -> list[tuple]:
+                return [tuple(row) for row in reader._q(sql).fetchall()]
+
+            head = query("SELECT rev FROM revision")[0][0]
+            compacted = query("SELECT rev FROM compaction")[0][0]
+            revs = [r for (r,) in query("SELECT rev FROM changelog ORDER BY rev")]
+            objects = {(k, ns, n): (rv, body) for k, ns, n, rv, body in query(
+                "SELECT kind, namespace, name, resource_version, body FROM objects")}
+            latest = {(k, ns, n): rev for k, ns, n, rev in query(
+                "SELECT kind, namespace, name, MAX(rev) FROM changelog GROUP BY kind, namespace, name")}
+            log = query("SELECT rev, op, kind, namespace, name, body FROM changelog ORDER BY rev") \
+                if compacted == 0 else []
+    finally:
+        store.close()
+    if revs != list(range(compacted + 1, head + 1)):
+        problems.append(f"changelog revisions are not dense {compacted + 1}..{head}")
+    for key, (rv, _) in objects.items():
+        if latest.get(key) != rv:
+            problems.append(f"{key} has resourceVersion {rv}, its latest changelog row is {latest.get(key)}")
+    if compacted == 0:
+        replay: dict = {}
+        for rev, op, k, ns, n, body in log:
+            if op == "DELETED":
+                replay.pop((k, ns, n), None)
+            else:
+                replay[(k, ns, n)] = (rev, body)
+        if replay != objects:
+            missing = set(objects) ^ set(replay)
+            problems.append(f"replaying the changelog does not give the objects table: {sorted(missing)[:5]}")
     return problems
 
 
 def _bodies(db: Path, kind: str) -> list[dict]:
-    with _connect(db) as conn:
-        return [json.loads(b) for (b,) in conn.execute("SELECT body FROM objects WHERE kind = ?", (kind,))]
+    return [json.loads(b) for (b,) in rows(db, "SELECT body FROM objects WHERE kind = ?", (kind,))]
 
 
 def converged(db: Path) -> list[str]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -21,8 +20,6 @@ import pytest
 
 from tests.reliability import harness
 from tests.reliability.writing import CONFLICT
-
-pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
 
 
 class Lines:
@@ -57,7 +54,7 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGINT) -> int:
     return proc.wait(timeout=60)
 
 
-def test_writers_a_leader_and_a_standby(web_cluster, tmp_path):
+def test_writers_a_leader_and_a_standby(web_cluster, tmp_path, cli_db):
     db = harness.copy_db(web_cluster, tmp_path / "c.db")
     assert harness.invoke(db, "create", "-f", "-", input=json.dumps(
         {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "race"}, "data": {"v": "0"}})).exit_code == 0
@@ -83,12 +80,11 @@ def test_writers_a_leader_and_a_standby(web_cluster, tmp_path):
         assert sorted(harness.objects_named(db, [("ConfigMap", "default", n) for n in created])) == sorted(
             ("ConfigMap", "default", n) for n in created)
         # every acknowledged replace is a changelog row of its own, and nothing else wrote `race`
-        with sqlite3.connect(str(db)) as conn:
-            written = [json.loads(b)["data"]["v"] for (b,) in conn.execute(
-                "SELECT body FROM changelog WHERE kind = 'ConfigMap' AND name = 'race' AND op = 'MODIFIED'")]
+        written = [json.loads(b)["data"]["v"] for (b,) in harness.rows(
+            db, "SELECT body FROM changelog WHERE kind = 'ConfigMap' AND name = 'race' AND op = 'MODIFIED'")]
         acknowledged = [v for r in reports for v in r["replaced"]]
         assert sorted(written) == sorted(acknowledged)
-        harness.FIGURES["concurrency"] = {
+        harness.FIGURES[f"concurrency ({cli_db})"] = {
             "writers": 4, "creates acknowledged": len(created), "replaces acknowledged": len(acknowledged),
             "racing conflicts": sum(r["conflicts"] for r in reports), "database is locked": 0}
 
@@ -97,7 +93,7 @@ def test_writers_a_leader_and_a_standby(web_cluster, tmp_path):
         leader.wait(timeout=30)
         began = time.monotonic()
         assert wait_for(lambda: standby_err.has("litekube: leading as")), standby_err.lines
-        harness.FIGURES["concurrency"]["standby took over after s"] = round(time.monotonic() - began, 1)
+        harness.FIGURES[f"concurrency ({cli_db})"]["standby took over after s"] = round(time.monotonic() - began, 1)
         scaled = harness.invoke(db, "scale", "deployment/web", "--replicas=4")
         assert (scaled.exit_code, scaled.stdout, scaled.stderr) == (0, "deployment.apps/web scaled\n", "")
         assert wait_for(lambda: harness.converged(db) == [] and _replicas(db) == 4), harness.converged(db)
@@ -116,9 +112,8 @@ def test_writers_a_leader_and_a_standby(web_cluster, tmp_path):
 
 def _replicas(db) -> int:
     """The web Deployment's pods not being deleted (kube-system's and kube-flannel's are not counted)."""
-    with sqlite3.connect(str(db)) as conn:
-        return sum(1 for (b,) in conn.execute("SELECT body FROM objects WHERE kind = 'Pod' AND namespace = 'default'")
-                   if not json.loads(b)["metadata"].get("deletionTimestamp"))
+    return sum(1 for (b,) in harness.rows(db, "SELECT body FROM objects WHERE kind = 'Pod' AND namespace = 'default'")
+               if not json.loads(b)["metadata"].get("deletionTimestamp"))
 
 
 def test_run_after_advance_does_not_wait_for_time_that_passed(web_cluster, tmp_path):

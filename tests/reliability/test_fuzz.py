@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 from tests.reliability import corpus, fuzzing, harness
-
-pytestmark = pytest.mark.sqlite_only  # the harness reads the SQLite file itself (sqlite3)
 
 
 def test_the_corpus_is_deterministic_and_covers_every_family():
@@ -17,11 +13,11 @@ def test_the_corpus_is_deterministic_and_covers_every_family():
     assert set(families) == {"seed", "hostile", "typed", "text"}
 
 
-def test_every_case_gets_an_answer_and_a_refusal_writes_nothing(empty_cluster, tmp_path):
+def test_every_case_gets_an_answer_and_a_refusal_writes_nothing(empty_cluster, tmp_path, cli_db):
     cases = corpus.cases(seed=20261202, count=harness.scaled(300, 2600))
     report = fuzzing.run_cases(cases, empty_cluster, tmp_path, timeout=harness.scaled(60, 120))
     exits = Counter(o.exit for o in report.outcomes)
-    harness.FIGURES["fuzz"] = {
+    harness.FIGURES[f"fuzz ({cli_db})"] = {
         "cases": len(report.outcomes), "accepted": exits.get(0, 0), "refused (exit 1)": exits.get(1, 0),
         "usage (exit 2)": exits.get(2, 0), "violations": len(report.violations),
         "slowest case s": round(max(o.seconds for o in report.outcomes), 1),

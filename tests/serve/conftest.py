@@ -7,7 +7,7 @@ from tests.serve.servers import Served
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, cli_db):
     server = Served(tmp_path_factory.mktemp("serve"))
     try:
         yield server

@@ -65,7 +65,7 @@ def test_many_watches_get_every_event(served):
 
 
 @pytest.fixture(scope="module")
-def impatient(tmp_path_factory):
+def impatient(tmp_path_factory, cli_db):
     """A server that drops a watch 50 events behind, or one whose client blocks it 2 s."""
     server = Served(tmp_path_factory.mktemp("impatient"),
                     env={"LITEKUBE_SERVE_WATCH_QUEUE": "50", "LITEKUBE_SERVE_SEND_TIMEOUT": "2"})

@@ -20,7 +20,7 @@ def make_cluster(db) -> Litekube:
 
 
 @pytest.fixture(scope="module")
-def cluster_db(tmp_path_factory):
+def cluster_db(tmp_path_factory, cli_db):
     return make_cluster(tmp_path_factory.mktemp("ui") / "ui.db").db
 
 
