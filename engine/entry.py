@@ -22,7 +22,22 @@ def _exit(signum: int, _frame) -> None:
     raise SystemExit(128 + signum)
 
 
+def _unraisable(hook) -> None:
+    """sys.unraisablehook: a signal's SystemExit raised while Python ran a finalizer (a __del__, a
+    weakref or garbage-collector callback) cannot end the process from there; Python would print
+    "Exception ignored in ..." with a traceback and go on. The signal is raised again instead, so that
+    its handler runs once the finalizer is over and the process ends as for any other signal. (Raised
+    from here, the handler would run at once, inside this hook, and be ignored the same way; raised from
+    another thread, it is run by the main thread at its next instruction out of this hook.)"""
+    exc = hook.exc_value
+    if isinstance(exc, SystemExit) and isinstance(exc.code, int) and exc.code > 128:
+        threading.Timer(0.01, signal.raise_signal, (exc.code - 128,)).start()
+        return
+    sys.__unraisablehook__(hook)
+
+
 def main() -> None:
+    sys.unraisablehook = _unraisable
     # While Python imports, an exception raised by a signal handler can surface wrapped in
     # another (a RuntimeError from a class being built), with a traceback: so a signal that
     # arrives then is only noted, and acted on once the imports are done.

@@ -59,3 +59,22 @@ def test_exit_functions_run_and_text_exits_print(db, tmp_path):
     done = run(db, code=code)
     assert (done.returncode, done.stderr) == (1, "stopped: why\n")
     assert marker.read_text() == "yes"
+
+
+def test_a_signal_landing_in_a_finalizer_still_ends_the_process(db):
+    """The SIGINT handler's SystemExit raised inside a __del__ (or a garbage-collector callback) is one
+    Python can only report as "Exception ignored"; the process then goes on. The entry point raises the
+    signal again from outside the finalizer: exit 130, nothing on stderr, the command never finishes."""
+    code = ("import sys, time; from litekube import entry, cli\n"
+            "class Finalized:\n"
+            "    def __del__(self):\n"
+            "        entry._exit(2, None)  # as if SIGINT arrived while this finalizer ran\n"
+            "def command():\n"
+            "    item = Finalized()\n"
+            "    del item\n"
+            "    time.sleep(30)\n"
+            "    print('finished')\n"
+            "cli.main = command\n"
+            "entry.main()")
+    done = run(db, code=code)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
