@@ -158,15 +158,8 @@ class Transaction:
             extra = [("metadata", "labels")] if labels is not None else []
             extra += [tuple(f.split(".")) for f, _, _ in fields or ()]
             paths = tuple(dict.fromkeys((*paths, *extra)))
-        items = []
-        for stored in self.reader.list(k.kind, namespace if k.namespaced else None,
-                                       _sql_labels(labels), _sql_fields(fields), paths):
-            body = stored.body
-            if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
-                continue
-            if fields is not None and not selectors.match_fields(body, fields):
-                continue
-            items.append(body)
+        items = list(_selected(self.reader.list(k.kind, namespace if k.namespaced else None,
+                                                _sql_labels(labels), _sql_fields(fields), paths), labels, fields))
         return Listing(items, self.reader.revision())
 
     def _page(self, k, namespace: str | None, labels, fields, revision: int | None,
@@ -183,13 +176,7 @@ class Transaction:
                                         start=start, limit=chunk)
             else:
                 rows = revisions.list_at(self.reader, k.kind, namespace, revision, start=start, limit=chunk)
-            for stored in rows:
-                body = stored.body
-                if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
-                    continue
-                if fields is not None and not selectors.match_fields(body, fields):
-                    continue
-                items.append(body)
+            items.extend(_selected(rows, labels, fields))
             if chunk is None or len(rows) < chunk:
                 break
             start = (rows[-1].namespace, rows[-1].name + "\x00")  # the next key after the last row
@@ -515,6 +502,17 @@ _STRING_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeNam
                             "involvedObject.kind", "involvedObject.name", "involvedObject.namespace",
                             "involvedObject.uid", "reason", "type", "source.component", "spec.restartPolicy"})
 
+
+
+def _selected(rows, labels, fields) -> Iterator[dict]:
+    """The bodies of the stored rows that the label and field selectors (what SQL did not decide) keep."""
+    for stored in rows:
+        body = stored.body
+        if labels is not None and not labels.matches(body["metadata"].get("labels") or {}):
+            continue
+        if fields is not None and not selectors.match_fields(body, fields):
+            continue
+        yield body
 
 def _sql_labels(labels: selectors.Selector | None) -> list[tuple[str, tuple[str, ...] | None]]:
     """The requirements of a label selector the store can check: `=`, `==`, `in` and existence."""
