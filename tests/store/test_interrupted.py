@@ -37,17 +37,17 @@ def test_a_systemexit_mid_statement_goes_on_and_the_next_transaction_works(pg_da
 
 def test_a_systemexit_mid_commit_goes_on_and_the_next_transaction_works(pg_database, monkeypatch):
     store = Store(pg_database)
-    commit = store.dialect.commit
+    commit = store.dialect.commit_write  # a write's COMMIT (with its flush barrier, dialects.py)
 
     def interrupted(raw) -> None:
         _in_flight(raw)
         raise SystemExit(143)
 
-    monkeypatch.setattr(store.dialect, "commit", interrupted)
+    monkeypatch.setattr(store.dialect, "commit_write", interrupted)
     with pytest.raises(SystemExit):
         with store.write() as writer:
             writer.set_clock(writer.now() + 5)
-    monkeypatch.setattr(store.dialect, "commit", commit)
+    monkeypatch.setattr(store.dialect, "commit_write", commit)
     with store.write() as writer:
         writer.lock()
     assert store.revision() >= 0
