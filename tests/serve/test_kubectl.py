@@ -8,7 +8,7 @@ import stat
 import pytest
 import yaml
 
-from tests.serve.servers import KUBECTL, ROOT, Lines, wait_for
+from tests.serve.servers import KUBECTL, ROOT, Lines, Served, wait_for
 
 pytestmark = pytest.mark.skipif(not os.path.exists(KUBECTL), reason="no kubectl on this machine")
 
@@ -29,6 +29,20 @@ spec:
         image: nginx:1.25
         ports: [{containerPort: 80}]
 """
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server for the whole module, on the default backend (SQLite), not one per backend: the
+    classes here build on each other's cluster in file order (the samples applied first, then read,
+    changed and deleted), and the per-backend fixture's reordering ran them out of that order in CI.
+    TODO(issue 14): make each class set up its own objects, and run this file on both backends."""
+    server = Served(tmp_path_factory.mktemp("serve"))
+    try:
+        yield server
+    finally:
+        code = server.stop()
+        assert code == 0, "".join(server.printed)
 
 
 def _write(folder, name: str, text: str):
