@@ -6,11 +6,16 @@ import pytest
 from tests.serve.servers import Served
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory, cli_db):
+def one_server(tmp_path_factory):
+    """A `litekube serve` in a new folder, stopped (and checked to exit 0) when the generator ends."""
     server = Served(tmp_path_factory.mktemp("serve"))
     try:
         yield server
     finally:
         code = server.stop()
         assert code == 0, "".join(server.printed)
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory, cli_db):
+    yield from one_server(tmp_path_factory)

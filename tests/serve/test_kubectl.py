@@ -8,7 +8,8 @@ import stat
 import pytest
 import yaml
 
-from tests.serve.servers import KUBECTL, ROOT, Lines, Served, wait_for
+from tests.serve.conftest import one_server
+from tests.serve.servers import KUBECTL, ROOT, Lines, wait_for
 
 pytestmark = pytest.mark.skipif(not os.path.exists(KUBECTL), reason="no kubectl on this machine")
 
@@ -37,12 +38,7 @@ def served(tmp_path_factory):
     classes here build on each other's cluster in file order (the samples applied first, then read,
     changed and deleted), and the per-backend fixture's reordering ran them out of that order in CI.
     TODO(issue 14): make each class set up its own objects, and run this file on both backends."""
-    server = Served(tmp_path_factory.mktemp("serve"))
-    try:
-        yield server
-    finally:
-        code = server.stop()
-        assert code == 0, "".join(server.printed)
+    yield from one_server(tmp_path_factory)
 
 
 def _write(folder, name: str, text: str):
