@@ -6,9 +6,10 @@ import pytest
 from tests.serve.servers import Served
 
 
-def one_server(tmp_path_factory):
-    """A `litekube serve` in a new folder, stopped (and checked to exit 0) when the generator ends."""
-    server = Served(tmp_path_factory.mktemp("serve"))
+def one_server(tmp_path_factory, **kwargs):
+    """A `litekube serve` in a new folder, stopped (and checked to exit 0) when the generator ends (`kwargs`:
+    Served's, such as `db`)."""
+    server = Served(tmp_path_factory.mktemp("serve"), **kwargs)
     try:
         yield server
     finally:

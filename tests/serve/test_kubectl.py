@@ -37,7 +37,7 @@ def served(tmp_path_factory):
     """One server for the whole module, on the default backend (SQLite), not one per backend: the
     classes here build on each other's cluster in file order (the samples applied first, then read,
     changed and deleted), and the per-backend fixture's reordering ran them out of that order in CI.
-    TODO(issue 14): make each class set up its own objects, and run this file on both backends."""
+    tests/serve/test_kubectl_postgresql.py runs the same classes, in the same order, on PostgreSQL."""
     yield from one_server(tmp_path_factory)
 
 
