@@ -38,8 +38,8 @@ def grid(headers: list[str] | None, rows: list[list[str]]) -> str:
     columns = max(map(len, rows), default=0)
     if headers:
         columns = max(columns, len(headers))
-    if not columns:
-        return ""
+    if not columns:  # rows without cells: empty lines, the last one dropped
+        return "\n" * max(len(rows) - 2, 0)
     given = rows
     if any(len(row) != columns for row in rows):
         rows = [row if len(row) == columns else [*row, *repeat("", columns - len(row))] for row in rows]

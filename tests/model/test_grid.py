@@ -68,3 +68,4 @@ def test_empty_trailing_columns_and_last_line():
     assert printing.grid(["A", "B", "C"], [["x", "", ""], ["", "yy", ""]]) == "A   B    C\nx\n    yy"
     assert printing.grid(["A", "B"], []) == "A   B"
     assert printing.grid(None, [[]]) == ""
+    assert printing.grid(None, [[], [], []]) == "\n"
