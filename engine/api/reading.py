@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from litekube import errors
 from litekube.api.server import Api
 from litekube.model import kinds
-from litekube.model.describing import networking as describing_networking
 
 __all__ = ["parse_targets", "get", "Result", "delete", "no_resources", "events_for", "related"]
 
@@ -175,6 +174,8 @@ def related(api: Api, obj: dict) -> dict:
             return {"slices": tx.list("EndpointSlice", meta["namespace"],
                                       label_selector=f"kubernetes.io/service-name={meta['name']}").items}
         if obj["kind"] == "Ingress":  # each backend's Service and EndpointSlices, as describeBackendV1 gets them
+            from litekube.model.describing import networking as describing_networking  # describe only
+
             backends = describing_networking.backend_services(obj)
             return {"services": {n: tx.find("Service", meta["namespace"], n) for n in backends},
                     "slices": {n: tx.list("EndpointSlice", meta["namespace"],

@@ -12,7 +12,6 @@ from typing import Callable
 from litekube import errors
 from litekube.api.server import Api, Transaction, timestamp
 from litekube.model import kinds, selectors, values
-from litekube.model.describing.pods import describe_pod_template
 from litekube.model.tabwriting import PrefixWriter
 from litekube.reconcile.common import history as controller_history
 from litekube.reconcile.daemonset import util as daemon_set_util
@@ -225,6 +224,8 @@ def history(api: Api, kind: kinds.Kind, namespace: str, name: str, revision: int
         if target is None:
             raise errors.ManifestError("unable to find the specified revision")
         w = PrefixWriter()
+        from litekube.model.describing.pods import describe_pod_template  # rollout history only
+
         describe_pod_template(w, target.template)
         return f"{_name(kind, name)} with revision #{revision}\n" + w.text().rstrip("\n") + "\n\n"
     rows = [(n, by_number[n].change_cause or "<none>") for n in sorted(by_number)]

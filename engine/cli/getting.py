@@ -17,7 +17,7 @@ import click
 from litekube import errors
 from litekube.api import reading
 from litekube.cli import output as output_flags
-from litekube.model import output, printing, sorting
+from litekube.model import output, printing
 
 __all__ = ["get_options", "Request", "print_get"]
 
@@ -108,6 +108,8 @@ def _print_generic(request: Request, targets: list, result: reading.Result) -> N
         return
     single = _single(targets) and len(objs) == 1
     if request.sort_by and not single:
+        from litekube.model import sorting  # --sort-by only: its JSONPath parser is not imported otherwise
+
         try:
             objs = sorting.sort_objects(objs, request.sort_by)
         except sorting.SortError as exc:
@@ -124,6 +126,8 @@ def _print_tables(ctx, request: Request, targets: list, result: reading.Result, 
     kinds_seen = {k.kind for k, name in targets if name is None} | {o["kind"] for g in groups for o in g}
     with_kind = request.show_kind or len(kinds_seen) > 1
     if request.sort_by:
+        from litekube.model import sorting
+
         if infos > 1:
             # several tables: kubectl sorts the Table objects themselves first
             tables = [{"apiVersion": "meta.k8s.io/v1", "kind": "Table",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litekube.model import columns, gofmt, jsonpath, printing, zerovalues
+from litekube.model import gofmt, printing
 
 __all__ = ["OutputFormat", "OutputError", "parse", "render", "render_stream", "ALLOWED", "TEMPLATE_FORMATS",
            "needs_file"]
@@ -81,6 +81,8 @@ def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_head
     kubectl builds, reads from files or patches locally.
     """
     if served:
+        from litekube.model import zerovalues  # imported for these formats only (start-up time)
+
         objs = [zerovalues.served(o) for o in objs]
     if not show_managed_fields:
         objs = printing.omit_managed_fields(objs)
@@ -95,6 +97,8 @@ def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_head
     if fmt.name == "name":
         return "".join(line + "\n" for line in printing.names(objs).split("\n") if line)
     if fmt.name.startswith("custom-columns"):
+        from litekube.model import columns  # custom columns only: their JSONPath parser
+
         try:
             spec = columns.from_template(file_text or "") if fmt.name == "custom-columns-file" \
                 else columns.from_spec(fmt.template)
@@ -109,6 +113,8 @@ def render(fmt: OutputFormat, objs: list[dict], *, single: bool = False, no_head
 
 
 def _jsonpath(template: str, data: dict, allow_missing_keys: bool, as_json: bool) -> str:
+    from litekube.model import jsonpath  # templates only: the JSONPath parser is not imported for tables
+
     try:
         path = jsonpath.JSONPath(template, allow_missing_keys)
     except jsonpath.JSONPathError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import lru_cache
+from itertools import repeat
 
 from litekube import errors
 from litekube.model import gofmt, kinds, tables, tabwriting
@@ -26,28 +27,38 @@ def grid(headers: list[str] | None, rows: list[list[str]]) -> str:
 
     Cells are stripped of surrounding whitespace and None prints as "" (as
     the tabulate layout this replaces did); short rows are padded.
+
+    The table is handled a column at a time (strip, width, padding: each one
+    C-level pass over the column) and the rows are joined from the padded
+    columns, so that a 10,000-row listing costs a few passes, not a format
+    call per row.
     """
     if not rows and not headers:
         return ""
-    table = [[("" if c is None else str(c)).strip() for c in row] for row in rows]
-    if any("\n" in c for row in table for c in row) or (headers and any("\n" in h for h in headers)):
-        return _multiline(headers, rows)
+    columns = max(map(len, rows), default=0)
     if headers:
-        table.insert(0, [str(h) for h in headers])
-    columns = max((len(r) for r in table), default=0)
-    widths = [0] * columns
-    for row in table:
-        for i, cell in enumerate(row):
-            if len(cell) > widths[i]:
-                widths[i] = len(cell)
-    # One format per table (each cell left-justified to its column's width, the last as it is):
-    # a row is one str.format call.
-    line = _GAP.join([f"{{:<{w}}}" if w else "{}" for w in widths[:-1]] + ["{}"] if columns else []).format
-    lines = []
-    for row in table:
-        if len(row) < columns:
-            row = row + [""] * (columns - len(row))
-        lines.append(line(*row).rstrip())
+        columns = max(columns, len(headers))
+    if not columns:  # rows without cells: empty lines, the last one dropped
+        return "\n" * max(len(rows) - 2, 0)
+    given = rows
+    if any(len(row) != columns for row in rows):
+        rows = [row if len(row) == columns else [*row, *repeat("", columns - len(row))] for row in rows]
+    cells: list[list[str]] = []
+    for index, column in enumerate(zip(*rows) if rows else ((),) * columns):
+        if set(map(type, column)) - {str}:  # None prints as "", anything else as its str()
+            column = tuple("" if cell is None else str(cell) for cell in column)
+        stripped = list(map(str.strip, column))
+        if headers:
+            stripped.insert(0, str(headers[index]) if index < len(headers) else "")
+        cells.append(stripped)
+    if any("\n" in "".join(column) for column in cells):
+        return _multiline(headers, given)
+    last = len(cells) - 1
+    padded = []
+    for index, column in enumerate(cells):
+        width = max(map(len, column))
+        padded.append(column if index == last or not width else list(map(str.ljust, column, repeat(width))))
+    lines = list(map(str.rstrip, map(_GAP.join, zip(*padded))))
     if lines and not lines[-1]:
         lines.pop()  # the layout this replaces ended with the text's last non-empty line
     return "\n".join(lines)
@@ -88,18 +99,26 @@ def table(objs: list[dict], now: datetime, *, wide: bool = False, all_namespaces
     columns = [c for c in tables.columns(kind) if wide or c.priority == 0]
     keep = [i for i, c in enumerate(tables.columns(kind)) if wide or c.priority == 0]
     head = [c.name for c in columns]
+    count = len(keep)
+    leading = keep == list(range(count))  # the printed columns come first (every kind's but Event's)
+    qualified = f"{kinds.lookup(kind).qualified}/" if with_kind else ""
+    per_object = all_namespaces or bool(label_columns) or show_labels
+    row = tables.row
     rows = []
     for obj in objs:
-        cells = tables.row(obj, now)
-        cells = [cells[i] for i in keep]
-        if with_kind:
-            cells[0] = f"{kinds.lookup(kind).qualified}/{cells[0]}"
-        if all_namespaces:
-            cells.insert(0, (obj.get("metadata") or {}).get("namespace", ""))
-        labels = (obj.get("metadata") or {}).get("labels") or {}
-        cells.extend(labels.get(key, "") for key in label_columns)
-        if show_labels:
-            cells.append(_labels(obj))
+        cells = row(obj, now)
+        cells = cells[:count] if leading else [cells[i] for i in keep]
+        if qualified:
+            cells[0] = qualified + cells[0]
+        if per_object:
+            meta = obj.get("metadata") or {}
+            if all_namespaces:
+                cells.insert(0, meta.get("namespace", ""))
+            if label_columns:
+                labels = meta.get("labels") or {}
+                cells.extend([labels.get(key, "") for key in label_columns])
+            if show_labels:
+                cells.append(_labels(obj))
         rows.append(cells)
     if all_namespaces:
         head.insert(0, "NAMESPACE")

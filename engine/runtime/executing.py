@@ -17,16 +17,23 @@ from litekube.reconcile.views import MemoryView
 __all__ = ["execute", "EventIndex"]
 
 
+# The first lookups of an older object's Events are single SQL queries (a command that records an event
+# or two about a ReplicaSet with 10,000 Events reads none of them); the next one reads them all, once.
+SINGLE_LOOKUPS = 4
+
+
 class EventIndex:
     """The event recorder's memory (client-go's EventCorrelator): where each aggregated Event lives.
 
     Events are not in the controllers' cache. A repeated event is found here
     (by a hash of its aggregation key) and bumped; an event about an object
     that was created after this control plane's starting cursor cannot have
-    been recorded before, so only events about older objects ask the store,
-    once per object in this run: the Events named after it (one range of the
-    name index) are read and remembered by their aggregation key, so that a
-    ReplicaSet with thousands of events costs one read, not one per event.
+    been recorded before, so only events about older objects ask the store:
+    the first SINGLE_LOOKUPS times for one object by one query each (compared
+    in SQL over the Events named after it), then once for the rest of this
+    run: those Events (one range of the name index) are read and remembered
+    by their aggregation key, so that a ReplicaSet with thousands of events
+    costs a few queries and at most one read of them, not one per event.
     """
 
     def __init__(self, view: MemoryView | None = None) -> None:
@@ -34,6 +41,7 @@ class EventIndex:
         self._fresh: set[tuple[str, str, str]] = set()
         # (namespace, involved name) -> the Events stored under that name before this run, by `_match`.
         self._stored: dict[tuple[str, str], dict[tuple, str]] = {}
+        self._asked: dict[tuple[str, str], int] = {}  # lookups so far of the names not read in bulk
 
     def fresh(self, kind: str, namespace: str, name: str) -> None:
         """The object was created after the starting cursor (or by this control plane)."""
@@ -47,6 +55,12 @@ class EventIndex:
             namespace = involved.get("namespace") or "default"
             stored = self._stored.get((namespace, key[2]))
             if stored is None:
+                asked = self._asked[(namespace, key[2])] = self._asked.get((namespace, key[2]), 0) + 1
+                if asked <= SINGLE_LOOKUPS:  # one indexed query, compared in SQL (no Event decoded)
+                    found_where = tx.reader.find_event(namespace, key)
+                    if found_where is None:
+                        return None
+                    return {"metadata": {"namespace": found_where[0], "name": found_where[1]}}
                 stored = self._stored[(namespace, key[2])] = _stored_events(tx, namespace, key[2])
             kind, _, name, uid, type_, reason, message, component, host = key
             found = stored.get((kind, name, uid, type_, reason, message, component or None, host or ""))

@@ -187,6 +187,38 @@ class TestEventsAcrossControlPlanes:
         assert find(namesake, "Created pod: a") is None  # its event has another reason
         assert reads == [("Event", "default", "web-1.")]
 
+    def test_the_first_lookups_are_single_queries_then_one_read(self, api, monkeypatch):
+        """A command that records an event or two about a ReplicaSet with many Events decodes none of
+        them: SINGLE_LOOKUPS queries compared in SQL, and only the lookup after those reads them all."""
+        from litekube.model import events
+        from litekube.runtime import executing
+        from litekube.store import objects
+        rs = {"kind": "ReplicaSet", "namespace": "default", "name": "web-1", "uid": "u1", "apiVersion": "apps/v1"}
+        with api.write() as tx:
+            recorded = {message: tx.record_event(rs, "Normal", "SuccessfulCreate", message, "replicaset-controller")
+                        for message in ("Created pod: a", "Created pod: b")}
+        calls = []
+        monkeypatch.setattr(objects.Reader, "list_prefix",
+                            lambda self, *a, _real=objects.Reader.list_prefix: calls.append("read") or _real(self, *a))
+        monkeypatch.setattr(objects.Reader, "find_event",
+                            lambda self, *a, _real=objects.Reader.find_event: calls.append("query") or _real(self, *a))
+        index = executing.EventIndex()
+
+        def find(message: str, uid: str = "u1") -> str | None:
+            involved = {**rs, "uid": uid}
+            key = events.aggregation_key(involved, "Normal", "SuccessfulCreate", message, "replicaset-controller")
+            with api.read() as tx:
+                found = index.find(tx, key, involved)
+            return None if found is None else found["metadata"]["name"]
+        asked = ["Created pod: b", "Created pod: c", "Created pod: a", "Created pod: d", "Created pod: b",
+                 "Created pod: a", "Created pod: e"]
+        answers = [find(m) for m in asked]
+        assert answers == [recorded.get(m, {}).get("metadata", {}).get("name") for m in asked]
+        assert executing.SINGLE_LOOKUPS == 4
+        assert calls == ["query"] * 4 + ["read"]  # the fifth lookup reads them all; the rest ask nothing
+        assert find("Created pod: a", uid="u3") is None  # a namesake that replaced it: from what was read
+        assert calls == ["query"] * 4 + ["read"]
+
 
 class TestParking:
     def test_an_unschedulable_pod_costs_nothing_until_something_changes(self, api):

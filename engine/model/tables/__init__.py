@@ -115,7 +115,7 @@ def row(obj: dict, now: datetime) -> list[str]:
     meta = obj.get("metadata") or {}
     if printer is None:
         return [meta.get("name", ""), meta.get("creationTimestamp") or "<unknown>"]
-    return [str(cell) for cell in printer(obj, now)]
+    return list(map(str, printer(obj, now)))
 
 
 _PRINTERS: dict[str, Callable[[dict, datetime], list]] = {
