@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network
 from litekube.model.network import system
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
@@ -363,7 +363,7 @@ class Transaction:
             raise errors.NotFound.of(k.resource, name)
         if resource_version and str(resource_version) != str(stored.resource_version):
             raise errors.Conflict.of(k.resource, name)
-        obj = values.clone(stored.body)
+        obj = stored.body  # freshly decoded: ours to change
         meta = obj["metadata"]
         finalizers = list(meta.get("finalizers") or [])
         policy = propagation or _existing_policy(finalizers) or _default_policy(k.kind)
