@@ -85,6 +85,7 @@ class Transaction:
         self.manager = manager
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
         self._reads: dict[tuple, tuple[int, object]] = {}  # cached_read's answers, with the kind's write count
+        self._name_counts: dict[tuple, int] = {}  # _name_seed's counters as this transaction saved them
 
     @property
     def writer(self) -> Writer:
@@ -248,12 +249,15 @@ class Transaction:
             return ""  # prepare_create refuses it
         ns = admission.namespace_of(obj, kind, namespace)
         key = (NAMES_COMPONENT, kind.kind, ns, prefix)
-        count = int((self.reader.controller_state(*key) or {}).get("next", 0))
+        count = self._name_counts.get(key)  # only this method writes these states: what it saved last
+        if count is None:
+            count = int((self.reader.controller_state(*key) or {}).get("next", 0))
         for _ in range(8):
             seed, count = str(count), count + 1
             if self.reader.get(kind.kind, ns, admission.generate_name(prefix, seed)) is None:
                 break
         self.writer.save_controller_state(*key, {"next": count})
+        self._name_counts[key] = count
         return seed
 
     def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None,

@@ -69,6 +69,33 @@ class TestBootstrap:
             assert tx.create(pod)["metadata"]["name"] == names[0][1]
         store.close()
 
+    def test_generated_names_count_on_across_transactions(self, backend):
+        """Within a transaction the counter is remembered, not read again: four creates in one
+        transaction name the pods as two and two in separate transactions (and a failed write's
+        name is not given again)."""
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-"},
+               "spec": {"containers": [{"name": "a", "image": "b"}]}}
+        runs = []
+        for split in ((4,), (2, 2), (1, 1, 1, 1)):
+            store = Store(backend.db(f"split{len(split)}.db"), wall=lambda: 1_700_000_000.0)
+            api = Api(store, node_count=0)
+            names = []
+            for count in split:
+                with api.write() as tx:
+                    names += [tx.create(pod)["metadata"]["name"] for _ in range(count)]
+            runs.append(names)
+            store.close()
+        assert runs[0] == runs[1] == runs[2] and len(set(runs[0])) == 4
+        store = Store(backend.db("refused.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0)
+        with api.write() as tx:
+            first = tx.create(pod)["metadata"]["name"]
+            with pytest.raises(errors.Invalid):
+                tx.create({**pod, "spec": {"containers": []}})
+            assert tx.create(pod)["metadata"]["name"] == runs[0][2]
+        assert first == runs[0][0]
+        store.close()
+
     def test_kube_dns_takes_the_tenth_address_of_the_service_cidr(self, backend):
         store = Store(backend.db("cidr.db"), wall=lambda: 1_700_000_000.0)
         api = Api(store, node_count=0, service_cidr="10.43.0.0/16", data_plane=("ipvs", "host-gw"))
