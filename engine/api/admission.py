@@ -29,6 +29,11 @@ STATUS_RESET_KINDS = frozenset({
     "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PersistentVolumeClaim", "PersistentVolume", "Pod",
 })
 
+# Kinds of STATUS_RESET_KINDS not defaulted again once the request's status is gone: the Pod
+# defaulter neither reads nor writes the status and is idempotent, so a second pass would give
+# back the same object (a copy and a walk of every create of a pod saved).
+_DEFAULTED_ONCE = frozenset({"Pod"})
+
 # Fields of metadata that clients cannot set; the server owns them.
 _SERVER_OWNED = ("uid", "creationTimestamp", "resourceVersion", "generation", "deletionTimestamp",
                  "deletionGracePeriodSeconds", "selfLink", "managedFields")
@@ -111,7 +116,8 @@ def prepare_create(obj: dict, *, default_namespace: str, now: str, uid: str, see
         meta["generation"] = 1
     if kind.kind in STATUS_RESET_KINDS:
         new.pop("status", None)
-        new = defaults.apply_defaults(new)  # some kinds default a fresh status
+        if kind.kind not in _DEFAULTED_ONCE:
+            new = defaults.apply_defaults(new)  # some kinds default a fresh status
     if decoded is not None:  # before the create strategies' and admission's own fields
         decoded(new)
     if kind.kind == "Job":

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Callable, Iterator
 
 from litekube import errors
-from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network, values
+from litekube.model import bootstrap, cluster_network, events, kinds, nodes, selectors, service_network
 from litekube.model.network import system
 from litekube.store import Store
 from litekube.store.objects import Reader, Writer
@@ -61,6 +61,7 @@ def new_uid(revision: int) -> str:
 
 
 _PRIORITY_FIELDS = ("priority", "preemptionPolicy")  # set on create by the Priority admission plugin
+_IDENTITY_FIELDS = ("name", "uid", "creationTimestamp")  # what tells a batch's creates apart (_created_fields)
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,8 @@ class Transaction:
         self.manager = manager
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
         self._reads: dict[tuple, tuple[int, object]] = {}  # cached_read's answers, with the kind's write count
+        self._name_counts: dict[tuple, int] = {}  # _name_seed's counters as this transaction saved them
+        self._created: dict[tuple, builtins.list[dict]] = {}  # _created_fields' answers
 
     @property
     def writer(self) -> Writer:
@@ -208,8 +211,7 @@ class Transaction:
                     # priority and preemptionPolicy are the Priority admission plugin's, not defaults
                     decoded = {**decoded, "spec": {k: v for k, v in decoded["spec"].items()
                                                    if k in raw_spec or k not in _PRIORITY_FIELDS}}
-                recorded.append(ssa.update(None, decoded, self.manager, kind=kind.kind,
-                                           api_version=kind.api_version, now=now))
+                recorded.append(self._created_fields(decoded, kind, now))
 
         new = admission.prepare_create(obj, default_namespace=namespace,
                                        now=now, uid=new_uid(self.reader.revision() + 1),
@@ -227,6 +229,28 @@ class Transaction:
         rv = self.writer.create(kind.kind, ns, meta["name"], meta["uid"], new)
         meta["resourceVersion"] = str(rv)
         return new
+
+    def _created_fields(self, decoded: dict, kind: kinds.Kind, now: str) -> builtins.list[dict]:
+        """`ssa.update(None, decoded, ...)`: the managedFields of a create by the transaction's manager.
+
+        A fieldset holds paths, never a scalar's value (a string is a leaf whatever it says), so
+        the creates of one batch that differ only in their name, uid and creationTimestamp (a
+        ReplicaSet's pods from one template) have the same managedFields: computed once per
+        transaction for each distinct rest of the object; each create gets its own list and entries.
+        """
+        from litekube.api import ssa
+        meta = decoded.get("metadata") or {}
+        if not all(isinstance(meta.get(f), str) and meta.get(f) for f in _IDENTITY_FIELDS):
+            return ssa.update(None, decoded, self.manager, kind=kind.kind, api_version=kind.api_version, now=now)
+        # repr: equal text, equal values and types (dict order only makes a miss)
+        key = (self.manager, kind.kind, kind.api_version, now,
+               repr({**decoded, "metadata": {**meta, **dict.fromkeys(_IDENTITY_FIELDS, "")}}))
+        found = self._created.get(key)
+        if found is None:
+            found = self._created[key] = ssa.update(None, decoded, self.manager, kind=kind.kind,
+                                                    api_version=kind.api_version, now=now)
+        return [dict(entry) for entry in found]  # its own list and entries; FieldsV1 subtrees are shared,
+        # as ssa's v1_union shares them (never changed in place)
 
     def _name_seed(self, obj: dict, namespace: str) -> str:
         """What a generated name's suffix comes from: how many names its generateName made before.
@@ -248,12 +272,15 @@ class Transaction:
             return ""  # prepare_create refuses it
         ns = admission.namespace_of(obj, kind, namespace)
         key = (NAMES_COMPONENT, kind.kind, ns, prefix)
-        count = int((self.reader.controller_state(*key) or {}).get("next", 0))
+        count = self._name_counts.get(key)  # only this method writes these states: what it saved last
+        if count is None:
+            count = int((self.reader.controller_state(*key) or {}).get("next", 0))
         for _ in range(8):
             seed, count = str(count), count + 1
             if self.reader.get(kind.kind, ns, admission.generate_name(prefix, seed)) is None:
                 break
         self.writer.save_controller_state(*key, {"next": count})
+        self._name_counts[key] = count
         return seed
 
     def update(self, obj: dict, *, namespace: str = "default", subresource: str | None = None,
@@ -363,7 +390,7 @@ class Transaction:
             raise errors.NotFound.of(k.resource, name)
         if resource_version and str(resource_version) != str(stored.resource_version):
             raise errors.Conflict.of(k.resource, name)
-        obj = values.clone(stored.body)
+        obj = stored.body  # freshly decoded: ours to change
         meta = obj["metadata"]
         finalizers = list(meta.get("finalizers") or [])
         policy = propagation or _existing_policy(finalizers) or _default_policy(k.kind)

@@ -72,6 +72,18 @@ def pod_facts(pod: dict) -> tuple[tuple, bool, bool, tuple]:
             pod_ranking.is_active(pod), pod_ranking.is_ready(pod), tuple(labels.items()) if labels else ())
 
 
+def _same_pod_indexes(old: dict, new: dict) -> bool:
+    """Whether a pod replacing `old` keeps every index but those its status decides: the same
+    uid, ownerReferences, labels, deletionTimestamp and spec (a status write, most often)."""
+    old_meta, new_meta = old.get("metadata") or {}, new.get("metadata") or {}
+    old_spec, new_spec = old.get("spec"), new.get("spec")
+    return (old_meta.get("uid") == new_meta.get("uid")
+            and old_meta.get("deletionTimestamp") == new_meta.get("deletionTimestamp")
+            and old_meta.get("ownerReferences") == new_meta.get("ownerReferences")
+            and old_meta.get("labels") == new_meta.get("labels")
+            and (old_spec is new_spec or old_spec == new_spec))
+
+
 def _controlled(obj: dict) -> bool:
     return any(r.get("controller") for r in (obj.get("metadata") or {}).get("ownerReferences") or [])
 
@@ -93,22 +105,22 @@ class MemoryView:
         self._generations: dict[str, int] = {}
         self._by_kind: dict[str, dict[str, dict[str, dict]]] = defaultdict(lambda: defaultdict(dict))
         self._by_uid: dict[str, Key] = {}
-        self._by_owner: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._by_owner: dict[str, dict[Key, None]] = defaultdict(dict)
         # The keys of _by_owner[uid] in order, once owned_by(uid) has been asked (kept up to date after).
         self._owned_sorted: dict[str, list[Key]] = {}
-        self._by_node: dict[str, dict[Key, dict]] = defaultdict(dict)
-        self._by_namespace: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._by_node: dict[str, dict[Key, None]] = defaultdict(dict)
+        self._by_namespace: dict[str, dict[Key, None]] = defaultdict(dict)
         # Objects without a controller ownerReference, by (kind, namespace): adoption candidates.
-        self._orphans: dict[tuple[str, str], dict[Key, dict]] = defaultdict(dict)
+        self._orphans: dict[tuple[str, str], dict[Key, None]] = defaultdict(dict)
         # Pods waiting for a node, and bound pods with pod (anti-)affinity: what the scheduler asks for.
-        self._unscheduled: dict[Key, dict] = {}
-        self._unschedulable: dict[Key, dict] = {}  # unscheduled, and the scheduler said PodScheduled=False
-        self._with_affinity: dict[Key, dict] = {}
+        self._unscheduled: dict[Key, None] = {}
+        self._unschedulable: dict[Key, None] = {}  # unscheduled, and the scheduler said PodScheduled=False
+        self._with_affinity: dict[Key, None] = {}
         # Per node: what its non-terminal pods request (filters) and the
         # non-zero variant (scores), kept up to date as pods change.
         self._usage: dict[str, tuple[resources.Requests, resources.Requests]] = {}
         # -- pods by the ConfigMaps and Secrets they mount or read (the kubelet waits for them) --
-        self._by_reference: dict[tuple[str, str, str], dict[Key, dict]] = defaultdict(dict)
+        self._by_reference: dict[tuple[str, str, str], dict[Key, None]] = defaultdict(dict)
         # Controllers' kept state by (component, key): see base.SaveState.
         self._states: dict[tuple[str, Key], dict] = {}
         self._init_labels()
@@ -130,6 +142,15 @@ class MemoryView:
         old = self._objects.get(key)
         if old is not None:
             old = self._resolve(key)
+            if key.kind == "Pod" and _same_pod_indexes(old, obj):
+                self._forget(old)
+                self._objects[key] = obj
+                self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
+                self._by_kind[key.kind][key.namespace][key.name] = obj
+                self._reput_pod(key, old, obj)
+                if self.observer is not None:
+                    self.observer(old, obj)
+                return
             self._unindex(key, old)
             self._forget(old)
         self._objects[key] = obj
@@ -145,35 +166,35 @@ class MemoryView:
             owned = self._by_owner[owner]
             if key not in owned and owner in self._owned_sorted:
                 bisect.insort(self._owned_sorted[owner], key)
-            owned[key] = obj
+            owned[key] = None
         if key.kind == "Pod":
             spec = obj.get("spec") or {}
             if spec.get("nodeName"):
-                self._by_node[spec["nodeName"]][key] = obj
+                self._by_node[spec["nodeName"]][key] = None
                 self._count(obj, +1)
                 self._priority(obj, +1)
                 affinity = spec.get("affinity") or {}
                 if affinity.get("podAffinity") or affinity.get("podAntiAffinity"):
-                    self._with_affinity[key] = obj
+                    self._with_affinity[key] = None
             elif not meta.get("deletionTimestamp"):
-                self._unscheduled[key] = obj
+                self._unscheduled[key] = None
                 if any(c.get("type") == "PodScheduled" and c.get("status") == "False"
                        for c in (obj.get("status") or {}).get("conditions") or []):
-                    self._unschedulable[key] = obj
+                    self._unschedulable[key] = None
                 nominated = (obj.get("status") or {}).get("nominatedNodeName")
                 if nominated:
-                    self._nominated[nominated][key] = obj
+                    self._nominated[nominated][key] = None
         elif key.kind == "Node":
             self._index_cidrs(key.name, obj, +1)
             self._touch(key.name)
         if key.namespace:
-            self._by_namespace[key.namespace][key] = obj
+            self._by_namespace[key.namespace][key] = None
         if key.kind == "Pod":
             for kind, name in references.references(obj):
-                self._by_reference[(kind, key.namespace, name)][key] = obj
+                self._by_reference[(kind, key.namespace, name)][key] = None
             self._group_pod(key, obj, +1)
         if not _controlled(obj):
-            self._orphans[(key.kind, key.namespace)][key] = obj
+            self._orphans[(key.kind, key.namespace)][key] = None
         self._index_labels(key, meta, +1)
         if key.kind in ("Service", "EndpointSlice"):
             self._index_services(key, obj, +1)
@@ -248,6 +269,41 @@ class MemoryView:
                     referencing.pop(key, None)
                     if not referencing:
                         del self._by_reference[(kind, key.namespace, name)]
+
+    def _reput_pod(self, key: Key, old: dict, new: dict) -> None:
+        """`put` of a pod whose replacement `_same_pod_indexes` allows: only what its status
+        decides moves (usage and priorities when it turns terminal, PodScheduled=False,
+        the nomination, its ReplicaSet group); the indexes end as `_unindex` then a full
+        `put` would leave them, and the same nodes are touched."""
+        spec = new.get("spec") or {}
+        node = spec.get("nodeName")
+        if node:
+            if key in self._by_node.get(node, ()):
+                if resources.is_terminal(old) != resources.is_terminal(new):
+                    self._count(old, -1)
+                    self._priority(old, -1)
+                    self._count(new, +1)
+                    self._priority(new, +1)
+                elif not resources.is_terminal(new):
+                    self._touch(node)  # as the -1 and +1 of its unchanged usage would
+        elif not (new.get("metadata") or {}).get("deletionTimestamp"):
+            status = new.get("status") or {}
+            if any(c.get("type") == "PodScheduled" and c.get("status") == "False"
+                   for c in status.get("conditions") or []):
+                self._unschedulable[key] = None
+            else:
+                self._unschedulable.pop(key, None)
+            was, now = (old.get("status") or {}).get("nominatedNodeName"), status.get("nominatedNodeName")
+            if was != now:
+                if was and was in self._nominated:
+                    self._nominated[was].pop(key, None)
+                    if not self._nominated[was]:
+                        del self._nominated[was]
+                if now:
+                    self._nominated[now][key] = None
+        if (old.get("metadata") or {}).get("ownerReferences") and pod_facts(old) != pod_facts(new):
+            self._group_pod(key, old, -1)
+            self._group_pod(key, new, +1)
 
     def _count(self, pod: dict, sign: int) -> None:
         if resources.is_terminal(pod):
@@ -441,7 +497,7 @@ class MemoryView:
         view._generations = dict(saved["generations"])
         by_kind = view._by_kind
         for key in keys:
-            by_kind[key.kind][key.namespace][key.name] = None  # type: ignore[assignment]
+            by_kind[key.kind][key.namespace][key.name] = None
         view._by_uid = {uid: keys[i] for uid, i in saved["by_uid"].items()}
         requests = resources.Requests
         view._usage = {node: (requests(*r), requests(*nz)) for node, (r, nz) in saved["usage"].items()}
@@ -559,7 +615,7 @@ class MemoryView:
     def _init_priorities(self) -> None:
         self._priorities: dict[str, Counter] = {}
         self._all_priorities: Counter = Counter()
-        self._nominated: dict[str, dict[Key, dict]] = defaultdict(dict)
+        self._nominated: dict[str, dict[Key, None]] = defaultdict(dict)
 
     def _priority(self, pod: dict, sign: int) -> None:
         if resources.is_terminal(pod):

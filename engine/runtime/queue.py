@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from litekube.reconcile.base import Key
 
 __all__ = ["WorkQueue", "Item"]
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
+    """A component's key. A tuple, so that hashing and comparing it (every queue, park and
+    retry lookup) runs in C rather than through a dataclass's generated methods."""
+
     component: str
     key: Key
 

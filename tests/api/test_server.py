@@ -69,6 +69,33 @@ class TestBootstrap:
             assert tx.create(pod)["metadata"]["name"] == names[0][1]
         store.close()
 
+    def test_generated_names_count_on_across_transactions(self, backend):
+        """Within a transaction the counter is remembered, not read again: four creates in one
+        transaction name the pods as two and two in separate transactions (and a failed write's
+        name is not given again)."""
+        pod = {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-"},
+               "spec": {"containers": [{"name": "a", "image": "b"}]}}
+        runs = []
+        for split in ((4,), (2, 2), (1, 1, 1, 1)):
+            store = Store(backend.db(f"split{len(split)}.db"), wall=lambda: 1_700_000_000.0)
+            api = Api(store, node_count=0)
+            names = []
+            for count in split:
+                with api.write() as tx:
+                    names += [tx.create(pod)["metadata"]["name"] for _ in range(count)]
+            runs.append(names)
+            store.close()
+        assert runs[0] == runs[1] == runs[2] and len(set(runs[0])) == 4
+        store = Store(backend.db("refused.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0)
+        with api.write() as tx:
+            first = tx.create(pod)["metadata"]["name"]
+            with pytest.raises(errors.Invalid):
+                tx.create({**pod, "spec": {"containers": []}})
+            assert tx.create(pod)["metadata"]["name"] == runs[0][2]
+        assert first == runs[0][0]
+        store.close()
+
     def test_kube_dns_takes_the_tenth_address_of_the_service_cidr(self, backend):
         store = Store(backend.db("cidr.db"), wall=lambda: 1_700_000_000.0)
         api = Api(store, node_count=0, service_cidr="10.43.0.0/16", data_plane=("ipvs", "host-gw"))
@@ -136,6 +163,52 @@ class TestCreate:
         with api.write() as tx:
             name = tx.create(obj)["metadata"]["name"]
         assert name.startswith("cfg-") and len(name) == 9
+
+
+class TestCreatedManagedFields:
+    """A batch's creates share one managedFields computation per object that differs only in its
+    name, uid and creationTimestamp (Transaction._created_fields): the entries are what a create of
+    each alone records, and each object has its own."""
+
+    POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "web-", "labels": {"app": "web"}},
+           "spec": {"containers": [{"name": "a", "image": "b", "ports": [{"containerPort": 80}]}]}}
+
+    def _pods(self, api, bodies, one_transaction):
+        out = []
+        if one_transaction:
+            with api.write(trusted=True, manager="kube-controller-manager") as tx:
+                out = [tx.create(copy.deepcopy(body)) for body in bodies]
+        else:
+            for body in bodies:
+                with api.write(trusted=True, manager="kube-controller-manager") as tx:
+                    out.append(tx.create(copy.deepcopy(body)))
+        return [pod["metadata"]["managedFields"] for pod in out]
+
+    def test_a_batch_records_what_each_create_alone_records(self, backend):
+        other = copy.deepcopy(self.POD)
+        other["metadata"]["labels"]["tier"] = "front"  # one more label: other fields
+        named = copy.deepcopy(self.POD)
+        named["metadata"] = {"name": "fixed", "labels": {"app": "web"}}  # a name, no generateName
+        bodies = [self.POD, self.POD, other, self.POD, named, other]
+        runs = []
+        for one in (True, False):
+            store = Store(backend.db(f"managed{one}.db"), wall=lambda: 1_700_000_000.0)
+            runs.append(self._pods(Api(store, node_count=0), bodies, one))
+            store.close()
+        batch, alone = runs
+        assert batch == alone
+        assert batch[0] == batch[1] and batch[2] != batch[0] and batch[4] != batch[0]
+        assert "f:tier" in batch[2][0]["fieldsV1"]["f:metadata"]["f:labels"]
+        assert "f:tier" not in batch[3][0]["fieldsV1"]["f:metadata"]["f:labels"]
+        assert "f:generateName" in batch[0][0]["fieldsV1"]["f:metadata"]
+        assert "f:generateName" not in batch[4][0]["fieldsV1"]["f:metadata"]
+
+    def test_each_object_has_its_own_entries(self, api):
+        with api.write(trusted=True, manager="kube-controller-manager") as tx:
+            first, second = tx.create(copy.deepcopy(self.POD)), tx.create(copy.deepcopy(self.POD))
+        assert first["metadata"]["managedFields"] == second["metadata"]["managedFields"]
+        assert first["metadata"]["managedFields"] is not second["metadata"]["managedFields"]
+        assert first["metadata"]["managedFields"][0] is not second["metadata"]["managedFields"][0]
 
 
 class TestUpdate:

@@ -66,6 +66,28 @@ class TestPodSpec:
         assert out["spec"]["replicas"] == 1
 
 
+class TestPodDefaultedOnce:
+    """admission.prepare_create defaults a Pod once (not again after dropping the request's status):
+    that holds because the Pod defaulter is idempotent and never reads or writes the status."""
+
+    @pytest.mark.parametrize("spec", [
+        {"containers": [CONTAINER]},
+        {"containers": [{"name": "a", "image": "busybox", "resources": {"limits": {"cpu": "1", "memory": "1Gi"}}}],
+         "initContainers": [{"name": "i", "image": "busybox:latest", "resources": {"limits": {"cpu": "2"}}}],
+         "volumes": [{"name": "c", "configMap": {"name": "cm"}}, {"name": "s", "secret": {"secretName": "s"}}],
+         "hostNetwork": True},
+        {"containers": [{"name": "p", "image": "x@sha256:ab", "ports": [{"containerPort": 8080}],
+                         "readinessProbe": {"httpGet": {"port": 1}}}], "restartPolicy": "Never", "priority": 7},
+    ], ids=["plain", "limits-volumes-hostnetwork", "digest-probe-priority"])
+    def test_second_pass_changes_nothing(self, spec: dict) -> None:
+        pod = _obj("Pod", spec=copy.deepcopy(spec), status={"phase": "Running", "conditions": [{"type": "Ready"}]})
+        once = defaults.apply_defaults(pod)
+        assert defaults.apply_defaults(once) == once
+        assert once["status"] == pod["status"]  # the status is neither read nor defaulted
+        without = {k: v for k, v in pod.items() if k != "status"}
+        assert {k: v for k, v in once.items() if k != "status"} == defaults.apply_defaults(without)
+
+
 class TestWorkloads:
     def test_deployment(self) -> None:
         spec = defaults.apply_defaults(_obj("Deployment", "apps/v1", spec={"template": copy.deepcopy(TEMPLATE)}))["spec"]
