@@ -320,7 +320,22 @@ class _Lifecycle:
                                                         ks.stamp(when))
 
     def _allocate_ip(self) -> str | None:
-        """The lowest free address; pods still waiting for one take ranks by name, so a batch never collides."""
+        """The lowest free address; pods still waiting for one take ranks by name, so a batch never collides.
+
+        A view that keeps the node's addresses indexed (MemoryView.pod_addresses) answers in
+        O(log pods); otherwise, or where the index cannot decide, the node's pods are walked."""
+        cidr = (self.node.get("spec") or {}).get("podCIDR") or ks.DEFAULT_POD_CIDR
+        indexed = getattr(self.view, "pod_addresses", None)
+        if indexed is not None:
+            meta = self.pod["metadata"]
+            found = indexed(self.node["metadata"]["name"]).allocate(
+                cidr, Key("Pod", meta.get("namespace", ""), meta.get("name", "")), self.pod)
+            if found is not ks.UNDECIDED:
+                return found  # type: ignore[return-value]
+        return self._walk_allocate_ip(cidr)
+
+    def _walk_allocate_ip(self, cidr: str) -> str | None:
+        """`_allocate_ip` by walking the node's pods."""
         used: set[str] = set()
         waiting: list[tuple[str, str]] = []
         uid = self.pod["metadata"].get("uid")
@@ -335,7 +350,6 @@ class _Lifecycle:
                 waiting.append((other["metadata"].get("namespace", ""), other["metadata"].get("name", "")))
         mine = (self.pod["metadata"].get("namespace", ""), self.pod["metadata"].get("name", ""))
         rank = sum(1 for other in waiting if other < mine)
-        cidr = (self.node.get("spec") or {}).get("podCIDR") or ks.DEFAULT_POD_CIDR
         return ks.allocate_ip(cidr, used, rank)
 
     def terminate(self, when: float) -> None:
