@@ -28,7 +28,6 @@ from typing import Any, Iterator
 
 from litekube.model import listtypes
 from litekube.model.listtypes import Type
-from litekube.model.values import equal
 
 __all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
            "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
@@ -58,6 +57,12 @@ def item_key(item: Any, t: Type) -> str:
         return "v:" + _go_json(item)
     if not isinstance(item, dict):
         raise MissingKey(f"associative list with keys has an element that is not a map type")
+    if len(t.keys) == 1:  # the usual list of one key (name, type, ip) with a str or int value: memoized
+        value = item.get(t.keys[0], _MISSING)
+        if value.__class__ is str or value.__class__ is int:
+            found = _KEYS.get((t.keys, (value,)))
+            if found is not None:
+                return found
     fields = {}
     for name in t.keys:
         if name in item:
@@ -423,7 +428,11 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         return None, None, _removed(old, t)
     if old == new:
         return _NOTHING
-    # Both present from here.
+    return _differ(old, new, t)
+
+
+def _differ(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | None, FieldSet | None]:
+    """`_compare` of two values both present and not equal (`old != new`)."""
     container = None
     if isinstance(old, dict) or isinstance(new, dict):
         if not t.atomic and (old is None or isinstance(old, dict)) and (new is None or isinstance(new, dict)):
@@ -432,7 +441,8 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         if t.is_list and (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
             container = "list"
     if container is None or (not old and not new):  # both empty: a leaf, so {} and [] are told from absent
-        return (None, {SELF: {}}, None) if not equal(old, new) else _NOTHING
+        # `old != new`, so not `equal` either (equal values are `==`): a modified leaf
+        return None, {SELF: {}}, None
     added: FieldSet = {}
     modified: FieldSet = {}
     removed: FieldSet = {}
@@ -440,15 +450,22 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         lhs = old if isinstance(old, dict) else {}
         rhs = new if isinstance(new, dict) else {}
         field, always_present = t.field, t.always_present
-        for key in {**lhs, **rhs}:
-            ft = field(key)
+        # The keys of both, in `{**lhs, **rhs}`'s order; a key both hold with equal values is
+        # skipped before its type is looked up (what _compare of the two would answer).
+        for key in (*lhs, *(k for k in rhs if k not in lhs)):
             a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
-            if always_present(key):
-                if a is _MISSING:
-                    a = ft.empty_value()
-                if b is _MISSING:
-                    b = ft.empty_value()
-            part_added, part_modified, part_removed = _compare(a, b, ft)
+            if a is _MISSING or b is _MISSING:
+                ft = field(key)
+                if always_present(key):
+                    if a is _MISSING:
+                        a = ft.empty_value()
+                    if b is _MISSING:
+                        b = ft.empty_value()
+                part_added, part_modified, part_removed = _compare(a, b, ft)
+            elif a is b or a == b:
+                continue
+            else:
+                part_added, part_modified, part_removed = _differ(a, b, field(key))
             if part_added:
                 added["f:" + key] = part_added
             if part_modified:
@@ -459,9 +476,16 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         et = t.element()
         lhs_items = _indexed(old if isinstance(old, list) else [], t)
         rhs_items = _indexed(new if isinstance(new, list) else [], t)
-        for element in {**lhs_items, **rhs_items}:
-            part_added, part_modified, part_removed = _compare(lhs_items.get(element, _MISSING),
-                                                               rhs_items.get(element, _MISSING), et)
+        for element in (*lhs_items, *(k for k in rhs_items if k not in lhs_items)):
+            a, b = lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING)
+            if a is _MISSING:
+                part_added, part_modified, part_removed = _added(b, et), None, None
+            elif b is _MISSING:
+                part_added, part_modified, part_removed = None, None, _removed(a, et)
+            elif a is b or a == b:
+                continue
+            else:
+                part_added, part_modified, part_removed = _differ(a, b, et)
             if part_added:
                 added[element] = part_added
             if part_modified:
