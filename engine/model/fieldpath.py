@@ -170,6 +170,11 @@ def v1_union(fields: dict, s: FieldSet) -> dict:
     holds (valid, of known element types): a control plane write's shortcut."""
     if not s:
         return fields
+    return _v1_union(fields, s)
+
+
+def _v1_union(fields: dict, s: FieldSet) -> dict:
+    """v1_union of the two without their own "." (neither filtered into a copy first)."""
     out = {}
     for key, a in fields.items():  # the keys in the order they came (the store writes them sorted)
         if key == SELF:
@@ -179,7 +184,7 @@ def v1_union(fields: dict, s: FieldSet) -> dict:
             out[key] = a
         else:
             member = not a or SELF in a or SELF in b
-            children = v1_union({k: v for k, v in a.items() if k != SELF}, {k: v for k, v in b.items() if k != SELF})
+            children = _v1_union(a, b)
             out[key] = ({SELF: {}, **children} if member else children) if children else {}
     for key, b in s.items():
         if key != SELF and key not in fields:
@@ -191,6 +196,11 @@ def v1_difference(fields: dict, s: FieldSet) -> dict:
     """`to_fields_v1(difference(from_fields_v1(fields), s))` without decoding `fields` (see v1_union)."""
     if not s:
         return fields
+    return _v1_difference(fields, s)
+
+
+def _v1_difference(fields: dict, s: FieldSet) -> dict:
+    """v1_difference of the two without their own "." (neither filtered into a copy first)."""
     out = {}
     for key, a in fields.items():
         if key == SELF:
@@ -200,8 +210,7 @@ def v1_difference(fields: dict, s: FieldSet) -> dict:
             out[key] = a
             continue
         member = (not a or SELF in a) and SELF not in b
-        children = v1_difference({k: v for k, v in a.items() if k != SELF},
-                                 {k: v for k, v in b.items() if k != SELF})
+        children = _v1_difference(a, b)
         if children:
             out[key] = {SELF: {}, **children} if member else children
         elif member:
