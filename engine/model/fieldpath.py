@@ -53,18 +53,19 @@ def _go_json(value: Any) -> str:
 
 def item_key(item: Any, t: Type) -> str:
     """The path element of one element of a non-atomic list: `k:{...}` by its keys, or `v:...`."""
-    if not t.keys:
+    keys = t.list_type[1]  # t.keys
+    if not keys:
         return "v:" + _go_json(item)
     if not isinstance(item, dict):
         raise MissingKey(f"associative list with keys has an element that is not a map type")
-    if len(t.keys) == 1:  # the usual list of one key (name, type, ip) with a str or int value: memoized
-        value = item.get(t.keys[0], _MISSING)
+    if len(keys) == 1:  # the usual list of one key (name, type, ip) with a str or int value: memoized
+        value = item.get(keys[0], _MISSING)
         if value.__class__ is str or value.__class__ is int:
-            found = _KEYS.get((t.keys, (value,)))
+            found = _KEYS.get((keys, (value,)))
             if found is not None:
                 return found
     fields = {}
-    for name in t.keys:
+    for name in keys:
         if name in item:
             fields[name] = item[name]
         elif name in listtypes.KEY_DEFAULTS:
@@ -74,7 +75,7 @@ def item_key(item: Any, t: Type) -> str:
                             f"(and doesn't have default value)")
     values = tuple(fields.values())
     if all(type(v) is str or type(v) is int for v in values):  # the usual keys: memoized
-        memo = (t.keys, values)
+        memo = (keys, values)
         found = _KEYS.get(memo)
         if found is None:
             if len(_KEYS) >= _KEYS_MAX:

@@ -129,3 +129,141 @@ def test_index_answers_as_the_walk(before, after, gone, cidr, asking) -> None:
     rebuilt = MemoryView(view.all_objects())
     for p in rebuilt.pods_on_node("n1"):
         assert both(rebuilt, p, node) == both(view, p, node)
+
+
+# -- what the kubelet no longer recomputes: the same answers as computing it ------------------------
+
+from litekube.reconcile.kubelet import components as kubelet  # noqa: E402
+
+_ANNOTATION_KEYS = st.sampled_from([*(a.value for a in simulation.Annotation), "other", "sim.litekube.io/x"])
+_ANNOTATION_VALUES = st.sampled_from(["1s", "true", "0", "2", "bad", "2026-01-01T00:00:05Z", ""])
+_OWNERS = st.sampled_from([[], [{"apiVersion": "batch/v1", "kind": "Job", "name": "j", "uid": "j", "controller": True}],
+                           [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "r", "uid": "r",
+                             "controller": True}]])
+
+
+@settings(max_examples=300, deadline=None)
+@given(annotations=st.dictionaries(_ANNOTATION_KEYS, _ANNOTATION_VALUES, max_size=3), owners=_OWNERS)
+def test_simulation_defaults_as_parsed(annotations, owners) -> None:
+    p = {"metadata": {"name": "p", "annotations": annotations, "ownerReferences": owners}}
+    assert simulation.for_pod(p) == simulation._parsed(p, annotations)
+
+
+_QUANTITIES = st.sampled_from(["0", "100m", "1", "64Mi", "1Gi"])
+_RESOURCES = st.fixed_dictionaries({}, optional={
+    "limits": st.dictionaries(st.sampled_from(["cpu", "memory", "nvidia.com/gpu"]), _QUANTITIES, max_size=2),
+    "requests": st.dictionaries(st.sampled_from(["cpu", "memory"]), _QUANTITIES, max_size=2)})
+
+
+@settings(max_examples=300, deadline=None)
+@given(containers=st.lists(_RESOURCES, min_size=1, max_size=2), inits=st.lists(_RESOURCES, max_size=1))
+def test_qos_class_as_computed(containers, inits) -> None:
+    spec = {"containers": [{"name": f"c{i}", "resources": r} for i, r in enumerate(containers)],
+            "initContainers": [{"name": f"i{i}", "resources": r} for i, r in enumerate(inits)]}
+    p = {"spec": spec}
+    assert kubelet_status.qos_class(p) == kubelet_status._qos_class(p)
+    assert kubelet_status.qos_class(p) == kubelet_status._qos_class(p)  # the remembered answer too
+
+
+def _reconcile_derived_twice(key, view, now):
+    """reconcile_pod with the final derivation always made (as before it was skipped at `now`)."""
+    calls = []
+    original = kubelet_pods._Lifecycle.derive
+
+    def derive(self, when, phase=None):
+        calls.append(when)
+        return original(self, when, phase)
+    kubelet_pods._Lifecycle.derive = derive
+    try:
+        skipped = kubelet_pods.reconcile_pod(key, view, now)
+    finally:
+        kubelet_pods._Lifecycle.derive = original
+    return skipped, calls
+
+
+class TestOneDerivationAtNow:
+    """A pass whose last transition was at `now` derives the status once there, with the result of
+    deriving it twice; readiness gates still get the second derivation."""
+
+    def _lifecycle(self, gates: bool) -> list:
+        node = {**NODE, "spec": {"podCIDR": "10.244.1.0/24"}, "metadata": {"name": "n1", "uid": "nu",
+                "annotations": {"sim.litekube.io/internal-ip": "192.168.0.10"}}}
+        p = pod("web", uid="u1")
+        p["status"] = {"phase": "Pending"}
+        p["metadata"]["annotations"] = {"sim.litekube.io/ready-after": "2s"}
+        if gates:
+            p["spec"]["readinessGates"] = [{"conditionType": "ContainersReady"}]
+        view = MemoryView([node, p])
+        key = Key("Pod", "default", "web")
+        log, at = [], 0.0
+        for _ in range(6):
+            result, calls = _reconcile_derived_twice(key, view, at)
+            log.append((at, calls, [getattr(a, "obj", None) for a in result.actions], result.requeue_after))
+            for action in result.actions:
+                if action.__class__.__name__ == "UpdateStatus":
+                    view.put(action.obj)
+            if result.requeue_after is None:
+                break
+            at += result.requeue_after
+        return log
+
+    def test_once_at_now(self) -> None:
+        log = self._lifecycle(gates=False)
+        assert [calls for _, calls, _, _ in log][:3] == [[0.0], [1.0], [3.0]]
+        status = log[2][2][0]["status"]
+        assert status["phase"] == "Running" and status["podIP"] == "10.244.1.2"
+        assert [c["status"] for c in status["conditions"]] == ["True", "True", "True", "True", "True"]
+
+    def test_twice_with_readiness_gates(self) -> None:
+        log = self._lifecycle(gates=True)
+        assert [calls for _, calls, _, _ in log][:3] == [[0.0, 0.0], [1.0, 1.0], [3.0, 3.0]]
+        # the gate names ContainersReady, which the first derivation at 3s turned True: the second sees it
+        ready = next(c for c in log[2][2][0]["status"]["conditions"] if c["type"] == "Ready")
+        assert ready["status"] == "True"
+
+
+_LIFE_ANNOTATIONS = st.dictionaries(st.sampled_from([
+    "sim.litekube.io/ready-after", "sim.litekube.io/crash-after", "sim.litekube.io/exit-after",
+    "sim.litekube.io/start-delay", "sim.litekube.io/never-ready", "sim.litekube.io/exit-code"]),
+    st.sampled_from(["0s", "1s", "2s", "3s", "true", "1"]), max_size=3)
+
+
+@settings(max_examples=150, deadline=None)
+@given(annotations=_LIFE_ANNOTATIONS, restart=st.sampled_from(["Always", "OnFailure", "Never"]),
+       inits=st.integers(0, 2), gate=st.booleans(), probe=st.sampled_from([None, 0, 2]),
+       late=st.lists(st.sampled_from([0.0, 0.0, 0.5, 1.5, 4.0]), min_size=12, max_size=12))
+def test_lifecycle_as_when_always_derived_again(annotations, restart, inits, gate, probe, late) -> None:
+    """The whole simulated lifecycle (actions and requeues of every pass, each pass on time or
+    `late`) with the derivation at `now` skipped where it was just made, and with it always made
+    (the reference)."""
+    import pytest
+
+    def run(always: bool) -> list:
+        node = {**NODE, "spec": {"podCIDR": "10.244.1.0/24"}}
+        p = pod("web", uid="u1", phase="Pending")
+        p["spec"]["restartPolicy"] = restart
+        p["metadata"]["annotations"] = dict(annotations)
+        if inits:
+            p["spec"]["initContainers"] = [{"name": f"i{i}", "image": "busybox"} for i in range(inits)]
+        if probe is not None:
+            p["spec"]["containers"][0]["readinessProbe"] = {"initialDelaySeconds": probe}
+        if gate:
+            p["spec"]["readinessGates"] = [{"conditionType": "example.com/ready"}]
+        view = MemoryView([node, p])
+        key = Key("Pod", "default", "web")
+        log, at = [], 0.0
+        with pytest.MonkeyPatch.context() as patch:
+            if always:
+                patch.setattr(kubelet_pods, "_derive_again", lambda derived, now, pod: True)
+            for delay in late:
+                result = kubelet_pods.reconcile_pod(key, view, at)
+                log.append((at, result.actions, result.requeue_after, result.routine))
+                for action in result.actions:
+                    if action.__class__.__name__ == "UpdateStatus":
+                        view.put(action.obj)
+                if result.requeue_after is None:
+                    break
+                at += max(result.requeue_after, 0.5) + delay
+        return log
+
+    assert run(always=False) == run(always=True)

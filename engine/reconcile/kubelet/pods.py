@@ -415,10 +415,15 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
         if unmountable is not None:
             return references.wait_for_volume(original, node, unmountable[0], "", COMPONENT, unmountable[1])
     # 6. First sight: ContainerCreating; then replay every transition due by now.
+    derived = None  # when the status was last derived, if nothing changed it since
     if not life.status.get("startTime"):
         life.initialize(now)
         life.derive(now)
+        derived = now
+    recorded = len(life.events)
     life.refresh_config_errors()
+    if len(life.events) != recorded:
+        derived = None
     for _ in range(_MAX_STEPS):
         due = life.next_transitions()
         if not due or due[0][0] > now:
@@ -426,13 +431,24 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
         for step in due:
             life.apply(*step)
         life.derive(due[0][0])
-    life.derive(now)
+        derived = due[0][0]
+    if _derive_again(derived, now, pod):
+        life.derive(now)
     # 7. Write only what changed; look again at the next transition.
     actions = [UpdateStatus(pod)] if pod["status"] != (original.get("status") or {}) else []
     step = life.next_transition() if pod["status"].get("phase") not in _TERMINAL else None
     return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),
                   routine=step is not None and (_cycles(pod, life.sim, step[1])
                                                 or scheduled.pod_on_schedule(pod, view)))
+
+
+def _derive_again(derived: float | None, now: float, pod: dict) -> bool:
+    """Whether the status, last derived at `derived` (None: changed since), is derived at `now`.
+
+    Deriving again at the same time gives the same status, so a pass that ended at `now` is
+    not repeated; unless the pod has readiness gates (one may name a condition the kubelet writes).
+    """
+    return derived != now or bool((pod.get("spec") or {}).get("readinessGates"))
 
 
 def _cycles(pod: dict, sim: simulation.PodSimulation, what: str) -> bool:

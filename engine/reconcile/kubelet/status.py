@@ -230,6 +230,25 @@ def merge_conditions(old: list[dict], generated: list[dict], when: str) -> list[
 def qos_class(pod: dict) -> str:
     """qos.ComputePodQOS, with requests defaulted from limits as the API server does."""
     spec = pod.get("spec") or {}
+    try:  # what it depends on: the containers' limits and requests (pods of a template share them)
+        key = tuple((tuple(((c.get("resources") or {}).get("limits") or {}).items()),
+                     tuple(((c.get("resources") or {}).get("requests") or {}).items()))
+                    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []))
+        found = _QOS.get(key)
+    except (AttributeError, TypeError):  # not a list of containers with maps (or unhashable values)
+        return _qos_class(pod)
+    if found is None:
+        if len(_QOS) >= 4096:
+            _QOS.clear()
+        found = _QOS[key] = _qos_class(pod)
+    return found
+
+
+_QOS: dict[tuple, str] = {}  # the containers' (limits, requests) items -> the QoS class
+
+
+def _qos_class(pod: dict) -> str:
+    spec = pod.get("spec") or {}
     requests: dict[str, Fraction] = {}
     limits: dict[str, Fraction] = {}
     guaranteed = True
