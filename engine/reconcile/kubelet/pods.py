@@ -14,6 +14,7 @@ finishedAt), so no state lives outside the Pod.
 """
 from __future__ import annotations
 
+import marshal
 import math
 
 from litekube.model import durations, values
@@ -390,7 +391,7 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     if deletion and phase in _TERMINAL:
         return Result([remove])
     # Only the status changes below: the rest is shared with the cached object (never mutated).
-    pod = {**original, "status": values.clone(original.get("status") or {})}
+    pod = {**original, "status": _copied(original.get("status") or {})}
     life = _Lifecycle(pod, node, view, simulation.for_pod(pod), now)
     # 3. Deletion: stop the containers, then remove the pod once its grace period is over.
     if deletion:
@@ -440,6 +441,15 @@ def reconcile_pod(key: Key, view: View, now: float) -> Result:
     return Result(actions + list(life.events), requeue_after=None if step is None else max(step[0] - now, 0.0),
                   routine=step is not None and (_cycles(pod, life.sim, step[1])
                                                 or scheduled.pod_on_schedule(pod, view)))
+
+
+def _copied(status: dict) -> dict:
+    """values.clone of a status: through marshal (format 2, which shares nothing) where it takes
+    it, about twice as fast for these trees of dicts, lists and scalars."""
+    try:
+        return marshal.loads(marshal.dumps(status, 2))
+    except ValueError:  # a value marshal does not write (a subclass of dict, ...)
+        return values.clone(status)
 
 
 def _derive_again(derived: float | None, now: float, pod: dict) -> bool:
