@@ -28,7 +28,6 @@ from typing import Any, Iterator
 
 from litekube.model import listtypes
 from litekube.model.listtypes import Type
-from litekube.model.values import equal
 
 __all__ = ["FieldSet", "SELF", "of", "compare", "Comparison", "union", "difference", "intersection",
            "empty", "paths", "to_fields_v1", "from_fields_v1", "element_of", "describe", "insert", "created",
@@ -54,12 +53,19 @@ def _go_json(value: Any) -> str:
 
 def item_key(item: Any, t: Type) -> str:
     """The path element of one element of a non-atomic list: `k:{...}` by its keys, or `v:...`."""
-    if not t.keys:
+    keys = t.list_type[1]  # t.keys
+    if not keys:
         return "v:" + _go_json(item)
     if not isinstance(item, dict):
         raise MissingKey(f"associative list with keys has an element that is not a map type")
+    if len(keys) == 1:  # the usual list of one key (name, type, ip) with a str or int value: memoized
+        value = item.get(keys[0], _MISSING)
+        if value.__class__ is str or value.__class__ is int:
+            found = _KEYS.get((keys, (value,)))
+            if found is not None:
+                return found
     fields = {}
-    for name in t.keys:
+    for name in keys:
         if name in item:
             fields[name] = item[name]
         elif name in listtypes.KEY_DEFAULTS:
@@ -69,7 +75,7 @@ def item_key(item: Any, t: Type) -> str:
                             f"(and doesn't have default value)")
     values = tuple(fields.values())
     if all(type(v) is str or type(v) is int for v in values):  # the usual keys: memoized
-        memo = (t.keys, values)
+        memo = (keys, values)
         found = _KEYS.get(memo)
         if found is None:
             if len(_KEYS) >= _KEYS_MAX:
@@ -165,6 +171,11 @@ def v1_union(fields: dict, s: FieldSet) -> dict:
     holds (valid, of known element types): a control plane write's shortcut."""
     if not s:
         return fields
+    return _v1_union(fields, s)
+
+
+def _v1_union(fields: dict, s: FieldSet) -> dict:
+    """v1_union of the two without their own "." (neither filtered into a copy first)."""
     out = {}
     for key, a in fields.items():  # the keys in the order they came (the store writes them sorted)
         if key == SELF:
@@ -174,7 +185,7 @@ def v1_union(fields: dict, s: FieldSet) -> dict:
             out[key] = a
         else:
             member = not a or SELF in a or SELF in b
-            children = v1_union({k: v for k, v in a.items() if k != SELF}, {k: v for k, v in b.items() if k != SELF})
+            children = _v1_union(a, b)
             out[key] = ({SELF: {}, **children} if member else children) if children else {}
     for key, b in s.items():
         if key != SELF and key not in fields:
@@ -186,6 +197,11 @@ def v1_difference(fields: dict, s: FieldSet) -> dict:
     """`to_fields_v1(difference(from_fields_v1(fields), s))` without decoding `fields` (see v1_union)."""
     if not s:
         return fields
+    return _v1_difference(fields, s)
+
+
+def _v1_difference(fields: dict, s: FieldSet) -> dict:
+    """v1_difference of the two without their own "." (neither filtered into a copy first)."""
     out = {}
     for key, a in fields.items():
         if key == SELF:
@@ -195,8 +211,7 @@ def v1_difference(fields: dict, s: FieldSet) -> dict:
             out[key] = a
             continue
         member = (not a or SELF in a) and SELF not in b
-        children = v1_difference({k: v for k, v in a.items() if k != SELF},
-                                 {k: v for k, v in b.items() if k != SELF})
+        children = _v1_difference(a, b)
         if children:
             out[key] = {SELF: {}, **children} if member else children
         elif member:
@@ -423,7 +438,11 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         return None, None, _removed(old, t)
     if old == new:
         return _NOTHING
-    # Both present from here.
+    return _differ(old, new, t)
+
+
+def _differ(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | None, FieldSet | None]:
+    """`_compare` of two values both present and not equal (`old != new`)."""
     container = None
     if isinstance(old, dict) or isinstance(new, dict):
         if not t.atomic and (old is None or isinstance(old, dict)) and (new is None or isinstance(new, dict)):
@@ -432,7 +451,8 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         if t.is_list and (old is None or isinstance(old, list)) and (new is None or isinstance(new, list)):
             container = "list"
     if container is None or (not old and not new):  # both empty: a leaf, so {} and [] are told from absent
-        return (None, {SELF: {}}, None) if not equal(old, new) else _NOTHING
+        # `old != new`, so not `equal` either (equal values are `==`): a modified leaf
+        return None, {SELF: {}}, None
     added: FieldSet = {}
     modified: FieldSet = {}
     removed: FieldSet = {}
@@ -440,15 +460,22 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         lhs = old if isinstance(old, dict) else {}
         rhs = new if isinstance(new, dict) else {}
         field, always_present = t.field, t.always_present
-        for key in {**lhs, **rhs}:
-            ft = field(key)
+        # The keys of both, in `{**lhs, **rhs}`'s order; a key both hold with equal values is
+        # skipped before its type is looked up (what _compare of the two would answer).
+        for key in (*lhs, *(k for k in rhs if k not in lhs)):
             a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
-            if always_present(key):
-                if a is _MISSING:
-                    a = ft.empty_value()
-                if b is _MISSING:
-                    b = ft.empty_value()
-            part_added, part_modified, part_removed = _compare(a, b, ft)
+            if a is _MISSING or b is _MISSING:
+                ft = field(key)
+                if always_present(key):
+                    if a is _MISSING:
+                        a = ft.empty_value()
+                    if b is _MISSING:
+                        b = ft.empty_value()
+                part_added, part_modified, part_removed = _compare(a, b, ft)
+            elif a is b or a == b:
+                continue
+            else:
+                part_added, part_modified, part_removed = _differ(a, b, field(key))
             if part_added:
                 added["f:" + key] = part_added
             if part_modified:
@@ -459,9 +486,16 @@ def _compare(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | N
         et = t.element()
         lhs_items = _indexed(old if isinstance(old, list) else [], t)
         rhs_items = _indexed(new if isinstance(new, list) else [], t)
-        for element in {**lhs_items, **rhs_items}:
-            part_added, part_modified, part_removed = _compare(lhs_items.get(element, _MISSING),
-                                                               rhs_items.get(element, _MISSING), et)
+        for element in (*lhs_items, *(k for k in rhs_items if k not in lhs_items)):
+            a, b = lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING)
+            if a is _MISSING:
+                part_added, part_modified, part_removed = _added(b, et), None, None
+            elif b is _MISSING:
+                part_added, part_modified, part_removed = None, None, _removed(a, et)
+            elif a is b or a == b:
+                continue
+            else:
+                part_added, part_modified, part_removed = _differ(a, b, et)
             if part_added:
                 added[element] = part_added
             if part_modified:

@@ -109,6 +109,7 @@ class Type:
             atomic = spec is not None and not isinstance(spec, MapOf)
         object.__setattr__(self, "atomic", atomic)
         object.__setattr__(self, "is_list", isinstance(spec, ListOf) and self.list_type[0] != ATOMIC)
+        object.__setattr__(self, "_struct_fields", {})  # field name -> Type, for a struct's declared fields
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -116,6 +117,9 @@ class Type:
 
     def field(self, name: str) -> "Type":
         """The type of the field `name` of a map of this type; `declared` says if a struct names it."""
+        found = self._struct_fields.get(name)  # type: ignore[attr-defined]
+        if found is not None:
+            return found
         spec = self.spec
         if isinstance(spec, MapOf):
             name = ""  # every key of a map has the same type
@@ -125,6 +129,8 @@ class Type:
         found = _FIELDS.get(key)
         if found is None or found[0] is not self:
             found = _FIELDS[key] = (self, self._field(name))
+        if isinstance(spec, Struct):  # bounded: the struct's field names
+            self._struct_fields[name] = found[1]  # type: ignore[attr-defined]
         return found[1]
 
     def _field(self, name: str) -> "Type":

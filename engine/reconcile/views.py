@@ -15,6 +15,9 @@ its own block below, for any controller to use):
   spec.priority among the live pods bound to a node (None for none).
 - `pod_cidrs(cidr, mask)`: the node IPAM's bitmap of the node subnets of a
   cluster CIDR that Nodes hold, kept up to date as Nodes change.
+- `pod_addresses(node)`: the kubelet's host-local IPAM state of a node (the
+  pod IPs its pods hold, the pods still waiting for one), built from the
+  node's pods when first asked and kept up to date as they change.
 - `subscribe_nodes()`: a set the view adds a node's name to whenever the
   node or the usage of its pods changes (the scheduler's incremental node
   structures drain it).
@@ -52,6 +55,7 @@ from litekube.model import resources, selectors
 from litekube.reconcile.base import Key, key_of
 from litekube.reconcile.common import pod_ranking
 from litekube.reconcile.kubelet import references
+from litekube.reconcile.kubelet.status import NodeAddresses
 from litekube.reconcile.node_ipam.cidrset import CidrSet
 
 __all__ = ["MemoryView", "pod_facts"]
@@ -127,6 +131,7 @@ class MemoryView:
         self._init_services()
         self._init_priorities()
         self._init_cidrs()
+        self._addresses: dict[str, NodeAddresses] = {}  # see pod_addresses
         # controller uid -> pod_facts -> the keys of its pods with those facts (see pod_groups).
         self._pod_groups: dict[str, dict[tuple, dict[Key, None]]] = {}
         self._node_subscribers: list[set[str]] = []
@@ -172,6 +177,8 @@ class MemoryView:
             if spec.get("nodeName"):
                 self._by_node[spec["nodeName"]][key] = None
                 self._count(obj, +1)
+                if spec["nodeName"] in self._addresses:
+                    self._addresses[spec["nodeName"]].account(key, obj, +1)
                 self._priority(obj, +1)
                 affinity = spec.get("affinity") or {}
                 if affinity.get("podAffinity") or affinity.get("podAntiAffinity"):
@@ -238,6 +245,8 @@ class MemoryView:
             if key in bound:  # (a restored index maps its keys to None)
                 del bound[key]
                 self._count(old, -1)
+                if node in self._addresses:
+                    self._addresses[node].account(key, old, -1)
                 self._priority(old, -1)
             if not self._by_node[node]:
                 del self._by_node[node]
@@ -677,3 +686,14 @@ class MemoryView:
                 found.account(node["metadata"]["name"], node, +1)
         return found
 
+
+    # -- pod IPs: the kubelet's host-local IPAM per node ------------------------------------
+    def pod_addresses(self, node: str) -> NodeAddresses:
+        """The pod IPs the pods bound to `node` hold and its pods waiting for one (kubelet
+        status.NodeAddresses); built from the node's pods once, then kept up to date."""
+        found = self._addresses.get(node)
+        if found is None:
+            found = self._addresses[node] = NodeAddresses()
+            for key in sorted(self._by_node.get(node, {})):
+                found.account(key, self._resolve(key), +1)
+        return found

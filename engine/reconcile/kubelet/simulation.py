@@ -110,6 +110,13 @@ def _true(annotations: dict, key: str) -> bool:
 def for_pod(pod: dict) -> PodSimulation:
     """Parse a pod's simulation annotations; invalid values fall back to the defaults."""
     annotations = (pod.get("metadata") or {}).get("annotations") or {}
+    if not any(key.startswith(_PREFIX) for key in annotations):  # none of the contract's: the defaults
+        return _JOB_DEFAULTS if _controlled_by_job(pod) else _DEFAULTS
+    return _parsed(pod, annotations)
+
+
+def _parsed(pod: dict, annotations: dict) -> PodSimulation:
+    """for_pod by reading every annotation of the contract."""
     start = _duration(annotations, Annotation.START_DELAY)
     try:
         exit_code = int(str(annotations.get(Annotation.EXIT_CODE, "0")).strip())
@@ -135,6 +142,11 @@ def for_pod(pod: dict) -> PodSimulation:
         unready=_true(annotations, Annotation.UNREADY),
         crash_at=crash_at,
     )
+
+
+_PREFIX = "sim.litekube.io/"  # every annotation for_pod reads
+_DEFAULTS = PodSimulation()
+_JOB_DEFAULTS = PodSimulation(exit_after=DEFAULT_JOB_POD_RUN)
 
 
 def _controlled_by_job(pod: dict) -> bool:

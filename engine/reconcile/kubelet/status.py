@@ -8,6 +8,7 @@ is unchanged), `qos.ComputePodQOS`, and host-local IPAM over a node's podCIDR.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import ipaddress
@@ -18,7 +19,7 @@ from litekube.model import durations, quantities
 
 __all__ = ["KUBELET_CONDITIONS", "get_phase", "generate_conditions", "merge_conditions", "qos_class",
            "container_id", "image_ref", "image_id", "allocate_ip", "go_duration", "stamp", "pod_format",
-           "DEFAULT_POD_CIDR"]
+           "DEFAULT_POD_CIDR", "NodeAddresses", "UNDECIDED"]
 
 # The condition types the kubelet owns (kubetypes.PodConditionsByKubelet), in the order it writes them.
 KUBELET_CONDITIONS = ("PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled")
@@ -229,6 +230,25 @@ def merge_conditions(old: list[dict], generated: list[dict], when: str) -> list[
 def qos_class(pod: dict) -> str:
     """qos.ComputePodQOS, with requests defaulted from limits as the API server does."""
     spec = pod.get("spec") or {}
+    try:  # what it depends on: the containers' limits and requests (pods of a template share them)
+        key = tuple((tuple(((c.get("resources") or {}).get("limits") or {}).items()),
+                     tuple(((c.get("resources") or {}).get("requests") or {}).items()))
+                    for c in (spec.get("containers") or []) + (spec.get("initContainers") or []))
+        found = _QOS.get(key)
+    except (AttributeError, TypeError):  # not a list of containers with maps (or unhashable values)
+        return _qos_class(pod)
+    if found is None:
+        if len(_QOS) >= 4096:
+            _QOS.clear()
+        found = _QOS[key] = _qos_class(pod)
+    return found
+
+
+_QOS: dict[tuple, str] = {}  # the containers' (limits, requests) items -> the QoS class
+
+
+def _qos_class(pod: dict) -> str:
+    spec = pod.get("spec") or {}
     requests: dict[str, Fraction] = {}
     limits: dict[str, Fraction] = {}
     guaranteed = True
@@ -313,3 +333,108 @@ def allocate_ip(pod_cidr: str, used: set[str], rank: int = 0) -> str | None:
             return address
         skip -= 1
     return None
+
+
+def _ipv4(text: object) -> int | None:
+    """The integer of a dotted-quad IPv4 address written as `allocate_ip` writes one (no leading
+    zeros), else None: another spelling is never equal to an address `allocate_ip` offers."""
+    if text.__class__ is not str:
+        return None
+    parts = text.split(".")  # type: ignore[attr-defined]
+    if len(parts) != 4:
+        return None
+    value = 0
+    for part in parts:
+        if not part.isdigit() or not part.isascii():
+            return None
+        number = int(part)
+        if number > 255 or str(number) != part:
+            return None
+        value = value << 8 | number
+    return value
+
+
+UNDECIDED = object()  # NodeAddresses.allocate's answer where the index cannot decide (walk the node's pods)
+
+
+class NodeAddresses:
+    """host-local IPAM's state for one node, kept as its pods change (the view's `pod_addresses`).
+
+    It holds what `allocate_ip` is asked with, without walking the node's pods:
+    the addresses its live (not Succeeded or Failed), non-hostNetwork pods hold
+    (as sorted distinct integers, with a count per address), and those of such
+    pods still without an address, by (namespace, name). `allocate` answers as
+    the walk over the node's pods does: the `rank`-th lowest free address, the
+    rank being the number of waiting pods that sort before the asking one.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict = {}  # key -> (uid, address or None, (namespace, name))
+        self._counts: dict[str, int] = {}  # address text -> pods holding it
+        self._used: list[int] = []  # the distinct IPv4 addresses held, sorted
+        self._waiting: list[tuple[str, str]] = []  # (namespace, name) of the pods waiting, sorted
+        self._uids: dict = {}  # uid -> pods accounted with it
+
+    def account(self, key: object, pod: dict, sign: int) -> None:
+        """Take a pod of this node in (+1) or out (-1)."""
+        if sign < 0:
+            entry = self._entries.pop(key, None)
+            if entry is None:
+                return
+            uid, address, name = entry
+            self._uids[uid] -= 1
+            if not self._uids[uid]:
+                del self._uids[uid]
+            if address is None:
+                del self._waiting[bisect.bisect_left(self._waiting, name)]
+                return
+            self._counts[address] -= 1
+            if not self._counts[address]:
+                del self._counts[address]
+                value = _ipv4(address)
+                if value is not None:
+                    del self._used[bisect.bisect_left(self._used, value)]
+            return
+        status = pod.get("status") or {}
+        if status.get("phase") in ("Succeeded", "Failed") or (pod.get("spec") or {}).get("hostNetwork"):
+            return  # the node's address, or released: not the pod CIDR's
+        meta = pod.get("metadata") or {}
+        uid, address = meta.get("uid"), status.get("podIP") or None
+        name = (meta.get("namespace", ""), meta.get("name", ""))
+        self._entries[key] = (uid, address, name)
+        self._uids[uid] = self._uids.get(uid, 0) + 1
+        if address is None:
+            bisect.insort(self._waiting, name)
+            return
+        if address not in self._counts:
+            value = _ipv4(address)
+            if value is not None:
+                bisect.insort(self._used, value)
+        self._counts[address] = self._counts.get(address, 0) + 1
+
+    def allocate(self, pod_cidr: str, key: object, pod: dict) -> "str | None | object":
+        """`allocate_ip(pod_cidr, used, rank)` for `pod` (held under `key`) as the walk computes
+        `used` and `rank`; UNDECIDED where this index cannot tell (an IPv6 CIDR, another pod with
+        the same uid, the pod itself holding an address)."""
+        meta = pod.get("metadata") or {}
+        uid = meta.get("uid")
+        own = self._entries.get(key)
+        if own is not None and own[1] is not None:
+            return UNDECIDED
+        if self._uids.get(uid, 0) - (1 if own is not None and own[0] == uid else 0) > 0:
+            return UNDECIDED  # the walk skips every pod with the asking pod's uid
+        network = _network(pod_cidr or DEFAULT_POD_CIDR)
+        if network.version != 4:
+            return UNDECIDED
+        rank = bisect.bisect_left(self._waiting, (meta.get("namespace", ""), meta.get("name", "")))
+        first = int(network.network_address) + 2
+        last = int(network.broadcast_address) - 1
+        used = self._used
+        lo, hi = bisect.bisect_left(used, first), bisect.bisect_right(used, last)
+        # The j-th held address (from lo) has used[j] - first - (j - lo) free ones below it: the
+        # first j with more than `rank` below is where the answer falls, `j - lo` held ones under it.
+        j = bisect.bisect_right(range(lo, hi), rank + first - lo, key=lambda i: used[i] - i)
+        value = first + rank + j
+        if value > last:
+            return None
+        return f"{value >> 24}.{(value >> 16) & 255}.{(value >> 8) & 255}.{value & 255}"
