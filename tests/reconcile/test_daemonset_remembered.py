@@ -2,8 +2,8 @@
 
 Hypothesis drives one view through random changes (nodes added, removed,
 tainted and relabelled, pods failing, finishing, going unready, deleted,
-duplicated, released and orphaned, the template changed, the clock moved)
-and passes that carry out the controller's actions. Before every change, the
+duplicated, released and orphaned, the template changed with and without a
+new generation, the clock moved) and passes that carry out the controller's actions. Before every change, the
 pass from the remembered answers (kept on that view across the whole run) is
 compared with the walk's, action for action.
 """
@@ -25,7 +25,7 @@ NO_SCHEDULE = {"key": "k", "value": "v", "effect": "NoSchedule"}
 
 OPS = st.sampled_from(["sync", "sync", "sync", "add_node", "remove_node", "taint_execute", "taint_schedule",
                        "untaint", "label", "unlabel", "fail", "succeed", "unready", "ready", "delete_pod",
-                       "deleting", "duplicate", "orphan", "release", "template", "tick", "unbound"])
+                       "deleting", "duplicate", "orphan", "release", "template", "respec", "tick", "unbound"])
 
 
 def walk(view, now):
@@ -91,6 +91,12 @@ def _change(cluster: Cluster, op: str, index: int) -> None:
         ds["metadata"]["generation"] = generation
         ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] = str(generation)
         view.put(ds)
+    elif op == "respec":  # the spec changed, the generation not (a view may be handed any object)
+        ds = values.clone(cluster.ds())
+        spec = ds["spec"]["template"]["spec"]
+        if spec.pop("nodeSelector", None) is None:
+            spec["nodeSelector"] = {"pick": "yes"}
+        view.put(ds)
     elif op == "tick":
         cluster.now += (1, 3, 20, 2000)[index % 4]
 
@@ -99,8 +105,9 @@ def _change(cluster: Cluster, op: str, index: int) -> None:
 @given(variant=st.sampled_from(["plain", "selector", "surge", "ondelete", "unavailable2"]),
        nodes=st.integers(0, 6), ops=st.lists(st.tuples(OPS, st.integers(0, 50)), max_size=40))
 def test_remembered_pass_equals_the_walk(variant, nodes, ops):
-    kwargs = {"plain": {}, "selector": {"node_selector": {"pick": "yes"}}, "surge": {"max_surge": 1, "max_unavailable": 0},
-              "ondelete": {"strategy": "OnDelete"}, "unavailable2": {"max_unavailable": 2}}[variant]
+    kwargs = {"plain": {}, "selector": {"node_selector": {"pick": "yes"}},
+              "surge": {"max_surge": 1, "max_unavailable": 0}, "ondelete": {"strategy": "OnDelete"},
+              "unavailable2": {"max_unavailable": 2}}[variant]
     ds = new_daemon_set(**kwargs)
     cluster = Cluster([ds] + [new_node(f"node-{i}", labels={"pick": "yes"} if i % 2 else {}) for i in range(nodes)])
     cluster.serial = 100
@@ -117,11 +124,11 @@ def test_remembered_pass_equals_the_walk(variant, nodes, ops):
 def test_a_pass_after_one_pod_changes_visits_one_node():
     cluster = Cluster([new_daemon_set()] + [new_node(f"node-{i:03d}") for i in range(200)])
     cluster.settle()
-    before = incremental.VISITS["nodes"]
     pod = values.clone(cluster.pods()[17])
     pod["status"]["conditions"][0]["status"] = "False"
     cluster.put(pod)
     want = walk(cluster.view, cluster.now)
+    before = incremental.VISITS["nodes"]
     assert cluster.sync() == want
     assert incremental.VISITS["nodes"] - before == 1
     status = cluster.ds()["status"]

@@ -384,7 +384,8 @@ def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.
             return _node_result(ds, node, pods, hash_, generation, sim, backoff, now, events, waits)
         return _node_result(ds, node, pods, hash_, generation, sim, _Backoff(None), now, [], [])
 
-    signature = (hash_, generation, int((ds.get("status") or {}).get("observedGeneration") or 0))
+    signature = (incremental.spec_text(ds), hash_, generation,
+                 int((ds.get("status") or {}).get("observedGeneration") or 0))
     state.sync_nodes(view, signature, compute)
     managing = _sync_nodes(ds, state.to_delete(), state.needing_nodes(), hash_)
     if not managing and state.old_nodes \
@@ -418,6 +419,7 @@ def _walk(key: Key, view: View, now: float, ds: dict, selector: selectors.Select
         return Result(actions, requeue_after=0.0)  # a collision: the bumped collisionCount names the revision
     hash_ = history.hash
     nodes = view.list("Node")
+    incremental.VISITS["nodes"] += len(nodes)
     sim = util.Simulated(ds)
     backoff = _Backoff(view.state(NAME, key))
     events: list = []
