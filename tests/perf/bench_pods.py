@@ -25,13 +25,17 @@ from litekube.runtime import embedded
 from litekube.store import Store
 
 
+LIST_SIZE = 10_000  # pods per List document: 100,000 in one would pass the manifest reader's 6 MiB per document
+
+
 def pod_manifest(count: int) -> str:
     items = [{"apiVersion": "v1", "kind": "Pod",
               "metadata": {"name": f"p-{i:05d}", "labels": {"app": "bench"}},
               "spec": {"containers": [{"name": "c", "image": "nginx:1.27",
                                        "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]}}
              for i in range(count)]
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
+    return "\n".join(json.dumps({"apiVersion": "v1", "kind": "List", "items": items[i:i + LIST_SIZE]})
+                     for i in range(0, count, LIST_SIZE))
 
 
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"},
