@@ -21,6 +21,8 @@ its own block below, for any controller to use):
 - `subscribe_nodes()`: a set the view adds a node's name to whenever the
   node or the usage of its pods changes (the scheduler's incremental node
   structures drain it).
+- `subscribe(kind)`: a set the view adds the key of every object of `kind`
+  put or discarded to (the DaemonSet controller's per-node memo drains it).
 - `services_selecting(namespace, labels)`: the Services of a namespace whose
   spec.selector matches a pod's labels, through an index of each selector's
   first (key, value) pair: it costs the Services sharing one of the pod's
@@ -135,6 +137,7 @@ class MemoryView:
         # controller uid -> pod_facts -> the keys of its pods with those facts (see pod_groups).
         self._pod_groups: dict[str, dict[tuple, dict[Key, None]]] = {}
         self._node_subscribers: list[set[str]] = []
+        self._subscribers: dict[str, list[set[Key]]] = {}
         for obj in objects:
             self.put(obj)
 
@@ -160,6 +163,10 @@ class MemoryView:
             self._forget(old)
         self._objects[key] = obj
         self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
+        subscribers = self._subscribers.get(key.kind)
+        if subscribers:
+            for subscriber in subscribers:
+                subscriber.add(key)
         if old is None:
             self._sorted.pop(key.kind, None)
         self._by_kind[key.kind][key.namespace][key.name] = obj
@@ -217,6 +224,8 @@ class MemoryView:
             self._unindex(key, old)
             self._sorted.pop(key.kind, None)
             self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
+            for subscriber in self._subscribers.get(key.kind, ()):
+                subscriber.add(key)
             if self.observer is not None:
                 self.observer(old, None)
 
@@ -362,7 +371,14 @@ class MemoryView:
             if not owned:
                 return []
             keys = self._owned_sorted[uid] = sorted(owned)
-        return self._resolved(keys if kind is None else [k for k in keys if k.kind == kind])
+        if kind is None:
+            return self._resolved(keys)
+        # The keys are in (kind, namespace, name) order: those of `kind` are one run, found by bisection.
+        start = bisect.bisect_left(keys, (kind,))
+        end = start
+        while end < len(keys) and keys[end][0] == kind:
+            end += 1
+        return self._resolved(keys[start:end])
 
     def pods_on_node(self, node: str) -> builtins.list[dict]:
         return self._resolved(sorted(self._by_node.get(node, {})))
@@ -663,6 +679,12 @@ class MemoryView:
         """A set that collects the name of every node whose object or pod usage changes from now on."""
         changed: set[str] = set()
         self._node_subscribers.append(changed)
+        return changed
+
+    def subscribe(self, kind: str) -> set[Key]:
+        """A set that collects the key of every object of `kind` put or discarded from now on."""
+        changed: set[Key] = set()
+        self._subscribers.setdefault(kind, []).append(changed)
         return changed
 
     def _touch(self, node: str) -> None:

@@ -1,16 +1,19 @@
 """Benchmark: schedule and start N pods on M nodes from one apply (issue 3).
 
-Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields]
+Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only]
 
 Prints pods/s for the whole apply (admission, scheduling, kubelet start-up,
 all in virtual time) and the ratio to the store's own write floor measured
 in the same run: the same number of object writes (one per revision the
 apply produced) done directly through the store in batched transactions.
+With --nodes-only it sets up the cluster of M nodes (every node Ready with
+its DaemonSet pods Running) and prints how long that took, and nothing else.
 """
 from __future__ import annotations
 
 import argparse
 import json
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -22,13 +25,17 @@ from litekube.runtime import embedded
 from litekube.store import Store
 
 
+LIST_SIZE = 10_000  # pods per List document: 100,000 in one would pass the manifest reader's 6 MiB per document
+
+
 def pod_manifest(count: int) -> str:
     items = [{"apiVersion": "v1", "kind": "Pod",
               "metadata": {"name": f"p-{i:05d}", "labels": {"app": "bench"}},
               "spec": {"containers": [{"name": "c", "image": "nginx:1.27",
                                        "resources": {"requests": {"cpu": "100m", "memory": "64Mi"}}}]}}
              for i in range(count)]
-    return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
+    return "\n".join(json.dumps({"apiVersion": "v1", "kind": "List", "items": items[i:i + LIST_SIZE]})
+                     for i in range(0, count, LIST_SIZE))
 
 
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "x", "namespace": "default"},
@@ -65,6 +72,30 @@ def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
         store.close()
 
 
+def peak_rss() -> str:
+    """The process's peak resident set so far (ru_maxrss is in KiB on Linux)."""
+    return f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
+
+
+def setup_nodes(args, directory: Path) -> str:
+    """The node setup phase alone: a new cluster of `args.nodes` nodes, settled."""
+    store = Store(str(directory / "nodes.db"))
+    started, cpu = time.perf_counter(), time.process_time()
+    api = Api(store, nodes.Shape(), args.nodes)
+    report = embedded.settle(api, budget=0)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    with api.read() as tx:
+        ready = sum(1 for n in tx.list("Node", paths=(("status", "conditions"),)).items
+                    if any(c.get("type") == "Ready" and c.get("status") == "True"
+                           for c in (n.get("status") or {}).get("conditions") or []))
+        running = sum(1 for p in tx.list("Pod", paths=(("status", "phase"),)).items
+                      if (p.get("status") or {}).get("phase") == "Running")
+    writes = store.revision()
+    store.close()
+    return (f"cluster of {args.nodes} nodes ready in {elapsed:.1f}s (cpu {cpu:.1f}s): {ready} nodes Ready, "
+            f"{running} pods Running, {writes} revisions, settled={report.settled}")
+
+
 def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float, int, str]:
     """(seconds of the apply's settle, writes it made, the lines to print) on a new cluster."""
     from litekube.runtime.controlplane import ControlPlane
@@ -74,6 +105,8 @@ def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float,
     api = Api(store, nodes.Shape(), args.nodes)
     embedded.settle(api, budget=0)  # no wall-time bound: the benchmark times the whole settle
     setup = time.perf_counter() - started
+    print(f"cluster of {args.nodes} nodes ready in {setup:.1f}s (cpu {time.process_time():.1f}s so far), {peak_rss()}",
+          flush=True)  # at once: a long run is seen to get past the node setup
     docs = manifests.parse(pod_manifest(args.pods), "pods.json")
     before = store.revision()
     started = time.perf_counter()
@@ -99,11 +132,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pods", type=int, default=10_000)
     parser.add_argument("--nodes", type=int, default=1_000)
+    parser.add_argument("--nodes-only", action="store_true", help="only set up the nodes, and print how long it took")
     parser.add_argument("--compare-managed-fields", action="store_true",
                         help="also run with the components' managedFields off and print the ratio")
     args = parser.parse_args()
     from litekube.runtime.controlplane import ControlPlane
     default = ControlPlane.record_managed_fields
+    if args.nodes_only:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(setup_nodes(args, Path(tmp)))
+        print(peak_rss())
+        return
     with tempfile.TemporaryDirectory() as tmp:
         directory = Path(tmp)
         elapsed, writes, text = run_once(args, directory, default)
@@ -117,6 +156,7 @@ def main() -> None:
         floor = write_floor(directory, writes)
     print(f"store floor:   {floor:.1f}s for the same {writes} writes ({writes / floor:.0f}/s)")
     print(f"ratio control plane / store floor: {elapsed / floor:.1f}x")
+    print(peak_rss())
 
 
 if __name__ == "__main__":

@@ -308,3 +308,44 @@ class TestWatches:
 
 def test_public_surface():
     assert set(scheduler.__all__) <= set(dir(scheduler))
+
+
+def pinned(name, *nodes, cpu=None):
+    return pod(name, cpu=cpu, affinity={"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {
+        "nodeSelectorTerms": [{"matchFields": [{"key": "metadata.name", "operator": "In", "values": [n]}]}
+                              for n in nodes]}}})
+
+
+class TestPinnedByName:
+    """NodeAffinity's PreFilter (matchFields metadata.name In, as DaemonSet pods): only the named nodes are
+    evaluated, found by name; the others are reported as NodeAffinity failures."""
+
+    NODES = [node(f"n-{i:02d}") for i in range(10)]
+
+    def test_binds_to_the_one_named_node(self):
+        for target in ("n-00", "n-07", "n-09"):
+            view = MemoryView(self.NODES + [pinned("p", target)])
+            assert scheduler.schedule(view.get("Pod", "default", "p"), view).node == target
+
+    def test_of_two_terms_naming_nodes_the_emptier_wins(self):
+        busy = pod("busy", cpu="3", node_name="n-03", phase="Running")
+        view = MemoryView(self.NODES + [busy, pinned("p", "n-03", "n-08", cpu="500m")])
+        assert scheduler.schedule(view.get("Pod", "default", "p"), view).node == "n-08"
+
+    def test_a_named_node_that_does_not_fit(self):
+        busy = pod("busy", cpu="4", node_name="n-07", phase="Running")
+        view = MemoryView(self.NODES + [busy, pinned("p", "n-07", cpu="1")])
+        decision = scheduler.schedule(view.get("Pod", "default", "p"), view)
+        assert decision.node is None
+        assert decision.message == (
+            "0/10 nodes are available: 1 Insufficient cpu, 9 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+            "preemption: 0/10 nodes are available: 1 No preemption victims found for incoming pod, "
+            "9 Preemption is not helpful for scheduling..")
+
+    def test_a_named_node_that_does_not_exist(self):
+        view = MemoryView(self.NODES + [pinned("p", "n-10")])
+        decision = scheduler.schedule(view.get("Pod", "default", "p"), view)
+        assert decision.node is None
+        assert decision.message == (
+            "0/10 nodes are available: 10 node(s) didn't satisfy plugin(s) [NodeAffinity]. "
+            "preemption: 0/10 nodes are available: 10 Preemption is not helpful for scheduling..")

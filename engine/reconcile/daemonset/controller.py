@@ -58,7 +58,7 @@ from litekube.reconcile.base import (
     self_key,
 )
 from litekube.reconcile.common import pod_ranking
-from litekube.reconcile.daemonset import update, util
+from litekube.reconcile.daemonset import incremental, update, util
 
 __all__ = ["COMPONENT", "NAME", "EVENT_SOURCE", "BURST_REPLICAS", "reconcile", "BACKOFF_INITIAL", "BACKOFF_MAX",
            "status_of", "pods_by_node"]
@@ -316,6 +316,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     """syncDaemonSet for the DaemonSet `key`."""
     ds = view.get("DaemonSet", key.namespace, key.name)
     if ds is None:
+        incremental.forget(view, key)
         return Result()
     spec = ds.get("spec") or {}
     if spec.get("selector") == {}:
@@ -328,6 +329,89 @@ def reconcile(key: Key, view: View, now: float) -> Result:
         return Result()
     if _meta(ds).get("deletionTimestamp"):
         return Result()
+    state = incremental.tracked(view, key, _meta(ds).get("uid", "")) if FAST else None
+    if state is not None:
+        state.sync_claims(view, ds, selector)
+        result = _remembered(key, view, now, ds, selector, state)
+        if result is not None:
+            return result
+    return _walk(key, view, now, ds, selector)
+
+
+FAST = True  # the remembered per-node answers (tests compare against the walk with FAST False)
+
+
+def _node_result(ds: dict, node: dict | None, pods: list[dict], hash_: str, generation: str | None,
+                 sim: util.Simulated, backoff: _Backoff, now: float, events: list,
+                 waits: list) -> incremental.NodeResult:
+    """The walk's answer for one node (`pods`: the claimed pods that target it, in key order), minReadySeconds 0."""
+    live = [p for p in pods if not (pod_ranking_terminal(p) and _meta(p).get("deletionTimestamp"))]
+    volatile = any((p.get("status") or {}).get("phase") == "Failed" and not _meta(p).get("deletionTimestamp")
+                   for p in live)
+    old = any(not _meta(p).get("deletionTimestamp") and not util.is_updated(p, hash_, generation) for p in live)
+    if node is None:  # getUnscheduledPodsWithoutNode
+        gone = [p for p in live if not (p.get("spec") or {}).get("nodeName") and not _meta(p).get("deletionTimestamp")]
+        return incremental.NodeResult(False, [], gone, (0, 0, 0, 0, 0, 0), old, False)
+    need, delete = _pods_should_be_on_node(ds, node, live or None, hash_, sim, backoff, now, events, waits)
+    counts = incremental.counts_of(ds, node, pods, hash_, generation, util.should_run(node, ds, sim)[0],
+                                   _by_creation_and_phase)
+    return incremental.NodeResult(need, delete, [], counts, old, volatile)
+
+
+def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.Selector,
+                state: incremental.Tracked) -> Result | None:
+    """The walk's pass from the remembered per-node answers; None where only the walk can answer."""
+    spec = ds.get("spec") or {}
+    meta = _meta(ds)
+    if int(spec.get("minReadySeconds") or 0) > 0 or state.releasing:
+        return None
+    for pod in view.orphans("Pod", meta.get("namespace", "")):
+        if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
+            return None  # an adoption
+    history = update.construct_history(view, ds, selector, state.claimed(view))
+    actions = list(history.actions)
+    if history.hash is None:
+        return Result(actions, requeue_after=0.0)
+    hash_ = history.hash
+    generation = util.template_generation(ds)
+    sim = util.Simulated(ds)
+    backoff = _Backoff(view.state(NAME, key))
+    events: list = []
+    waits: list[float] = []
+
+    def compute(node: dict | None, pods: list[dict], final: bool) -> incremental.NodeResult:
+        if final:
+            return _node_result(ds, node, pods, hash_, generation, sim, backoff, now, events, waits)
+        return _node_result(ds, node, pods, hash_, generation, sim, _Backoff(None), now, [], [])
+
+    signature = (incremental.spec_text(ds), hash_, generation,
+                 int((ds.get("status") or {}).get("observedGeneration") or 0))
+    state.sync_nodes(view, signature, compute)
+    managing = _sync_nodes(ds, state.to_delete(), state.needing_nodes(), hash_)
+    if not managing and state.old_nodes \
+            and ((spec.get("updateStrategy") or {}).get("type") or "RollingUpdate") == "RollingUpdate":
+        return None  # a rolling update: its budget is shared by every node
+    actions += events
+    actions += managing
+    limit = spec.get("revisionHistoryLimit")
+    if len(history.old) > (10 if limit is None else int(limit)):
+        claimed = list(state.claimed(view))
+        actions += update.cleanup_history(ds, history.old, pods_by_node(claimed, include_deleted_terminal=True))
+    desired, current, misscheduled, ready, updated, available = state.totals
+    counts = {"desiredNumberScheduled": desired, "currentNumberScheduled": current,
+              "numberMisscheduled": misscheduled, "numberReady": ready, "updatedNumberScheduled": updated,
+              "numberAvailable": available, "numberUnavailable": desired - available}
+    write = _status_write(ds, counts, observed=True)
+    if write is not None:
+        actions.append(write)
+    if backoff.changed:
+        actions.append(SaveState(NAME, key, backoff.state(now)))
+    return Result(actions, requeue_after=min(waits) if waits else None)
+
+
+def _walk(key: Key, view: View, now: float, ds: dict, selector: selectors.Selector) -> Result:
+    """syncDaemonSet walking every node and every claimed pod."""
+    spec = ds.get("spec") or {}
     claimed, actions = _claim(view, ds, selector)
     history = update.construct_history(view, ds, selector, claimed)
     actions += history.actions
@@ -335,6 +419,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
         return Result(actions, requeue_after=0.0)  # a collision: the bumped collisionCount names the revision
     hash_ = history.hash
     nodes = view.list("Node")
+    incremental.VISITS["nodes"] += len(nodes)
     sim = util.Simulated(ds)
     backoff = _Backoff(view.state(NAME, key))
     events: list = []

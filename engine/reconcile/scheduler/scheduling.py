@@ -163,6 +163,21 @@ def _failed(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts
 _NODES: "weakref.WeakKeyDictionary[object, tuple[int, list[NodeFacts]]]" = weakref.WeakKeyDictionary()
 
 
+_POSITIONS: dict[int, tuple[list, dict[str, int]]] = {}
+
+
+def _positions(nodes: list[NodeFacts]) -> dict[str, int]:
+    """Each node's position in `nodes` by name, memoized on the (memoized) node list."""
+    cached = _POSITIONS.get(id(nodes))
+    if cached is not None and cached[0] is nodes:
+        return cached[1]
+    found = {n.name: i for i, n in enumerate(nodes)}
+    if len(_POSITIONS) > 64:
+        _POSITIONS.clear()
+    _POSITIONS[id(nodes)] = (nodes, found)
+    return found
+
+
 def _all_nodes(view) -> builtins.list[NodeFacts]:
     """The facts of every Node not being deleted, memoized per view until a Node changes."""
     generation = view.generation("Node") if hasattr(view, "generation") else None
@@ -359,14 +374,16 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
     nodes = all_nodes
     filter_view = _nominating(view, facts)
     # NodeAffinity PreFilter: `metadata.name In` terms narrow the nodes to evaluate.
+    narrowed = False
     if facts.node_names is not None:
         if not facts.node_names:
             absent = Status(Code.UNRESOLVABLE, (Reason.AFFINITY_CONFLICT,))
             statuses = {n.name: absent for n in all_nodes}
             return _failed(pod, facts, view, all_nodes, statuses, Reason.AFFINITY_CONFLICT)
-        nodes = [n for n in all_nodes if n.name in facts.node_names]
-        absent = Status(Code.UNRESOLVABLE, ("node(s) didn't satisfy plugin(s) [NodeAffinity]",))
-        statuses = {n.name: absent for n in all_nodes if n.name not in facts.node_names}
+        # The named nodes, in the list's order, found through its name index (not a scan of every node).
+        position = _positions(all_nodes)
+        nodes = [all_nodes[i] for i in sorted(position[name] for name in facts.node_names if name in position)]
+        narrowed = True
     with_affinity = filters.pods_with_affinity(view)
     state = _cycle_state(pod, facts, view, all_nodes, with_affinity)
     # A nominated pod tries its node first (evaluateNominatedNode): if it fits, it is the only one.
@@ -389,6 +406,9 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
             else:
                 statuses[node.name] = status
     if not feasible:
+        if narrowed:  # the nodes PreFilter left out come first, in the list's order, as when they were marked
+            absent = Status(Code.UNRESOLVABLE, ("node(s) didn't satisfy plugin(s) [NodeAffinity]",))
+            statuses = {**{n.name: absent for n in all_nodes if n.name not in facts.node_names}, **statuses}
         return _failed(pod, facts, view, all_nodes, statuses)
     if len(feasible) == 1:
         return Decision(feasible[0].name)

@@ -1,0 +1,256 @@
+"""The DaemonSet sync's per-node work, remembered between passes and redone only where something changed.
+
+No I/O happens here. syncDaemonSet visits every node on every pass
+(podsShouldBeOnNode, then the status counters), so a DaemonSet synced once
+per batch of changes while N nodes join costs O(N) a pass and O(N^2) in all.
+What a pass reads of one node is a function of the node object, the
+DaemonSet's claimed pods that target it, and a few fields of the DaemonSet
+(its uid, spec, current revision hash, template generation and observed
+generation): `Tracked` keeps, per DaemonSet, that per-node answer
+(`NodeResult`: needs a pod, the pods to delete, its share of the status
+counters, whether it holds an old pod) and the sums of the counters. The
+view's `subscribe` feeds it the keys of the Pods and Nodes that changed
+since the last pass; only the nodes those touch are visited again. Objects
+in the view are never mutated (a changed object is a new one), so a
+remembered answer stays right until one of its inputs is replaced.
+
+A node is visited again on every pass (in name order, with the pass's
+backoff) while it holds a Failed pod: its answer depends on the clock and
+the failed-pod backoff. The controller takes the whole walk instead of this
+when the answer could depend on more than one node at a time or on the
+clock: minReadySeconds above 0, a pod to release or adopt, or any node still
+holding an old pod (the rolling update's budget is shared by all nodes).
+"""
+from __future__ import annotations
+
+import json
+import weakref
+from typing import Callable, Iterator
+
+from litekube.model import selectors
+from litekube.reconcile.base import Key
+from litekube.reconcile.common import pod_ranking
+from litekube.reconcile.daemonset import util
+
+__all__ = ["NodeResult", "Tracked", "tracked", "VISITS"]
+
+# How many node answers were computed, by either path (for tests that count work, not time).
+VISITS = {"nodes": 0, "rebuilds": 0}
+
+_MISSING = object()
+_ZERO = (0, 0, 0, 0, 0, 0)  # desired, current, misscheduled, ready, updated, available
+
+
+def _meta(obj: dict) -> dict:
+    return obj.get("metadata") or {}
+
+
+def spec_text(ds: dict) -> str:
+    """The DaemonSet's spec as canonical text: what the remembered answers were computed for (a spec
+    change bumps metadata.generation in the API, but a view may be handed any object)."""
+    return json.dumps(ds.get("spec") or {}, sort_keys=True, separators=(",", ":"))
+
+
+def _controller_uid(pod: dict) -> str | None:
+    for ref in _meta(pod).get("ownerReferences") or []:
+        if ref.get("controller"):
+            return ref.get("uid")
+    return None
+
+
+class NodeResult:
+    """What one pass reads of one node (or of a node that is gone but still targeted by pods)."""
+
+    __slots__ = ("need", "delete", "gone_delete", "counts", "old", "volatile")
+
+    def __init__(self, need: bool, delete: list[dict], gone_delete: list[dict], counts: tuple, old: bool,
+                 volatile: bool) -> None:
+        self.need, self.delete, self.gone_delete = need, delete, gone_delete
+        self.counts, self.old, self.volatile = counts, old, volatile
+
+
+class Tracked:
+    """One DaemonSet's claimed pods by target node and its per-node answers, kept up to date from the view."""
+
+    def __init__(self, uid: str) -> None:
+        self.uid = uid
+        self.claim_signature: tuple | None = None
+        self.node_signature: tuple | None = None
+        self.pod_node: dict[Key, str | None] = {}  # claimed pod -> its target node
+        self.node_pods: dict[str, dict[Key, None]] = {}
+        self.releasing: set[Key] = set()  # ours by controller ref, but not selected: the walk releases them
+        self.dirty_pods: set[Key] = set()
+        self.dirty_nodes: set[str] = set()
+        self.results: dict[str, NodeResult] = {}
+        self.totals = [0] * len(_ZERO)
+        self.needing: set[str] = set()
+        self.deleting: set[str] = set()  # existing nodes with pods to delete
+        self.gone_deleting: set[str] = set()  # nodes that are gone, with pods to delete
+        self.old_nodes = 0
+        self.volatile: set[str] = set()
+
+    # -- claims -------------------------------------------------------------------------------
+    def sync_claims(self, view, ds: dict, selector: selectors.Selector) -> None:
+        """Bring the claimed pods up to date: from scratch when the DaemonSet's selector may have changed."""
+        meta = _meta(ds)
+        signature = (meta.get("uid"), meta.get("namespace"), spec_text(ds))
+        if signature != self.claim_signature:
+            VISITS["rebuilds"] += 1
+            self.claim_signature = signature
+            self.node_signature = None
+            self.pod_node, self.node_pods, self.releasing = {}, {}, set()
+            self.dirty_pods = set()
+            for pod in view.owned_by(self.uid, "Pod"):
+                self._claim(pod, selector)
+            return
+        dirty, self.dirty_pods = self.dirty_pods, set()
+        for key in dirty:
+            was = self.pod_node.pop(key, _MISSING)
+            if was is not _MISSING:
+                if was is not None:
+                    on_node = self.node_pods[was]
+                    del on_node[key]
+                    if not on_node:
+                        del self.node_pods[was]
+                    self.dirty_nodes.add(was)
+            self.releasing.discard(key)
+            pod = view.get(*key)
+            if pod is not None:
+                self._claim(pod, selector)
+
+    def _claim(self, pod: dict, selector: selectors.Selector) -> None:
+        """ClaimPods for one pod of the DaemonSet's: claimed when selected, to release when not (and live)."""
+        if _controller_uid(pod) != self.uid:
+            return
+        meta = _meta(pod)
+        key = Key("Pod", meta.get("namespace", ""), meta.get("name", ""))
+        if selector.matches(meta.get("labels")):
+            node = util.target_node(pod)
+            self.pod_node[key] = node
+            if node is not None:
+                self.node_pods.setdefault(node, {})[key] = None
+                self.dirty_nodes.add(node)
+        elif not meta.get("deletionTimestamp"):
+            self.releasing.add(key)
+
+    def claimed(self, view) -> "_Claimed":
+        """The claimed pods in key order (the walk's order), read only if iterated."""
+        return _Claimed(self, view)
+
+    # -- node answers ---------------------------------------------------------------------------
+    def sync_nodes(self, view, signature: tuple,
+                   compute: Callable[[dict | None, list[dict], bool], NodeResult]) -> None:
+        """Visit the nodes that changed (every node when `signature` changed), then every volatile node in
+        name order. `compute(node, pods, final)` answers for one node; `final` is False for a visit
+        whose answer is replaced in this pass (it must then not touch the backoff)."""
+        if signature != self.node_signature:
+            self.node_signature = signature
+            self.results, self.totals = {}, [0] * len(_ZERO)
+            self.needing, self.deleting, self.gone_deleting, self.volatile = set(), set(), set(), set()
+            self.old_nodes = 0
+            names = {_meta(n).get("name", "") for n in view.list("Node")} | set(self.node_pods)
+        else:
+            names = self.dirty_nodes
+        self.dirty_nodes = set()
+        for name in names:
+            self._set(name, compute(view.get("Node", "", name), self._pods(view, name), False))
+        for name in sorted(self.volatile):
+            self._set(name, compute(view.get("Node", "", name), self._pods(view, name), True))
+
+    def _pods(self, view, name: str) -> list[dict]:
+        keys = self.node_pods.get(name)
+        return [view.get(*k) for k in sorted(keys)] if keys else []
+
+    def _set(self, name: str, result: NodeResult) -> None:
+        VISITS["nodes"] += 1
+        old = self.results.pop(name, None)
+        if old is not None:
+            for i, c in enumerate(old.counts):
+                self.totals[i] -= c
+            self.old_nodes -= old.old
+        empty = not result.need and not result.delete and not result.gone_delete and result.counts == _ZERO \
+            and not result.old and not result.volatile
+        if not empty:
+            self.results[name] = result
+            for i, c in enumerate(result.counts):
+                self.totals[i] += c
+            self.old_nodes += result.old
+        for flag, found in ((result.need, self.needing), (bool(result.delete), self.deleting),
+                            (bool(result.gone_delete), self.gone_deleting), (result.volatile, self.volatile)):
+            if flag:
+                found.add(name)
+            else:
+                found.discard(name)
+
+    # -- the pass's answers -------------------------------------------------------------------------
+    def needing_nodes(self) -> list[str]:
+        return sorted(self.needing)
+
+    def to_delete(self) -> list[dict]:
+        """The walk's deletes: per existing node in name order, then the gone nodes' in name order."""
+        out = [p for name in sorted(self.deleting) for p in self.results[name].delete]
+        out += [p for name in sorted(self.gone_deleting) for p in self.results[name].gone_delete]
+        return out
+
+
+class _Claimed:
+    """The claimed pods, decoded when first iterated (constructHistory reads them only to dedup revisions)."""
+
+    def __init__(self, tracked_: Tracked, view) -> None:
+        self._tracked, self._view = tracked_, view
+
+    def __iter__(self) -> Iterator[dict]:
+        return iter([self._view.get(*k) for k in sorted(self._tracked.pod_node)])
+
+
+class _PerView:
+    def __init__(self, view) -> None:
+        self.pods = view.subscribe("Pod")
+        self.nodes = view.subscribe("Node")
+        self.by_key: dict[Key, Tracked] = {}
+
+    def drain(self) -> None:
+        if self.pods or self.nodes:
+            names = {k.name for k in self.nodes}
+            for state in self.by_key.values():
+                state.dirty_pods |= self.pods
+                state.dirty_nodes |= names
+            self.pods.clear()
+            self.nodes.clear()
+
+
+_VIEWS: "weakref.WeakKeyDictionary[object, _PerView]" = weakref.WeakKeyDictionary()
+
+
+def tracked(view, key: Key, uid: str) -> Tracked | None:
+    """The DaemonSet's Tracked for this view, with the view's changes since the last pass queued on it;
+    None for a view without subscriptions."""
+    if not hasattr(view, "subscribe"):
+        return None
+    per_view = _VIEWS.get(view)
+    if per_view is None:
+        per_view = _VIEWS[view] = _PerView(view)
+    per_view.drain()
+    state = per_view.by_key.get(key)
+    if state is None or state.uid != uid:
+        state = per_view.by_key[key] = Tracked(uid)
+    return state
+
+
+def forget(view, key: Key) -> None:
+    per_view = _VIEWS.get(view)
+    if per_view is not None:
+        per_view.by_key.pop(key, None)
+
+
+def counts_of(ds: dict, node: dict, pods: list[dict], hash_: str, generation: str | None, should_run: bool,
+              by_creation: Callable[[dict], tuple]) -> tuple:
+    """status_of's share of one node: (desired, current, misscheduled, ready, updated, available) with
+    minReadySeconds 0."""
+    if not should_run:
+        return (0, 0, 1 if pods else 0, 0, 0, 0)
+    if not pods:
+        return (1, 0, 0, 0, 0, 0)
+    pod = min(pods, key=by_creation)
+    ready = 1 if pod_ranking.is_ready(pod) else 0
+    return (1, 1, 0, ready, 1 if util.is_updated(pod, hash_, generation) else 0, ready)
