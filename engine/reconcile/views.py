@@ -155,6 +155,8 @@ class MemoryView:
                 self._objects[key] = obj
                 self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
                 self._by_kind[key.kind][key.namespace][key.name] = obj
+                for subscriber in self._subscribers.get(key.kind, ()):
+                    subscriber.add(key)
                 self._reput_pod(key, old, obj)
                 if self.observer is not None:
                     self.observer(old, obj)
@@ -296,6 +298,9 @@ class MemoryView:
         spec = new.get("spec") or {}
         node = spec.get("nodeName")
         if node:
+            if node in self._addresses:  # its address or phase may have changed
+                self._addresses[node].account(key, old, -1)
+                self._addresses[node].account(key, new, +1)
             if key in self._by_node.get(node, ()):
                 if resources.is_terminal(old) != resources.is_terminal(new):
                     self._count(old, -1)

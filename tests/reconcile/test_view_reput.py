@@ -17,13 +17,16 @@ _OWNER = {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web", "uid": "
 
 def _pod(name: str, *, node: str | None = "n1", phase: str = "Running", ready: bool = True,
          unschedulable: bool = False, nominated: str | None = None, deleting: bool = False,
-         labels: dict | None = None, owner: bool = True, cpu: str = "100m", priority: int = 0) -> dict:
+         labels: dict | None = None, owner: bool = True, cpu: str = "100m", priority: int = 0,
+         ip: str | None = None) -> dict:
     conditions = [{"type": "Ready", "status": "True" if ready else "False"}]
     if unschedulable:
         conditions.append({"type": "PodScheduled", "status": "False", "reason": "Unschedulable"})
     status: dict = {"phase": phase, "conditions": conditions}
     if nominated:
         status["nominatedNodeName"] = nominated
+    if ip:
+        status["podIP"] = ip
     meta: dict = {"name": name, "namespace": "default", "uid": f"u-{name}", "labels": labels or {"app": "web"}}
     if owner:
         meta["ownerReferences"] = [_OWNER]
@@ -50,6 +53,8 @@ def _indexes(view: MemoryView) -> dict:
     out["groups"] = {uid: {facts: set(keys) for facts, keys in groups.items()}
                      for uid, groups in view._pod_groups.items()}
     out["objects"] = dict(view._objects)
+    out["addresses"] = {node: {name: getattr(index, name) for name in ("_entries", "_counts", "_used", "_waiting", "_uids")}
+                        for node, index in view._addresses.items()}
     return out
 
 
@@ -60,12 +65,14 @@ def _replay(puts: list[dict], short: bool) -> tuple[dict, list[set[str]]]:
         if not short:
             patch.setattr(views, "_same_pod_indexes", lambda old, new: False)
         view = MemoryView()
-        touched = view.subscribe_nodes()
-        seen: list[set[str]] = []
+        view.pod_addresses("n1"), view.pod_addresses("n2")  # the kubelet's IPAM indexes, kept from here on
+        touched, changed = view.subscribe_nodes(), view.subscribe("Pod")
+        seen: list[set] = []
         for obj in puts:
             view.put(obj)
-            seen.append(set(touched))
+            seen.append(set(touched) | set(changed))  # the nodes touched and the pods a subscriber hears of
             touched.clear()
+            changed.clear()
         return _indexes(view), seen
 
 
@@ -75,6 +82,7 @@ _SHAPES = [{}, {"node": None}, {"node": None, "deleting": True}, {"deleting": Tr
 _STATUS = st.fixed_dictionaries({
     "phase": st.sampled_from(["Pending", "Running", "Succeeded", "Failed"]),
     "ready": st.booleans(), "unschedulable": st.booleans(), "nominated": st.sampled_from([None, "n1", "n2"]),
+    "ip": st.sampled_from([None, "10.244.1.2", "10.244.1.3"]),
 })
 # Mostly status writes (the short path), sometimes a new shape (the full path).
 _CHANGE = st.tuples(st.sampled_from(["a", "b"]), st.sampled_from([None, None, None, *range(len(_SHAPES))]), _STATUS)
