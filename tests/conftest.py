@@ -122,14 +122,7 @@ def pg_server():
     if not PG_AVAILABLE and not _BACKENDS_SET and not os.environ.get("LITEKUBE_TEST_CLI_DB", "").strip():
         pytest.skip("PostgreSQL's server binaries (initdb, pg_ctl) are not installed (Debian: apt-get install "
                     "postgresql); LITEKUBE_TEST_BACKENDS=postgresql makes this an error")
-    server = pgserver.Server()
-    try:
-        server.start()
-    except BaseException:
-        server.stop()
-        raise
-    yield server
-    server.stop()
+    yield from pgserver.running(pgserver.Server())
 
 
 @pytest.fixture(scope="session", autouse=ON_POSTGRESQL)

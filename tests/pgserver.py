@@ -22,9 +22,10 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-__all__ = ["Server", "find_binary", "available"]
+__all__ = ["Server", "find_binary", "available", "running"]
 
 TEMPLATE = "litekube_template"
 
@@ -39,6 +40,15 @@ def find_binary(name: str) -> str | None:
 
 def available() -> bool:
     return find_binary("initdb") is not None and find_binary("pg_ctl") is not None
+
+
+def running(server: "Server") -> Iterator["Server"]:
+    """A fixture's body: `server` started, yielded, and stopped after (also when it fails to start)."""
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
 
 
 class Server:

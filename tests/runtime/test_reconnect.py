@@ -40,12 +40,7 @@ spec:
 
 @pytest.fixture
 def server():
-    server = pgserver.Server(durable=True)
-    try:
-        server.start()
-        yield server
-    finally:
-        server.stop()
+    yield from pgserver.running(pgserver.Server(durable=True))
 
 
 def _wait_for(predicate, seconds: float) -> bool:

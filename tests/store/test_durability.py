@@ -39,19 +39,22 @@ class SlowFlushServer(pgserver.Server):
 
 @pytest.fixture(scope="module")
 def server():
-    server = SlowFlushServer(durable=True)
-    try:
-        server.start()
-    except BaseException:
-        server.stop()
-        raise
-    yield server
-    server.stop()
+    yield from pgserver.running(SlowFlushServer(durable=True))
 
 
 def admin(server: SlowFlushServer, url: str) -> psycopg.Connection:
     name = url.split("?", 1)[0].rsplit("/", 1)[1]
     return psycopg.connect(f"host={server.socket} user=postgres dbname={name}", autocommit=True)
+
+
+@pytest.fixture
+def opened(server):
+    """A store on a new database of the server, and an administrator's connection to that database."""
+    url = server.database()
+    store, conn = Store(url), admin(server, url)
+    yield store, conn
+    conn.close()
+    store.close()
 
 
 def flushed(conn: psycopg.Connection) -> bool:
@@ -64,51 +67,39 @@ def pod(name: str) -> dict:
             "data": {"v": name}}
 
 
-def test_a_write_is_flushed_when_the_store_returns(server):
-    url = server.database()
-    store = Store(url)
-    conn = admin(server, url)
-    try:
-        assert store.dialect.flush == "after-lock"  # the default
-        for i in range(20):
-            with store.write() as writer:
-                writer.create("ConfigMap", "default", f"a{i}", f"a{i}", pod(f"a{i}"))
-            assert flushed(conn), i
-        # the control: the same writes with the barrier taken out are not flushed when the store returns
-        # (the WAL writer flushes them later), so the check above does tell
-        store.dialect.commit_write = lambda raw: raw.execute("COMMIT")
-        unflushed = 0
-        for i in range(20):
-            with store.write() as writer:
-                writer.create("ConfigMap", "default", f"b{i}", f"b{i}", pod(f"b{i}"))
-            unflushed += not flushed(conn)
-        assert unflushed >= 5  # (the WAL writer flushes at most every 10 s, or a full page when idle that long)
-    finally:
-        conn.close()
-        store.close()
+def test_a_write_is_flushed_when_the_store_returns(opened):
+    store, conn = opened
+    assert store.dialect.flush == "after-lock"  # the default
+    for i in range(20):
+        with store.write() as writer:
+            writer.create("ConfigMap", "default", f"a{i}", f"a{i}", pod(f"a{i}"))
+        assert flushed(conn), i
+    # the control: the same writes with the barrier taken out are not flushed when the store returns
+    # (the WAL writer flushes them later), so the check above does tell
+    store.dialect.commit_write = lambda raw: raw.execute("COMMIT")
+    unflushed = 0
+    for i in range(20):
+        with store.write() as writer:
+            writer.create("ConfigMap", "default", f"b{i}", f"b{i}", pod(f"b{i}"))
+        unflushed += not flushed(conn)
+    assert unflushed >= 5  # (the WAL writer flushes at most every 10 s, or a full page when idle that long)
 
 
-def test_a_write_transaction_that_writes_nothing_waits_for_no_flush(server):
+def test_a_write_transaction_that_writes_nothing_waits_for_no_flush(opened):
     """One that took the lock and read (an unchanged apply) writes no WAL at all: no barrier either."""
-    url = server.database()
-    store = Store(url)
-    conn = admin(server, url)
+    store, conn = opened
     position = lambda: conn.execute("SELECT pg_current_wal_insert_lsn()").fetchone()[0]  # noqa: E731
-    try:
+    with store.write() as writer:
+        writer.create("ConfigMap", "default", "a", "a", pod("a"))
+    before = position()
+    for _ in range(3):
         with store.write() as writer:
-            writer.create("ConfigMap", "default", "a", "a", pod("a"))
-        before = position()
-        for _ in range(3):
-            with store.write() as writer:
-                writer.lock()
-                assert writer.get("ConfigMap", "default", "a") is not None
-        assert position() == before
-        with store.write() as writer:
-            writer.create("ConfigMap", "default", "b", "b", pod("b"))
-        assert position() > before and flushed(conn)
-    finally:
-        conn.close()
-        store.close()
+            writer.lock()
+            assert writer.get("ConfigMap", "default", "a") is not None
+    assert position() == before
+    with store.write() as writer:
+        writer.create("ConfigMap", "default", "b", "b", pod("b"))
+    assert position() > before and flushed(conn)
 
 
 def test_the_write_transaction_commits_asynchronously_and_the_session_keeps_its_setting(server):
