@@ -148,30 +148,25 @@ class MemoryView:
         if key.kind in self.skip:
             return
         old = self._objects.get(key)
+        short = False  # a pod's status write: only what its status decides moves (_reput_pod)
         if old is not None:
             old = self._resolve(key)
-            if key.kind == "Pod" and _same_pod_indexes(old, obj):
-                self._forget(old)
-                self._objects[key] = obj
-                self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
-                self._by_kind[key.kind][key.namespace][key.name] = obj
-                for subscriber in self._subscribers.get(key.kind, ()):
-                    subscriber.add(key)
-                self._reput_pod(key, old, obj)
-                if self.observer is not None:
-                    self.observer(old, obj)
-                return
-            self._unindex(key, old)
+            short = key.kind == "Pod" and _same_pod_indexes(old, obj)
+            if not short:
+                self._unindex(key, old)
             self._forget(old)
         self._objects[key] = obj
         self._generations[key.kind] = self._generations.get(key.kind, 0) + 1
-        subscribers = self._subscribers.get(key.kind)
-        if subscribers:
-            for subscriber in subscribers:
-                subscriber.add(key)
+        for subscriber in self._subscribers.get(key.kind, ()):
+            subscriber.add(key)
         if old is None:
             self._sorted.pop(key.kind, None)
         self._by_kind[key.kind][key.namespace][key.name] = obj
+        if short:
+            self._reput_pod(key, old, obj)
+            if self.observer is not None:
+                self.observer(old, obj)
+            return
         meta = obj.get("metadata") or {}
         if meta.get("uid"):
             self._by_uid[meta["uid"]] = key
