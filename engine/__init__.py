@@ -7,8 +7,8 @@ command line's start-up does not pay for it:
     with litekube.Cluster() as c:
         c.apply("samples/")
 """
-from __future__ import annotations
-
+# (no `from __future__ import annotations`: it imports a module, and the command line's entry point
+# comes through here before it can take SIGINT)
 __all__ = ["Cluster", "errors", "strategies", "invariants"]
 
 

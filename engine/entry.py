@@ -6,14 +6,27 @@ imported the signal is noted and acted on right after; during a command it
 unwinds it, so the control-plane lock is released on the way out.
 `litekube run` installs its own handlers.
 """
-from __future__ import annotations
+# First, before any module that takes time to import (`signal` itself imports enum, and even
+# `from __future__ import annotations` imports a module): a signal that arrives from here on is
+# noted, and acted on in main(). The C module is already loaded.
+import _signal
 
-import atexit
-import gc
-import os
-import signal
-import sys
-import threading
+_ARRIVED: list[int] = []
+
+
+def _note(number: int, _frame) -> None:
+    _ARRIVED.append(number)
+
+
+for _number in (_signal.SIGINT, _signal.SIGTERM):
+    _signal.signal(_number, _note)
+
+import atexit  # noqa: E402
+import gc  # noqa: E402
+import os  # noqa: E402
+import signal  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
 
 __all__ = ["main"]
 
@@ -36,14 +49,14 @@ def _unraisable(hook) -> None:
     sys.__unraisablehook__(hook)
 
 
-def main() -> None:
+def main(noted: list[int] | None = None) -> None:
+    """`noted`: the signals a caller noted before this module was imported (cli.py run as a script)."""
     sys.unraisablehook = _unraisable
     # While Python imports, an exception raised by a signal handler can surface wrapped in
     # another (a RuntimeError from a class being built), with a traceback: so a signal that
     # arrives then is only noted, and acted on once the imports are done.
-    arrived: list[int] = []
     for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda number, _frame: arrived.append(number))
+        signal.signal(signum, _note)
     from litekube.cli import main as cli_main
 
     # One command, then exit: the modules imported so far are never garbage, and the cyclic
@@ -55,6 +68,7 @@ def main() -> None:
         # A listing that does not watch decodes thousands of objects and prints them, all plain
         # acyclic values that reference counting frees: the cyclic collector is not run at all.
         gc.disable()
+    arrived = (noted or []) + _ARRIVED
     if arrived:
         sys.exit(128 + arrived[0])
     signal.signal(signal.SIGINT, _exit)

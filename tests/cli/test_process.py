@@ -78,3 +78,23 @@ def test_a_signal_landing_in_a_finalizer_still_ends_the_process(db):
             "entry.main()")
     done = run(db, code=code)
     assert (done.returncode, done.stdout, done.stderr) == (130, "", "")
+
+
+@pytest.mark.parametrize("signum", [2, 15], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_as_soon_as_the_entry_point_is_imported_is_noted(db, signum):
+    """From the entry module's first line on, a signal is noted and ends the process once the CLI is
+    imported: 128 + the signal, no traceback (before, a SIGINT while it imported `signal` and the
+    other modules it needs was Python's KeyboardInterrupt with a traceback)."""
+    code = ("import signal; from litekube import entry\n"
+            f"signal.raise_signal({signum})\n"
+            "print('not yet')\n"
+            "entry.main()")
+    done = run(db, "version", "--client", code=code)
+    assert (done.returncode, done.stdout, done.stderr) == (128 + signum, "not yet\n", "")
+
+
+def test_a_signal_noted_by_the_script_before_the_entry_point_ends_the_process(db):
+    """cli.py, run as a script, notes signals from its first line and hands them to the entry point."""
+    code = "from litekube import entry; entry.main([2])"
+    done = run(db, "version", "--client", code=code)
+    assert (done.returncode, done.stdout, done.stderr) == (130, "", "")

@@ -10,6 +10,7 @@ settles the cluster: every Deployment rolled out with its pods Running.
 from __future__ import annotations
 
 import random
+import re
 import signal
 import subprocess
 import time
@@ -98,11 +99,42 @@ def _moment(rng: random.Random, durations: dict[str, float], which: str) -> floa
     return rng.uniform(0.0, start) if rng.random() < 0.15 or end <= start else rng.uniform(start, end)
 
 
+def _interpreter_start_up(err: str) -> bool:
+    """Whether a traceback is Python's own, from before any line of litekube ran: a SIGINT while the
+    interpreter imports `site` (its .pth files), or before the script's first line (`line 0`). From
+    litekube's first line on (cli.py, the installed script's entry module) a signal is noted, never a
+    traceback."""
+    if "Fatal Python error: init_import_site" in err:
+        return True
+    frames = re.findall(r'File "([^"]+)", line (\d+)', err)
+    return not any(line != "0" and (path.endswith("cli.py") or "/litekube/" in path or "/engine/" in path)
+                   for path, line in frames)
+
+
+@pytest.mark.parametrize(("err", "python_s"), [
+    ('Fatal Python error: init_import_site: Failed to import the site module\nPython runtime state: initialized\n'
+     'Traceback (most recent call last):\n  File "<frozen importlib._bootstrap>", line 1176, in _find_and_load\n'
+     'KeyboardInterrupt\n', True),
+    ('Traceback (most recent call last):\n  File "<frozen site>", line 186, in addpackage\n'
+     '  File "/usr/lib/python3.11/typing.py", line 1625, in __getitem__\nKeyboardInterrupt\n', True),
+    ('Traceback (most recent call last):\n  File "/work/cli.py", line 0, in <module>\nKeyboardInterrupt\n', True),
+    ('Traceback (most recent call last):\n  File "/work/cli.py", line 11, in <module>\n'
+     '    from litekube.entry import main\nKeyboardInterrupt\n', False),
+    ('Traceback (most recent call last):\n  File "/usr/lib/python3/site-packages/litekube/entry.py", line 20, '
+     'in <module>\n  File "/usr/lib/python3.11/signal.py", line 1, in <module>\nKeyboardInterrupt\n', False),
+    ('Traceback (most recent call last):\n  File "/ci/engine/store/db.py", line 3, in f\nValueError\n', False),
+], ids=["site failed", "a .pth's import", "before the script's first line", "the script's import",
+        "the entry module's imports", "a command"])
+def test_only_pythons_own_start_up_is_told_apart(err, python_s):
+    assert _interpreter_start_up(err) is python_s
+
+
 def test_kills_at_random_moments(web_cluster, durations, tmp_path, cli_db):
     trials = harness.scaled(20, 220)
     rng = random.Random(20261202)
     problems: list[str] = []
     killed_count = 0
+    in_start_up = 0
     slowest_next = 0.0
     signals = {signal.SIGKILL: 0, signal.SIGTERM: 0, signal.SIGINT: 0}
     for trial in range(trials):
@@ -113,7 +145,9 @@ def test_kills_at_random_moments(web_cluster, durations, tmp_path, cli_db):
         code, _, err, killed = _run(db, args, stdin, _moment(rng, durations, which), sig)
         killed_count += killed
         where = f"trial {trial} ({which}, {sig.name} {'killed' if killed else 'finished'})"
-        if "Traceback" in err:
+        if "Traceback" in err and _interpreter_start_up(err):
+            in_start_up += 1
+        elif "Traceback" in err:
             problems.append(f"{where}: traceback: {err[-300:]}")
         if not killed and code != 0:
             problems.append(f"{where}: exit {code}: {err[-300:]}")
@@ -132,5 +166,6 @@ def test_kills_at_random_moments(web_cluster, durations, tmp_path, cli_db):
             (tmp_path / f"t{trial}.db{suffix}").unlink(missing_ok=True)
     harness.FIGURES[f"kill ({cli_db})"] = {"trials": trials, "killed mid-command": killed_count,
                                "SIGKILL/SIGTERM/SIGINT": "/".join(str(v) for v in signals.values()),
+                               "SIGINT in the interpreter's start-up": in_start_up,
                                "violations": len(problems), "slowest next command s": round(slowest_next, 1)}
     assert problems == []
