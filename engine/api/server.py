@@ -62,6 +62,10 @@ def new_uid(revision: int) -> str:
 
 _PRIORITY_FIELDS = ("priority", "preemptionPolicy")  # set on create by the Priority admission plugin
 _IDENTITY_FIELDS = ("name", "uid", "creationTimestamp")  # what tells a batch's creates apart (_created_fields)
+# _created_fields' answers, kept across transactions (an apply creates each object in its own): a pure
+# function of the key, so any transaction may reuse them. Emptied when full; only ever a cache.
+_CREATED: dict[tuple, builtins.list[dict]] = {}
+_CREATED_MAX = 256
 
 
 @dataclass(frozen=True)
@@ -87,7 +91,6 @@ class Transaction:
         self._live_namespaces: set[str] = set()  # seen existing and not terminating, in this transaction
         self._reads: dict[tuple, tuple[int, object]] = {}  # cached_read's answers, with the kind's write count
         self._name_counts: dict[tuple, int] = {}  # _name_seed's counters as this transaction saved them
-        self._created: dict[tuple, builtins.list[dict]] = {}  # _created_fields' answers
 
     @property
     def writer(self) -> Writer:
@@ -234,21 +237,29 @@ class Transaction:
         """`ssa.update(None, decoded, ...)`: the managedFields of a create by the transaction's manager.
 
         A fieldset holds paths, never a scalar's value (a string is a leaf whatever it says), so
-        the creates of one batch that differ only in their name, uid and creationTimestamp (a
-        ReplicaSet's pods from one template) have the same managedFields: computed once per
-        transaction for each distinct rest of the object; each create gets its own list and entries.
+        the creates that differ only in their name, uid, creationTimestamp and the string values of
+        their labels and annotations (a ReplicaSet's pods from one template, an apply's objects of one
+        shape) have the same managedFields: computed once per
+        process for each distinct rest of the object; each create gets its own list and entries.
         """
         from litekube.api import ssa
         meta = decoded.get("metadata") or {}
         if not all(isinstance(meta.get(f), str) and meta.get(f) for f in _IDENTITY_FIELDS):
             return ssa.update(None, decoded, self.manager, kind=kind.kind, api_version=kind.api_version, now=now)
-        # repr: equal text, equal values and types (dict order only makes a miss)
-        key = (self.manager, kind.kind, kind.api_version, now,
-               repr({**decoded, "metadata": {**meta, **dict.fromkeys(_IDENTITY_FIELDS, "")}}))
-        found = self._created.get(key)
+        # repr: equal text, equal values and types (dict order only makes a miss). The string values of
+        # the labels and annotations are leaves too (an apply's last-applied annotation names the object).
+        blanked = {**meta, **dict.fromkeys(_IDENTITY_FIELDS, "")}
+        for field_ in ("labels", "annotations"):
+            strings = meta.get(field_)
+            if isinstance(strings, dict) and strings and all(type(v) is str for v in strings.values()):
+                blanked[field_] = dict.fromkeys(strings, "")
+        key = (self.manager, kind.kind, kind.api_version, now, repr({**decoded, "metadata": blanked}))
+        found = _CREATED.get(key)
         if found is None:
-            found = self._created[key] = ssa.update(None, decoded, self.manager, kind=kind.kind,
-                                                    api_version=kind.api_version, now=now)
+            if len(_CREATED) >= _CREATED_MAX:
+                _CREATED.clear()
+            found = _CREATED[key] = ssa.update(None, decoded, self.manager, kind=kind.kind,
+                                               api_version=kind.api_version, now=now)
         return [dict(entry) for entry in found]  # its own list and entries; FieldsV1 subtrees are shared,
         # as ssa's v1_union shares them (never changed in place)
 

@@ -113,6 +113,9 @@ class Dialect:
     greatest = "MAX"  # the scalar maximum of two values
     least = "MIN"
     returning_rv = ""  # SQLite's AFTER triggers set the revision: RETURNING would not see it
+    # Whether `total_changes(raw)` counts the rows the triggers wrote too (sqlite3_total_changes does):
+    # an UPDATE that moved only its own row made no revision (the update trigger did not fire).
+    counts_trigger_changes = True
     integrity_errors: tuple[type[BaseException], ...] = (sqlite3.IntegrityError,)
     driver_errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
 
@@ -121,6 +124,10 @@ class Dialect:
 
     def executemany(self, raw, sql: str, rows: list) -> None:
         raw.executemany(sql, rows)
+
+    def total_changes(self, raw) -> int:
+        """Rows inserted, updated or deleted on this connection so far, triggers' rows included."""
+        return raw.total_changes
 
     def after_copy(self, raw) -> None:
         """After rows were copied in with their ids (`litekube migrate`): nothing on SQLite (rowids)."""
@@ -247,6 +254,7 @@ class PostgreSQL(Dialect):
     greatest = "GREATEST"
     least = "LEAST"
     returning_rv = " RETURNING resource_version"  # set by the BEFORE trigger, so RETURNING sees it
+    counts_trigger_changes = False
 
     def __init__(self, conninfo: str = "", busy_timeout: float = 30.0, write_lock: str = "first-write",
                  flush: str = "after-lock") -> None:

@@ -535,6 +535,10 @@ class Writer(Reader):
         ttl = self._ttls.get(kind)
         known, clock = self._known_revision, self._known_now
         returning = self._d.returning_rv
+        # SQLite: the rows the statement and its trigger wrote tell whether it made a revision (the
+        # update trigger writes three rows; an equal body, none), so the revision need not be read back.
+        counted = known is not None and self.locked and self._renew is None and self._d.counts_trigger_changes
+        before = self._d.total_changes(self._raw) if counted else 0
         if ttl is None:
             cursor = self._q("UPDATE objects SET body = ? WHERE kind = ? AND namespace = ? AND name = ? "
                              "AND resource_version = ?" + returning, (encode(body), kind, namespace, name, expected))
@@ -545,6 +549,8 @@ class Writer(Reader):
         if cursor.rowcount == 0:
             self._missing_or_conflict(kind, namespace, name)
         rv = cursor.fetchone()[0] if returning else None
+        if counted:
+            rv = known + 1 if self._d.total_changes(self._raw) - before > 1 else expected
         if kind == "Service":
             allocations.replace(self._q, namespace, name, body)
         rv = rv if rv is not None else self._rv(kind, namespace, name)

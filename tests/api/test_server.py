@@ -6,6 +6,7 @@ import copy
 import pytest
 
 from litekube import errors
+from litekube.api import server, ssa
 from litekube.api.server import Api
 from litekube.store import Store
 
@@ -180,16 +181,45 @@ class TestCreatedManagedFields:
                 out = [tx.create(copy.deepcopy(body)) for body in bodies]
         else:
             for body in bodies:
+                server._CREATED.clear()  # each computed alone: nothing remembered from another create
                 with api.write(trusted=True, manager="kube-controller-manager") as tx:
                     out.append(tx.create(copy.deepcopy(body)))
         return [pod["metadata"]["managedFields"] for pod in out]
+
+    def test_creates_in_separate_transactions_share_the_computation(self, backend, monkeypatch):
+        # an apply creates each object in its own transaction: the answer is remembered across them,
+        # at the same instant only (the entry's time is part of what is remembered)
+        store = Store(backend.db("shared.db"), wall=lambda: 1_700_000_000.0)
+        api = Api(store, node_count=0)
+        calls = []
+        real = ssa.update
+        monkeypatch.setattr(ssa, "update", lambda *a, **k: calls.append((k["kind"], k["now"])) or real(*a, **k))
+        server._CREATED.clear()
+        first = self._pods(api, [self.POD, self.POD], one_transaction=True)
+        second = self._pods(api, [self.POD], one_transaction=True)
+        with store.write() as w:
+            w.set_clock(w.now() + 1.0)
+        third = self._pods(api, [self.POD], one_transaction=True)
+        store.close()
+        pods = [now for kind, now in calls if kind == "Pod"]
+        assert len(pods) == 2 and pods[0] != pods[1]
+        assert first[0] == first[1] == second[0] and third[0] != first[0]
+        assert third[0][0]["time"] == pods[1]
+        assert second[0][0] is not first[0][0]
+        server._CREATED.clear()
 
     def test_a_batch_records_what_each_create_alone_records(self, backend):
         other = copy.deepcopy(self.POD)
         other["metadata"]["labels"]["tier"] = "front"  # one more label: other fields
         named = copy.deepcopy(self.POD)
         named["metadata"] = {"name": "fixed", "labels": {"app": "web"}}  # a name, no generateName
-        bodies = [self.POD, self.POD, other, self.POD, named, other]
+        relabelled = copy.deepcopy(self.POD)
+        relabelled["metadata"]["labels"]["app"] = "api"  # another value, the same fields
+        noted = [copy.deepcopy(self.POD) for _ in range(3)]
+        noted[0]["metadata"]["annotations"] = {"note": "one"}
+        noted[1]["metadata"]["annotations"] = {"note": "two"}
+        noted[2]["metadata"]["annotations"] = {"other": "one"}
+        bodies = [self.POD, self.POD, other, self.POD, named, other, relabelled, *noted]
         runs = []
         for one in (True, False):
             store = Store(backend.db(f"managed{one}.db"), wall=lambda: 1_700_000_000.0)
@@ -202,6 +232,8 @@ class TestCreatedManagedFields:
         assert "f:tier" not in batch[3][0]["fieldsV1"]["f:metadata"]["f:labels"]
         assert "f:generateName" in batch[0][0]["fieldsV1"]["f:metadata"]
         assert "f:generateName" not in batch[4][0]["fieldsV1"]["f:metadata"]
+        assert batch[6] == batch[0] and batch[7] == batch[8] != batch[9]
+        assert "f:other" in batch[9][0]["fieldsV1"]["f:metadata"]["f:annotations"]
 
     def test_each_object_has_its_own_entries(self, api):
         with api.write(trusted=True, manager="kube-controller-manager") as tx:

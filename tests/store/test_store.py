@@ -42,6 +42,26 @@ class TestRevisions:
         assert store.revision() == 1
         assert len(store.changes(0)) == 1
 
+    def test_updates_in_one_transaction_return_the_revisions_they_stored(self, store):
+        # SQLite tells a changed body from an equal one by the rows its trigger wrote (no read-back):
+        # each update returns what the row holds, whether it made a revision or not.
+        with store.write() as w:
+            w.create("ConfigMap", "default", "a", "u1", cm("a"))
+            w.create("Event", "default", "e", "u2", cm("e"))  # a kind with a time to live
+            returned = [w.update("ConfigMap", "default", "a", cm("a", x="1"), 1),
+                        w.update("ConfigMap", "default", "a", cm("a", x="1"), 3),
+                        w.update("Event", "default", "e", cm("e", n="1"), 2),
+                        w.update("Event", "default", "e", cm("e", n="1"), 4),
+                        w.update("ConfigMap", "default", "a", cm("a", x="2"), 3)]
+            assert returned == [3, 3, 4, 4, 5]
+            assert w.revision() == 5
+            assert [w.get("ConfigMap", "default", "a").resource_version,
+                    w.get("Event", "default", "e").resource_version] == [5, 4]
+        with store.write() as w:  # a fresh transaction: the revision is not known yet
+            assert w.update("ConfigMap", "default", "a", cm("a", x="2"), 5) == 5
+            assert w.update("ConfigMap", "default", "a", cm("a", x="3"), 5) == 6
+        assert [(c.revision, c.name) for c in store.changes(2)] == [(3, "a"), (4, "e"), (5, "a"), (6, "a")]
+
     def test_a_rolled_back_transaction_leaves_no_hole(self, store):
         with pytest.raises(RuntimeError):
             with store.write() as w:
