@@ -384,10 +384,13 @@ class Reader:
         with _no_collection():
             if paths is None:
                 return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
-            if lengths:
-                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, counts))
-                        for ns, name, uid, rv, values, *counts in rows]
             if by_sql:
+                # the rows are fetched first: decoding them while SQLite steps is slower (0.01 to 0.04 s
+                # of a 10,000-pod table's 0.33 s, measured at load 6 to 9), and a projection's rows are small
+                rows = rows.fetchall()
+                if lengths:
+                    return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, counts))
+                            for ns, name, uid, rv, values, *counts in rows]
                 arrays_read = len(_split(paths)[1])
                 return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, (), arrays_read))
                         for ns, name, uid, rv, values in rows]
