@@ -58,6 +58,9 @@ def main(noted: list[int] | None = None) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _note)
     from litekube.cli import main as cli_main
+    from litekube.cli import root
+
+    root.KEPT = []  # _finish ends the process with os._exit: what a command read need not be freed
 
     # One command, then exit: the modules imported so far are never garbage, and the cyclic
     # collector need not walk the thousands of objects a listing decodes again and again. It

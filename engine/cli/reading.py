@@ -7,7 +7,7 @@ import click
 
 from litekube import errors
 from litekube.api import reading
-from litekube.cli import getting
+from litekube.cli import getting, root
 from litekube.cli import output as output_flags
 from litekube.cli.root import (
     Context,
@@ -95,6 +95,8 @@ def get(ctx: Context, args, namespace, all_namespaces, selector, field_selector,
                show_labels, duration_seconds(request_timeout))
         return
     getting.print_get(ctx, request, targets, result, missing)
+    if root.KEPT is not None:
+        root.KEPT.append(result)
 
 
 

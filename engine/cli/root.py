@@ -27,6 +27,12 @@ __all__ = ["main", "cli", "Context", "pass_context", "handle_errors", "namespace
 VERSION = "0.1.0"
 SERVER_VERSION = "v1.32.0-litekube"
 
+# What a command read, kept to the end of a one-shot process: entry.main, which ends the process
+# with os._exit, sets a list here, and `get` leaves its objects in it, so that the heap drops them
+# at exit instead of freeing them one by one (0.035 s for a 10,000-pod table at load 9). None
+# elsewhere (tests invoking the CLI in one process): nothing is kept.
+KEPT: list | None = None
+
 
 # kubectl's field manager for each command that writes (its --field-manager default); a command
 # without one writes as `kubectl`, the manager the apiserver takes from kubectl's user agent.

@@ -157,6 +157,17 @@ class Dialect:
     def projection_path(self, path: tuple[str, ...]) -> Any:
         return "$" + "".join(f'."{key}"' for key in path)
 
+    # Whether a projection reads an array's length in SQL (`length_sql`, one column after the
+    # projection's): elsewhere the array is read whole and counted.
+    projection_lengths = True
+
+    def length_sql(self) -> str:
+        """SQL for the length of the array at a path (`length_params`), null where it is no array."""
+        return "CASE json_type(body, ?) WHEN 'array' THEN json_array_length(body, ?) END"
+
+    def length_params(self, path: tuple[str, ...]) -> tuple:
+        return (self.projection_path(path),) * 2
+
     def field_path(self, field: str) -> Any:
         return "$." + field
 
@@ -313,6 +324,8 @@ class PostgreSQL(Dialect):
 
     def projection_path(self, path: tuple[str, ...]) -> Any:
         return list(path)
+
+    projection_lengths = False  # the arrays are read whole in the projection and counted
 
     def field_path(self, field: str) -> Any:
         return field.split(".")

@@ -135,6 +135,23 @@ def _sql_paths(paths: tuple[tuple[str, ...], ...]) -> bool:
     return all('"' not in key and key for path in paths for key in path)
 
 
+# A projected path whose last key is LENGTH reads only the length of the JSON array at the keys
+# before it: the projected body holds that many empty objects there (`len` answers as on the whole
+# body; none of the elements' fields is read). A value there that is not an array is left out.
+LENGTH = "#"
+
+
+@functools.lru_cache(maxsize=64)
+def _split(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]]:
+    """(the paths whose values are read, the arrays' paths whose lengths are read)."""
+    return (tuple(p for p in paths if p[-1] != LENGTH), tuple(p[:-1] for p in paths if p[-1] == LENGTH))
+
+
+def _elements(value: object) -> list | None:
+    """A LENGTH path's projected value: as many empty objects as the array has elements."""
+    return [{} for _ in value] if isinstance(value, list) else None
+
+
 @functools.lru_cache(maxsize=64)
 def _shape(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], tuple[tuple[int, str], ...]], ...]:
     """The paths grouped by their parent: ((parent keys, ((index in the values, key), ...)), ...)."""
@@ -145,9 +162,16 @@ def _shape(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[tuple[str, ...], t
 
 
 def _rebuild(kind: str, namespace: str, name: str, rv: int, paths: tuple[tuple[str, ...], ...],
-             values_text: str) -> dict:
+             values_text: str, lengths: tuple = (), arrays: int = 0) -> dict:
+    """The projected body from the values of `paths` (after the kind). LENGTH paths come last in
+    `paths`, without their LENGTH key: their arrays' lengths are `lengths` (null: not an array), or,
+    where the database read those `arrays` whole, they are the last values."""
     READS["objects"] += 1
     values = json.loads(values_text)
+    if lengths:
+        values.extend(None if n is None else [{} for _ in range(n)] for n in lengths)
+    elif arrays:
+        values[-arrays:] = [_elements(v) for v in values[-arrays:]]
     meta = {"name": name, "resourceVersion": str(rv)}
     if namespace:
         meta["namespace"] = namespace
@@ -168,18 +192,23 @@ def _rebuild(kind: str, namespace: str, name: str, rv: int, paths: tuple[tuple[s
 
 def project(body: dict, paths: tuple[tuple[str, ...], ...]) -> dict:
     """The fields of `body` at `paths` (and its kind, name, namespace and resourceVersion), in a new
-    dict shaped like the body; a path that is absent or null is left out."""
+    dict shaped like the body; a path that is absent or null is left out (a LENGTH path: see LENGTH)."""
     meta = body.get("metadata") or {}
     out: dict = {"kind": body.get("kind"), "metadata": {"name": meta.get("name"),
                                                        "resourceVersion": meta.get("resourceVersion")}}
     if meta.get("namespace"):
         out["metadata"]["namespace"] = meta["namespace"]
     for path in paths:
+        length = path[-1] == LENGTH
+        if length:
+            path = path[:-1]
         value: object = body
         for key in path:
             value = value.get(key) if isinstance(value, dict) else None
             if value is None:
                 break
+        if length:
+            value = _elements(value)
         if value is None:
             continue
         node = out
@@ -314,13 +343,22 @@ class Reader:
         `paths` (each a tuple of keys, `("status", "phase")`) asks for a projection: each body
         holds only those fields (and kind, metadata.name, namespace and resourceVersion), read
         by SQLite's JSON functions without decoding the rest, or picked from the decoded body
-        where the database has no such functions (`project`).
+        where the database has no such functions (`project`). A path ending in LENGTH reads only
+        an array's length (SQLite counts it without reading the elements).
         """
         by_sql = paths is not None and JSON_PROJECTION and self._d.json_projection and _sql_paths(paths)
-        body_sql = self._d.projection_sql(len(paths)) if by_sql and paths is not None else "body"
+        body_sql, params, shape, lengths = "body", [kind], paths, False
+        if by_sql and paths is not None:
+            read, arrays = _split(paths)
+            shape = read + arrays
+            lengths = bool(arrays) and self._d.projection_lengths
+            if not lengths:
+                read = shape
+            body_sql = self._d.projection_sql(len(read)) + "".join(", " + self._d.length_sql() for _ in arrays
+                                                                   if lengths)
+            params = [*(self._d.projection_path(p) for p in read),
+                      *(param for p in arrays if lengths for param in self._d.length_params(p)), kind]
         sql = f"SELECT namespace, name, uid, resource_version, {body_sql} FROM objects WHERE kind = ?"
-        params: builtins.list = [*(self._d.projection_path(p) for p in paths), kind] \
-            if by_sql and paths is not None else [kind]
         if namespace is not None:
             sql += " AND namespace = ?"
             params.append(namespace)
@@ -347,7 +385,14 @@ class Reader:
             if paths is None:
                 return [Stored(kind, ns, name, uid, rv, decode(body, rv)) for ns, name, uid, rv, body in rows]
             if by_sql:
-                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, paths, values))
+                # the rows are fetched first: decoding them while SQLite steps is slower (0.01 to 0.04 s
+                # of a 10,000-pod table's 0.33 s, measured at load 6 to 9), and a projection's rows are small
+                rows = rows.fetchall()
+                if lengths:
+                    return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, counts))
+                            for ns, name, uid, rv, values, *counts in rows]
+                arrays_read = len(_split(paths)[1])
+                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, (), arrays_read))
                         for ns, name, uid, rv, values in rows]
             return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))
                     for ns, name, uid, rv, body in rows]

@@ -48,6 +48,24 @@ def test_exit_codes(db, args, code, stderr):
     assert done.stderr.endswith(stderr)
 
 
+def test_what_get_read_is_kept_to_the_end_of_the_process(db, tmp_path):
+    """The process keeps `get`'s objects for os._exit to drop with the heap (root.KEPT); a CLI invoked
+    inside another process (tests, CliRunner) keeps nothing."""
+    marker = tmp_path / "kept"
+    code = ("import atexit, sys, pathlib; from litekube import entry; from litekube.cli import root\n"
+            f"atexit.register(lambda: pathlib.Path({str(marker)!r}).write_text("
+            "' '.join(str(len(g)) for r in root.KEPT for g in r.groups)))\n"
+            "sys.argv[1:] = ['get', 'configmaps']\n"
+            "entry.main()")
+    done = run(db, code=code)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.count("cm-") == 300
+    assert marker.read_text() == "301"  # the 300 ConfigMaps and kube-root-ca.crt, in one group
+    from litekube.cli import root
+    assert CliRunner().invoke(litekube.cli, ["--db", str(db), "get", "configmaps"]).exit_code == 0
+    assert root.KEPT is None
+
+
 def test_exit_functions_run_and_text_exits_print(db, tmp_path):
     """An atexit function (logging's flush, say) still runs; `sys.exit("text")` prints it and exits 1."""
     marker = tmp_path / "ran"

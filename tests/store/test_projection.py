@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from litekube.model import tables
-from litekube.store import Store, objects
+from litekube.store import Store, dialects, objects
 
 PATHS = (("metadata", "labels"), ("spec", "nodeName"), ("status", "phase"), ("status", "conditions"),
          ("metadata", "creationTimestamp"))
@@ -89,22 +89,76 @@ class TestProjection:
         assert decoded == []
 
 
+COUNTED = (("metadata", "labels"), ("spec", "containers", objects.LENGTH), ("status", "phase"))
+
+
+class TestLength:
+    """A LENGTH path reads only an array's length: that many empty objects stand for the elements."""
+
+    @pytest.mark.parametrize("containers, expected", [
+        ([], []), ([{"name": "a"}], [{}]), ([{"name": "a"}, {"name": "b"}, {"name": "c"}], [{}, {}, {}])])
+    def test_the_elements_are_counted_not_read(self, store, containers, expected):
+        body = pod("a", status__phase="Running")
+        body["spec"]["containers"] = containers
+        fill(store, [body])
+        with store.read() as r:
+            [stored] = r.list("Pod", None, paths=COUNTED)
+        assert stored.body == {"kind": "Pod", "metadata": {"name": "a", "namespace": "default",
+                                                           "resourceVersion": "1"},
+                               "spec": {"containers": expected}, "status": {"phase": "Running"}}
+
+    @pytest.mark.parametrize("value", [None, {"name": "a"}, "ab", 2])
+    def test_what_is_no_array_is_left_out(self, store, value):
+        body = pod("a")
+        body["spec"]["containers"] = value
+        fill(store, [body])
+        with store.read() as r:
+            [stored] = r.list("Pod", None, paths=COUNTED)
+        assert "spec" not in stored.body
+
+    def test_absent_is_left_out(self, store):
+        body = pod("a")
+        del body["spec"]["containers"]
+        fill(store, [body])
+        with store.read() as r:
+            [stored] = r.list("Pod", None, paths=COUNTED)
+        assert "spec" not in stored.body
+
+    @pytest.mark.parametrize("way", ["sql lengths", "arrays read whole", "python"])
+    def test_every_way_gives_the_same_answer(self, store, monkeypatch, way):
+        bodies = [pod("a", metadata__labels={"app": "x"}), pod("b", status__phase="Pending")]
+        bodies[1]["spec"]["containers"] = [{"name": "c"}, {"name": "d"}]
+        fill(store, bodies)
+        if way == "arrays read whole":  # PostgreSQL's way: the projection reads the array, Python counts it
+            monkeypatch.setattr(dialects.Dialect, "projection_lengths", False)
+        if way == "python":
+            monkeypatch.setattr(objects, "JSON_PROJECTION", False)
+        with store.read() as r:
+            found = [s.body for s in r.list("Pod", None, paths=COUNTED)]
+            whole = [s.body for s in r.list("Pod", None)]
+        assert [b["spec"]["containers"] for b in found] == [[{}], [{}, {}]]
+        assert found == [objects.project(b, COUNTED) for b in whole]
+
+
 _value = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=4),
                    st.lists(st.integers(0, 3), max_size=2), st.dictionaries(st.sampled_from("ab"), st.integers(0, 2)))
 
 
 @settings(max_examples=40, deadline=None)
-@given(phase=_value, node=_value, labels=_value, conditions=_value)
-def test_sql_and_python_projections_agree(tmp_path_factory, phase, node, labels, conditions):
+@given(phase=_value, node=_value, labels=_value, conditions=_value, containers=_value)
+def test_sql_and_python_projections_agree(tmp_path_factory, phase, node, labels, conditions, containers):
     """Whatever JSON the fields hold (null, false, 0, "", lists, maps), SQLite's projection and the
     Python one (`objects.project` over the decoded body) give the same object."""
     s = Store(str(tmp_path_factory.mktemp("p") / "t.db"))
     try:
         fill(s, [pod("a", status__phase=phase, spec__nodeName=node, metadata__labels=labels,
-                     status__conditions=conditions)])
+                     status__conditions=conditions, spec__containers=containers)])
+        counted = (*PATHS, ("spec", "containers", objects.LENGTH))
         with s.read() as r:
             [by_sql] = r.list("Pod", None, paths=PATHS)
+            [by_length] = r.list("Pod", None, paths=counted)
             [whole] = r.list("Pod", None)
         assert by_sql.body == objects.project(whole.body, PATHS)
+        assert by_length.body == objects.project(whole.body, counted)
     finally:
         s.close()

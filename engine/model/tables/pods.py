@@ -127,9 +127,11 @@ def _pod(obj: dict, now: datetime) -> list:
 PRINTERS: dict[str, Callable[[dict, datetime], list]] = {"Pod": _pod}
 
 # Every field of a Pod that its row (with -o wide, labels and the object's kind) reads: a table of
-# pods can be printed from these alone (a projection: the store decodes nothing else).
+# pods can be printed from these alone (a projection: the store decodes nothing else). A last key
+# `#` asks only for an array's length (the store's LENGTH): the row counts the containers and reads
+# none of their fields, so they come as that many empty objects.
 READS: dict[str, tuple[tuple[str, ...], ...]] = {"Pod": tuple(tuple(path.split(".")) for path in (
     "metadata.creationTimestamp", "metadata.deletionTimestamp", "metadata.labels",
-    "spec.containers", "spec.initContainers", "spec.nodeName", "spec.readinessGates",
+    "spec.containers.#", "spec.initContainers", "spec.nodeName", "spec.readinessGates",
     "status.phase", "status.reason", "status.conditions", "status.initContainerStatuses",
     "status.containerStatuses", "status.podIP", "status.podIPs", "status.nominatedNodeName"))}
