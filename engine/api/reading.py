@@ -5,7 +5,9 @@ This module does I/O through the API.
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from typing import Iterator
 
 from litekube import errors
 from litekube.api.server import Api
@@ -72,8 +74,9 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
                                        field_selector))
                 continue
             if name is None:
-                group.extend(tx.list(kind.kind, ns, selector, field_selector,
-                                     (paths or {}).get(kind.kind)).items)
+                with listing_errors(kind, selector, field_selector):
+                    group.extend(tx.list(kind.kind, ns, selector, field_selector,
+                                         (paths or {}).get(kind.kind)).items)
                 continue
             found = tx.find(kind.kind, namespace, name)
             if found is None and prefix_match:
@@ -93,6 +96,21 @@ def get(api: Api, targets: list[Target], *, namespace: str = "default", all_name
             group.sort(key=lambda e: (e.get("lastTimestamp") or e.get("eventTime") or
                                       e["metadata"].get("creationTimestamp") or "", e["metadata"]["name"]))
     return Result(list(groups.values()), revision)
+
+
+@contextlib.contextmanager
+def listing_errors(kind: kinds.Kind, selector: str | None, field_selector: str | None) -> Iterator[None]:
+    """A list the API server refuses (a bad selector, a field the kind has no label for) reads as kubectl
+    words it (resource.EnhanceListError): the resource as a GroupVersionResource and the selectors."""
+    try:
+        yield
+    except errors.BadRequest as exc:
+        if not (selector or field_selector):
+            raise
+        exc.message = (f'Unable to find "{kind.group}/{kind.version}, Resource={kind.plural}" that match label '
+                       f'selector "{selector or ""}", field selector "{field_selector or ""}": {exc.message}')
+        exc.args = (exc.message,)
+        raise
 
 
 def _computed(tx, kind: kinds.Kind, name: str | None, ns: str | None, namespace: str, selector: str | None,
@@ -130,8 +148,9 @@ def delete(api: Api, targets: list[Target], *, namespace: str = "default", all_n
         for kind, name in targets:
             if name is None:
                 ns = None if all_namespaces else namespace
-                victims = [(o["metadata"].get("namespace", ""), o["metadata"]["name"])
-                           for o in tx.list(kind.kind, ns, selector).items]
+                with listing_errors(kind, selector, None):
+                    victims = [(o["metadata"].get("namespace", ""), o["metadata"]["name"])
+                               for o in tx.list(kind.kind, ns, selector).items]
             else:
                 victims = [(namespace, name)]
             for ns, victim in victims:

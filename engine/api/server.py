@@ -151,6 +151,8 @@ class Transaction:
         k = kinds.lookup(kind)
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
+        if fields:
+            selectors.check_supported(k.kind, fields)
         if limit is not None or start is not None:
             return self._page(k, namespace if k.namespaced else None, labels, fields, revision, start, limit)
         if revision is not None:
@@ -162,7 +164,7 @@ class Transaction:
                             and (fields is None or selectors.match_fields(body, fields))], revision)
         if paths is not None:
             extra = [("metadata", "labels")] if labels is not None else []
-            extra += [tuple(f.split(".")) for f, _, _ in fields or ()]
+            extra += [selectors.source_path(k.kind, f) for f, _, _ in fields or ()]
             paths = tuple(dict.fromkeys((*paths, *extra)))
         items = list(_selected(self.reader.list(k.kind, namespace if k.namespaced else None,
                                                 _sql_labels(labels), _sql_fields(fields), paths), labels, fields))
@@ -536,9 +538,9 @@ def ssa_update_status(read: dict, new: dict, manager: str, kind: kinds.Kind, now
 
 # Fields that hold strings wherever they appear: a field selector on them can be decided in SQL.
 _STRING_FIELDS = frozenset({"metadata.name", "metadata.namespace", "spec.nodeName", "status.phase",
-                            "spec.schedulerName", "spec.serviceAccountName", "status.podIP", "status.nominatedNodeName",
+                            "spec.schedulerName", "spec.serviceAccountName", "status.nominatedNodeName",
                             "involvedObject.kind", "involvedObject.name", "involvedObject.namespace",
-                            "involvedObject.uid", "reason", "type", "source.component", "spec.restartPolicy"})
+                            "involvedObject.uid", "reason", "type", "spec.restartPolicy"})
 
 
 

@@ -12,7 +12,8 @@ from typing import Iterable, Mapping, NamedTuple
 
 from litekube import errors
 
-__all__ = ["FieldRequirement", "parse_fields", "match_fields", "field_value"]
+__all__ = ["FieldRequirement", "parse_fields", "match_fields", "field_value", "FIELD_LABELS", "DERIVED_PATHS",
+           "check_supported", "source_path"]
 
 
 class FieldRequirement(NamedTuple):
@@ -90,8 +91,45 @@ def parse_fields(text: str) -> list[FieldRequirement]:
     return requirements
 
 
+def _at(obj: Mapping[str, object], *keys: str) -> object:
+    current: object = obj
+    for key in keys:
+        if not isinstance(current, Mapping):
+            return None
+        current = current.get(key)
+    return current
+
+
+def _bool(value: object) -> str:
+    return "true" if value else "false"
+
+
+# The field set values that are not the string at the label's path (upstream's ToSelectableFields):
+# a bool or a count is printed even when the field is absent (false, 0), a Job's label names
+# status.succeeded, an Event's `source` is its source.component, and a Pod's status.podIP is its
+# first podIPs entry (status.podIPs is accepted as a label but is no field of the set: "").
+_DERIVED = {
+    ("Pod", "spec.hostNetwork"): lambda o: _bool(_at(o, "spec", "hostNetwork")),
+    ("Pod", "status.podIP"): lambda o: str(((_at(o, "status", "podIPs") or [{}])[0] or {}).get("ip") or ""),
+    ("Pod", "status.podIPs"): lambda o: "",
+    ("Node", "spec.unschedulable"): lambda o: _bool(_at(o, "spec", "unschedulable")),
+    ("ReplicaSet", "status.replicas"): lambda o: str(int(_at(o, "status", "replicas") or 0)),
+    ("ReplicationController", "status.replicas"): lambda o: str(int(_at(o, "status", "replicas") or 0)),
+    ("Job", "status.successful"): lambda o: str(int(_at(o, "status", "succeeded") or 0)),
+    ("Event", "source"): lambda o: str(_at(o, "source", "component") or ""),
+}
+# The stored fields each derived value reads (what a projected list must hold for it).
+DERIVED_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("Pod", "status.podIP"): ("status", "podIPs"), ("Pod", "status.podIPs"): ("status", "podIPs"),
+    ("Job", "status.successful"): ("status", "succeeded"), ("Event", "source"): ("source", "component"),
+}
+
+
 def field_value(obj: Mapping[str, object], path: str) -> str:
-    """The value at a dotted path as a field set holds it: missing is ""."""
+    """The value of a field label as the object's field set holds it: missing is ""."""
+    derived = _DERIVED.get((obj.get("kind"), path))  # type: ignore[arg-type]
+    if derived is not None:
+        return derived(obj)
     current: object = obj
     for part in path.split("."):
         if not isinstance(current, Mapping) or part not in current:
@@ -111,3 +149,35 @@ def match_fields(obj: Mapping[str, object], requirements: Iterable[FieldRequirem
         if equal != (req.operator != "!="):
             return False
     return True
+
+
+# The field labels each kind's registry accepts besides metadata.name and metadata.namespace
+# (upstream's GetAttrs / AddFieldLabelConversionFunc per kind; a custom resource has only those two).
+FIELD_LABELS: dict[str, frozenset[str]] = {
+    "Pod": frozenset({"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+                      "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
+                      "status.nominatedNodeName"}),
+    "Event": frozenset({"involvedObject.kind", "involvedObject.namespace", "involvedObject.name",
+                        "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
+                        "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type"}),
+    "Secret": frozenset({"type"}), "Node": frozenset({"spec.unschedulable"}),
+    "Namespace": frozenset({"status.phase"}), "ReplicaSet": frozenset({"status.replicas"}),
+    "ReplicationController": frozenset({"status.replicas"}), "Job": frozenset({"status.successful"}),
+    "Service": frozenset({"spec.clusterIP", "spec.type"}), "PersistentVolumeClaim": frozenset({"spec.volumeName"}),
+    "CertificateSigningRequest": frozenset({"spec.signerName"}),
+}
+_EVERY_KIND = frozenset({"metadata.name", "metadata.namespace"})
+
+
+def check_supported(kind: str, requirements: Iterable[FieldRequirement]) -> None:
+    """Raise BadRequest `field label not supported: <field>` for the first term (in the parsed, sorted
+    order) on a field the kind's registry does not select by, as the API server refuses a list."""
+    labels = FIELD_LABELS.get(kind, frozenset())
+    for req in requirements:
+        if req.field not in _EVERY_KIND and req.field not in labels:
+            raise errors.BadRequest(f"field label not supported: {req.field}")
+
+
+def source_path(kind: str, field: str) -> tuple[str, ...]:
+    """The stored path a field label reads (a projection's extra path for a field selector)."""
+    return DERIVED_PATHS.get((kind, field)) or tuple(field.split("."))

@@ -19,6 +19,8 @@ from litekube import errors
 from litekube.model import names
 from litekube.model.field_selectors import (
     FieldRequirement,
+    check_supported,
+    source_path,
     field_value,
     match_fields,
     parse_fields,
@@ -27,7 +29,7 @@ from litekube.model.field_selectors import (
 __all__ = [
     "Operator", "Requirement", "Selector", "EVERYTHING", "NOTHING",
     "parse", "from_label_selector", "from_set", "format_label_selector",
-    "FieldRequirement", "parse_fields", "match_fields", "field_value",
+    "FieldRequirement", "parse_fields", "match_fields", "field_value", "check_supported", "source_path",
 ]
 
 

@@ -38,7 +38,35 @@ class TestGet:
         assert lk("get", "ns", "-l", "team in (web,db)", "-o", "name").stdout == "namespace/demo\n"
         assert lk("get", "ns", "-l", "!team", "-o", "name").stdout.count("\n") == 5  # kube-flannel's too
         bad = lk("get", "ns", "-l", "a in (b")
-        assert bad.exit_code == 1 and bad.stderr.startswith("Error from server (BadRequest): ")
+        assert (bad.exit_code, bad.stdout, bad.stderr) == (
+            1, "", 'Error from server (BadRequest): Unable to find "/v1, Resource=namespaces" that match label '
+                   'selector "a in (b", field selector "": unable to parse requirement: found \'\', expected: \',\' or \')\'\n')
+
+    def test_a_refused_selector_is_worded_as_kubectl_words_the_servers_400(self, lk):
+        """kubectl v1.32 against the API server (`litekube serve`) prints these exact lines: the resource
+        as a GroupVersionResource, both selectors, then the server's message (resource.EnhanceListError)."""
+        lk("apply", "-f", str(SAMPLES))
+        cases = [
+            (("get", "deploy", "-A", "--field-selector", "abc"),
+             'Unable to find "apps/v1, Resource=deployments" that match label selector "", field selector "abc": '
+             "invalid selector: 'abc'; can't understand 'abc'"),
+            (("get", "pods", "-A", "--field-selector", "foo=bar"),
+             'Unable to find "/v1, Resource=pods" that match label selector "", field selector "foo=bar": '
+             "field label not supported: foo"),
+            (("get", "nodes,pods", "-l", "x", "--field-selector", "spec.unschedulable=false"),
+             'Unable to find "/v1, Resource=pods" that match label selector "x", field selector '
+             '"spec.unschedulable=false": field label not supported: spec.unschedulable'),
+            (("delete", "pods", "-n", "demo", "-l", "a b"),
+             'Unable to find "/v1, Resource=pods" that match label selector "a b", field selector "": '
+             "unable to parse requirement: found 'b', expected: in, notin, =, ==, !=, gt, lt"),
+        ]
+        for args, message in cases:
+            refused = lk(*args)
+            assert (refused.exit_code, refused.stdout, refused.stderr) == (
+                1, "", f"Error from server (BadRequest): {message}\n"), args
+        assert lk("get", "pods", "-n", "demo", "-o", "name").stdout.count("pod/web-") == 3  # nothing deleted
+        assert lk("get", "nodes", "--field-selector", "spec.unschedulable=false", "-o", "name").stdout.count(
+            "node/") == 3
 
     def test_type_slash_name_and_not_found(self, lk):
         lk("apply", "-f", str(SAMPLES))

@@ -236,6 +236,59 @@ class TestFieldSelectors:
             "involvedObject.kind=Pod,involvedObject.name=web-1,type!=Normal"))
 
 
+class TestSupportedFieldLabels:
+    """Each kind's registry selects by metadata.name, metadata.namespace and its own few fields only."""
+
+    @pytest.mark.parametrize(("kind", "field"), [
+        ("Pod", "spec.nodeName"), ("Pod", "status.podIPs"), ("Pod", "spec.hostNetwork"),
+        ("Event", "involvedObject.uid"), ("Event", "source"), ("Node", "spec.unschedulable"),
+        ("Secret", "type"), ("Namespace", "status.phase"), ("ReplicaSet", "status.replicas"),
+        ("Job", "status.successful"), ("Service", "spec.type"), ("PersistentVolumeClaim", "spec.volumeName"),
+        ("Deployment", "metadata.name"), ("Widget", "metadata.namespace"),
+    ])
+    def test_a_supported_field(self, kind, field):
+        selectors.check_supported(kind, selectors.parse_fields(f"{field}=x"))
+
+    @pytest.mark.parametrize(("kind", "field"), [
+        ("Pod", "status.qosClass"), ("Pod", "spec.nodename"), ("Node", "status.phase"),
+        ("Deployment", "status.replicas"), ("Service", "spec.clusterIPs"), ("Widget", "spec.size"),
+        ("Pod", "metadata.labels"), ("Event", "involvedObject"),
+    ])
+    def test_any_other_field_is_refused(self, kind, field):
+        with pytest.raises(errors.BadRequest, match=f"^field label not supported: {field}$"):
+            selectors.check_supported(kind, selectors.parse_fields(f"{field}=x"))
+
+    @pytest.mark.parametrize(("obj", "field", "value"), [
+        ({"kind": "Node", "spec": {}}, "spec.unschedulable", "false"),
+        ({"kind": "Node", "spec": {"unschedulable": True}}, "spec.unschedulable", "true"),
+        ({"kind": "Pod", "spec": {}}, "spec.hostNetwork", "false"),
+        ({"kind": "Pod", "spec": {"hostNetwork": True}}, "spec.hostNetwork", "true"),
+        ({"kind": "Pod", "status": {"podIP": "10.0.0.9", "podIPs": [{"ip": "10.0.0.9"}, {"ip": "fd00::9"}]}},
+         "status.podIP", "10.0.0.9"),
+        ({"kind": "Pod", "status": {"podIP": "10.0.0.9"}}, "status.podIP", ""),
+        ({"kind": "Pod", "status": {"podIPs": [{"ip": "10.0.0.9"}]}}, "status.podIPs", ""),
+        ({"kind": "ReplicaSet", "status": {}}, "status.replicas", "0"),
+        ({"kind": "ReplicaSet", "status": {"replicas": 3}}, "status.replicas", "3"),
+        ({"kind": "ReplicationController"}, "status.replicas", "0"),
+        ({"kind": "Job", "status": {"succeeded": 2}}, "status.successful", "2"),
+        ({"kind": "Job", "status": {}}, "status.successful", "0"),
+        ({"kind": "Event", "source": {"component": "kubelet", "host": "node-1"}}, "source", "kubelet"),
+        ({"kind": "Event"}, "source", ""),
+        ({"kind": "Pod", "status": {"phase": "Running"}}, "status.phase", "Running"),
+        ({"kind": "Secret"}, "type", ""),
+    ], ids=lambda v: v if isinstance(v, str) else None)
+    def test_the_field_sets_value(self, obj, field, value):
+        """As upstream's ToSelectableFields: a bool or count is printed even when absent."""
+        assert selectors.field_value(obj, field) == value
+        assert selectors.match_fields(obj, selectors.parse_fields(f"{field}={value}"))
+        assert not selectors.match_fields(obj, selectors.parse_fields(f"{field}!={value}"))
+
+    def test_the_first_unsupported_term_in_sorted_order_is_named(self):
+        terms = selectors.parse_fields("zz=1,status.phase=Running,aa=2")
+        with pytest.raises(errors.BadRequest, match="^field label not supported: aa$"):
+            selectors.check_supported("Pod", terms)
+
+
 # --- properties --------------------------------------------------------------
 
 KEYS = st.sampled_from(["a", "b", "app", "in", "example.com/tier"])

@@ -628,21 +628,6 @@ def review(kind: str, body: bytes, content_type: str) -> dict:
     return out
 
 
-# The field labels each kind's registry accepts besides metadata.name and metadata.namespace
-# (upstream's GetAttrs / AddFieldLabelConversionFunc per kind).
-FIELD_LABELS = {
-    "Pod": {"spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-            "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs", "status.nominatedNodeName"},
-    "Event": {"involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath", "reason",
-              "reportingComponent", "source", "type"},
-    "Secret": {"type"}, "Node": {"spec.unschedulable"}, "Namespace": {"status.phase"},
-    "ReplicaSet": {"status.replicas"}, "ReplicationController": {"status.replicas"}, "Job": {"status.successful"},
-    "Service": {"spec.clusterIP", "spec.type"}, "PersistentVolumeClaim": {"spec.volumeName"},
-    "CertificateSigningRequest": {"spec.signerName"},
-}
-
-
 def selector_check(query: dict[str, str], kind: kinds.Kind | None = None) -> None:
     """Parse the selectors up front: a bad one (or a field the kind has no label for) is a 400 before any work."""
     if query.get("labelSelector"):
@@ -650,7 +635,7 @@ def selector_check(query: dict[str, str], kind: kinds.Kind | None = None) -> Non
     if query.get("fieldSelector"):
         fields = selectors.parse_fields(query["fieldSelector"])
         if kind is not None:
-            allowed = {"metadata.name", "metadata.namespace"} | FIELD_LABELS.get(kind.kind, set())
-            for requirement in fields:
-                if requirement.field not in allowed:
-                    raise HTTPError(400, "BadRequest", f"field label not supported: {requirement.field}")
+            try:
+                selectors.check_supported(kind.kind, fields)
+            except errors.BadRequest as exc:
+                raise HTTPError(400, "BadRequest", exc.message) from None
