@@ -247,7 +247,10 @@ def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: floa
     if diff < 0:
         actions = _creates(rs, -diff, source)
     elif diff > 0:
-        for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs, facts), min(diff, BURST_REPLICAS), now):
+        memo = getattr(view, "memo", None)
+        unranked = pod_ranking.unranked_facts if memo is None else memo(pod_ranking.unranked_facts)
+        for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs, facts), min(diff, BURST_REPLICAS), now,
+                                              unranked):
             meta = _meta(pod)
             actions.append(Delete("Pod", meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", "")))
             actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_DELETE,
