@@ -166,6 +166,26 @@ class TestScaleDown:
                            pod("s", node="n2", created=NOW - 60), pod("v", node="n1", created=NOW - 86400)])
         assert deleted(replicaset.reconcile(KEY, view, NOW)) == ["v"]
 
+    def test_ranks_follow_the_siblings_pods_from_pass_to_pass(self):
+        """The pods' facts are remembered per object by the view: a sibling's pod put again
+        with labels its ReplicaSet no longer selects stops counting on its node at the next pass."""
+        sibling = rs(0, name="web-old", uid="u-old", owner="u-dep")
+        crowded = [pod(f"old-{i}", node="n1", owner="u-old", owner_name="web-old") for i in range(2)]
+        view = MemoryView([rs(1, owner="u-dep"), sibling, *crowded,
+                           pod("s", node="n2", created=NOW - 60), pod("v", node="n1", created=NOW - 86400)])
+        assert deleted(replicaset.reconcile(KEY, view, NOW)) == ["v"]  # n1: 3 related pods, n2: 1
+        for released in crowded:
+            view.put({**released, "metadata": {**released["metadata"], "labels": {"app": "other"}}})
+        assert deleted(replicaset.reconcile(KEY, view, NOW)) == ["s"]  # 1 and 1: the newer goes
+
+    def test_ranking_follows_a_pod_put_again(self):
+        """What the ranking reads of a pod is remembered per object: the same pod put again not
+        Ready is the one deleted at the next pass."""
+        view = MemoryView([rs(1), pod("s", created=NOW - 86400), pod("v", created=NOW - 60)])
+        assert deleted(replicaset.reconcile(KEY, view, NOW)) == ["v"]  # the newer goes
+        view.put(pod("s", created=NOW - 86400, ready=False))
+        assert deleted(replicaset.reconcile(KEY, view, NOW)) == ["s"]  # not Ready before Ready
+
     def test_a_replicaset_without_controller_ranks_nothing(self):
         others = [pod(f"x-{i}", node="n1", owner="u-other", owner_name="other") for i in range(3)]
         result = run(rs(1), *others, pod("s", node="n2", created=NOW - 60), pod("v", node="n1", created=NOW - 86400))

@@ -25,13 +25,13 @@ import functools
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable, NamedTuple
 
 from litekube.model import durations
 
 __all__ = ["DELETION_COST_ANNOTATION", "is_active", "is_ready", "ready_time", "timestamp", "deletion_cost",
-           "max_restarts", "ranks_by_related_pods_on_node", "sort_for_deletion", "pods_to_delete"]
+           "max_restarts", "ranks_by_related_pods_on_node", "sort_for_deletion", "pods_to_delete",
+           "unranked_facts"]
 
 DELETION_COST_ANNOTATION = "controller.kubernetes.io/pod-deletion-cost"
 _PHASE_ORDINAL = {"Pending": 0, "Unknown": 1, "Running": 2}
@@ -99,8 +99,7 @@ def ranks_by_related_pods_on_node(pods: list[dict], related: Iterable[dict]) -> 
     return [on_node[(p.get("spec") or {}).get("nodeName") or ""] for p in pods]
 
 
-@dataclass(frozen=True)
-class _Facts:
+class _Facts(NamedTuple):
     """What `Less` looks at, computed once per pod instead of once per comparison."""
 
     node: str
@@ -121,6 +120,11 @@ def _facts(pod: dict, rank: int) -> _Facts:
                   ready=is_ready(pod), cost=deletion_cost(pod), rank=rank, ready_time=ready_time(pod),
                   restarts=max_restarts(pod), created=timestamp(meta.get("creationTimestamp")),
                   uid=meta.get("uid", ""))
+
+
+def unranked_facts(pod: dict) -> _Facts:
+    """`_facts` with rank 0: all that depends on the pod alone (a view may remember it per pod)."""
+    return _facts(pod, 0)
 
 
 def _bucket(t: float, now: float) -> int:
@@ -160,9 +164,11 @@ def _less(a: _Facts, b: _Facts, now: float | None) -> bool:
     return False
 
 
-def sort_for_deletion(pods: list[dict], ranks: list[int], now: float | None) -> list[dict]:
-    """The pods in deletion order (a new list); `now` None compares times without log buckets."""
-    facts = [(_facts(pod, rank), pod) for pod, rank in zip(pods, ranks)]
+def sort_for_deletion(pods: list[dict], ranks: list[int], now: float | None,
+                      unranked: Callable[[dict], _Facts] = unranked_facts) -> list[dict]:
+    """The pods in deletion order (a new list); `now` None compares times without log buckets.
+    `unranked` is `unranked_facts` or a function equal to it (one that remembers it per pod)."""
+    facts = [(unranked(pod)._replace(rank=rank), pod) for pod, rank in zip(pods, ranks)]
 
     def compare(x: tuple[_Facts, dict], y: tuple[_Facts, dict]) -> int:
         return -1 if _less(x[0], y[0], now) else 1 if _less(y[0], x[0], now) else 0
@@ -170,8 +176,9 @@ def sort_for_deletion(pods: list[dict], ranks: list[int], now: float | None) -> 
     return [pod for _, pod in sorted(facts, key=functools.cmp_to_key(compare))]
 
 
-def pods_to_delete(pods: list[dict], related: Iterable[dict], count: int, now: float | None) -> list[dict]:
+def pods_to_delete(pods: list[dict], related: Iterable[dict], count: int, now: float | None,
+                   unranked: Callable[[dict], _Facts] = unranked_facts) -> list[dict]:
     """getPodsToDelete: the first `count` of `pods` in deletion order (no sort when all of them go)."""
     if count < len(pods):
-        pods = sort_for_deletion(pods, ranks_by_related_pods_on_node(pods, related), now)
+        pods = sort_for_deletion(pods, ranks_by_related_pods_on_node(pods, related), now, unranked)
     return pods[:count]

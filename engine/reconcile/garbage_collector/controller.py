@@ -119,14 +119,16 @@ def _needs_collector(obj: dict, view: View) -> bool:
 
 def _keys(obj: dict, view: View) -> Iterable[Key]:
     """The object itself (it may be an owner going or a dependent orphaned), and its dependents."""
+    key = key_of(obj)
     if _needs_collector(obj, view):
-        yield key_of(obj)
-    uid = (obj.get("metadata") or {}).get("uid", "")
-    if uid and (view.get(*key_of(obj)) is None or (obj.get("metadata") or {}).get("deletionTimestamp")):
+        yield key
+    meta = obj.get("metadata") or {}
+    uid = meta.get("uid", "")
+    gone = view.get(*key) is None
+    if uid and (gone or meta.get("deletionTimestamp")):
         for dependent in view.owned_by(uid):
             yield key_of(dependent)
-    meta = obj.get("metadata") or {}
-    if view.get(*key_of(obj)) is None:
+    if gone:
         # A removed dependent may unblock its owner's foreground deletion.
         for ref in meta.get("ownerReferences") or []:
             owner = view.by_uid(ref.get("uid", ""))

@@ -210,7 +210,7 @@ def _new_pod(rs: dict) -> dict:
     return {"apiVersion": "v1", "kind": "Pod", "metadata": pod_meta, "spec": values.clone(template.get("spec") or {})}
 
 
-def _related_pods(view: View, rs: dict) -> list[dict]:
+def _related_pods(view: View, rs: dict, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """getIndirectlyRelatedPods: the pods of every ReplicaSet with the same controller as this one."""
     owner = _controller_ref(rs)
     if owner is None:
@@ -224,7 +224,7 @@ def _related_pods(view: View, rs: dict) -> list[dict]:
             selector = _label_selector(sibling)
         except errors.BadRequest:
             continue  # an invalid selector matches no pods
-        for pod in _controlled(view, _meta(sibling).get("uid", "")):
+        for pod in _controlled(view, _meta(sibling).get("uid", ""), facts):
             if selector.matches(_meta(pod).get("labels")):
                 related.setdefault(_meta(pod).get("uid", ""), pod)
     return list(related.values())
@@ -239,7 +239,7 @@ def _creates(rs: dict, missing: int, source: str) -> list:
 
 
 def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: float,
-            source: str = EVENT_SOURCE) -> list:
+            source: str = EVENT_SOURCE, facts: Callable[[dict], tuple] = _pod_facts) -> list:
     """Create or delete pods (with their events) toward spec.replicas, BURST_REPLICAS at most."""
     involved = ref_of(rs)
     diff = len(active) - _replicas(rs)
@@ -247,7 +247,10 @@ def _manage(view: View, rs: dict, active: list[dict], controlled: int, now: floa
     if diff < 0:
         actions = _creates(rs, -diff, source)
     elif diff > 0:
-        for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs), min(diff, BURST_REPLICAS), now):
+        memo = getattr(view, "memo", None)
+        unranked = pod_ranking.unranked_facts if memo is None else memo(pod_ranking.unranked_facts)
+        for pod in pod_ranking.pods_to_delete(active, _related_pods(view, rs, facts), min(diff, BURST_REPLICAS), now,
+                                              unranked):
             meta = _meta(pod)
             actions.append(Delete("Pod", meta.get("namespace", ""), meta.get("name", ""), meta.get("uid", "")))
             actions.append(RecordEvent(involved, "Normal", Reason.SUCCESSFUL_DELETE,
@@ -359,7 +362,7 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
     active, actions = _claim(view, rs, selector, controlled, facts)
     # 4. Create or delete toward spec.replicas, unless it is being deleted.
     if not _meta(rs).get("deletionTimestamp"):
-        actions += _manage(view, rs, active, len(controlled), now, flavor.event_source)
+        actions += _manage(view, rs, active, len(controlled), now, flavor.event_source, facts)
     # 5. Status from the pods claimed before this pass's creates and deletes, as upstream.
     status, wait = _status(rs, active, now, facts, selector)
     _update_status(rs, status, actions)
