@@ -114,6 +114,7 @@ def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float,
     del docs  # the parsed manifests (190 MB for 100,000 pods) are not kept through the settle
     report = embedded.settle(api, budget=0)
     elapsed = time.perf_counter() - started
+    settled_rss = peak_rss()  # the control plane's own peak (its cache, the snapshot at the settle's end)
     writes = store.revision() - before
     with api.read() as tx:
         # not kube-system's and kube-flannel's; only the two fields counted (not every pod decoded at once)
@@ -124,7 +125,7 @@ def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float,
     text = (f"cluster of {args.nodes} nodes ready in {setup:.1f}s\n"
             f"{args.pods} pods applied: {running} Running on {on_nodes} nodes, settled={report.settled}\n"
             f"control plane: {elapsed:.1f}s, {args.pods / elapsed:.0f} pods/s, {writes} writes "
-            f"({writes / elapsed:.0f}/s)")
+            f"({writes / elapsed:.0f}/s), {settled_rss}")
     return elapsed, writes, text
 
 
