@@ -1,6 +1,6 @@
 """Benchmark: schedule and start N pods on M nodes from one apply (issue 3).
 
-Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only]
+Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only] [--plain]
 
 Prints pods/s for the whole apply (admission, scheduling, kubelet start-up,
 all in virtual time) and the ratio to the store's own write floor measured
@@ -136,7 +136,12 @@ def main() -> None:
     parser.add_argument("--nodes-only", action="store_true", help="only set up the nodes, and print how long it took")
     parser.add_argument("--compare-managed-fields", action="store_true",
                         help="also run with the components' managedFields off and print the ratio")
+    parser.add_argument("--plain", action="store_true",
+                        help="the cache holds objects as put, strings not interned (to compare before/after)")
     args = parser.parse_args()
+    if args.plain:
+        from litekube.reconcile import views
+        views._interned = lambda obj, old: None
     from litekube.runtime.controlplane import ControlPlane
     default = ControlPlane.record_managed_fields
     if args.nodes_only:
