@@ -103,7 +103,7 @@ def _interned(obj: dict | list, old: object) -> None:
     if obj.__class__ is dict:
         rebuild = False
         for k, v in obj.items():  # type: ignore[union-attr]
-            if k is not _intern(k):
+            if k.__class__ is str and k is not _intern(k):  # not a str subclass (an enum) nor another key
                 rebuild = True
             c = v.__class__
             if c is str:
@@ -118,7 +118,7 @@ def _interned(obj: dict | list, old: object) -> None:
             items = list(obj.items())  # type: ignore[union-attr]
             obj.clear()
             for k, v in items:
-                obj[_intern(k)] = v  # type: ignore[index]
+                obj[_intern(k) if k.__class__ is str else k] = v  # type: ignore[index]
     else:
         same = old if old.__class__ is list and len(old) == len(obj) else None  # type: ignore[arg-type]
         for i, v in enumerate(obj):

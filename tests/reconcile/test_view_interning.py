@@ -129,3 +129,20 @@ def test_interned_is_in_place_and_keeps_key_order():
     views._interned(obj, None)
     assert list(obj) == ["b", "a", 'k:{"ip":"10.0.0.1"}'] and list(obj["a"]) == ["d", "c"]
     assert obj["a"] is inner and all(s is sys.intern(s) for s in _strings(obj, []))
+
+
+def test_keys_and_values_that_are_not_plain_strings_are_kept_as_they_are():
+    import enum
+
+    class Phase(str, enum.Enum):
+        RUNNING = "Running"
+    fresh = _fresh("fresh-key")
+    pod = _pod("a", {Phase.RUNNING: Phase.RUNNING, 3: "three", fresh: [Phase.RUNNING]})
+    view = MemoryView()
+    view.put(pod)
+    extra = view.get("Pod", "default", "a")["extra"]
+    assert list(extra) == [Phase.RUNNING, 3, "fresh-key"]
+    assert [k.__class__ for k in extra] == [Phase, int, str]
+    assert extra[Phase.RUNNING] is Phase.RUNNING and extra[3] is sys.intern("three")
+    assert next(k for k in extra if k == "fresh-key") is sys.intern("fresh-key")
+    assert extra["fresh-key"][0] is Phase.RUNNING
