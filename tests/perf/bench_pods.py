@@ -1,6 +1,6 @@
 """Benchmark: schedule and start N pods on M nodes from one apply (issue 3).
 
-Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only]
+Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only] [--plain]
 
 Prints pods/s for the whole apply (admission, scheduling, kubelet start-up,
 all in virtual time) and the ratio to the store's own write floor measured
@@ -114,6 +114,7 @@ def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float,
     del docs  # the parsed manifests (190 MB for 100,000 pods) are not kept through the settle
     report = embedded.settle(api, budget=0)
     elapsed = time.perf_counter() - started
+    settled_rss = peak_rss()  # the control plane's own peak (its cache, the snapshot at the settle's end)
     writes = store.revision() - before
     with api.read() as tx:
         # not kube-system's and kube-flannel's; only the two fields counted (not every pod decoded at once)
@@ -124,7 +125,7 @@ def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float,
     text = (f"cluster of {args.nodes} nodes ready in {setup:.1f}s\n"
             f"{args.pods} pods applied: {running} Running on {on_nodes} nodes, settled={report.settled}\n"
             f"control plane: {elapsed:.1f}s, {args.pods / elapsed:.0f} pods/s, {writes} writes "
-            f"({writes / elapsed:.0f}/s)")
+            f"({writes / elapsed:.0f}/s), {settled_rss}")
     return elapsed, writes, text
 
 
@@ -135,7 +136,12 @@ def main() -> None:
     parser.add_argument("--nodes-only", action="store_true", help="only set up the nodes, and print how long it took")
     parser.add_argument("--compare-managed-fields", action="store_true",
                         help="also run with the components' managedFields off and print the ratio")
+    parser.add_argument("--plain", action="store_true",
+                        help="the cache holds objects as put, strings not interned (to compare before/after)")
     args = parser.parse_args()
+    if args.plain:
+        from litekube.reconcile import views
+        views._interned = lambda obj, old: None
     from litekube.runtime.controlplane import ControlPlane
     default = ControlPlane.record_managed_fields
     if args.nodes_only:
