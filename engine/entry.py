@@ -55,9 +55,7 @@ def main(noted: list[int] | None = None) -> None:
     # While Python imports, an exception raised by a signal handler can surface wrapped in
     # another (a RuntimeError from a class being built), with a traceback: so a signal that
     # arrives then is only noted, and acted on once the imports are done.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, _note)
-    from litekube.cli import main as cli_main
+    from litekube.cli import main as cli_main  # signals meanwhile: noted by _note (taken on import)
     from litekube.cli import root
 
     root.KEPT = []  # _finish ends the process with os._exit: what a command read need not be freed

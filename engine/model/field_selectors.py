@@ -8,12 +8,12 @@ dotted into the object (`metadata.name`, `spec.nodeName`, `status.phase`,
 """
 from __future__ import annotations
 
-from typing import Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping, NamedTuple
 
 from litekube import errors
 
-__all__ = ["FieldRequirement", "parse_fields", "match_fields", "field_value", "FIELD_LABELS", "DERIVED_PATHS",
-           "check_supported", "source_path"]
+__all__ = ["FieldRequirement", "parse_fields", "match_fields", "field_value", "FIELD_LABELS", "check_supported",
+           "source_path"]
 
 
 class FieldRequirement(NamedTuple):
@@ -104,24 +104,28 @@ def _bool(value: object) -> str:
     return "true" if value else "false"
 
 
-# The field set values that are not the string at the label's path (upstream's ToSelectableFields):
-# a bool or a count is printed even when the field is absent (false, 0), a Job's label names
+def _count(value: object) -> str:
+    return str(int(value or 0))
+
+
+def _first_ip(value: object) -> str:
+    return str(((value or [{}])[0] or {}).get("ip") or "") if isinstance(value, list) else ""
+
+
+# The field set values that are not the string at the label's path (upstream's ToSelectableFields),
+# by (kind, label): the stored path each reads (what a projected list must hold for it) and how its
+# value is printed. A bool or a count is printed even when absent (false, 0), a Job's label names
 # status.succeeded, an Event's `source` is its source.component, and a Pod's status.podIP is its
 # first podIPs entry (status.podIPs is accepted as a label but is no field of the set: "").
-_DERIVED = {
-    ("Pod", "spec.hostNetwork"): lambda o: _bool(_at(o, "spec", "hostNetwork")),
-    ("Pod", "status.podIP"): lambda o: str(((_at(o, "status", "podIPs") or [{}])[0] or {}).get("ip") or ""),
-    ("Pod", "status.podIPs"): lambda o: "",
-    ("Node", "spec.unschedulable"): lambda o: _bool(_at(o, "spec", "unschedulable")),
-    ("ReplicaSet", "status.replicas"): lambda o: str(int(_at(o, "status", "replicas") or 0)),
-    ("ReplicationController", "status.replicas"): lambda o: str(int(_at(o, "status", "replicas") or 0)),
-    ("Job", "status.successful"): lambda o: str(int(_at(o, "status", "succeeded") or 0)),
-    ("Event", "source"): lambda o: str(_at(o, "source", "component") or ""),
-}
-# The stored fields each derived value reads (what a projected list must hold for it).
-DERIVED_PATHS: dict[tuple[str, str], tuple[str, ...]] = {
-    ("Pod", "status.podIP"): ("status", "podIPs"), ("Pod", "status.podIPs"): ("status", "podIPs"),
-    ("Job", "status.successful"): ("status", "succeeded"), ("Event", "source"): ("source", "component"),
+_DERIVED: dict[tuple[str, str], tuple[tuple[str, ...], Callable[[object], str]]] = {
+    ("Pod", "spec.hostNetwork"): (("spec", "hostNetwork"), _bool),
+    ("Pod", "status.podIP"): (("status", "podIPs"), _first_ip),
+    ("Pod", "status.podIPs"): (("status", "podIPs"), lambda _: ""),
+    ("Node", "spec.unschedulable"): (("spec", "unschedulable"), _bool),
+    ("ReplicaSet", "status.replicas"): (("status", "replicas"), _count),
+    ("ReplicationController", "status.replicas"): (("status", "replicas"), _count),
+    ("Job", "status.successful"): (("status", "succeeded"), _count),
+    ("Event", "source"): (("source", "component"), lambda v: str(v or "")),
 }
 
 
@@ -129,7 +133,8 @@ def field_value(obj: Mapping[str, object], path: str) -> str:
     """The value of a field label as the object's field set holds it: missing is ""."""
     derived = _DERIVED.get((obj.get("kind"), path))  # type: ignore[arg-type]
     if derived is not None:
-        return derived(obj)
+        stored, printed = derived
+        return printed(_at(obj, *stored))
     current: object = obj
     for part in path.split("."):
         if not isinstance(current, Mapping) or part not in current:
@@ -180,4 +185,5 @@ def check_supported(kind: str, requirements: Iterable[FieldRequirement]) -> None
 
 def source_path(kind: str, field: str) -> tuple[str, ...]:
     """The stored path a field label reads (a projection's extra path for a field selector)."""
-    return DERIVED_PATHS.get((kind, field)) or tuple(field.split("."))
+    derived = _DERIVED.get((kind, field))
+    return derived[0] if derived is not None else tuple(field.split("."))

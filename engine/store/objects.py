@@ -391,8 +391,7 @@ class Reader:
                 if lengths:
                     return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, counts))
                             for ns, name, uid, rv, values, *counts in rows]
-                arrays_read = len(_split(paths)[1])
-                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, (), arrays_read))
+                return [Stored(kind, ns, name, uid, rv, _rebuild(kind, ns, name, rv, shape, values, (), len(arrays)))
                         for ns, name, uid, rv, values in rows]
             return [Stored(kind, ns, name, uid, rv, project(decode(body, rv), paths))
                     for ns, name, uid, rv, body in rows]
