@@ -152,7 +152,7 @@ class Transaction:
         labels = selectors.parse(label_selector) if label_selector else None
         fields = selectors.parse_fields(field_selector) if field_selector else None
         if fields:
-            selectors.check_supported(k.kind, fields)
+            fields = selectors.check_supported(k.kind, fields)
         if limit is not None or start is not None:
             return self._page(k, namespace if k.namespaced else None, labels, fields, revision, start, limit)
         if revision is not None:

@@ -174,13 +174,23 @@ FIELD_LABELS: dict[str, frozenset[str]] = {
 _EVERY_KIND = frozenset({"metadata.name", "metadata.namespace"})
 
 
-def check_supported(kind: str, requirements: Iterable[FieldRequirement]) -> None:
-    """Raise BadRequest `field label not supported: <field>` for the first term (in the parsed, sorted
-    order) on a field the kind's registry does not select by, as the API server refuses a list."""
+# Field labels a kind's v1 conversion renames before it selects (upstream's
+# AddFieldLabelConversionsForPod: "spec.host" is kept for old v1 clients and means spec.nodeName).
+_ALIASES: dict[tuple[str, str], str] = {("Pod", "spec.host"): "spec.nodeName"}
+
+
+def check_supported(kind: str, requirements: Iterable[FieldRequirement]) -> list[FieldRequirement]:
+    """The terms as the kind's registry selects by them (an alias converted to its label), or raise
+    BadRequest `field label not supported: <field>` for the first term (in the parsed, sorted order) on
+    a field the kind's registry does not select by, as the API server refuses a list."""
     labels = FIELD_LABELS.get(kind, frozenset())
+    converted: list[FieldRequirement] = []
     for req in requirements:
-        if req.field not in _EVERY_KIND and req.field not in labels:
+        field = _ALIASES.get((kind, req.field), req.field)
+        if field not in _EVERY_KIND and field not in labels:
             raise errors.BadRequest(f"field label not supported: {req.field}")
+        converted.append(req if field == req.field else req._replace(field=field))
+    return converted
 
 
 def source_path(kind: str, field: str) -> tuple[str, ...]:

@@ -68,6 +68,17 @@ class TestGet:
         assert lk("get", "nodes", "--field-selector", "spec.unschedulable=false", "-o", "name").stdout.count(
             "node/") == 3
 
+    def test_a_pods_spec_host_selects_by_its_node(self, lk):
+        """kubectl's old alias: the API server converts spec.host to spec.nodeName before it selects."""
+        lk("apply", "-f", str(SAMPLES))
+        pods = json.loads(lk("get", "pods", "-n", "demo", "-o", "json").stdout)["items"]
+        node = pods[0]["spec"]["nodeName"]
+        expected = sorted(f"pod/{p['metadata']['name']}" for p in pods if p["spec"]["nodeName"] == node)
+        by_host = lk("get", "pods", "-n", "demo", "--field-selector", f"spec.host={node}", "-o", "name")
+        by_name = lk("get", "pods", "-n", "demo", "--field-selector", f"spec.nodeName={node}", "-o", "name")
+        assert by_host.exit_code == 0 and sorted(by_host.stdout.split()) == expected
+        assert by_host.stdout == by_name.stdout
+
     def test_type_slash_name_and_not_found(self, lk):
         lk("apply", "-f", str(SAMPLES))
         assert lk("get", "deploy/web", "svc/web", "-n", "demo", "-o", "name").stdout == (

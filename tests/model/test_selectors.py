@@ -283,6 +283,17 @@ class TestSupportedFieldLabels:
         assert selectors.match_fields(obj, selectors.parse_fields(f"{field}={value}"))
         assert not selectors.match_fields(obj, selectors.parse_fields(f"{field}!={value}"))
 
+    def test_a_pods_spec_host_is_its_node_name(self):
+        """Upstream's v1 conversion keeps `spec.host` for old clients: it selects by spec.nodeName."""
+        terms = selectors.check_supported("Pod", selectors.parse_fields("spec.host=node-1,status.phase!=Failed"))
+        assert terms == [selectors.FieldRequirement("spec.nodeName", "=", "node-1"),
+                         selectors.FieldRequirement("status.phase", "!=", "Failed")]
+        on = {"kind": "Pod", "spec": {"nodeName": "node-1"}, "status": {"phase": "Running"}}
+        assert selectors.match_fields(on, terms)
+        assert not selectors.match_fields({**on, "spec": {"nodeName": "node-2"}}, terms)
+        with pytest.raises(errors.BadRequest, match="^field label not supported: spec.host$"):
+            selectors.check_supported("Node", selectors.parse_fields("spec.host=node-1"))
+
     def test_the_first_unsupported_term_in_sorted_order_is_named(self):
         terms = selectors.parse_fields("zz=1,status.phase=Running,aa=2")
         with pytest.raises(errors.BadRequest, match="^field label not supported: aa$"):

@@ -95,3 +95,22 @@ def test_a_client_that_stops_reading_is_dropped(impatient):
     assert status == 200 and impatient.alive()
     fast.close()
     slow.close()
+
+
+def test_a_watch_converts_a_pods_spec_host_as_the_list_does():
+    """`fieldSelector=spec.host=X` on a Pod watch selects by spec.nodeName, as the list does (no server)."""
+    from types import SimpleNamespace
+
+    from litekube.model import kinds
+    from litekube.ui.kubeapi.watching import Watcher
+
+    target = SimpleNamespace(kind=kinds.lookup("Pod"), namespace="default")
+    watcher = Watcher(None, target, None, "spec.host=node-1", 10)  # type: ignore[arg-type]
+
+    def change(node: str, type_: str = "MODIFIED"):
+        body = {"kind": "Pod", "metadata": {"name": "p", "namespace": "default"}, "spec": {"nodeName": node}}
+        return SimpleNamespace(type=type_, body=body, namespace="default", name="p")
+
+    assert watcher.event(change("node-2", "ADDED")) is None
+    assert watcher.event(change("node-1")) == ("ADDED", change("node-1").body)
+    assert watcher.event(change("node-2")) == ("DELETED", change("node-2").body)

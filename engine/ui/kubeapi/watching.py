@@ -44,7 +44,9 @@ class Watcher:
         self.kind = target.kind.kind
         self.namespace = target.namespace if target.kind.namespaced else None
         self.labels = selectors.parse(label_selector) if label_selector else None
-        self.fields = selectors.parse_fields(field_selector) if field_selector else None
+        # As the list converts them (a Pod's spec.host is spec.nodeName); app.py refused a bad one already.
+        self.fields = (selectors.check_supported(self.kind, selectors.parse_fields(field_selector))
+                       if field_selector else None)
         self.queue: collections.deque[Change] = collections.deque()
         self.capacity = capacity
         self.wake = asyncio.Event()
