@@ -107,10 +107,7 @@ def _claim(view: View, ds: dict, selector: selectors.Selector) -> tuple[list[dic
     if not deleting:
         for pod in view.orphans("Pod", meta.get("namespace", "")):
             if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
-                adopted = values.clone(pod)
-                adopted["metadata"]["ownerReferences"] = list(_meta(pod).get("ownerReferences") or []) + [
-                    _owner_reference(ds)]
-                actions.append(Update(adopted))
+                actions.append(_adopted(pod, ds))
                 claimed.append(pod)
     return claimed, actions
 
@@ -327,9 +324,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     state = incremental.tracked(view, key, _meta(ds).get("uid", "")) if FAST else None
     if state is not None:
         state.sync_claims(view, ds, selector)
-        result = _remembered(key, view, now, ds, selector, state)
-        if result is not None:
-            return result
+        return _remembered(key, view, now, ds, selector, state)
     return _walk(key, view, now, ds, selector)
 
 
@@ -369,21 +364,29 @@ def _released(pod: dict, uid: str) -> Update:
     return Update(released)
 
 
+def _adopted(pod: dict, ds: dict) -> Update:
+    """ClaimPods' adoption of a matching orphan: the DaemonSet's controller reference appended."""
+    adopted = values.clone(pod)
+    adopted["metadata"]["ownerReferences"] = list(_meta(pod).get("ownerReferences") or []) + [_owner_reference(ds)]
+    return Update(adopted)
+
+
 def _rolling_of(ds: dict, state: incremental.Tracked) -> tuple[list[dict], list[str]]:
     """rolling_update's answer from the remembered per-node shares: (old pods to delete, nodes to create on)."""
     return update.roll_from(ds, state.totals[0], state.roll_totals, state.marks, BURST_REPLICAS)
 
 
 def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.Selector,
-                state: incremental.Tracked) -> Result | None:
-    """The walk's pass from the remembered per-node answers; None where only the walk can answer."""
+                state: incremental.Tracked) -> Result:
+    """The walk's pass from the remembered per-node answers."""
     spec = ds.get("spec") or {}
     meta = _meta(ds)
-    for pod in view.orphans("Pod", meta.get("namespace", "")):
-        if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
-            return None  # an adoption
     uid = meta.get("uid", "")
     actions: list = [_released(view.get(*k), uid) for k in sorted(state.releasing)]
+    for pod in view.orphans("Pod", meta.get("namespace", "")):
+        if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
+            actions.append(_adopted(pod, ds))
+            state.adopt(pod)
     history = update.construct_history(view, ds, selector, state.claimed(view))
     actions += history.actions
     if history.hash is None:

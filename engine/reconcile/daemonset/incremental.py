@@ -28,8 +28,8 @@ the sums): each answer carries its node's share of the sums (`roll`) and
 its marks (`marks`: an old pod that may go, a node that may get a surge
 pod, ...), kept in name order (`Marked`), so the pass reads the sums and
 the first few marks instead of walking the nodes (`update.roll_node`,
-`controller._rolling_of`). The controller takes the whole walk only when
-a pod is to be adopted.
+`controller._rolling_of`). An orphan the pass adopts is claimed from the
+pass that adopts it, as the walk claims it, until it changes.
 """
 from __future__ import annotations
 
@@ -133,6 +133,7 @@ class Tracked:
         self.pod_node: dict[Key, str | None] = {}  # claimed pod -> its target node
         self.node_pods: dict[str, dict[Key, None]] = {}
         self.releasing: set[Key] = set()  # ours by controller ref, but not selected: the walk releases them
+        self.adopting: set[Key] = set()  # orphans the pass adopts, claimed until they change
         self.dirty_pods: set[Key] = set()
         self.dirty_nodes: set[str] = set()
         self.results: dict[str, NodeResult] = {}
@@ -160,7 +161,7 @@ class Tracked:
             VISITS["rebuilds"] += 1
             self.claim_signature = signature
             self.node_signature = None
-            self.pod_node, self.node_pods, self.releasing = {}, {}, set()
+            self.pod_node, self.node_pods, self.releasing, self.adopting = {}, {}, set(), set()
             self.dirty_pods = set()
             for pod in view.owned_by(self.uid, "Pod"):
                 self._claim(pod, selector)
@@ -176,6 +177,7 @@ class Tracked:
                         del self.node_pods[was]
                     self.dirty_nodes.add(was)
             self.releasing.discard(key)
+            self.adopting.discard(key)
             pod = view.get(*key)
             if pod is not None:
                 self._claim(pod, selector)
@@ -187,13 +189,31 @@ class Tracked:
         meta = _meta(pod)
         key = Key("Pod", meta.get("namespace", ""), meta.get("name", ""))
         if selector.matches(meta.get("labels")):
-            node = util.target_node(pod)
-            self.pod_node[key] = node
-            if node is not None:
-                self.node_pods.setdefault(node, {})[key] = None
-                self.dirty_nodes.add(node)
+            self._add(key, pod)
         elif not meta.get("deletionTimestamp"):
             self.releasing.add(key)
+
+    def _add(self, key: Key, pod: dict) -> None:
+        node = util.target_node(pod)
+        self.pod_node[key] = node
+        if node is not None:
+            self.node_pods.setdefault(node, {})[key] = None
+            self.dirty_nodes.add(node)
+
+    def adopt(self, pod: dict) -> None:
+        """Claim an orphan the pass adopts (the walk claims it in the pass that adopts it): it stays claimed
+        until it changes (adopted, or no longer an orphan that matches), when sync_claims looks again."""
+        meta = _meta(pod)
+        key = Key("Pod", meta.get("namespace", ""), meta.get("name", ""))
+        if key not in self.pod_node:
+            self.adopting.add(key)
+            self._add(key, pod)
+
+    def _order(self, keys) -> list[Key]:
+        """The walk's order of claimed pods: its own in key order, then the adopted orphans in key order."""
+        if not self.adopting:
+            return sorted(keys)
+        return sorted(keys, key=lambda k: (k in self.adopting, k))
 
     def claimed(self, view) -> "_Claimed":
         """The claimed pods in key order (the walk's order), read only if iterated."""
@@ -230,7 +250,7 @@ class Tracked:
 
     def _pods(self, view, name: str) -> list[dict]:
         keys = self.node_pods.get(name)
-        return [view.get(*k) for k in sorted(keys)] if keys else []
+        return [view.get(*k) for k in self._order(keys)] if keys else []
 
     def _set(self, name: str, result: NodeResult) -> None:
         VISITS["nodes"] += 1
@@ -292,7 +312,7 @@ class _Claimed:
         self._tracked, self._view = tracked_, view
 
     def __iter__(self) -> Iterator[dict]:
-        return iter([self._view.get(*k) for k in sorted(self._tracked.pod_node)])
+        return iter([self._view.get(*k) for k in self._tracked._order(self._tracked.pod_node)])
 
 
 class _PerView:
