@@ -28,7 +28,7 @@ import weakref
 import zlib
 
 from litekube.reconcile.common.tolerations import toleration_tolerates
-from litekube.reconcile.scheduler import filters, scores
+from litekube.reconcile.scheduler import filters, nodelist, scores
 from litekube.reconcile.scheduler.filters import Status
 from litekube.reconcile.scheduler.nodeinfo import NodeFacts, PodFacts
 
@@ -55,6 +55,8 @@ class NodeClasses:
 
     def _rebuild(self) -> None:
         self._source = self._nodes_of(self._view)
+        kept = nodelist.current(self._view, self._source)
+        self._membership = None if kept is None else kept.membership
         self.nodes: list[NodeFacts] = list(self._source)
         self._position = {n.name: i for i, n in enumerate(self.nodes)}
         self._signature: dict[str, tuple] = {}
@@ -90,7 +92,12 @@ class NodeClasses:
             return
         current = self._nodes_of(self._view)
         if current is not self._source:  # some Node object changed: did the set of nodes?
-            if len(current) != len(self.nodes) or any(n.name != m.name for n, m in zip(current, self.nodes)):
+            kept = nodelist.current(self._view, current)
+            if kept is not None and self._membership is not None:
+                moved = kept.membership != self._membership  # the node list counts adds and removes
+            else:
+                moved = len(current) != len(self.nodes) or any(n.name != m.name for n, m in zip(current, self.nodes))
+            if moved:
                 self._rebuild()  # a node came, went or started deleting: positions move
                 return
             self._source = current
