@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from litekube.model import values
 from litekube.reconcile.base import Key
-from litekube.reconcile.scheduler import nodeinfo, nodelist
+from litekube.reconcile.scheduler import classes, nodeinfo, nodelist
 from litekube.reconcile.scheduler import scheduling as scheduler
 from litekube.reconcile.views import MemoryView
 
@@ -130,3 +130,55 @@ def test_kept_list_equals_a_fresh_one_and_decides_the_same(start, ops):
         held.append((got, list(got)))
     assert all(kept == copy for kept, copy in held)
     assert nodelist.REBUILDS["nodes"] == rebuilds
+
+
+CLASS_OPS = st.lists(st.tuples(st.sampled_from(["add", "remove", "cpu", "hard", "deleting", "bind", "bind", "bind"]),
+                               st.integers(0, 60), st.sampled_from(["100m", "500m", "1", "3"])), max_size=50)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(start=st.integers(1, 20), ops=CLASS_OPS)
+def test_node_classes_follow_nodes_coming_and_going_without_a_rebuild(start, ops):
+    """Nodes added, removed, resized, tainted and deleting between binds: the kept classes decide as the scan
+    and as classes built from scratch, describe a failure as the full cycle, and are never rebuilt."""
+    view = MemoryView([node(f"n{i * 3:03d}", cpu=str(1 + i % 3)) for i in range(start)])
+    classes.for_view(view, scheduler._all_nodes)
+    rebuilds = classes.REBUILDS["classes"]
+    for step, (op, index, cpu) in enumerate(ops):
+        names = [n["metadata"]["name"] for n in view.list("Node")]
+        name = names[index % len(names)] if names else None
+        if op == "add":
+            view.put(node(f"n{index:03d}", cpu=str(1 + index % 4)))
+        elif op == "remove" and name and len(names) > 1:
+            view.discard(Key("Node", "", name))
+        elif op in ("cpu", "hard", "deleting") and name:
+            obj = values.clone(view.get("Node", "", name))
+            if op == "cpu":
+                obj["status"]["allocatable"]["cpu"] = str(1 + index % 4)
+            elif op == "hard":
+                obj["spec"]["taints"] = [] if obj["spec"].get("taints") else [HARD]
+            else:
+                obj["metadata"]["deletionTimestamp"] = "2027-01-15T08:00:00Z"
+            view.put(obj)
+        elif op == "bind":
+            new = pod(f"p{step:03d}", cpu=cpu)
+            view.put(new)
+            all_nodes = scheduler._all_nodes(view)
+            if not all_nodes:
+                continue
+            facts = nodeinfo.pod_facts(new)
+            grouped = classes.for_view(view, scheduler._all_nodes)
+            built = classes.REBUILDS["classes"]
+            scratch = classes.NodeClasses(view, scheduler._all_nodes)
+            rebuilds += classes.REBUILDS["classes"] - built
+            wanted = scheduler.num_feasible_nodes_to_find(len(all_nodes))
+            scan = scheduler._schedule_plain(facts, view, all_nodes)
+            decided = grouped.decide(facts, wanted)
+            assert decided == scratch.decide(facts, wanted) == (None if scan is None else scan.node)
+            assert grouped.names == [f.name for f in all_nodes]
+            if decided is None:
+                assert scheduler.schedule(new, view).message == scheduler.full_cycle(new, facts, view, all_nodes).message
+                view.discard(Key("Pod", "default", new["metadata"]["name"]))
+            else:
+                view.put({**new, "spec": {**new["spec"], "nodeName": decided}, "status": {"phase": "Running"}})
+    assert classes.REBUILDS["classes"] == rebuilds
