@@ -155,8 +155,10 @@ def _rollout_visits(n: int) -> list[int]:
     ds["metadata"]["generation"] = 2
     ds["metadata"]["annotations"]["deprecated.daemonset.template.generation"] = "2"
     cluster.put(ds)
-    for _ in range(3):  # the new template and then the new observedGeneration: every node once each
-        cluster.sync()
+    before = incremental.VISITS["nodes"]
+    cluster.sync()  # the new template: every node once
+    assert incremental.VISITS["nodes"] - before == n
+    cluster.sync()
     visits = []
     for _ in range(8):
         before = incremental.VISITS["nodes"]

@@ -403,8 +403,9 @@ def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.
             return _node_result(ds, node, pods, hash_, generation, sim, backoff, now, events, waits)
         return _node_result(ds, node, pods, hash_, generation, sim, _Backoff(None), now, [], [])
 
-    signature = (incremental.spec_text(ds), hash_, generation,
-                 int((ds.get("status") or {}).get("observedGeneration") or 0))
+    # What every node's answer reads of the DaemonSet. Not status.observedGeneration: only the failed-pod
+    # backoff key reads it, and a node holding a Failed pod is visited again on every pass anyway.
+    signature = (incremental.spec_text(ds), hash_, generation)
     state.sync_nodes(view, signature, compute, now)
     managing = _sync_nodes(ds, state.to_delete(), state.needing_nodes(), hash_)
     actions += events

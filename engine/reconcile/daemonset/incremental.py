@@ -5,8 +5,9 @@ No I/O happens here. syncDaemonSet visits every node on every pass
 per batch of changes while N nodes join costs O(N) a pass and O(N^2) in all.
 What a pass reads of one node is a function of the node object, the
 DaemonSet's claimed pods that target it, and a few fields of the DaemonSet
-(its uid, spec, current revision hash, template generation and observed
-generation): `Tracked` keeps, per DaemonSet, that per-node answer
+(its uid, spec, current revision hash and template generation; the
+observed generation only in the failed-pod backoff key, read by a node that
+is visited on every pass anyway, see below): `Tracked` keeps, per DaemonSet, that per-node answer
 (`NodeResult`: needs a pod, the pods to delete, its share of the status
 counters, whether it holds an old pod) and the sums of the counters. The
 view's `subscribe` feeds it the keys of the Pods and Nodes that changed
