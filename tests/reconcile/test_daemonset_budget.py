@@ -212,7 +212,7 @@ def test_a_pass_at_an_earlier_clock_starts_over():
 def _snapshot(state: incremental.Tracked) -> dict:
     def answer(r: incremental.NodeResult) -> tuple:
         return (r.need, [p["metadata"]["name"] for p in r.delete], [p["metadata"]["name"] for p in r.gone_delete],
-                r.counts, r.old, r.volatile, r.roll,
+                r.counts, r.volatile, r.roll,
                 {m: v if v is True else v["metadata"]["name"] for m, v in r.marks.items()}, r.expires, r.wait_at)
 
     return {"results": {name: answer(r) for name, r in state.results.items()}, "totals": list(state.totals),

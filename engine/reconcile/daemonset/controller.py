@@ -340,18 +340,17 @@ def _node_result(ds: dict, node: dict | None, pods: list[dict], hash_: str, gene
     live = [p for p in pods if not (pod_ranking_terminal(p) and _meta(p).get("deletionTimestamp"))]
     volatile = any((p.get("status") or {}).get("phase") == "Failed" and not _meta(p).get("deletionTimestamp")
                    for p in live)
-    old = any(not _meta(p).get("deletionTimestamp") and not util.is_updated(p, hash_, generation) for p in live)
     expires = incremental.expires_of(pods, min_ready, now)
     if node is None:  # getUnscheduledPodsWithoutNode
         gone = [p for p in live if not (p.get("spec") or {}).get("nodeName") and not _meta(p).get("deletionTimestamp")]
         roll, marks = update.roll_node(live, False, hash_, generation, min_ready, now)
-        return incremental.NodeResult(False, [], gone, (0, 0, 0, 0, 0, 0), old, False, roll, marks, expires)
+        return incremental.NodeResult(False, [], gone, (0, 0, 0, 0, 0, 0), False, roll, marks, expires)
     need, delete = _pods_should_be_on_node(ds, node, live or None, hash_, sim, backoff, now, events, waits)
     should_run = util.should_run(node, ds, sim)[0]
     counts, wait_at = incremental.counts_of(ds, node, pods, hash_, generation, should_run, _by_creation_and_phase,
                                             min_ready, now)
     roll, marks = update.roll_node(live, should_run, hash_, generation, min_ready, now)
-    return incremental.NodeResult(need, delete, [], counts, old, volatile, roll, marks, expires, wait_at)
+    return incremental.NodeResult(need, delete, [], counts, volatile, roll, marks, expires, wait_at)
 
 
 def _released(pod: dict, uid: str) -> Update:

@@ -9,7 +9,7 @@ DaemonSet's claimed pods that target it, and a few fields of the DaemonSet
 observed generation only in the failed-pod backoff key, read by a node that
 is visited on every pass anyway, see below): `Tracked` keeps, per DaemonSet, that per-node answer
 (`NodeResult`: needs a pod, the pods to delete, its share of the status
-counters, whether it holds an old pod) and the sums of the counters. The
+counters, its share of the rolling update) and the sums of both. The
 view's `subscribe` feeds it the keys of the Pods and Nodes that changed
 since the last pass; only the nodes those touch are visited again. Objects
 in the view are never mutated (a changed object is a new one), so a
@@ -76,14 +76,12 @@ def _controller_uid(pod: dict) -> str | None:
 class NodeResult:
     """What one pass reads of one node (or of a node that is gone but still targeted by pods)."""
 
-    __slots__ = ("need", "delete", "gone_delete", "counts", "old", "volatile", "roll", "marks", "expires",
-                 "wait_at")
+    __slots__ = ("need", "delete", "gone_delete", "counts", "volatile", "roll", "marks", "expires", "wait_at")
 
-    def __init__(self, need: bool, delete: list[dict], gone_delete: list[dict], counts: tuple, old: bool,
-                 volatile: bool, roll: tuple = ROLL_ZERO, marks: dict | None = None, expires: float | None = None,
+    def __init__(self, need: bool, delete: list[dict], gone_delete: list[dict], counts: tuple, volatile: bool, roll: tuple = ROLL_ZERO, marks: dict | None = None, expires: float | None = None,
                  wait_at: float | None = None) -> None:
         self.need, self.delete, self.gone_delete = need, delete, gone_delete
-        self.counts, self.old, self.volatile = counts, old, volatile
+        self.counts, self.volatile = counts, volatile
         self.roll = roll  # this node's share of the rolling update's sums (ROLL_ZERO's order)
         self.marks = marks or {}  # MARKS -> the old pod (or True) this node adds to that list
         self.expires = expires  # the clock after which this answer may change (a Ready pod becomes available)
@@ -91,7 +89,7 @@ class NodeResult:
 
     def empty(self) -> bool:
         return not self.need and not self.delete and not self.gone_delete and self.counts == _ZERO \
-            and not self.old and not self.volatile and self.roll == ROLL_ZERO and not self.marks \
+            and not self.volatile and self.roll == ROLL_ZERO and not self.marks \
             and self.expires is None and self.wait_at is None
 
 
@@ -142,7 +140,6 @@ class Tracked:
         self.needing: set[str] = set()
         self.deleting: set[str] = set()  # existing nodes with pods to delete
         self.gone_deleting: set[str] = set()  # nodes that are gone, with pods to delete
-        self.old_nodes = 0
         self.volatile: set[str] = set()
         self._reset_clock()
 
@@ -232,7 +229,6 @@ class Tracked:
             self.node_signature = signature
             self.results, self.totals = {}, [0] * len(_ZERO)
             self.needing, self.deleting, self.gone_deleting, self.volatile = set(), set(), set(), set()
-            self.old_nodes = 0
             self._reset_clock()
             names = {_meta(n).get("name", "") for n in view.list("Node")} | set(self.node_pods)
         else:
@@ -264,7 +260,6 @@ class Tracked:
             for mark in old.marks:
                 if mark not in result.marks:
                     self.marks[mark].discard(name)
-            self.old_nodes -= old.old
         if not result.empty():
             self.results[name] = result
             for i, c in enumerate(result.counts):
@@ -273,7 +268,6 @@ class Tracked:
                 self.roll_totals[i] += c
             for mark, value in result.marks.items():
                 self.marks[mark].set(name, value)
-            self.old_nodes += result.old
             if result.expires is not None and (old is None or old.expires != result.expires):
                 heapq.heappush(self.expiry, (result.expires, name))
             if result.wait_at is not None and (old is None or old.wait_at != result.wait_at):
