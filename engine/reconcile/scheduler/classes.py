@@ -9,7 +9,8 @@ node names in order), updated from the view's node subscription as binds
 and removals change a node's usage and as nodes come and go (inserted and
 removed by bisection: a position is an index into the names in order, and
 a class's members before position i are those below the i-th name, so no
-position is stored to move; `REBUILDS` counts the builds from scratch). A plain pod is then decided with
+position is stored to move; `REBUILDS` counts the builds again from
+scratch, only for node lists that are not the view's nodelist.NodeList). A plain pod is then decided with
 O(classes x log nodes) work instead of a scan of the nodes:
 
 - each class is filtered and scored once;
@@ -38,7 +39,7 @@ from litekube.reconcile.scheduler.nodeinfo import NodeFacts, PodFacts
 __all__ = ["MAX_CLASSES", "NodeClasses", "for_view", "REBUILDS"]
 
 MAX_CLASSES = 48
-REBUILDS = {"classes": 0}  # classes built from scratch (for tests that count work)
+REBUILDS = {"classes": 0}  # classes built again from scratch (for tests that count work; not the first build)
 
 
 def _signature(node: NodeFacts, usage) -> tuple:
@@ -58,7 +59,6 @@ class NodeClasses:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        REBUILDS["classes"] += 1
         self._source = self._nodes_of(self._view)
         self.names: list[str] = [n.name for n in self._source]
         self._facts: dict[str, NodeFacts] = {n.name: n for n in self._source}
@@ -102,6 +102,7 @@ class NodeClasses:
         else:
             if current is not self._source and (
                     len(current) != len(self.names) or any(n.name != m for n, m in zip(current, self.names))):
+                REBUILDS["classes"] += 1
                 self._rebuild()  # a node came, went or started deleting, and no node list to say which
                 return
 

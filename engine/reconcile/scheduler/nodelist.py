@@ -14,9 +14,10 @@ memoize on its identity.
 Besides the facts it keeps, also incrementally, what callers used to scan
 the list for: how many nodes have PreferNoSchedule taints, each node's
 position (bisection), and a `membership` count that moves only when a node
-is added or removed (the node classes' positions shift only then).
-`REBUILDS["nodes"]` counts the lists built from scratch (the first sync of
-a view, or a view without subscriptions): tests read it.
+is added or removed. `REBUILDS["nodes"]` counts the lists built again from
+scratch for a view that had one (only a view without subscriptions, memoized
+until a Node changes, does that; the first list of a view is not counted):
+tests read it.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from litekube.reconcile.scheduler.nodeinfo import NodeFacts
 
 __all__ = ["NodeList", "REBUILDS", "for_view", "current"]
 
-# Node lists built from scratch (for tests that count work, not time).
+# Node lists built again from scratch (for tests that count work, not time).
 REBUILDS = {"nodes": 0}
 
 
@@ -39,7 +40,6 @@ class NodeList:
     def __init__(self, view) -> None:
         self._view = view
         self._changed: set[Key] = view.subscribe("Node")
-        REBUILDS["nodes"] += 1
         self.facts: list[NodeFacts] = [f for f in (nodeinfo.node_facts(n) for n in view.list("Node")) if not f.deleting]
         self.names: list[str] = [f.name for f in self.facts]
         self.prefer = sum(1 for f in self.facts if f.prefer_taints)

@@ -201,6 +201,8 @@ def _all_nodes(view) -> builtins.list[NodeFacts]:
     cached = _NODES.get(view) if generation is not None else None
     if cached is not None and cached[0] == generation:
         return cached[1]
+    if cached is not None:
+        nodelist.REBUILDS["nodes"] += 1
     facts = [f for f in (nodeinfo.node_facts(n) for n in view.list("Node")) if not f.deleting]
     if generation is not None:
         _NODES[view] = (generation, facts)
