@@ -102,12 +102,18 @@ def _change(cluster: Cluster, op: str, index: int) -> None:
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(variant=st.sampled_from(["plain", "selector", "surge", "ondelete", "unavailable2"]),
+@given(variant=st.sampled_from(["plain", "selector", "surge", "ondelete", "unavailable2", "min_ready", "surge_min_ready",
+                                "surge_percent", "unavailable_percent", "both"]),
        nodes=st.integers(0, 6), ops=st.lists(st.tuples(OPS, st.integers(0, 50)), max_size=40))
 def test_remembered_pass_equals_the_walk(variant, nodes, ops):
+    # "template" starts a rolling update, "tick" (1, 3, 20 or 2000 s) moves minReadySeconds across its edge
     kwargs = {"plain": {}, "selector": {"node_selector": {"pick": "yes"}},
               "surge": {"max_surge": 1, "max_unavailable": 0}, "ondelete": {"strategy": "OnDelete"},
-              "unavailable2": {"max_unavailable": 2}}[variant]
+              "unavailable2": {"max_unavailable": 2}, "min_ready": {"min_ready": 10},
+              "surge_min_ready": {"max_surge": 2, "max_unavailable": 0, "min_ready": 10},
+              "surge_percent": {"max_surge": "30%", "max_unavailable": 0},
+              "unavailable_percent": {"max_unavailable": "40%"},
+              "both": {"max_surge": "20%", "max_unavailable": "20%"}}[variant]
     ds = new_daemon_set(**kwargs)
     cluster = Cluster([ds] + [new_node(f"node-{i}", labels={"pick": "yes"} if i % 2 else {}) for i in range(nodes)])
     cluster.serial = 100

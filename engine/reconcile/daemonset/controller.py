@@ -103,19 +103,11 @@ def _claim(view: View, ds: dict, selector: selectors.Selector) -> tuple[list[dic
         if selector.matches(_meta(pod).get("labels")):
             claimed.append(pod)
         elif not deleting and not _meta(pod).get("deletionTimestamp"):
-            released = values.clone(pod)
-            refs = [r for r in _meta(released).get("ownerReferences") or [] if r.get("uid") != uid]
-            released["metadata"]["ownerReferences"] = refs
-            if not refs:
-                released["metadata"].pop("ownerReferences")
-            actions.append(Update(released))
+            actions.append(_released(pod, uid))
     if not deleting:
         for pod in view.orphans("Pod", meta.get("namespace", "")):
             if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
-                adopted = values.clone(pod)
-                adopted["metadata"]["ownerReferences"] = list(_meta(pod).get("ownerReferences") or []) + [
-                    _owner_reference(ds)]
-                actions.append(Update(adopted))
+                actions.append(_adopted(pod, ds))
                 claimed.append(pod)
     return claimed, actions
 
@@ -332,9 +324,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     state = incremental.tracked(view, key, _meta(ds).get("uid", "")) if FAST else None
     if state is not None:
         state.sync_claims(view, ds, selector)
-        result = _remembered(key, view, now, ds, selector, state)
-        if result is not None:
-            return result
+        return _remembered(key, view, now, ds, selector, state)
     return _walk(key, view, now, ds, selector)
 
 
@@ -344,32 +334,60 @@ FAST = True  # the remembered per-node answers (tests compare against the walk w
 def _node_result(ds: dict, node: dict | None, pods: list[dict], hash_: str, generation: str | None,
                  sim: util.Simulated, backoff: _Backoff, now: float, events: list,
                  waits: list) -> incremental.NodeResult:
-    """The walk's answer for one node (`pods`: the claimed pods that target it, in key order), minReadySeconds 0."""
+    """The walk's answer for one node (`pods`: the claimed pods that target it, in key order): manage's,
+    the status counters' and the rolling update's."""
+    min_ready = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
     live = [p for p in pods if not (pod_ranking_terminal(p) and _meta(p).get("deletionTimestamp"))]
     volatile = any((p.get("status") or {}).get("phase") == "Failed" and not _meta(p).get("deletionTimestamp")
                    for p in live)
-    old = any(not _meta(p).get("deletionTimestamp") and not util.is_updated(p, hash_, generation) for p in live)
+    expires = incremental.expires_of(pods, min_ready, now)
     if node is None:  # getUnscheduledPodsWithoutNode
         gone = [p for p in live if not (p.get("spec") or {}).get("nodeName") and not _meta(p).get("deletionTimestamp")]
-        return incremental.NodeResult(False, [], gone, (0, 0, 0, 0, 0, 0), old, False)
+        roll, marks = update.roll_node(live, False, hash_, generation, min_ready, now)
+        return incremental.NodeResult(False, [], gone, (0, 0, 0, 0, 0, 0), False, roll, marks, expires)
     need, delete = _pods_should_be_on_node(ds, node, live or None, hash_, sim, backoff, now, events, waits)
-    counts = incremental.counts_of(ds, node, pods, hash_, generation, util.should_run(node, ds, sim)[0],
-                                   _by_creation_and_phase)
-    return incremental.NodeResult(need, delete, [], counts, old, volatile)
+    should_run = util.should_run(node, ds, sim)[0]
+    counts, wait_at = incremental.counts_of(ds, node, pods, hash_, generation, should_run, _by_creation_and_phase,
+                                            min_ready, now)
+    roll, marks = update.roll_node(live, should_run, hash_, generation, min_ready, now)
+    return incremental.NodeResult(need, delete, [], counts, volatile, roll, marks, expires, wait_at)
+
+
+def _released(pod: dict, uid: str) -> Update:
+    """ClaimPods' release of a pod the DaemonSet controls but no longer selects: its ownerReference dropped."""
+    released = values.clone(pod)
+    refs = [r for r in _meta(released).get("ownerReferences") or [] if r.get("uid") != uid]
+    released["metadata"]["ownerReferences"] = refs
+    if not refs:
+        released["metadata"].pop("ownerReferences")
+    return Update(released)
+
+
+def _adopted(pod: dict, ds: dict) -> Update:
+    """ClaimPods' adoption of a matching orphan: the DaemonSet's controller reference appended."""
+    adopted = values.clone(pod)
+    adopted["metadata"]["ownerReferences"] = list(_meta(pod).get("ownerReferences") or []) + [_owner_reference(ds)]
+    return Update(adopted)
+
+
+def _rolling_of(ds: dict, state: incremental.Tracked) -> tuple[list[dict], list[str]]:
+    """rolling_update's answer from the remembered per-node shares: (old pods to delete, nodes to create on)."""
+    return update.roll_from(ds, state.totals[0], state.roll_totals, state.marks, BURST_REPLICAS)
 
 
 def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.Selector,
-                state: incremental.Tracked) -> Result | None:
-    """The walk's pass from the remembered per-node answers; None where only the walk can answer."""
+                state: incremental.Tracked) -> Result:
+    """The walk's pass from the remembered per-node answers."""
     spec = ds.get("spec") or {}
     meta = _meta(ds)
-    if int(spec.get("minReadySeconds") or 0) > 0 or state.releasing:
-        return None
+    uid = meta.get("uid", "")
+    actions: list = [_released(view.get(*k), uid) for k in sorted(state.releasing)]
     for pod in view.orphans("Pod", meta.get("namespace", "")):
         if not _meta(pod).get("deletionTimestamp") and selector.matches(_meta(pod).get("labels")):
-            return None  # an adoption
+            actions.append(_adopted(pod, ds))
+            state.adopt(pod)
     history = update.construct_history(view, ds, selector, state.claimed(view))
-    actions = list(history.actions)
+    actions += history.actions
     if history.hash is None:
         return Result(actions, requeue_after=0.0)
     hash_ = history.hash
@@ -384,15 +402,16 @@ def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.
             return _node_result(ds, node, pods, hash_, generation, sim, backoff, now, events, waits)
         return _node_result(ds, node, pods, hash_, generation, sim, _Backoff(None), now, [], [])
 
-    signature = (incremental.spec_text(ds), hash_, generation,
-                 int((ds.get("status") or {}).get("observedGeneration") or 0))
-    state.sync_nodes(view, signature, compute)
+    # What every node's answer reads of the DaemonSet. Not status.observedGeneration: only the failed-pod
+    # backoff key reads it, and a node holding a Failed pod is visited again on every pass anyway.
+    signature = (incremental.spec_text(ds), hash_, generation)
+    state.sync_nodes(view, signature, compute, now)
     managing = _sync_nodes(ds, state.to_delete(), state.needing_nodes(), hash_)
-    if not managing and state.old_nodes \
-            and ((spec.get("updateStrategy") or {}).get("type") or "RollingUpdate") == "RollingUpdate":
-        return None  # a rolling update: its budget is shared by every node
     actions += events
     actions += managing
+    if not managing and ((spec.get("updateStrategy") or {}).get("type") or "RollingUpdate") == "RollingUpdate":
+        old_pods, new_nodes = _rolling_of(ds, state)
+        actions += _sync_nodes(ds, old_pods, new_nodes, hash_)
     limit = spec.get("revisionHistoryLimit")
     if len(history.old) > (10 if limit is None else int(limit)):
         claimed = list(state.claimed(view))
@@ -406,6 +425,9 @@ def _remembered(key: Key, view: View, now: float, ds: dict, selector: selectors.
         actions.append(write)
     if backoff.changed:
         actions.append(SaveState(NAME, key, backoff.state(now)))
+    wait_at = state.first_wait_at()
+    if wait_at is not None:
+        waits.append(wait_at - now + _PAST_MIN_READY)
     return Result(actions, requeue_after=min(waits) if waits else None)
 
 

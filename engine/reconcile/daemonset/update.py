@@ -20,7 +20,7 @@ from litekube.reconcile.daemonset import util
 from litekube.reconcile.deployment.util import compute_hash
 
 __all__ = ["History", "patch_of", "construct_history", "cleanup_history", "rolling_update", "find_updated_pods",
-           "revision_of"]
+           "revision_of", "budgets", "roll_node", "roll_from"]
 
 
 def _meta(obj: dict) -> dict:
@@ -203,10 +203,7 @@ def rolling_update(ds: dict, nodes: dict[str, dict], pods_by_node: dict[str, lis
         if util.should_run(node, ds, simulated)[0]:
             desired += 1
             by_node.setdefault(name, [])
-    max_surge = util.surge_count(ds, desired)
-    max_unavailable = util.unavailable_count(ds, desired)
-    if desired > 0 and max_unavailable == 0 and max_surge == 0:
-        max_unavailable = 1
+    max_surge, max_unavailable = budgets(ds, desired)
     min_ready = int((ds.get("spec") or {}).get("minReadySeconds") or 0)
     generation = util.template_generation(ds)
 
@@ -279,3 +276,85 @@ def rolling_update(ds: dict, nodes: dict[str, dict], pods_by_node: dict[str, lis
         to_delete += should_not_run[:deletable]
     remaining = min(max(remaining, 0), len(candidate_nodes))
     return to_delete, allowed_nodes + candidate_nodes[:remaining]
+
+
+def budgets(ds: dict, desired: int) -> tuple[int, int]:
+    """(maxSurge, maxUnavailable) scaled to the desired number of nodes, both rounded up (SurgeCount and
+    UnavailableCount); 1 unavailable when both come to 0 and some node should run a pod."""
+    max_surge = util.surge_count(ds, desired)
+    max_unavailable = util.unavailable_count(ds, desired)
+    if desired > 0 and max_unavailable == 0 and max_surge == 0:
+        max_unavailable = 1
+    return max_surge, max_unavailable
+
+
+def roll_node(pods: list[dict], runs: bool, hash_: str, generation: str | None, min_ready: int,
+              now: float) -> tuple[tuple[int, int, int], dict]:
+    """What rolling_update reads of one node, for either budget: its share of the sums (unavailable
+    without surge, surge, available with surge) and its marks (incremental.MARKS: the old pod to delete
+    or that may be deleted, or True for a node that may get a new pod).
+
+    `pods` are the node's claimed pods without the deleted terminal ones; `runs` whether the node exists
+    and should run a daemon pod. A node with no such pod that should not run one is not visited.
+    rolling_update's candidates are taken only while the running sum is below the budget; since the sum
+    only grows and the candidates left are cut to the budget minus the final sum, that is the same as
+    all candidates in name order cut to the budget minus the sums (roll_from).
+    """
+    if not pods and not runs:
+        return (0, 0, 0), {}
+    new, old, ok = find_updated_pods(pods, hash_, generation)
+    if not ok:
+        return (1, 1, 0), {}
+
+    def available(pod: dict) -> bool:
+        return util.is_available(pod, min_ready, now)
+
+    marks: dict = {}
+    # without surge
+    if (old is None) == (new is None):
+        unavailable = 1
+    elif new is not None:
+        unavailable = 0 if available(new) else 1
+    elif not available(old):
+        marks["allowed"] = old
+        unavailable = 1
+    else:
+        marks["candidate"] = old
+        unavailable = 0
+    # with surge
+    surge = 0
+    available_count = int(available(old)) if old is not None else int(available(new)) if new is not None else 0
+    if old is not None:
+        if new is None:
+            if not available(old):
+                if not runs:
+                    marks["surge_delete"] = old
+                else:
+                    marks["surge_allowed"] = True
+            elif not runs:
+                marks["should_not_run"] = old
+            else:
+                marks["surge_candidate"] = True
+        elif not available(new):
+            surge = 1
+        else:
+            marks["surge_delete"] = old
+    return (unavailable, surge, available_count), marks
+
+
+def roll_from(ds: dict, desired: int, sums: list[int], marks: dict, limit: int) -> tuple[list[dict], list[str]]:
+    """rolling_update's answer from the nodes' summed shares and marks (incremental.Marked lists in name
+    order): (old pods to delete, nodes to create a new pod on), each cut to `limit` (the pass's burst)."""
+    max_surge, max_unavailable = budgets(ds, desired)
+    unavailable, surge, available_count = sums
+    if max_surge == 0:
+        allowed = marks["allowed"].first(limit)
+        remaining = min(max(max_unavailable - unavailable, 0), len(marks["candidate"]), limit - len(allowed))
+        return allowed + marks["candidate"].first(remaining), []
+    to_delete = marks["surge_delete"].first(limit)
+    deletable = min(available_count - desired, len(marks["should_not_run"]), limit - len(to_delete))
+    if deletable > 0:
+        to_delete += marks["should_not_run"].first(deletable)
+    allowed_nodes = marks["surge_allowed"].first_names(limit)
+    remaining = min(max(max_surge - surge, 0), len(marks["surge_candidate"]), limit - len(allowed_nodes))
+    return to_delete, allowed_nodes + marks["surge_candidate"].first_names(remaining)

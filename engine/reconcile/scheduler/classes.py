@@ -5,8 +5,12 @@ the same allocatable, cordon, NoSchedule/NoExecute taints and requested
 resources pass or fail the same filters and get the same score; only their
 names (the scan order and the tie-break) tell them apart. `NodeClasses`
 keeps every node in the class of that signature (the class holds the
-node positions in name order), updated from the view's node subscription as
-binds and removals change a node's usage. A plain pod is then decided with
+node names in order), updated from the view's node subscription as binds
+and removals change a node's usage and as nodes come and go (inserted and
+removed by bisection: a position is an index into the names in order, and
+a class's members before position i are those below the i-th name, so no
+position is stored to move; `REBUILDS` counts the builds again from
+scratch, only for node lists that are not the view's nodelist.NodeList). A plain pod is then decided with
 O(classes x log nodes) work instead of a scan of the nodes:
 
 - each class is filtered and scored once;
@@ -28,13 +32,14 @@ import weakref
 import zlib
 
 from litekube.reconcile.common.tolerations import toleration_tolerates
-from litekube.reconcile.scheduler import filters, scores
+from litekube.reconcile.scheduler import filters, nodelist, scores
 from litekube.reconcile.scheduler.filters import Status
 from litekube.reconcile.scheduler.nodeinfo import NodeFacts, PodFacts
 
-__all__ = ["MAX_CLASSES", "NodeClasses", "for_view"]
+__all__ = ["MAX_CLASSES", "NodeClasses", "for_view", "REBUILDS"]
 
 MAX_CLASSES = 48
+REBUILDS = {"classes": 0}  # classes built again from scratch (for tests that count work; not the first build)
 
 
 def _signature(node: NodeFacts, usage) -> tuple:
@@ -55,52 +60,68 @@ class NodeClasses:
 
     def _rebuild(self) -> None:
         self._source = self._nodes_of(self._view)
-        self.nodes: list[NodeFacts] = list(self._source)
-        self._position = {n.name: i for i, n in enumerate(self.nodes)}
+        self.names: list[str] = [n.name for n in self._source]
+        self._facts: dict[str, NodeFacts] = {n.name: n for n in self._source}
         self._signature: dict[str, tuple] = {}
-        self._members: dict[tuple, list[int]] = {}
-        self._representative: dict[tuple, NodeFacts] = {}
-        for i, n in enumerate(self.nodes):
-            self._add(i, n)
+        self._members: dict[tuple, list[str]] = {}  # sorted node names
+        for n in self._source:
+            self._add(n)
         self._changed.clear()
 
-    def _add(self, i: int, node: NodeFacts) -> None:
+    def _add(self, node: NodeFacts) -> None:
         sig = _signature(node, self._view.node_usage(node.name))
         self._signature[node.name] = sig
         members = self._members.get(sig)
         if members is None:
-            self._members[sig] = [i]
-            self._representative[sig] = node
+            self._members[sig] = [node.name]
         else:
-            bisect.insort(members, i)
+            bisect.insort(members, node.name)
 
-    def _remove(self, i: int, name: str) -> None:
+    def _remove(self, name: str) -> None:
         sig = self._signature.pop(name)
         members = self._members[sig]
-        del members[bisect.bisect_left(members, i)]
+        del members[bisect.bisect_left(members, name)]
         if not members:
             del self._members[sig]
-            del self._representative[sig]
-        elif self._representative[sig].name == name:  # the filters read the representative's usage by name
-            self._representative[sig] = self.nodes[members[0]]
+
+    def _representative(self, sig: tuple) -> NodeFacts:
+        """The class's lowest-named node (the filters read its usage by name)."""
+        return self._facts[self._members[sig][0]]
 
     def sync(self) -> None:
-        """Apply the node and usage changes since the last sync."""
+        """Apply the node and usage changes since the last sync: a node added or removed is inserted or
+        removed by bisection, as a node whose object or usage changed is moved between classes."""
         if not self._changed:
             return
         current = self._nodes_of(self._view)
-        if current is not self._source:  # some Node object changed: did the set of nodes?
-            if len(current) != len(self.nodes) or any(n.name != m.name for n, m in zip(current, self.nodes)):
-                self._rebuild()  # a node came, went or started deleting: positions move
+        kept = nodelist.current(self._view, current)
+        if kept is not None:
+            def facts_of(name: str) -> NodeFacts | None:
+                at = kept.position(name)
+                return None if at is None else current[at]
+        else:
+            if current is not self._source and (
+                    len(current) != len(self.names) or any(n.name != m for n, m in zip(current, self.names))):
+                REBUILDS["classes"] += 1
+                self._rebuild()  # a node came, went or started deleting, and no node list to say which
                 return
-            self._source = current
-        for name in self._changed:
-            i = self._position.get(name)
-            if i is None:
-                continue
-            self._remove(i, name)
-            self.nodes[i] = current[i]
-            self._add(i, current[i])
+
+            def facts_of(name: str) -> NodeFacts | None:
+                at = bisect.bisect_left(self.names, name)
+                return current[at] if at < len(self.names) and self.names[at] == name else None
+        self._source = current
+        for name in sorted(self._changed):
+            node = facts_of(name)
+            if name in self._signature:
+                self._remove(name)
+                if node is None:
+                    del self.names[bisect.bisect_left(self.names, name)]
+                    del self._facts[name]
+            elif node is not None:
+                bisect.insort(self.names, name)
+            if node is not None:
+                self._facts[name] = node
+                self._add(node)
         self._changed.clear()
 
     @property
@@ -140,18 +161,25 @@ class NodeClasses:
         return (least // weights if weights else 0) + balanced
 
     def decide(self, pod: PodFacts, wanted: int) -> str | None:
-        """The node the full cycle picks for a plain pod, or None when none fits."""
-        n = len(self.nodes)
+        """The node the full cycle picks for a plain pod, or None when none fits.
+
+        Positions are indexes into the names in order; a class's members are names, so the members
+        before position i are those below names[i] (all of them for i = n)."""
+        names = self.names
+        n = len(names)
         start = zlib.crc32(f"{pod.namespace}/{pod.name}".encode()) % n
-        feasible: list[tuple[int, list[int]]] = []
+        feasible: list[tuple[int, list[str]]] = []
         for sig, members in self._members.items():
-            if self._fits(sig, self._representative[sig], pod):
+            if self._fits(sig, self._representative(sig), pod):
                 feasible.append((self._score(sig, pod), members))
         if not feasible:
             return None
 
+        def at(m: list[str], i: int) -> int:  # members before position i
+            return len(m) if i >= n else bisect.bisect_left(m, names[i])
+
         def count(lo: int, hi: int) -> int:  # feasible nodes at positions [lo, hi)
-            return sum(bisect.bisect_left(m, hi) - bisect.bisect_left(m, lo) for _, m in feasible)
+            return sum(at(m, hi) - at(m, lo) for _, m in feasible)
 
         after = count(start, n)
         total = after + count(0, start)
@@ -165,21 +193,26 @@ class NodeClasses:
         if found == 1:
             for lo, hi in ((start, end), (0, wrap_end)):
                 for _, m in feasible:
-                    at = bisect.bisect_left(m, lo)
-                    if at < len(m) and m[at] < hi:
-                        return self.nodes[m[at]].name
-        best = max(score for score, m in feasible if count_in(m, start, end, wrap_end))
+                    first = at(m, lo)
+                    if first < len(m) and first < at(m, hi):
+                        return m[first]
+
+        def inside(m: list[str]) -> bool:  # a member inside the window
+            first = at(m, start)
+            return (first < len(m) and first < at(m, end)) or (bool(wrap_end) and bool(m) and at(m, wrap_end) > 0)
+
+        best = max(score for score, m in feasible if inside(m))
         tops = [m for score, m in feasible if score == best]
         # Positions before `start` (the wrapped part) have lower names than any after it.
-        wrapped = [m[0] for m in tops if wrap_end and m and m[0] < wrap_end]
+        wrapped = [m[0] for m in tops if wrap_end and m and at(m, wrap_end) > 0]
         if wrapped:
-            return self.nodes[min(wrapped)].name
+            return min(wrapped)
         firsts = []
         for m in tops:
-            at = bisect.bisect_left(m, start)
-            if at < len(m) and m[at] < end:
-                firsts.append(m[at])
-        return self.nodes[min(firsts)].name
+            first = at(m, start)
+            if first < len(m) and first < at(m, end):
+                firsts.append(m[first])
+        return min(firsts)
 
     @staticmethod
     def _nth(feasible, lo: int, hi: int, k: int, count) -> int:
@@ -198,18 +231,10 @@ class NodeClasses:
         out: list[tuple[Status, int]] = []
         state = filters.CycleState(pod)
         for sig, members in self._members.items():
-            status = filters.run_filters(state, self._representative[sig], self._view)
+            status = filters.run_filters(state, self._representative(sig), self._view)
             if status is not None:  # pragma: no cover - decide() found none feasible
                 out.append((status, len(members)))
         return out
-
-
-def count_in(members: list[int], start: int, end: int, wrap_end: int) -> bool:
-    """Whether a class has a member inside the window."""
-    at = bisect.bisect_left(members, start)
-    if at < len(members) and members[at] < end:
-        return True
-    return bool(wrap_end) and bool(members) and members[0] < wrap_end
 
 
 _CLASSES: "weakref.WeakKeyDictionary[object, NodeClasses]" = weakref.WeakKeyDictionary()

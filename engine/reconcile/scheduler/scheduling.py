@@ -50,7 +50,16 @@ from litekube.reconcile.base import (
     key_of,
     ref_of,
 )
-from litekube.reconcile.scheduler import classes, filters, nodeinfo, preemption, queueing, scores, volumebinding
+from litekube.reconcile.scheduler import (
+    classes,
+    filters,
+    nodeinfo,
+    nodelist,
+    preemption,
+    queueing,
+    scores,
+    volumebinding,
+)
 from litekube.reconcile.scheduler.filters import Code, Reason, Status
 from litekube.reconcile.scheduler.nodeinfo import NodeFacts
 
@@ -166,8 +175,12 @@ _NODES: "weakref.WeakKeyDictionary[object, tuple[int, list[NodeFacts]]]" = weakr
 _POSITIONS: dict[int, tuple[list, dict[str, int]]] = {}
 
 
-def _positions(nodes: list[NodeFacts]) -> dict[str, int]:
-    """Each node's position in `nodes` by name, memoized on the (memoized) node list."""
+def _positions(nodes: list[NodeFacts], view=None):
+    """Each node's position in `nodes` by name: the view's NodeList's (bisection) when `nodes` is its list,
+    else memoized on the list."""
+    kept = nodelist.current(view, nodes)
+    if kept is not None:
+        return nodelist.Positions(kept)
     cached = _POSITIONS.get(id(nodes))
     if cached is not None and cached[0] is nodes:
         return cached[1]
@@ -179,11 +192,17 @@ def _positions(nodes: list[NodeFacts]) -> dict[str, int]:
 
 
 def _all_nodes(view) -> builtins.list[NodeFacts]:
-    """The facts of every Node not being deleted, memoized per view until a Node changes."""
+    """The facts of every Node not being deleted, in name order: kept up to date from the view's Node
+    changes (nodelist.NodeList), or for a view without subscriptions memoized until a Node changes."""
+    kept = nodelist.for_view(view)
+    if kept is not None:
+        return kept.facts
     generation = view.generation("Node") if hasattr(view, "generation") else None
     cached = _NODES.get(view) if generation is not None else None
     if cached is not None and cached[0] == generation:
         return cached[1]
+    if cached is not None:
+        nodelist.REBUILDS["nodes"] += 1
     facts = [f for f in (nodeinfo.node_facts(n) for n in view.list("Node")) if not f.deleting]
     if generation is not None:
         _NODES[view] = (generation, facts)
@@ -205,7 +224,7 @@ def _plain(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFacts]
     return (facts.node_names is None and not facts.node_selector and facts.required_terms is None
             and not facts.preferred_terms and not facts.host_ports and not spec.get("topologySpreadConstraints")
             and not affinity.get("podAffinity") and not affinity.get("podAntiAffinity")
-            and not _selected_by_terms(pod, view) and not _any_prefer_taints(all_nodes))
+            and not _selected_by_terms(pod, view) and not _any_prefer_taints(all_nodes, view))
 
 
 def _selected_by_terms(pod: dict, view) -> bool:
@@ -243,8 +262,12 @@ def _terms(pod: dict) -> tuple[nodeinfo.AffinityTerm, ...]:
 _PREFER: dict[int, tuple[list, bool]] = {}
 
 
-def _any_prefer_taints(nodes: list[NodeFacts]) -> bool:
-    """Whether any node has a PreferNoSchedule taint, memoized on the (memoized) node list."""
+def _any_prefer_taints(nodes: list[NodeFacts], view=None) -> bool:
+    """Whether any node has a PreferNoSchedule taint: the view's NodeList's count when `nodes` is its list,
+    else memoized on the list."""
+    kept = nodelist.current(view, nodes)
+    if kept is not None:
+        return kept.prefer > 0
     cached = _PREFER.get(id(nodes))
     if cached is not None and cached[0] is nodes:
         return cached[1]
@@ -381,7 +404,7 @@ def full_cycle(pod: dict, facts: nodeinfo.PodFacts, view, all_nodes: list[NodeFa
             statuses = {n.name: absent for n in all_nodes}
             return _failed(pod, facts, view, all_nodes, statuses, Reason.AFFINITY_CONFLICT)
         # The named nodes, in the list's order, found through its name index (not a scan of every node).
-        position = _positions(all_nodes)
+        position = _positions(all_nodes, view)
         nodes = [all_nodes[i] for i in sorted(position[name] for name in facts.node_names if name in position)]
         narrowed = True
     with_affinity = filters.pods_with_affinity(view)
