@@ -58,7 +58,7 @@ class TestSnapshot:
         loaded = plane(api)
         assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
         assert loaded.loaded["replayed"] > 0
-        api.store.save_snapshot(0, "other-format", b"")  # unusable: relist instead
+        api.store.save_snapshot(0, "other-format", [])  # unusable: relist instead
         relisted = plane(api)
         assert relisted.loaded["listed"] > 0
         assert cached(loaded) == cached(relisted)
@@ -85,7 +85,7 @@ class TestSnapshot:
         loaded = plane(api)
         assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
         assert all(o.__class__ is bytes for o in loaded.view._objects.values())  # nothing decoded yet
-        api.store.save_snapshot(0, "other-format", b"")
+        api.store.save_snapshot(0, "other-format", [])
         relisted = plane(api)
         assert relisted.loaded["listed"] > 0
         a, b = loaded.view, relisted.view
@@ -124,7 +124,7 @@ class TestSnapshot:
         assert a.node_usage(node) == b.node_usage(node) != before and a.pods_on_node(node) == b.pods_on_node(node)
         kept = [p for p in pods if p is not gone]
         assert a.owned_by(rs["metadata"]["uid"]) == kept
-        again = MemoryView.restore(marshal.loads(marshal.dumps(a.export(marshal.dumps))), marshal.loads)
+        again = MemoryView.restore(a.pieces(marshal.dumps, size=2), marshal.loads)
         assert again.list("Pod", "default") == kept and again.node_usage(node) == b.node_usage(node)
 
     def test_a_snapshot_older_than_the_compaction_point_is_not_used(self, api, monkeypatch):
