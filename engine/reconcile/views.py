@@ -538,15 +538,16 @@ class MemoryView:
     _SETS = ("_by_label", "_by_label_key", "_svc_by_pair", "_slices_by_pod")  # at -> set of keys
     _FLAT = ("_unscheduled", "_unschedulable", "_with_affinity")  # keys
 
-    def pieces(self, encode: Callable[[dict], bytes], size: int = SNAPSHOT_CHUNK) -> Iterator[bytes]:
+    def pieces(self, encode: Callable[[dict], bytes], size: int = 0) -> Iterator[bytes]:
         """The view as chunks (each marshal's bytes of plain values: tuples, lists, dicts, ints,
         strings, bytes), encoded one at a time as they are asked for: a head (the format, the kinds
         left out, the generations, the nodes' usage and priorities), the objects `size` a chunk (its
         key and the object `encode`d on its own; one not read since `restore` kept as it was), the
         indexes as positions in the order of the objects, `size` positions a chunk (a longer entry
         split over several), and an end that counts the objects and index records. `restore` takes
-        them back without decoding any object. The view must not change until the last is taken."""
-        dumps = marshal.dumps
+        them back without decoding any object. The view must not change until the last is taken.
+        `size` 0 is SNAPSHOT_CHUNK."""
+        dumps, size = marshal.dumps, size or SNAPSHOT_CHUNK
         yield dumps(("head", SNAPSHOT_VERSION, sorted(self.skip), dict(self._generations),
                      {node: ((r.cpu, r.memory, r.pods), (nz.cpu, nz.memory, nz.pods))
                       for node, (r, nz) in self._usage.items()},
