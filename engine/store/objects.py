@@ -38,6 +38,9 @@ DEFAULT_MIN_AGE = 300.0
 COMPACT_BATCH = 1_000
 
 
+# Bytes of cache snapshot chunks written in one transaction (Store.save_snapshot): a small snapshot is
+# one write, a big one holds no more than this (and one chunk) encoded at once.
+SNAPSHOT_WRITE = 4 << 20
 MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 
 # Kinds whose objects the store expires, with their time to live in cluster
@@ -998,21 +1001,33 @@ class Store(locking.ControlPlaneLock):
             raise ValueError(f"snapshot checksum {crc} is not the header's {checksum}")
 
     def save_snapshot(self, revision: int, form: str, chunks: Iterable[bytes]) -> None:
-        """Replace the cache snapshot: each chunk (taken from `chunks` outside any transaction, so
-        that making it holds no lock) in its own write under a new token, then, in one write, the
-        header naming them, and the chunks of any other token deleted. A save that finds its chunks
-        gone at the end (a concurrent save deleted them) keeps the other's snapshot and writes no
-        header; one stopped half way leaves chunks no header names (the next save deletes them)."""
+        """Replace the cache snapshot: the chunks under a new token, then the header naming them (and
+        the chunks of any other token deleted) in the write of the last ones. Chunks are taken from
+        `chunks` outside any transaction (making them holds no lock) and written once SNAPSHOT_WRITE
+        bytes of them wait, each such batch in its own write: a snapshot smaller than that is one
+        write, as the one-row snapshot was. A save that finds its chunks gone at the end (a
+        concurrent save deleted them) keeps the other's snapshot and writes no header; one stopped
+        half way leaves chunks no header names (the next save deletes them)."""
         token = int.from_bytes(os.urandom(7), "big")  # BIGINT on PostgreSQL; unique among concurrent saves
-        crc = seq = 0
+        insert = "INSERT INTO snapshot_chunk (token, seq, body) VALUES (?, ?, ?)"
+        crc = seq = waiting = 0
+        batch: builtins.list[tuple[int, int, bytes]] = []
         for body in chunks:
             crc = zlib.crc32(body, crc)
-            with self.write() as writer:
-                writer._q("INSERT INTO snapshot_chunk (token, seq, body) VALUES (?, ?, ?)", (token, seq, body))
+            batch.append((token, seq, body))
             seq += 1
+            waiting += len(body)
             del body
+            if waiting >= SNAPSHOT_WRITE:
+                with self.write() as writer:
+                    writer.lock()
+                    writer._d.executemany(writer._raw, insert, batch)
+                batch, waiting = [], 0
         with self.write() as writer:
-            writer.lock()  # count, then write the header: no other save in between
+            writer.lock()  # the last chunks, the count, the header: no other save in between
+            if batch:
+                writer._d.executemany(writer._raw, insert, batch)
+            del batch
             (found,) = writer._q("SELECT count(*) FROM snapshot_chunk WHERE token = ?", (token,)).fetchone()
             if found != seq:
                 writer._q("DELETE FROM snapshot_chunk WHERE token = ?", (token,))

@@ -9,6 +9,7 @@ import pytest
 from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
 from litekube.store import Store
+from litekube.store import objects as stored
 
 
 def pod(name: str, node: str = "", *, labels: dict | None = None, owner: str | None = None, priority: int = 0,
@@ -146,7 +147,8 @@ class TestStore:
         assert (revision, form, list(chunks)) == (2, "g", [b"c"])
         assert [seq for _, seq in rows(store)] == [0]
 
-    def test_chunks_are_made_outside_any_transaction_and_the_header_comes_last(self, store):
+    def test_chunks_are_made_outside_any_transaction_and_the_header_comes_last(self, store, monkeypatch):
+        monkeypatch.setattr(stored, "SNAPSHOT_WRITE", 1)
         def chunks():
             for body in (b"x", b"y"):
                 with store.write() as writer:  # no transaction of the save's is open
@@ -159,7 +161,19 @@ class TestStore:
         revision, _, loaded = store.load_snapshot()
         assert (revision, list(loaded)) == (2, [b"x", b"y"])
 
-    def test_a_save_whose_chunks_a_concurrent_save_deleted_writes_no_header(self, store):
+    @pytest.mark.parametrize("budget, writes", [(5, 2), (6, 1), (1, 4)])
+    def test_chunks_wait_until_snapshot_write_bytes_of_them_then_go_in_one_write(self, store, monkeypatch,
+                                                                                  budget, writes):
+        monkeypatch.setattr(stored, "SNAPSHOT_WRITE", budget)
+        made, real = [], store.write
+        monkeypatch.setattr(store, "write", lambda: made.append(1) or real())
+        store.save_snapshot(1, "f", [b"aa", b"bb", b"c"])  # 5 bytes in all: a write once 5 wait (then the header's)
+        assert len(made) == writes
+        _, _, chunks = store.load_snapshot()
+        assert list(chunks) == [b"aa", b"bb", b"c"]
+
+    def test_a_save_whose_chunks_a_concurrent_save_deleted_writes_no_header(self, store, monkeypatch):
+        monkeypatch.setattr(stored, "SNAPSHOT_WRITE", 1)  # each chunk written as soon as it is made
         def chunks():
             yield b"first"
             store.save_snapshot(3, "f", [b"other"])  # a save that finishes in between deletes them
@@ -169,7 +183,8 @@ class TestStore:
         assert (revision, list(loaded)) == (3, [b"other"])
         assert len(rows(store)) == 1
 
-    def test_a_stopped_save_keeps_the_previous_snapshot_and_the_next_deletes_its_chunks(self, store):
+    def test_a_stopped_save_keeps_the_previous_snapshot_and_the_next_deletes_its_chunks(self, store, monkeypatch):
+        monkeypatch.setattr(stored, "SNAPSHOT_WRITE", 1)
         def chunks():
             yield b"half"
             raise KeyboardInterrupt
