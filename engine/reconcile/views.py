@@ -44,8 +44,9 @@ its own block below, for any controller to use):
   chunks of plain values, made one at a time (each object encoded on its
   own, a bounded number a chunk, the indexes as positions in the order of
   the objects), and back from them, without looking into any object: an
-  object is decoded when it is first read (the runtime's snapshot). Every index holds
-  keys; what it maps them to is not read, the object is looked up by key.
+  object is decoded when it is first read (the runtime's snapshot). Every
+  index holds keys; what it maps them to is not read, the object is looked
+  up by key.
 """
 from __future__ import annotations
 

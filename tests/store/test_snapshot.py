@@ -8,6 +8,7 @@ import pytest
 
 from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
+from litekube.runtime import controlplane
 from litekube.store import Store
 from litekube.store import objects as stored
 
@@ -94,6 +95,19 @@ class TestPieces:
         bodies = dict(restored._objects)
         again = MemoryView.restore(restored.pieces(lambda obj: pytest.fail("encoded again")), marshal.loads)
         assert again._objects == bodies and all(o.__class__ is bytes for o in bodies.values())
+
+    def test_the_runtime_encoder_takes_dict_and_list_subclasses_as_plain_values(self):
+        class Frozen(dict):
+            pass
+
+        class Items(list):
+            pass
+
+        obj = pod("p", "n0")
+        odd = Frozen(obj, spec=Frozen(obj["spec"], containers=Items(Frozen(c) for c in obj["spec"]["containers"])))
+        restored = MemoryView.restore(MemoryView([odd]).pieces(controlplane._encode), marshal.loads)
+        (back,) = restored.all_objects()
+        assert back == obj and type(back) is dict and type(back["spec"]["containers"]) is list
 
     @pytest.mark.parametrize("tear", ["no end", "a chunk missing", "an extra chunk", "counts", "version",
                                       "empty", "garbage", "objects after the indexes"])
