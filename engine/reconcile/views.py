@@ -40,19 +40,22 @@ its own block below, for any controller to use):
 - `memo(compute)`: `compute` of one object, remembered per object held
   (objects are never mutated: a changed object is a new one, and its
   predecessor's memos go with it).
-- `export(encode)` / `MemoryView.restore(saved, decode)`: the view as plain
-  values (each object encoded on its own, the indexes as positions in the
-  list of keys), and back, without looking into any object: an object is
-  decoded when it is first read (the runtime's snapshot). Every index holds
-  keys; what it maps them to is not read, the object is looked up by key.
+- `pieces(encode)` / `MemoryView.restore(chunks, decode)`: the view as
+  chunks of plain values, made one at a time (each object encoded on its
+  own, a bounded number a chunk, the indexes as positions in the order of
+  the objects), and back from them, without looking into any object: an
+  object is decoded when it is first read (the runtime's snapshot). Every
+  index holds keys; what it maps them to is not read, the object is looked
+  up by key.
 """
 from __future__ import annotations
 
 import bisect
 import builtins
+import marshal
 import sys
 from collections import Counter, defaultdict
-from typing import Callable, Collection, Iterable
+from typing import Callable, Collection, Iterable, Iterator
 
 from litekube.model import resources, selectors
 from litekube.reconcile.base import Key, key_of
@@ -65,6 +68,10 @@ __all__ = ["MemoryView", "pod_facts"]
 
 
 _NO_USAGE = (resources.Requests(), resources.Requests())
+# The chunks of `MemoryView.pieces`: their layout's version (restore refuses another), and how many
+# objects (or index positions) one holds, so that saving or loading never holds the whole encoded view.
+SNAPSHOT_VERSION = 3  # 3: chunked (2: one value, with pod_groups)
+SNAPSHOT_CHUNK = 1000
 
 
 def pod_facts(pod: dict) -> tuple[tuple, bool, bool, tuple]:
@@ -527,65 +534,129 @@ class MemoryView:
             out.append(obj)
         return out
 
-    # -- snapshots: the view as plain values, and back --------------------------------------
+    # -- snapshots: the view as chunks of plain values, and back ------------------------------
     _KEYED = ("_by_owner", "_by_node", "_by_namespace", "_orphans", "_by_reference", "_nominated")  # at -> keys
     _SETS = ("_by_label", "_by_label_key", "_svc_by_pair", "_slices_by_pod")  # at -> set of keys
     _FLAT = ("_unscheduled", "_unschedulable", "_with_affinity")  # keys
 
-    def export(self, encode: Callable[[dict], bytes]) -> dict:
-        """The view as plain values (tuples, lists, dicts, ints, strings and bytes): every object
-        `encode`d on its own (one not read since `restore` is kept as it was), every index as
-        positions in the list of keys. `restore` takes it back without decoding any object."""
-        keys = list(self._objects)
-        at = {key: i for i, key in enumerate(keys)}
-        bodies = [obj if obj.__class__ is bytes else encode(obj)  # type: ignore[arg-type]
-                  for obj in self._objects.values()]
-        saved: dict = {
-            "keys": [tuple(key) for key in keys], "bodies": bodies,
-            "skip": sorted(self.skip), "generations": dict(self._generations),
-            "by_uid": {uid: at[key] for uid, key in self._by_uid.items()},
-            "usage": {node: ((r.cpu, r.memory, r.pods), (nz.cpu, nz.memory, nz.pods))
+    def pieces(self, encode: Callable[[dict], bytes], size: int = 0) -> Iterator[bytes]:
+        """The view as chunks (each marshal's bytes of plain values: tuples, lists, dicts, ints,
+        strings, bytes), encoded one at a time as they are asked for: a head (the format, the kinds
+        left out, the generations, the nodes' usage and priorities), the objects `size` a chunk (its
+        key and the object `encode`d on its own; one not read since `restore` kept as it was), the
+        indexes as positions in the order of the objects, `size` positions a chunk (a longer entry
+        split over several), and an end that counts the objects and index records. `restore` takes
+        them back without decoding any object. The view must not change until the last is taken.
+        `size` 0 is SNAPSHOT_CHUNK."""
+        dumps, size = marshal.dumps, size or SNAPSHOT_CHUNK
+        yield dumps(("head", SNAPSHOT_VERSION, sorted(self.skip), dict(self._generations),
+                     {node: ((r.cpu, r.memory, r.pods), (nz.cpu, nz.memory, nz.pods))
                       for node, (r, nz) in self._usage.items()},
-            "priorities": {node: dict(counts) for node, counts in self._priorities.items()},
-        }
+                     {node: dict(counts) for node, counts in self._priorities.items()}))
+        at: dict[Key, int] = {}
+        keys: builtins.list[tuple] = []
+        bodies: builtins.list[bytes] = []
+        for key, obj in self._objects.items():
+            at[key] = len(at)
+            keys.append(tuple(key))
+            bodies.append(obj if obj.__class__ is bytes else encode(obj))  # type: ignore[arg-type]
+            if len(keys) >= size:
+                yield dumps(("objects", keys, bodies))
+                keys, bodies = [], []
+        if keys:
+            yield dumps(("objects", keys, bodies))
+        del keys, bodies
+        batch: builtins.list[tuple] = []
+        weight = records = 0
+        for name, where, found in self._index_records(at):
+            for i in range(0, max(len(found), 1), size):  # an empty entry (kept as the view holds it) too
+                part = found[i:i + size]
+                batch.append((name, where[i:i + size] if name == "_by_uid" else where, part))
+                records += 1
+                weight += len(part) + 1
+                if weight >= size:
+                    yield dumps(("index", batch))
+                    batch, weight = [], 0
+        if batch:
+            yield dumps(("index", batch))
+        yield dumps(("end", len(at), records))
+
+    def _index_records(self, at: dict[Key, int]) -> Iterator[tuple[str, object, builtins.list]]:
+        """(index name, where, positions) of every index entry; for _by_uid, where is the uids."""
+        uids = builtins.list(self._by_uid)
+        yield "_by_uid", uids, [at[self._by_uid[uid]] for uid in uids]
         for name in self._KEYED + self._SETS:
-            saved[name] = {where: [at[k] for k in found] for where, found in getattr(self, name).items()}
+            for where, found in getattr(self, name).items():
+                yield name, where, [at[k] for k in found]
         for name in self._FLAT:
-            saved[name] = [at[k] for k in getattr(self, name)]
-        saved["pod_groups"] = {uid: [(facts, [at[k] for k in found]) for facts, found in groups.items()]
-                               for uid, groups in self._pod_groups.items()}
-        return saved
+            yield name, None, [at[k] for k in getattr(self, name)]
+        for uid, groups in self._pod_groups.items():
+            for facts, found in groups.items():
+                yield "_pod_groups", (uid, facts), [at[k] for k in found]
 
     @classmethod
-    def restore(cls, saved: dict, decode: Callable[[bytes], dict]) -> "MemoryView":
-        """The view `export` saved; each object is decoded by `decode` when first read."""
-        view = cls(skip=saved["skip"])
+    def restore(cls, chunks: Iterable[bytes], decode: Callable[[bytes], dict]) -> "MemoryView":
+        """The view `pieces` saved, from its chunks in order; each object is decoded by `decode`
+        when first read. Raises ValueError unless the chunks are a whole snapshot of this version
+        (a head, every chunk, an end whose counts match)."""
+        try:
+            return cls._restore(iter(chunks), decode)
+        except (ValueError, EOFError, TypeError, KeyError, IndexError, AttributeError, StopIteration) as exc:
+            raise ValueError(f"not a whole snapshot: {exc!r}") from None
+
+    @classmethod
+    def _restore(cls, chunks: Iterator[bytes], decode: Callable[[bytes], dict]) -> "MemoryView":
+        loads = marshal.loads
+        tag, version, skip, generations, usage, priorities = loads(next(chunks))
+        if tag != "head" or version != SNAPSHOT_VERSION:
+            raise ValueError(f"snapshot version {version!r}")
+        view = cls(skip=skip)
         view._decode = decode
-        keys = [Key._make(k) for k in saved["keys"]]
-        view._objects = dict(zip(keys, saved["bodies"]))
-        view._generations = dict(saved["generations"])
-        by_kind = view._by_kind
-        for key in keys:
-            by_kind[key.kind][key.namespace][key.name] = None
-        view._by_uid = {uid: keys[i] for uid, i in saved["by_uid"].items()}
+        view._generations = dict(generations)
         requests = resources.Requests
-        view._usage = {node: (requests(*r), requests(*nz)) for node, (r, nz) in saved["usage"].items()}
-        view._priorities = {node: Counter(counts) for node, counts in saved["priorities"].items()}
+        view._usage = {node: (requests(*r), requests(*nz)) for node, (r, nz) in usage.items()}
+        view._priorities = {node: Counter(counts) for node, counts in priorities.items()}
         total: Counter = Counter()
         for counts in view._priorities.values():
             total.update(counts)
         view._all_priorities = total
-        for name in cls._KEYED:
-            getattr(view, name).update({where: dict.fromkeys(map(keys.__getitem__, found))
-                                        for where, found in saved[name].items()})
-        for name in cls._SETS:
-            getattr(view, name).update({where: set(map(keys.__getitem__, found))
-                                        for where, found in saved[name].items()})
-        for name in cls._FLAT:
-            getattr(view, name).update(dict.fromkeys(map(keys.__getitem__, saved[name])))
-        view._pod_groups = {uid: {facts: dict.fromkeys(map(keys.__getitem__, found)) for facts, found in groups}
-                            for uid, groups in saved["pod_groups"].items()}
-        return view
+        keys: builtins.list[Key] = []
+        objects, by_kind, make = view._objects, view._by_kind, Key._make
+        keyed, sets = frozenset(cls._KEYED), frozenset(cls._SETS)
+        records = 0
+        for chunk in chunks:
+            piece = loads(chunk)
+            tag = piece[0]
+            if tag == "objects":
+                for k, body in zip(piece[1], piece[2], strict=True):
+                    key = make(k)
+                    keys.append(key)
+                    objects[key] = body
+                    by_kind[key.kind][key.namespace][key.name] = None
+                continue
+            if tag == "end":
+                if piece[1:] != (len(keys), records) or len(objects) != len(keys) or next(chunks, None) is not None:
+                    raise ValueError(f"snapshot counts {piece[1:]!r}, read {(len(keys), records)!r}")
+                return view
+            if tag != "index":
+                raise ValueError(f"snapshot chunk {tag!r}")
+            for name, where, found in piece[1]:
+                records += 1
+                found = map(keys.__getitem__, found)
+                if name in keyed:
+                    getattr(view, name)[where].update(dict.fromkeys(found))
+                elif name in sets:
+                    getattr(view, name)[where].update(found)
+                elif name == "_by_uid":
+                    view._by_uid.update(zip(where, found, strict=True))
+                elif name == "_pod_groups":
+                    uid, facts = where
+                    view._pod_groups.setdefault(uid, {}).setdefault(facts, {}).update(dict.fromkeys(found))
+                elif name in cls._FLAT:
+                    getattr(view, name).update(dict.fromkeys(found))
+                else:
+                    raise ValueError(f"snapshot index {name!r}")
+        raise ValueError("snapshot without its end")
 
 
     # -- labels: objects matching a selector in a namespace ----------------------------------

@@ -24,6 +24,7 @@ from typing import Callable, Iterator
 from litekube import errors
 from litekube.api.server import Api
 from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
+from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
 from litekube.runtime.components import field_manager
@@ -37,10 +38,12 @@ log = logging.getLogger("litekube.controlplane")
 _RETRY_BASE, _RETRY_MAX = 0.005, 60.0
 # Kinds the controllers' cache leaves out: no reconciler reads Events (the recorder aggregates in memory).
 UNCACHED = frozenset({"Event"})
-# The cache snapshot's format: marshal's, which only this Python version reads back.
-# Its body is MemoryView.export's: every object marshaled on its own (decoded when first read) and the
-# indexes as positions, so that loading it decodes no object and rebuilds no index.
-SNAPSHOT_FORMAT = f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-view2"  # view2: pod_groups
+# The cache snapshot's format: marshal's, which only this Python version reads back, and the layout of
+# MemoryView.pieces: chunks of a bounded number of objects, each marshaled on its own (decoded when first
+# read), and of the indexes as positions, so that loading it decodes no object and rebuilds no index,
+# and neither saving nor loading holds the whole cache encoded at once.
+SNAPSHOT_FORMAT = (f"marshal-{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}"
+                   f"-view{views.SNAPSHOT_VERSION}")
 SNAPSHOT_EVERY = 1000  # changelog rows since the last snapshot before a settle writes a new one
 SNAPSHOT_SMALL = 2000  # a cache this small is snapshotted after every change (it costs milliseconds)
 _REFUSED = (errors.StorageError, errors.RequestEntityTooLarge, errors.Invalid, errors.BadRequest)
@@ -257,13 +260,13 @@ class ControlPlane:
         found = self.store.load_snapshot()
         if found is None:
             return False
-        revision, form, body = found
+        revision, form, chunks = found
         if form != SNAPSHOT_FORMAT or revision > cursor or revision < self.store.compacted():
             return False
         try:
-            saved = marshal.loads(body)
-            view = MemoryView.restore(saved, marshal.loads)
-        except (ValueError, EOFError, TypeError, KeyError):
+            view = MemoryView.restore(chunks, marshal.loads)
+        except ValueError as exc:  # torn (a chunk missing, a count or the checksum wrong): relist
+            log.info("cache snapshot at revision %d not used: %s", revision, exc)
             return False
         if view.skip != UNCACHED:
             return False
@@ -292,8 +295,7 @@ class ControlPlane:
 
     def save_snapshot(self) -> None:
         """Store the cache as of the cursor, so that the next control plane loads it and replays only what follows."""
-        body = marshal.dumps(self.view.export(_encode))
-        self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, body)
+        self.store.save_snapshot(self.cursor, SNAPSHOT_FORMAT, self.view.pieces(_encode))
         self._snapshot_revision = self.cursor
 
     def _changes_between(self, start: int, end: int) -> list:

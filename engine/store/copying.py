@@ -25,8 +25,8 @@ __all__ = ["copy", "Copied", "BATCH", "display"]
 
 BATCH = 2000
 # Parents before children would matter with foreign keys; there are none. Single-row tables first.
-TABLES = ("revision", "compaction", "clock", "controlplane", "controller_state", "snapshot", "objects", "changelog",
-          "allocations", "allocation_hints")
+TABLES = ("revision", "compaction", "clock", "controlplane", "controller_state", "snapshot", "snapshot_chunk",
+          "objects", "changelog", "allocations", "allocation_hints")
 _NOT_COPIED = {"controlplane": {"holder", "expires"}}
 
 

@@ -18,6 +18,7 @@ import json.encoder
 import os
 import threading
 import time
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Collection, Iterable, Iterator
@@ -37,6 +38,9 @@ DEFAULT_MIN_AGE = 300.0
 COMPACT_BATCH = 1_000
 
 
+# Bytes of cache snapshot chunks written in one transaction (Store.save_snapshot): a small snapshot is
+# one write, a big one holds no more than this (and one chunk) encoded at once.
+SNAPSHOT_WRITE = 4 << 20
 MAX_OBJECT_BYTES = 1536 * 1024  # etcd's default --max-request-bytes (1.5 MiB)
 
 # Kinds whose objects the store expires, with their time to live in cluster
@@ -969,18 +973,70 @@ class Store(locking.ControlPlaneLock):
             cursor, timers = writer._q("SELECT cursor, timers FROM controlplane WHERE id = 1").fetchone()
             writer._q("UPDATE controlplane SET cursor = ?, timers = ? WHERE id = 1", merge(cursor, timers))
 
-    def load_snapshot(self) -> tuple[int, str, bytes] | None:
-        """The control plane's cache snapshot: (revision, format, body), or None."""
-        with self.read() as reader:
-            row = reader._q("SELECT revision, format, body FROM snapshot WHERE id = 1").fetchone()
-        return None if row is None else (row[0], row[1], bytes(row[2]))
+    def load_snapshot(self) -> tuple[int, str, Iterator[bytes]] | None:
+        """The control plane's cache snapshot: (revision, format, its chunks), or None.
 
-    def save_snapshot(self, revision: int, form: str, body: bytes) -> None:
-        """Replace the cache snapshot (one row)."""
+        The chunks are read one at a time, each in its own short read, as they are taken. Taking one
+        that is missing (a later save replaced them) or taking the last when their CRC-32 differs from
+        the header's raises ValueError: the snapshot is torn, not to be trusted."""
+        with self.read() as reader:
+            row = reader._q("SELECT revision, format, token, chunks, checksum FROM snapshot WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        revision, form, token, count, checksum = row
+        return revision, form, self._snapshot_chunks(token, count, checksum)
+
+    def _snapshot_chunks(self, token: int, count: int, checksum: int) -> Iterator[bytes]:
+        crc = 0
+        for seq in range(count):
+            with self.read() as reader:
+                row = reader._q("SELECT body FROM snapshot_chunk WHERE token = ? AND seq = ?", (token, seq)).fetchone()
+            if row is None:
+                raise ValueError(f"snapshot chunk {seq} of {count} is missing")
+            body = bytes(row[0])
+            del row
+            crc = zlib.crc32(body, crc)
+            yield body
+        if crc != checksum:
+            raise ValueError(f"snapshot checksum {crc} is not the header's {checksum}")
+
+    def save_snapshot(self, revision: int, form: str, chunks: Iterable[bytes]) -> None:
+        """Replace the cache snapshot: the chunks under a new token, then the header naming them (and
+        the chunks of any other token deleted) in the write of the last ones. Chunks are taken from
+        `chunks` outside any transaction (making them holds no lock) and written once SNAPSHOT_WRITE
+        bytes of them wait, each such batch in its own write: a snapshot smaller than that is one
+        write, as the one-row snapshot was. A save that finds its chunks gone at the end (a
+        concurrent save deleted them) keeps the other's snapshot and writes no header; one stopped
+        half way leaves chunks no header names (the next save deletes them)."""
+        token = int.from_bytes(os.urandom(7), "big")  # BIGINT on PostgreSQL; unique among concurrent saves
+        insert = "INSERT INTO snapshot_chunk (token, seq, body) VALUES (?, ?, ?)"
+        crc = seq = waiting = 0
+        batch: builtins.list[tuple[int, int, bytes]] = []
+        for body in chunks:
+            crc = zlib.crc32(body, crc)
+            batch.append((token, seq, body))
+            seq += 1
+            waiting += len(body)
+            del body
+            if waiting >= SNAPSHOT_WRITE:
+                with self.write() as writer:
+                    writer.lock()
+                    writer._d.executemany(writer._raw, insert, batch)
+                batch, waiting = [], 0
         with self.write() as writer:
-            writer._q("INSERT INTO snapshot (id, revision, format, body) VALUES (1, ?, ?, ?) "
+            writer.lock()  # the last chunks, the count, the header: no other save in between
+            if batch:
+                writer._d.executemany(writer._raw, insert, batch)
+            del batch
+            (found,) = writer._q("SELECT count(*) FROM snapshot_chunk WHERE token = ?", (token,)).fetchone()
+            if found != seq:
+                writer._q("DELETE FROM snapshot_chunk WHERE token = ?", (token,))
+                return
+            writer._q("INSERT INTO snapshot (id, revision, format, token, chunks, checksum) VALUES (1, ?, ?, ?, ?, ?) "
                       "ON CONFLICT (id) DO UPDATE SET revision = excluded.revision, format = excluded.format, "
-                      "body = excluded.body", (revision, form, body))
+                      "token = excluded.token, chunks = excluded.chunks, checksum = excluded.checksum",
+                      (revision, form, token, seq, crc))
+            writer._q("DELETE FROM snapshot_chunk WHERE token <> ?", (token,))
 
     def compacted(self) -> int:
         """The compaction point: reading changes from before it fails with Expired."""

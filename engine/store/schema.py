@@ -36,7 +36,7 @@ REV = Integer().with_variant(BigInteger(), "postgresql")
 KEY = Text().with_variant(Text(collation="C"), "postgresql")
 
 __all__ = ["metadata", "objects", "changelog", "revision", "compaction", "clock", "controlplane",
-           "controller_state", "snapshot", "allocations", "allocation_hints"]
+           "controller_state", "snapshot", "snapshot_chunk", "allocations", "allocation_hints"]
 
 metadata = MetaData(naming_convention={
     "ix": "ix_%(column_0_label)s",
@@ -120,14 +120,26 @@ changelog = Table(
     Index("ix_changelog_object_rev", "kind", "namespace", "name", "rev"),
 )
 
-# The control plane's cache as of a revision, so that the next one replays only the changelog since.
+# The control plane's cache as of a revision, so that the next one replays only the changelog since:
+# a header (one row) naming the chunks of the snapshot it describes (their token, how many, a CRC-32
+# of their bodies in order), and the chunks (MemoryView.pieces), written before their header.
 snapshot = Table(
     "snapshot", metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
     Column("revision", REV, nullable=False),
     Column("format", Text, nullable=False),
-    Column("body", LargeBinary, nullable=False),
+    Column("token", BigInteger, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("checksum", BigInteger, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
+)
+
+snapshot_chunk = Table(
+    "snapshot_chunk", metadata,
+    Column("token", BigInteger, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("token", "seq"),
 )
 
 # The ClusterIPs (kind 'ip', the address as an integer) and nodePorts (kind 'port') each Service

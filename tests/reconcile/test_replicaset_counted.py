@@ -55,7 +55,7 @@ def test_groups_follow_changes_and_survive_a_snapshot():
     assert sorted((facts[2], len(keys)) for facts, keys in view.pod_groups("u-rs")) == [(False, 1), (True, 2)]
     view.put(pod("c"))
     view.discard(next(k for _, keys in view.pod_groups("u-rs") for k in keys if k.name == "a"))
-    restored = MemoryView.restore(view.export(lambda obj: b""), lambda b: {})  # the groups, not the bodies
+    restored = MemoryView.restore(view.pieces(lambda obj: b""), lambda b: {})  # the groups, not the bodies
     for v in (view, restored):
         ((facts, keys),) = v.pod_groups("u-rs")
         assert facts[:3] == (("u-rs",), True, True) and sorted(k.name for k in keys) == ["b", "c"]

@@ -11,6 +11,7 @@ from litekube.api.server import Api
 from litekube.model import manifests, nodes
 from litekube.model import selectors
 from litekube.reconcile.base import Key
+from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import components, controlplane, embedded
 from litekube.runtime.controlplane import ControlPlane
@@ -42,6 +43,11 @@ def plane(api: Api) -> ControlPlane:
     return p
 
 
+def chunk_rows(api: Api) -> int:
+    with api.store.read() as reader:
+        return reader._q("SELECT count(*) FROM snapshot_chunk").fetchone()[0]
+
+
 def cached(p: ControlPlane) -> dict:
     return {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in p.view.all_objects()}
 
@@ -58,7 +64,7 @@ class TestSnapshot:
         loaded = plane(api)
         assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
         assert loaded.loaded["replayed"] > 0
-        api.store.save_snapshot(0, "other-format", b"")  # unusable: relist instead
+        api.store.save_snapshot(0, "other-format", [])  # unusable: relist instead
         relisted = plane(api)
         assert relisted.loaded["listed"] > 0
         assert cached(loaded) == cached(relisted)
@@ -85,7 +91,7 @@ class TestSnapshot:
         loaded = plane(api)
         assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
         assert all(o.__class__ is bytes for o in loaded.view._objects.values())  # nothing decoded yet
-        api.store.save_snapshot(0, "other-format", b"")
+        api.store.save_snapshot(0, "other-format", [])
         relisted = plane(api)
         assert relisted.loaded["listed"] > 0
         a, b = loaded.view, relisted.view
@@ -124,7 +130,7 @@ class TestSnapshot:
         assert a.node_usage(node) == b.node_usage(node) != before and a.pods_on_node(node) == b.pods_on_node(node)
         kept = [p for p in pods if p is not gone]
         assert a.owned_by(rs["metadata"]["uid"]) == kept
-        again = MemoryView.restore(marshal.loads(marshal.dumps(a.export(marshal.dumps))), marshal.loads)
+        again = MemoryView.restore(a.pieces(marshal.dumps, size=2), marshal.loads)
         assert again.list("Pod", "default") == kept and again.node_usage(node) == b.node_usage(node)
 
     def test_a_snapshot_older_than_the_compaction_point_is_not_used(self, api, monkeypatch):
@@ -135,6 +141,44 @@ class TestSnapshot:
         embedded.settle(api)
         api.store.compact(history=0, min_age=0)
         assert plane(api).loaded["listed"] > 0
+
+    def test_a_snapshot_in_many_chunks_restores_as_a_relist_builds(self, api, monkeypatch):
+        monkeypatch.setattr(controlplane, "SNAPSHOT_SMALL", 0)
+        monkeypatch.setattr(views, "SNAPSHOT_CHUNK", 3)
+        apply(api, WEB)
+        embedded.settle(api)
+        plane(api).save_snapshot()
+        assert chunk_rows(api) > 10
+        loaded = plane(api)
+        assert loaded.loaded["snapshot"] > 0 and loaded.loaded["listed"] == 0
+        api.store.save_snapshot(0, "other-format", [])
+        relisted = plane(api)
+        assert relisted.loaded["listed"] > 0 and cached(loaded) == cached(relisted)
+        assert MemoryView.restore(loaded.view.pieces(marshal.dumps), marshal.loads).all_objects() == \
+            loaded.view.all_objects()
+
+    @pytest.mark.parametrize("tear", [
+        "DELETE FROM snapshot_chunk WHERE seq = 1",  # a chunk missing
+        "DELETE FROM snapshot_chunk WHERE seq = (SELECT max(seq) FROM snapshot_chunk)",  # the end missing
+        "UPDATE snapshot SET chunks = chunks + 1",  # the header counts one more
+        "UPDATE snapshot SET chunks = chunks - 1",  # one fewer: no end
+        "UPDATE snapshot SET checksum = checksum + 1",
+        "UPDATE snapshot_chunk SET body = (SELECT body FROM snapshot_chunk WHERE seq = 1) WHERE seq = 2",
+        "UPDATE snapshot SET format = format || 'x'",  # an unknown format
+    ])
+    def test_a_torn_snapshot_is_not_trusted_the_cache_is_relisted(self, api, monkeypatch, tear):
+        monkeypatch.setattr(controlplane, "SNAPSHOT_SMALL", 0)
+        monkeypatch.setattr(views, "SNAPSHOT_CHUNK", 3)
+        apply(api, WEB)
+        embedded.settle(api)
+        plane(api).save_snapshot()
+        whole = plane(api)
+        assert whole.loaded["snapshot"] > 0
+        with api.store.write() as writer:
+            writer._q(tear)
+        torn = plane(api)
+        assert torn.loaded["snapshot"] == 0 and torn.loaded["listed"] > 0
+        assert cached(torn) == cached(whole) and torn.cursor == whole.cursor
 
     def test_events_are_not_cached(self, api):
         apply(api, WEB)

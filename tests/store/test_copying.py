@@ -17,7 +17,8 @@ TABLES = {
     "controlplane": "SELECT cursor, timers FROM controlplane",
     "controller_state": "SELECT component, kind, namespace, name, body FROM controller_state "
                         "ORDER BY component, kind, namespace, name",
-    "snapshot": "SELECT revision, format, body FROM snapshot",
+    "snapshot": "SELECT revision, format, token, chunks, checksum FROM snapshot",
+    "snapshot_chunk": "SELECT token, seq, body FROM snapshot_chunk ORDER BY token, seq",
     "allocations": "SELECT kind, value, family, namespace, name FROM allocations "
                    "ORDER BY kind, value, family, namespace, name",
     "allocation_hints": "SELECT kind, start, next FROM allocation_hints ORDER BY kind, start",

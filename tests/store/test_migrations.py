@@ -1,6 +1,7 @@
 """Alembic migrations: upgrade an empty database, check it, round-trip down and up."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.script import ScriptDirectory
 from litekube.store import Store, database, triggers
@@ -42,4 +43,27 @@ class TestMigrations:
         assert trigger_names(store) == names(store)
         with store.write() as w:
             assert w.create("ConfigMap", "default", "a", "u", {"kind": "ConfigMap"}) == 1
+        store.close()
+
+    def test_0010_replaces_the_one_row_snapshot_by_chunks_and_back_dropping_it_both_ways(self, backend):
+        store = Store(backend.db("m.db"))
+        store.save_snapshot(4, "f", [b"a", b"b"])
+
+        def columns(table: str) -> list[str]:
+            return [c["name"] for c in sa.inspect(store._writer).get_columns(table)]
+
+        assert columns("snapshot") == ["id", "revision", "format", "token", "chunks", "checksum"]
+        assert columns("snapshot_chunk") == ["token", "seq", "body"]
+        database.downgrade(store._writer, "0009")
+        assert columns("snapshot") == ["id", "revision", "format", "body"]
+        assert "snapshot_chunk" not in sa.inspect(store._writer).get_table_names()
+        with store._writer.begin() as connection:
+            assert connection.execute(sa.text("SELECT count(*) FROM snapshot")).scalar() == 0  # dropped, not converted
+            connection.execute(sa.text("INSERT INTO snapshot (id, revision, format, body) VALUES (1, 3, 'old', :b)"),
+                               {"b": b"one blob"})
+        database.migrate(store._writer, store._reader)
+        assert store.load_snapshot() is None  # the one-row snapshot is not carried over
+        store.save_snapshot(5, "g", [b"c"])
+        revision, form, chunks = store.load_snapshot()
+        assert (revision, form, list(chunks)) == (5, "g", [b"c"])
         store.close()
