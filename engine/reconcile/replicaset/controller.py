@@ -67,13 +67,16 @@ from litekube.reconcile.base import (
 from litekube.reconcile.common import pod_ranking
 
 __all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "Reason", "reconcile",
-           "replicasets_for_pod", "available_after", "Flavor", "REPLICA_SET", "sync", "owners_for_pod"]
+           "replicasets_for_pod", "available_after", "Flavor", "REPLICA_SET", "sync", "owners_for_pod", "VISITS"]
 
 EVENT_SOURCE = "replicaset-controller"  # the event source upstream
 BURST_REPLICAS = 500
 # Available means Ready for strictly more than minReadySeconds: requeue just after.
 _PAST_MIN_READY = 0.001
 _STATUS_COUNTS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
+# What the syncs read (for tests that count work, not time): pods walked (controlled, siblings' and
+# orphans), pod groups counted instead (`_counted`).
+VISITS = {"pods": 0, "groups": 0}
 
 
 class Reason(StrEnum):
@@ -141,7 +144,9 @@ def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool, dict | No
 
 def _controlled(view: View, uid: str, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
-    return [pod for pod in view.owned_by(uid, "Pod") if uid in facts(pod)[0]]
+    owned = view.owned_by(uid, "Pod")
+    VISITS["pods"] += len(owned)
+    return [pod for pod in owned if uid in facts(pod)[0]]
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -185,7 +190,9 @@ def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[
             updates.append(Update(_released(pod, uid)))
     if deleting:
         return claimed, updates
-    for pod in view.orphans("Pod", meta.get("namespace", "")):
+    orphans = view.orphans("Pod", meta.get("namespace", ""))
+    VISITS["pods"] += len(orphans)
+    for pod in orphans:
         # Terminating pods are not active, so they are never adopted.
         if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
             updates.append(Update(_adopted(pod, rs)))
@@ -393,7 +400,9 @@ def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, fla
     labeled_by = None if template_labels == selector else template_labels.matches
     claimed = labeled = ready = 0
     released: list[Key] = []
-    for (uids, active, is_ready, labels), keys in groups_of(uid):
+    groups = groups_of(uid)
+    VISITS["groups"] += len(groups)
+    for (uids, active, is_ready, labels), keys in groups:
         if uid not in uids or not active:
             continue
         found = dict(labels)
@@ -407,7 +416,9 @@ def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, fla
     actions: list = [Update(_released(view.get("Pod", k.namespace, k.name), uid))  # type: ignore[arg-type]
                      for k in sorted(released)]
     if not deleting:
-        for pod in view.orphans("Pod", meta.get("namespace", "")):
+        orphans = view.orphans("Pod", meta.get("namespace", ""))
+        VISITS["pods"] += len(orphans)
+        for pod in orphans:
             if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
                 actions.append(Update(_adopted(pod, rs)))
                 claimed += 1
