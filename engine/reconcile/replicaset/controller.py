@@ -142,6 +142,13 @@ def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool, dict | No
     return _pod_facts if memo is None else memo(_pod_facts)
 
 
+def _selectors(view: View, parse: Callable[[dict], selectors.Selector]) -> Callable[[dict], selectors.Selector]:
+    """`parse` (a ReplicaSet's selector, raising BadRequest), remembered per object by a view that can
+    (MemoryView.memo; a Selector is immutable): a ReplicaSet is synced on every change of its pods."""
+    memo = getattr(view, "memo", None)
+    return parse if memo is None else memo(parse)  # type: ignore[return-value]
+
+
 def _controlled(view: View, uid: str, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
     owned = view.owned_by(uid, "Pod")
@@ -223,12 +230,13 @@ def _related_pods(view: View, rs: dict, facts: Callable[[dict], tuple] = _pod_fa
     if owner is None:
         return []
     related: dict[str, dict] = {}
+    parse = _selectors(view, _label_selector)
     for sibling in view.owned_by(owner.get("uid", ""), "ReplicaSet"):
         sibling_owner = _controller_ref(sibling)
         if sibling_owner is None or sibling_owner.get("uid") != owner.get("uid"):
             continue
         try:
-            selector = _label_selector(sibling)
+            selector = parse(sibling)
         except errors.BadRequest:
             continue  # an invalid selector matches no pods
         for pod in _controlled(view, _meta(sibling).get("uid", ""), facts):
@@ -357,7 +365,7 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
         return Result()
     # 2. A selector that does not parse selects nothing; upstream drops the key.
     try:
-        selector = flavor.selector(rs)
+        selector = _selectors(view, flavor.selector)(rs)
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
@@ -383,7 +391,8 @@ def _update_status(rs: dict, status: dict, actions: list) -> None:
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
             status.pop("observedGeneration")
-        actions.append(UpdateStatus({**values.clone(rs), "status": status}))
+        # Only the status changes: the rest is the cached object's, never changed (as the kubelet's).
+        actions.append(UpdateStatus({**rs, "status": status}))
 
 
 def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, flavor: Flavor) -> Result | None:
