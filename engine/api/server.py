@@ -388,22 +388,41 @@ class Transaction:
         return self.update(new, namespace=namespace, subresource=subresource)
 
     def delete(self, kind: str, namespace: str, name: str, *, propagation: str | None = None,
-               grace_period: int | None = None, resource_version: str | None = None) -> dict | None:
+               grace_period: int | None = None, resource_version: str | None = None,
+               read: dict | None = None) -> dict | None:
         """Delete an object as kube-apiserver does; the object if it still exists, else None.
 
         Objects with finalizers (including the garbage collector's `orphan` and
         `foregroundDeletion`) and scheduled pods get a deletionTimestamp and stay
         until their finalizers are gone or their kubelet removes them.
+
+        `read` is the object as the control plane read it (from its cache): its own delete
+        then writes over it by compare-and-swap at its resourceVersion instead of reading and
+        decoding the stored object again (when something wrote it since, as the full path).
         """
         k = kinds.lookup(kind)
         ns = namespace if k.namespaced else ""
         self._lock()
+        expected = _cached_version(read, self.strict, resource_version) if k.kind != "Namespace" else None
+        if expected is not None:
+            # Only the metadata changes below (a Namespace, whose status does too, is not taken here).
+            obj = {**read, "metadata": dict(read["metadata"])}  # type: ignore[dict-item]
+            try:
+                return self._delete(k, ns, name, obj, expected, propagation, grace_period)
+            except errors.Conflict:
+                pass  # written since it was read: decide on the stored object
         stored = self.reader.get(k.kind, ns, name)
         if stored is None:
             raise errors.NotFound.of(k.resource, name)
         if resource_version and str(resource_version) != str(stored.resource_version):
             raise errors.Conflict.of(k.resource, name)
-        obj = stored.body  # freshly decoded: ours to change
+        # freshly decoded: ours to change
+        return self._delete(k, ns, name, stored.body, stored.resource_version, propagation, grace_period)
+
+    def _delete(self, k: kinds.Kind, ns: str, name: str, obj: dict, expected: int, propagation: str | None,
+                grace_period: int | None) -> dict | None:
+        """`delete` of `obj`, the object stored at `expected` (its metadata and, for a Namespace,
+        its status ours to change)."""
         meta = obj["metadata"]
         finalizers = list(meta.get("finalizers") or [])
         policy = propagation or _existing_policy(finalizers) or _default_policy(k.kind)
@@ -418,7 +437,7 @@ class Transaction:
         if k.kind == "Namespace":  # held by spec.finalizers until the namespace controller empties it
             obj.setdefault("status", {})["phase"] = "Terminating"
         if not finalizers and not grace and not (k.kind == "Namespace" and (obj.get("spec") or {}).get("finalizers")):
-            self.writer.delete(k.kind, ns, name)
+            self.writer.delete(k.kind, ns, name, expected)
             return None
         now = self.now()
         if meta.get("deletionTimestamp"):
@@ -433,7 +452,7 @@ class Transaction:
         meta["finalizers"] = finalizers
         if not finalizers:
             meta.pop("finalizers")
-        return self._write(k, ns, name, obj, stored.resource_version)
+        return self._write(k, ns, name, obj, expected)
 
     def bind(self, namespace: str, name: str, uid: str, node: str) -> dict:
         """The pods/binding subresource: assign a node and mark the pod PodScheduled."""
@@ -483,11 +502,23 @@ class Transaction:
         meta["resourceVersion"] = str(rv)
         return event
 
-    def remove(self, kind: str, namespace: str, name: str, uid: str | None = None) -> dict | None:
+    def remove(self, kind: str, namespace: str, name: str, uid: str | None = None,
+               read: dict | None = None) -> dict | None:
         """Delete with grace 0 (what a kubelet does after killing a pod): the object goes now,
-        unless finalizers hold it; then it stays, its grace period 0, until they are removed."""
+        unless finalizers hold it; then it stays, its grace period 0, until they are removed.
+
+        `read`: the object as the control plane read it, as for `delete` (an object without
+        finalizers is then deleted at its resourceVersion without being read again)."""
         k = kinds.lookup(kind)
         self._lock()
+        expected = _cached_version(read, self.strict)
+        if expected is not None and not (uid and read["metadata"].get("uid") != uid) \
+                and not read["metadata"].get("finalizers"):  # type: ignore[index]
+            try:
+                self.writer.delete(k.kind, namespace if k.namespaced else "", name, expected)
+                return None
+            except errors.Conflict:
+                pass  # written since it was read: decide on the stored object
         stored = self.reader.get(k.kind, namespace if k.namespaced else "", name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of(k.resource, name)
@@ -571,6 +602,17 @@ def _sql_fields(fields) -> list[tuple[str, str]]:
     """The equality terms of a field selector on string fields, with a non-empty value."""
     return [(f.field, f.value) for f in fields or () if f.operator in ("=", "==") and f.value
             and f.field in _STRING_FIELDS]
+
+
+def _cached_version(read: dict | None, strict: bool, precondition: str | None = None) -> int | None:
+    """The resourceVersion a control plane's write may compare-and-swap on: that of `read`, the object
+    as it read it, when it is the control plane's (not strict) and a precondition, if any, names it."""
+    if read is None or strict:
+        return None
+    version = (read.get("metadata") or {}).get("resourceVersion")
+    if version in (None, "") or (precondition and str(precondition) != str(version)):
+        return None
+    return int(version)
 
 
 def _existing_policy(finalizers: list[str]) -> str | None:

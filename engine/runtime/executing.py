@@ -144,10 +144,11 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
         if action.uid and current is not None and current["metadata"].get("uid") != action.uid:
             return  # the object was replaced: the precondition fails, nothing to do
         result = tx.delete(action.kind, action.namespace, action.name, propagation=action.propagation,
-                           grace_period=action.grace_period)
+                           grace_period=action.grace_period, read=current)
         _put(view, result, base.Key(action.kind, action.namespace, action.name))
     elif isinstance(action, base.Remove):
-        _put(view, tx.remove(action.kind, action.namespace, action.name, action.uid or None),
+        _put(view, tx.remove(action.kind, action.namespace, action.name, action.uid or None,
+                             read=view.get(action.kind, action.namespace, action.name)),
              base.Key(action.kind, action.namespace, action.name))
     elif isinstance(action, base.Bind):
         view.put(tx.bind(action.namespace, action.name, action.uid, action.node))

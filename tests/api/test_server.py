@@ -8,7 +8,7 @@ import pytest
 from litekube import errors
 from litekube.api import server, ssa
 from litekube.api.server import Api
-from litekube.store import Store
+from litekube.store import Store, objects
 
 
 def deployment(name="web", replicas=2, image="nginx:1.27", namespace=None):
@@ -370,3 +370,79 @@ class TestDryRun:
 def tx_get(api, kind, name, namespace="default"):
     with api.read() as tx:
         return tx.get(kind, namespace, name)
+
+
+class TestDeleteOverTheCachedRead:
+    """The control plane's delete and remove of an object it read (`read`, its cache's copy):
+    a compare-and-swap at that resourceVersion, the stored object not read again, the same result."""
+
+    @staticmethod
+    def pod(name):
+        return {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "labels": {"app": "web"}},
+                "spec": {"nodeName": "node-1", "containers": [{"name": "web", "image": "nginx:1.27"}]}}
+
+    def created(self, api, *names):
+        with api.write(trusted=True) as tx:
+            return [tx.create(self.pod(name)) for name in names]
+
+    def test_a_graceful_delete_writes_what_the_full_path_writes_without_decoding(self, api):
+        (cached,) = self.created(api, "a")
+        with api.write(dry_run=True, trusted=True) as tx:  # the full path, rolled back
+            full = tx.delete("Pod", "default", "a")
+        with api.write(trusted=True) as tx:
+            before = objects.READS["objects"]
+            fast = tx.delete("Pod", "default", "a", read=cached)
+            assert objects.READS["objects"] == before
+        assert full["metadata"]["deletionGracePeriodSeconds"] == 30
+        assert fast == full == tx_get(api, "Pod", "a")
+        assert "deletionTimestamp" not in cached["metadata"]  # the cache's copy is left as it was
+
+    def test_a_read_older_than_the_stored_object_takes_the_stored_one(self, api):
+        (cached,) = self.created(api, "a")
+        relabelled = copy.deepcopy(cached)
+        relabelled["metadata"]["labels"]["tier"] = "front"
+        with api.write(trusted=True) as tx:
+            tx.update(relabelled)
+        with api.write(trusted=True) as tx:
+            held = tx.delete("Pod", "default", "a", read=cached)
+        assert held["metadata"]["labels"] == {"app": "web", "tier": "front"}
+        assert tx_get(api, "Pod", "a")["metadata"]["labels"] == {"app": "web", "tier": "front"}
+
+    def test_a_precondition_other_than_the_read_version_is_checked_on_the_stored_object(self, api):
+        (cached,) = self.created(api, "a")
+        with pytest.raises(errors.Conflict):
+            with api.write(trusted=True) as tx:
+                tx.delete("Pod", "default", "a", read=cached, resource_version="1")
+
+    def test_a_request_decides_on_the_stored_object(self, api):
+        (cached,) = self.created(api, "a")
+        with api.write() as tx:  # kubectl's: strict
+            before = objects.READS["objects"]
+            tx.delete("Pod", "default", "a", read=cached)
+            assert objects.READS["objects"] == before + 1
+
+    def test_remove_deletes_at_the_read_version_without_decoding(self, api):
+        (cached,) = self.created(api, "a")
+        with api.write(trusted=True) as tx:
+            before = objects.READS["objects"]
+            assert tx.remove("Pod", "default", "a", cached["metadata"]["uid"], read=cached) is None
+            assert objects.READS["objects"] == before
+            assert tx.find("Pod", "default", "a") is None
+
+    def test_remove_over_a_stale_read_keeps_the_finalizer_written_since(self, api):
+        (cached,) = self.created(api, "a")
+        held = copy.deepcopy(cached)
+        held["metadata"]["finalizers"] = ["example.com/hold"]
+        with api.write(trusted=True) as tx:
+            tx.update(held)
+        with api.write(trusted=True) as tx:
+            kept = tx.remove("Pod", "default", "a", cached["metadata"]["uid"], read=cached)
+        assert kept["metadata"]["finalizers"] == ["example.com/hold"]
+        assert kept["metadata"]["deletionGracePeriodSeconds"] == 0
+
+    def test_remove_of_another_uid_is_not_found(self, api):
+        (cached,) = self.created(api, "a")
+        with pytest.raises(errors.NotFound):
+            with api.write(trusted=True) as tx:
+                tx.remove("Pod", "default", "a", "another-uid", read=cached)
+        assert tx_get(api, "Pod", "a") is not None

@@ -59,6 +59,21 @@ class TestTemplates:
         assert du.find_new_replica_set(d, [newer, other, older]) is older
         assert du.find_new_replica_set(d, [other]) is None
 
+    def test_find_new_compares_the_given_key_of_each_replica_set(self):
+        """The controller passes the key remembered per ReplicaSet: what is compared is its answer."""
+        t = {"metadata": {"labels": {"a": "1", du.HASH_LABEL: "h"}}}
+        d = {"spec": {"template": {"metadata": {"labels": {"a": "1"}}}}}
+        first = {"metadata": {"name": "a", "creationTimestamp": "2026-01-01T00:00:00Z"}, "spec": {"template": t}}
+        second = {"metadata": {"name": "b", "creationTimestamp": "2026-01-02T00:00:00Z"}, "spec": {"template": t}}
+        asked = []
+
+        def key(rs):
+            asked.append(rs["metadata"]["name"])
+            return du.replica_set_template_key(rs) if rs is second else "another template"
+        assert du.find_new_replica_set(d, [second, first], key) is second
+        assert asked == ["a", "b"]
+        assert du.template_key(t) == du.template_key(d["spec"]["template"]) == {"metadata": {"labels": {"a": "1"}}}
+
 
 class TestRevisions:
     @pytest.mark.parametrize("value, expected", [(None, 0), ("3", 3), ("x", 0)], ids=["missing", "int", "junk"])

@@ -19,7 +19,7 @@ end; a create error other than a name collision cannot be seen here, so
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 from litekube import errors
 from litekube.model import durations, selectors, values
@@ -347,11 +347,27 @@ def _rollout_recreate(p: Pass, view: View, new_rs: dict | None, old_rss: list[di
     _sync_rollout_status(p, all_rss, new_rs)
 
 
+def _template_keys(view: View) -> Callable[[dict], object]:
+    """du.replica_set_template_key, remembered per ReplicaSet the view holds (MemoryView.memo): a
+    Deployment is synced on every change of its ReplicaSets, whose templates rarely change."""
+    memo = getattr(view, "memo", None)
+    if memo is None:
+        return du.replica_set_template_key
+    remembered = memo(du.replica_set_template_key)
+
+    def key(rs: dict) -> object:
+        meta = rs["metadata"]
+        if view.get("ReplicaSet", meta.get("namespace", ""), meta.get("name", "")) is rs:
+            return remembered(rs)
+        return du.replica_set_template_key(rs)  # a copy of this pass's (an adoption): not remembered
+    return key
+
+
 def _finish(p: Pass, original: dict) -> Result:
     if p.status is not None and _canonical(p.status) != _canonical(original.get("status") or {}):
-        new = values.clone(original)
-        new["status"] = _canonical(p.status)
-        p.update_status(new)
+        # A status write changes only the status: the rest is the cached object's, never changed
+        # (the metadata is copied: Pass._fresh may drop its resourceVersion).
+        p.update_status({**original, "metadata": dict(original["metadata"]), "status": _canonical(p.status)})
     return Result(p.actions, requeue_after=p.requeue_after)
 
 
@@ -379,7 +395,7 @@ def reconcile(key: Key, view: View, now: float) -> Result:
         return Result()
     # 3. Claim ReplicaSets; then split them into the new one and the old ones.
     rs_list = _claim(p, view, selector)
-    existing = find_new_replica_set(d, rs_list)
+    existing = find_new_replica_set(d, rs_list, _template_keys(view))
     old_rss = [rs for rs in rs_list if rs is not existing]
     new_rs = _sync_existing_new(p, view, existing, old_rss)
     all_rss: list[dict | None] = [*old_rss, new_rs]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from enum import StrEnum
-from typing import Iterable
+from typing import Callable, Iterable
 
 from litekube import errors
 from litekube.model import durations, intstr, values
@@ -23,7 +23,8 @@ from litekube.model import durations, intstr, values
 __all__ = [
     "HASH_LABEL", "REVISION", "REVISION_HISTORY", "DESIRED_REPLICAS", "MAX_REPLICAS", "Reason",
     "replicas", "status_int", "resolve_fenceposts", "max_surge", "max_unavailable", "is_rolling_update",
-    "revision", "max_revision", "compute_hash", "safe_encode", "equal_ignore_hash", "find_new_replica_set",
+    "revision", "max_revision", "compute_hash", "safe_encode", "equal_ignore_hash", "template_key",
+    "replica_set_template_key", "find_new_replica_set",
     "by_creation", "by_revision", "set_new_replica_set_annotations", "replicas_annotations_need_update",
     "set_replicas_annotations", "desired_replicas_annotation", "new_rs_new_replicas", "replica_set_proportion",
     "find_active_or_latest", "is_saturated", "timestamp", "get_condition", "new_condition", "set_condition",
@@ -158,12 +159,22 @@ def _semantic(value: object) -> object:
     return value
 
 
+def template_key(template: dict | None) -> object:
+    """What EqualIgnoreHash compares of a pod template: the template without the pod-template-hash
+    label, nil and empty values dropped (a new value, never changed by its users)."""
+    t = values.clone(template or {})
+    ((t.get("metadata") or {}).get("labels") or {}).pop(HASH_LABEL, None)
+    return _semantic(t)
+
+
+def replica_set_template_key(rs: dict) -> object:
+    """`template_key` of a ReplicaSet's pod template (a function of the object, for a view's memo)."""
+    return template_key((rs.get("spec") or {}).get("template"))
+
+
 def equal_ignore_hash(t1: dict | None, t2: dict | None) -> bool:
     """EqualIgnoreHash: pod templates equal once the pod-template-hash label is removed."""
-    a, b = values.clone(t1 or {}), values.clone(t2 or {})
-    for t in (a, b):
-        ((t.get("metadata") or {}).get("labels") or {}).pop(HASH_LABEL, None)
-    return _semantic(a) == _semantic(b)
+    return template_key(t1) == template_key(t2)
 
 
 def by_creation(rs: dict) -> tuple[str, str]:
@@ -177,11 +188,14 @@ def by_revision(rs: dict) -> tuple[int, str, str]:
     return (revision(rs), *by_creation(rs))
 
 
-def find_new_replica_set(deployment: dict, rss: Iterable[dict]) -> dict | None:
-    """FindNewReplicaSet: the oldest RS whose template equals the Deployment's, ignoring the hash."""
-    template = (deployment.get("spec") or {}).get("template")
+def find_new_replica_set(deployment: dict, rss: Iterable[dict],
+                         rs_key: Callable[[dict], object] = replica_set_template_key) -> dict | None:
+    """FindNewReplicaSet: the oldest RS whose template equals the Deployment's, ignoring the hash.
+
+    `rs_key`: `replica_set_template_key`, or a function equal to it (remembered per object)."""
+    wanted = template_key((deployment.get("spec") or {}).get("template"))
     for rs in sorted(rss, key=by_creation):
-        if equal_ignore_hash((rs.get("spec") or {}).get("template"), template):
+        if rs_key(rs) == wanted:
             return rs
     return None
 

@@ -67,13 +67,16 @@ from litekube.reconcile.base import (
 from litekube.reconcile.common import pod_ranking
 
 __all__ = ["COMPONENT", "EVENT_SOURCE", "BURST_REPLICAS", "Reason", "reconcile",
-           "replicasets_for_pod", "available_after", "Flavor", "REPLICA_SET", "sync", "owners_for_pod"]
+           "replicasets_for_pod", "available_after", "Flavor", "REPLICA_SET", "sync", "owners_for_pod", "VISITS"]
 
 EVENT_SOURCE = "replicaset-controller"  # the event source upstream
 BURST_REPLICAS = 500
 # Available means Ready for strictly more than minReadySeconds: requeue just after.
 _PAST_MIN_READY = 0.001
 _STATUS_COUNTS = ("replicas", "fullyLabeledReplicas", "readyReplicas", "availableReplicas")
+# What the syncs read (for tests that count work, not time): pods walked (controlled, siblings' and
+# orphans), pod groups counted instead (`_counted`).
+VISITS = {"pods": 0, "groups": 0}
 
 
 class Reason(StrEnum):
@@ -139,9 +142,18 @@ def _facts_of(view: View) -> Callable[[dict], tuple[tuple, bool, bool, dict | No
     return _pod_facts if memo is None else memo(_pod_facts)
 
 
+def _selectors(view: View, parse: Callable[[dict], selectors.Selector]) -> Callable[[dict], selectors.Selector]:
+    """`parse` (a ReplicaSet's selector, raising BadRequest), remembered per object by a view that can
+    (MemoryView.memo; a Selector is immutable): a ReplicaSet is synced on every change of its pods."""
+    memo = getattr(view, "memo", None)
+    return parse if memo is None else memo(parse)  # type: ignore[return-value]
+
+
 def _controlled(view: View, uid: str, facts: Callable[[dict], tuple] = _pod_facts) -> list[dict]:
     """Pods whose controller ownerReference points at `uid`."""
-    return [pod for pod in view.owned_by(uid, "Pod") if uid in facts(pod)[0]]
+    owned = view.owned_by(uid, "Pod")
+    VISITS["pods"] += len(owned)
+    return [pod for pod in owned if uid in facts(pod)[0]]
 
 
 # -- claiming (ControllerRefManager) -------------------------------------------------
@@ -185,7 +197,9 @@ def _claim(view: View, rs: dict, selector: selectors.Selector, controlled: list[
             updates.append(Update(_released(pod, uid)))
     if deleting:
         return claimed, updates
-    for pod in view.orphans("Pod", meta.get("namespace", "")):
+    orphans = view.orphans("Pod", meta.get("namespace", ""))
+    VISITS["pods"] += len(orphans)
+    for pod in orphans:
         # Terminating pods are not active, so they are never adopted.
         if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
             updates.append(Update(_adopted(pod, rs)))
@@ -216,12 +230,13 @@ def _related_pods(view: View, rs: dict, facts: Callable[[dict], tuple] = _pod_fa
     if owner is None:
         return []
     related: dict[str, dict] = {}
+    parse = _selectors(view, _label_selector)
     for sibling in view.owned_by(owner.get("uid", ""), "ReplicaSet"):
         sibling_owner = _controller_ref(sibling)
         if sibling_owner is None or sibling_owner.get("uid") != owner.get("uid"):
             continue
         try:
-            selector = _label_selector(sibling)
+            selector = parse(sibling)
         except errors.BadRequest:
             continue  # an invalid selector matches no pods
         for pod in _controlled(view, _meta(sibling).get("uid", ""), facts):
@@ -350,7 +365,7 @@ def sync(key: Key, view: View, now: float, flavor: Flavor) -> Result:
         return Result()
     # 2. A selector that does not parse selects nothing; upstream drops the key.
     try:
-        selector = flavor.selector(rs)
+        selector = _selectors(view, flavor.selector)(rs)
     except errors.BadRequest:
         return Result()
     # 3. Claim the active pods: adopt matching orphans, release ours that stopped matching.
@@ -376,7 +391,8 @@ def _update_status(rs: dict, status: dict, actions: list) -> None:
         status["observedGeneration"] = _meta(rs).get("generation", 0)
         if not status["observedGeneration"]:
             status.pop("observedGeneration")
-        actions.append(UpdateStatus({**values.clone(rs), "status": status}))
+        # Only the status changes: the rest is the cached object's, never changed (as the kubelet's).
+        actions.append(UpdateStatus({**rs, "status": status}))
 
 
 def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, flavor: Flavor) -> Result | None:
@@ -393,7 +409,9 @@ def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, fla
     labeled_by = None if template_labels == selector else template_labels.matches
     claimed = labeled = ready = 0
     released: list[Key] = []
-    for (uids, active, is_ready, labels), keys in groups_of(uid):
+    groups = groups_of(uid)
+    VISITS["groups"] += len(groups)
+    for (uids, active, is_ready, labels), keys in groups:
         if uid not in uids or not active:
             continue
         found = dict(labels)
@@ -407,7 +425,9 @@ def _counted(view: View, rs: dict, selector: selectors.Selector, now: float, fla
     actions: list = [Update(_released(view.get("Pod", k.namespace, k.name), uid))  # type: ignore[arg-type]
                      for k in sorted(released)]
     if not deleting:
-        for pod in view.orphans("Pod", meta.get("namespace", "")):
+        orphans = view.orphans("Pod", meta.get("namespace", ""))
+        VISITS["pods"] += len(orphans)
+        for pod in orphans:
             if pod_ranking.is_active(pod) and selector.matches(_meta(pod).get("labels")):
                 actions.append(Update(_adopted(pod, rs)))
                 claimed += 1
