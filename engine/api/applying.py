@@ -124,12 +124,15 @@ def _namespaced(doc: manifests.Document, kind: kinds.Kind, namespace: str, expli
 
 
 def last_applied(obj: dict) -> str:
-    """The annotation value kubectl stores: the manifest as compact JSON, then a newline."""
-    config = values.clone(obj)
+    """The annotation value kubectl stores: the manifest as compact JSON, then a newline.
+
+    Only the metadata differs from `obj` (its annotations without this one): a shallow copy
+    with a new metadata is encoded, `obj` is not copied deeply (the encoder only reads it)."""
+    config = dict(obj)
     meta = config.setdefault("metadata", {})
     annotations = dict(meta.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
-    meta["annotations"] = annotations
+    config["metadata"] = {**meta, "annotations": annotations}
     return json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
@@ -231,16 +234,21 @@ def _each(api: Api, docs: list[manifests.Document], namespace: str, explicit: bo
     return [outcomes[i] for i in sorted(outcomes)]
 
 
-def _sourced(doc: manifests.Document, verb: str):
-    """Name the document in an API error, as kubectl's `error when creating "f.yaml": ...`."""
-    class _Wrap:
-        def __enter__(self) -> None:
-            return None
+class _sourced:
+    """Name the document in an API error, as kubectl's `error when creating "f.yaml": ...`
+    (a context manager; one class, not one made for each document)."""
 
-        def __exit__(self, kind, exc, tb) -> None:
-            if isinstance(exc, errors.ApiError) and exc.source is None:
-                exc.with_source(verb, doc.where)
-    return _Wrap()
+    __slots__ = ("doc", "verb")
+
+    def __init__(self, doc: manifests.Document, verb: str) -> None:
+        self.doc, self.verb = doc, verb
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if isinstance(exc, errors.ApiError) and exc.source is None:
+            exc.with_source(self.verb, self.doc.where)
 
 
 def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
@@ -249,11 +257,14 @@ def apply(api: Api, docs: list[manifests.Document], namespace: str = "default",
     """Client-side apply: create, or three-way merge through the last-applied annotation."""
     def step(tx: Transaction, kind: kinds.Kind, obj: dict, doc: manifests.Document):
         name = _name(obj, doc)
-        modified = values.clone(obj)
-        modified["metadata"]["annotations"] = {
-            **(modified["metadata"].get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
         ns = obj["metadata"].get("namespace", "")
         current = tx.find(kind.kind, ns, name)
+        annotations = {**(obj["metadata"].get("annotations") or {}), LAST_APPLIED: last_applied(obj)}
+        if current is None:  # a create copies what it stores (prepare_create): only the metadata differs
+            modified = {**obj, "metadata": {**obj["metadata"], "annotations": annotations}}
+        else:
+            modified = values.clone(obj)
+            modified["metadata"]["annotations"] = annotations
         with _sourced(doc, "creating" if current is None else "patching"):
             _checked(doc, modified)
             if current is None:

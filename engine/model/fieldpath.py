@@ -90,7 +90,15 @@ _KEYS_MAX = 1 << 16
 
 
 def to_fields_v1(s: FieldSet) -> dict:
-    """The FieldsV1 form: a leaf member is `{}`, a member with children has `".": {}`."""
+    """The FieldsV1 form: a leaf member is `{}`, a member with children has `".": {}`.
+
+    The form of a set is remembered by the set's identity (sets are never mutated; each entry
+    holds its set, so an id is never mistaken): a subtree shared by many sets, such as the
+    comparison of one list of conditions (_FLAT), is encoded once. The form is shared too: never
+    change it in place (as v1_union's)."""
+    found = _V1.get(id(s))
+    if found is not None and found[0] is s:
+        return found[1]
     out = {}
     for key in sorted(k for k in s if k != SELF):
         node = s[key]
@@ -101,7 +109,14 @@ def to_fields_v1(s: FieldSet) -> dict:
             if SELF in node:
                 inner = {SELF: {}, **inner}
             out[key] = inner
+    if len(_V1) >= _V1_MAX:
+        _V1.clear()
+    _V1[id(s)] = (s, out)
     return out
+
+
+_V1: dict[int, tuple[FieldSet, dict]] = {}  # id(set) -> (the set, its FieldsV1 form)
+_V1_MAX = 1 << 12
 
 
 def from_fields_v1(fields: Any) -> FieldSet:
@@ -175,7 +190,13 @@ def v1_union(fields: dict, s: FieldSet) -> dict:
 
 
 def _v1_union(fields: dict, s: FieldSet) -> dict:
-    """v1_union of the two without their own "." (neither filtered into a copy first)."""
+    """v1_union of the two without their own "." (neither filtered into a copy first), remembered
+    by the identities of the two (see to_fields_v1: a kubelet's conditions as it wrote them for
+    many pods, and what its next write changes in them, are each one object)."""
+    memo = (id(fields), id(s))
+    found = _V1_UNIONS.get(memo)
+    if found is not None and found[0] is fields and found[1] is s:
+        return found[2]
     out = {}
     for key, a in fields.items():  # the keys in the order they came (the store writes them sorted)
         if key == SELF:
@@ -190,7 +211,13 @@ def _v1_union(fields: dict, s: FieldSet) -> dict:
     for key, b in s.items():
         if key != SELF and key not in fields:
             out[key] = _v1_node(b)
+    if len(_V1_UNIONS) >= _V1_MAX:
+        _V1_UNIONS.clear()
+    _V1_UNIONS[memo] = (fields, s, out)
     return out
+
+
+_V1_UNIONS: dict[tuple[int, int], tuple[dict, FieldSet, dict]] = {}  # (id, id) -> (fields, set, their union)
 
 
 def v1_difference(fields: dict, s: FieldSet) -> dict:
@@ -201,7 +228,12 @@ def v1_difference(fields: dict, s: FieldSet) -> dict:
 
 
 def _v1_difference(fields: dict, s: FieldSet) -> dict:
-    """v1_difference of the two without their own "." (neither filtered into a copy first)."""
+    """v1_difference of the two without their own "." (neither filtered into a copy first),
+    remembered by the identities of the two (as _v1_union)."""
+    memo = (id(fields), id(s))
+    found = _V1_DIFFERENCES.get(memo)
+    if found is not None and found[0] is fields and found[1] is s:
+        return found[2]
     out = {}
     for key, a in fields.items():
         if key == SELF:
@@ -216,7 +248,13 @@ def _v1_difference(fields: dict, s: FieldSet) -> dict:
             out[key] = {SELF: {}, **children} if member else children
         elif member:
             out[key] = {}
+    if len(_V1_DIFFERENCES) >= _V1_MAX:
+        _V1_DIFFERENCES.clear()
+    _V1_DIFFERENCES[memo] = (fields, s, out)
     return out
+
+
+_V1_DIFFERENCES: dict[tuple[int, int], tuple[dict, FieldSet, dict]] = {}  # as _V1_UNIONS
 
 
 def v1_intersects(fields: dict, s: FieldSet) -> bool:
@@ -453,56 +491,111 @@ def _differ(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | No
     if container is None or (not old and not new):  # both empty: a leaf, so {} and [] are told from absent
         # `old != new`, so not `equal` either (equal values are `==`): a modified leaf
         return None, {SELF: {}}, None
+    if container == "list":
+        memo = _flat_memo_key(old, new, t)
+        if memo is None:
+            return _differ_lists(old, new, t)
+        found = _FLAT.get(memo)
+        if found is not None and found[0] is t:
+            return found[1]
+        parts = _differ_lists(old, new, t)
+        if len(_FLAT) >= _FLAT_MAX:
+            _FLAT.clear()
+        _FLAT[memo] = (t, parts)
+        return parts
     added: FieldSet = {}
     modified: FieldSet = {}
     removed: FieldSet = {}
-    if container == "map":
-        lhs = old if isinstance(old, dict) else {}
-        rhs = new if isinstance(new, dict) else {}
-        field, always_present = t.field, t.always_present
-        # The keys of both, in `{**lhs, **rhs}`'s order; a key both hold with equal values is
-        # skipped before its type is looked up (what _compare of the two would answer).
-        for key in (*lhs, *(k for k in rhs if k not in lhs)):
-            a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
-            if a is _MISSING or b is _MISSING:
-                ft = field(key)
-                if always_present(key):
-                    if a is _MISSING:
-                        a = ft.empty_value()
-                    if b is _MISSING:
-                        b = ft.empty_value()
-                part_added, part_modified, part_removed = _compare(a, b, ft)
-            elif a is b or a == b:
-                continue
-            else:
-                part_added, part_modified, part_removed = _differ(a, b, field(key))
-            if part_added:
-                added["f:" + key] = part_added
-            if part_modified:
-                modified["f:" + key] = part_modified
-            if part_removed:
-                removed["f:" + key] = part_removed
-    else:
-        et = t.element()
-        lhs_items = _indexed(old if isinstance(old, list) else [], t)
-        rhs_items = _indexed(new if isinstance(new, list) else [], t)
-        for element in (*lhs_items, *(k for k in rhs_items if k not in lhs_items)):
-            a, b = lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING)
-            if a is _MISSING:
-                part_added, part_modified, part_removed = _added(b, et), None, None
-            elif b is _MISSING:
-                part_added, part_modified, part_removed = None, None, _removed(a, et)
-            elif a is b or a == b:
-                continue
-            else:
-                part_added, part_modified, part_removed = _differ(a, b, et)
-            if part_added:
-                added[element] = part_added
-            if part_modified:
-                modified[element] = part_modified
-            if part_removed:
-                removed[element] = part_removed
+    lhs = old if isinstance(old, dict) else {}
+    rhs = new if isinstance(new, dict) else {}
+    field, always_present = t.field, t.always_present
+    # The keys of both, in `{**lhs, **rhs}`'s order; a key both hold with equal values is
+    # skipped before its type is looked up (what _compare of the two would answer).
+    for key in (*lhs, *(k for k in rhs if k not in lhs)):
+        a, b = lhs.get(key, _MISSING), rhs.get(key, _MISSING)
+        if a is _MISSING or b is _MISSING:
+            ft = field(key)
+            if always_present(key):
+                if a is _MISSING:
+                    a = ft.empty_value()
+                if b is _MISSING:
+                    b = ft.empty_value()
+            part_added, part_modified, part_removed = _compare(a, b, ft)
+        elif a is b or a == b:
+            continue
+        else:
+            part_added, part_modified, part_removed = _differ(a, b, field(key))
+        if part_added:
+            added["f:" + key] = part_added
+        if part_modified:
+            modified["f:" + key] = part_modified
+        if part_removed:
+            removed["f:" + key] = part_removed
     return added or None, modified or None, removed or None
+
+
+def _differ_lists(old: Any, new: Any, t: Type) -> tuple[FieldSet | None, FieldSet | None, FieldSet | None]:
+    """`_differ` of two `map` or `set` lists (either may be None) that are not equal."""
+    added: FieldSet = {}
+    modified: FieldSet = {}
+    removed: FieldSet = {}
+    et = t.element()
+    lhs_items = _indexed(old if isinstance(old, list) else [], t)
+    rhs_items = _indexed(new if isinstance(new, list) else [], t)
+    for element in (*lhs_items, *(k for k in rhs_items if k not in lhs_items)):
+        a, b = lhs_items.get(element, _MISSING), rhs_items.get(element, _MISSING)
+        if a is _MISSING:
+            part_added, part_modified, part_removed = _added(b, et), None, None
+        elif b is _MISSING:
+            part_added, part_modified, part_removed = None, None, _removed(a, et)
+        elif a is b or a == b:
+            continue
+        else:
+            part_added, part_modified, part_removed = _differ(a, b, et)
+        if part_added:
+            added[element] = part_added
+        if part_modified:
+            modified[element] = part_modified
+        if part_removed:
+            removed[element] = part_removed
+    return added or None, modified or None, removed or None
+
+
+def _flat(items: Any) -> tuple | None:
+    """A list of flat maps (every value a str or None) as a hashable value that is equal only for
+    the very same list (the same keys in the same order, the same strings), or None for any other."""
+    if items is None:
+        return ()
+    if items.__class__ is not list:
+        return None
+    for item in items:
+        if item.__class__ is not dict or not _FLAT_VALUES.issuperset(map(type, item.values())):
+            return None
+    return tuple([tuple(item.items()) for item in items])
+
+
+_FLAT_VALUES = frozenset({str, type(None)})
+
+
+def _flat_memo_key(old: Any, new: Any, t: Type) -> tuple | None:
+    """The memo key of `_differ` of two lists of flat maps (conditions, podIPs): the result is a
+    function of the list type and the two lists' keys and strings alone (no value is compared
+    with `==` across types: a list holding an int or a bool is not memoized)."""
+    a = _flat(old)
+    if a is None:
+        return None
+    b = _flat(new)
+    if b is None:
+        return None
+    return (id(t), a, b)
+
+
+# `_differ` of two lists of flat maps, by _flat_memo_key: (the list Type, its result). The sets are
+# never mutated, so a result is shared by every comparison of the same lists (a pod's conditions
+# as its kubelet writes them, the same for all pods started in one virtual second). Each entry
+# keeps its Type, so an id is never mistaken.
+_FLAT: dict[tuple, tuple[Type, tuple]] = {}
+_FLAT_MAX = 1 << 14
 
 
 def _added(new: Any, t: Type) -> FieldSet:

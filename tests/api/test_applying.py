@@ -60,6 +60,27 @@ class TestApply:
         assert annotation == ('{"apiVersion":"v1","data":{"a":"1"},"kind":"ConfigMap","metadata":'
                               '{"annotations":{},"name":"cfg","namespace":"default"}}\n')
 
+    def test_the_annotation_leaves_the_manifest_as_it_was(self):
+        # last_applied copies only the metadata: the object it is given keeps its annotation and
+        # its nested values (the same objects), and the text is of the manifest without the annotation
+        spec = {"containers": [{"name": "c", "image": "nginx:1.27"}]}
+        obj = {"apiVersion": "v1", "kind": "Pod", "spec": spec,
+               "metadata": {"name": "p", "annotations": {applying.LAST_APPLIED: "old", "a": "b"}}}
+        text = applying.last_applied(obj)
+        assert text == ('{"apiVersion":"v1","kind":"Pod","metadata":{"annotations":{"a":"b"},"name":"p"},'
+                        '"spec":{"containers":[{"image":"nginx:1.27","name":"c"}]}}\n')
+        assert obj["metadata"]["annotations"] == {applying.LAST_APPLIED: "old", "a": "b"} and obj["spec"] is spec
+        assert applying.last_applied({"kind": "Pod"}) == '{"kind":"Pod","metadata":{"annotations":{}}}\n'
+
+    def test_a_create_leaves_the_parsed_manifest_as_it_was(self, api):
+        parsed = docs(WEB)
+        before = repr(parsed[0].obj)
+        applying.apply(api, parsed)
+        assert repr(parsed[0].obj) == before
+        stored = get(api, "Deployment", "web")
+        assert stored["spec"]["template"]["spec"]["containers"][0]["imagePullPolicy"] == "IfNotPresent"
+        assert "imagePullPolicy" not in parsed[0].obj["spec"]["template"]["spec"]["containers"][0]
+
     def test_a_field_removed_from_the_manifest_is_removed(self, api):
         applying.apply(api, docs(WEB))
         applying.apply(api, docs(WEB.replace('        env:\n        - {name: A, value: "1"}\n', "")))
