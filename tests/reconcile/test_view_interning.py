@@ -136,7 +136,8 @@ def test_scalars_of_different_types_are_not_shared():
     assert len({id(h["v"]) for h in held.values()}) == 7 and len({id(h["l"]) for h in held.values()}) == 7
 
 
-def test_a_subtree_already_shared_is_not_walked_again():
+def test_a_subtree_already_shared_is_not_walked_again(monkeypatch):
+    monkeypatch.setattr(views, "_interned", sharing.Sharing(frozen=False).held)  # mutable, to change it below
     old = _pod("a", {"kept": {"v": "x"}})
     view = MemoryView()
     view.put(old)
