@@ -28,6 +28,7 @@ from typing import Callable, Iterator
 
 import pytest
 
+import litekube.runtime  # noqa: F401  (reads LITEKUBE_FROZEN_SHARED=1 for the pure tests' views too)
 from tests import pgserver
 
 PG_AVAILABLE = pgserver.available()

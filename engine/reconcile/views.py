@@ -53,11 +53,11 @@ from __future__ import annotations
 import bisect
 import builtins
 import marshal
-import sys
 from collections import Counter, defaultdict
 from typing import Callable, Collection, Iterable, Iterator
 
 from litekube.model import resources, selectors
+from litekube.reconcile import sharing
 from litekube.reconcile.base import Key, key_of
 from litekube.reconcile.common import pod_ranking
 from litekube.reconcile.kubelet import references
@@ -98,46 +98,9 @@ def _same_pod_indexes(old: dict, new: dict) -> bool:
             and (old_spec is new_spec or old_spec == new_spec))
 
 
-_intern = sys.intern
-
-
-def _interned(obj: dict | list, old: object) -> None:
-    """Make every dict key and string value under `obj` the interned string equal to it, in place:
-    the same containers, equal values, the same key order. The cache holds thousands of objects of
-    one shape (a Deployment's pods, their managedFields): a string decoded or built for each of them
-    is then held once, not once per object. The subtrees that `obj` shares with `old` (the object it
-    replaces, done when it was put) are not walked again."""
-    if obj.__class__ is dict:
-        rebuild = False
-        for k, v in obj.items():  # type: ignore[union-attr]
-            if k.__class__ is str and k is not _intern(k):  # not a str subclass (an enum) nor another key
-                rebuild = True
-            c = v.__class__
-            if c is str:
-                s = _intern(v)
-                if s is not v:
-                    obj[k] = s  # type: ignore[index]
-            elif (c is dict or c is list) and v:
-                o = old.get(k) if old.__class__ is dict else None  # type: ignore[union-attr]
-                if v is not o:
-                    _interned(v, o)
-        if rebuild:  # the same keys, in the same order, as the interned strings
-            items = list(obj.items())  # type: ignore[union-attr]
-            obj.clear()
-            for k, v in items:
-                obj[_intern(k) if k.__class__ is str else k] = v  # type: ignore[index]
-    else:
-        same = old if old.__class__ is list and len(old) == len(obj) else None  # type: ignore[arg-type]
-        for i, v in enumerate(obj):
-            c = v.__class__
-            if c is str:
-                s = _intern(v)
-                if s is not v:
-                    obj[i] = s
-            elif (c is dict or c is list) and v:
-                o = same[i] if same is not None else None
-                if v is not o:
-                    _interned(v, o)
+# What put does to the object it holds: its subtrees the table's shared copies, its strings interned
+# (sharing.py; tests/perf/mem_view replaces it to measure without).
+_interned = sharing.held
 
 
 def _controlled(obj: dict) -> bool:
@@ -522,7 +485,9 @@ class MemoryView:
         obj = self._objects[key]
         if obj.__class__ is bytes:
             assert self._decode is not None
-            obj = self._objects[key] = self._decode(obj)  # type: ignore[arg-type]
+            obj = self._decode(obj)  # type: ignore[arg-type]
+            _interned(obj, None)  # shared as a put object is (sharing.py)
+            self._objects[key] = obj
         return obj  # type: ignore[return-value]
 
     def _resolved(self, keys: Iterable) -> builtins.list[dict]:

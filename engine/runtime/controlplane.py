@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 
 from litekube import errors
 from litekube.api.server import Api
+from litekube.reconcile import sharing
 from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
 from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
@@ -111,7 +112,11 @@ def _encode(obj: dict) -> bytes:
     """One cached object for the snapshot (marshal's bytes)."""
     try:
         return marshal.dumps(obj)
-    except ValueError:  # a str subclass (an enum) somewhere in a reconciler's object: plain JSON values
+    except ValueError:  # LITEKUBE_FROZEN_SHARED=1's FrozenDict and FrozenList, or a str subclass (an enum)
+        pass
+    try:
+        return marshal.dumps(sharing.plain(obj))
+    except ValueError:  # an enum somewhere in a reconciler's object: plain JSON values
         return marshal.dumps(json.loads(json.dumps(obj)))
 
 

@@ -9,7 +9,7 @@ import os
 
 from litekube.model import durations
 
-__all__ = ["SETTLE_BUDGET", "settle_budget"]
+__all__ = ["SETTLE_BUDGET", "frozen_shared", "settle_budget"]
 
 SETTLE_BUDGET = 20.0  # wall seconds one command spends settling before it returns
 
@@ -29,3 +29,9 @@ def settle_budget() -> float:
     if seconds < 0 or seconds != seconds or seconds == float("inf"):
         raise ValueError(f'invalid LITEKUBE_SETTLE_TIMEOUT "{text}": want a duration such as 30s or 2m')
     return seconds
+
+
+def frozen_shared() -> bool:
+    """LITEKUBE_FROZEN_SHARED=1: the cache's shared containers refuse changes in place (a check for
+    reconcilers that mutate what they read; engine/reconcile/sharing.py). Off when unset, 0 or empty."""
+    return os.environ.get("LITEKUBE_FROZEN_SHARED", "").strip() not in ("", "0")

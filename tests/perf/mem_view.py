@@ -1,10 +1,13 @@
 """Where the control plane's cache holds its bytes (issue 8): settle N pods on M nodes in-process,
 then walk the MemoryView's objects with sys.getsizeof (each Python object counted once).
 
-Run: python -m tests.perf.mem_view [--pods 2000] [--nodes 200]
+Run: python -m tests.perf.mem_view [--pods 2000] [--nodes 200] [--no-share | --plain]
 
 Prints, per kind: objects, bytes held by them (shared parts counted once over the whole view), and
-for pods the bytes per pod with the part under metadata.managedFields and the part in strings.
+for pods the bytes per pod with the part under metadata.managedFields and the part in strings, then
+the bytes the sharing table itself holds beyond the objects (its keys and dicts). --no-share interns
+strings without sharing containers (what the cache did before engine/reconcile/sharing.py); --plain
+does neither.
 """
 from __future__ import annotations
 
@@ -75,15 +78,27 @@ def measure(view) -> list[str]:
     return lines
 
 
+def table_bytes(table, view) -> int:
+    """Bytes the sharing table holds that the view's objects do not (its dicts, keys, ids)."""
+    seen: set[int] = set()
+    tally: dict[str, int] = defaultdict(int)
+    for key in list(view._objects):
+        walk(view._resolve(key), seen, tally)
+    return sum(walk(t, seen, tally) for t in table.tables())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pods", type=int, default=2_000)
     parser.add_argument("--nodes", type=int, default=200)
     parser.add_argument("--plain", action="store_true", help="hold objects as put, strings not interned (before/after)")
+    parser.add_argument("--no-share", action="store_true", help="intern strings, share no containers")
     args = parser.parse_args()
+    from litekube.reconcile import sharing, views
     if args.plain:
-        from litekube.reconcile import views
         views._interned = lambda obj, old: None
+    elif args.no_share:
+        views._interned = sharing.interned
     with tempfile.TemporaryDirectory() as tmp:
         store = Store(str(Path(tmp) / "mem.db"))
         api = Api(store, nodes.Shape(), args.nodes)
@@ -97,8 +112,12 @@ def main() -> None:
         gc.collect()
         print(f"{args.pods} pods on {args.nodes} nodes settled in {elapsed:.1f}s (cpu {cpu:.1f}s), "
               f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-        for line in measure(plane.view):
+        lines = measure(plane.view)
+        for line in lines:
             print(line)
+        if not (args.plain or args.no_share):
+            print(f"sharing table: {len(sharing.table())} keys, {table_bytes(sharing.table(), plane.view) / 1024:.0f} KiB "
+                  "beyond the objects")
         store.close()
 
 

@@ -245,6 +245,7 @@ class TestReadiness:
         sim.run(30)
         assert sim.status()["conditions"][2] == cond("Ready", "False", ts(30), "ContainersNotReady",
                                                      "containers with unready status: [c1]")
+        pod = copy.deepcopy(pod)  # what was put is the cache's now (shared): change a copy
         del pod["metadata"]["annotations"]["sim.litekube.io/unready"]
         pod["status"] = sim.status()
         sim.view.put(pod)
