@@ -151,8 +151,8 @@ def test_the_snapshot_encoder_takes_frozen_containers(frozen):
     pod = view.get("Pod", "default", "a")
     body = controlplane._encode(pod)
     assert marshal.loads(body) == pod and json.dumps(marshal.loads(body)) == json.dumps(pod)
-    saved = marshal.loads(marshal.dumps(view.export(controlplane._encode)))
-    restored = MemoryView.restore(saved, marshal.loads)
+    chunks = list(view.pieces(controlplane._encode, size=1))  # the chunked snapshot, one object a chunk
+    restored = MemoryView.restore(chunks, marshal.loads)
     assert restored.get("Pod", "default", "b") == view.get("Pod", "default", "b")
 
 
@@ -160,3 +160,11 @@ def test_plain_is_a_plain_copy():
     shared = Sharing(frozen=True).share({"a": [{"b": 1}], "c": "d"})
     out = sharing.plain(shared)
     assert out == shared and out.__class__ is dict and out["a"].__class__ is list and out["a"][0].__class__ is dict
+
+
+def test_an_object_read_after_a_restore_is_shared_as_a_put_one_is():
+    view = MemoryView([_pod("a"), _pod("b")])
+    restored = MemoryView.restore(list(view.pieces(controlplane._encode)), marshal.loads)
+    a, b = restored.get("Pod", "default", "a"), restored.get("Pod", "default", "b")
+    assert a == view.get("Pod", "default", "a") and b == view.get("Pod", "default", "b")
+    assert a["spec"]["containers"] is b["spec"]["containers"]  # one copy, as put makes it

@@ -15,6 +15,7 @@ from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import components, controlplane, embedded
 from litekube.runtime.controlplane import ControlPlane
+from litekube.runtime.controlplane import _encode as snapshot_encode  # the runtime's encoder (takes FrozenDict)
 from litekube.store import Store
 
 WEB = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
@@ -130,7 +131,7 @@ class TestSnapshot:
         assert a.node_usage(node) == b.node_usage(node) != before and a.pods_on_node(node) == b.pods_on_node(node)
         kept = [p for p in pods if p is not gone]
         assert a.owned_by(rs["metadata"]["uid"]) == kept
-        again = MemoryView.restore(a.pieces(marshal.dumps, size=2), marshal.loads)
+        again = MemoryView.restore(a.pieces(snapshot_encode, size=2), marshal.loads)
         assert again.list("Pod", "default") == kept and again.node_usage(node) == b.node_usage(node)
 
     def test_a_snapshot_older_than_the_compaction_point_is_not_used(self, api, monkeypatch):
@@ -154,7 +155,7 @@ class TestSnapshot:
         api.store.save_snapshot(0, "other-format", [])
         relisted = plane(api)
         assert relisted.loaded["listed"] > 0 and cached(loaded) == cached(relisted)
-        assert MemoryView.restore(loaded.view.pieces(marshal.dumps), marshal.loads).all_objects() == \
+        assert MemoryView.restore(loaded.view.pieces(snapshot_encode), marshal.loads).all_objects() == \
             loaded.view.all_objects()
 
     @pytest.mark.parametrize("tear", [
