@@ -454,9 +454,29 @@ class Transaction:
             meta.pop("finalizers")
         return self._write(k, ns, name, obj, expected)
 
-    def bind(self, namespace: str, name: str, uid: str, node: str) -> dict:
-        """The pods/binding subresource: assign a node and mark the pod PodScheduled."""
+    def bind(self, namespace: str, name: str, uid: str, node: str, read: dict | None = None) -> dict:
+        """The pods/binding subresource: assign a node and mark the pod PodScheduled.
+
+        `read`: the pod as the control plane read it (from its cache). The binding is then built
+        from it, sharing what it does not change, and written at its resourceVersion without the
+        stored pod being read and decoded again: the compare-and-swap checks that nothing changed
+        since (on a Conflict the stored pod decides, as without `read`).
+        """
         self._lock()
+        expected = _cached_version(read, self.strict)
+        if expected is not None and not (uid and read["metadata"].get("uid") != uid):  # type: ignore[index]
+            spec, meta = read.get("spec") or {}, read["metadata"]  # type: ignore[union-attr]
+            if not spec.get("nodeName") and not meta.get("deletionTimestamp"):
+                status = read.get("status") or {}  # type: ignore[union-attr]
+                pod = {**read, "metadata": {**meta}, "spec": {**spec, "nodeName": node},  # type: ignore[dict-item]
+                       "status": {**status, "conditions": _scheduled(status, timestamp(self.now()))}}
+                try:
+                    rv = self.writer.update("Pod", namespace, name, pod, expected)
+                except (errors.Conflict, errors.NotFound):
+                    pass  # written or deleted since it was read: the stored pod decides
+                else:
+                    pod["metadata"]["resourceVersion"] = str(rv)
+                    return pod
         stored = self.reader.get("Pod", namespace, name)
         if stored is None or (uid and stored.uid != uid):
             raise errors.NotFound.of("pods", name)
@@ -467,10 +487,7 @@ class Transaction:
             raise errors.Conflict(f"pod {name} is being deleted, cannot be assigned to a host")
         pod["spec"]["nodeName"] = node
         status = pod.setdefault("status", {})
-        conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
-        conditions.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
-                              "lastTransitionTime": timestamp(self.now())})
-        status["conditions"] = conditions
+        status["conditions"] = _scheduled(status, timestamp(self.now()))
         rv = self.writer.update("Pod", namespace, name, pod, stored.resource_version)
         pod["metadata"]["resourceVersion"] = str(rv)
         return pod
@@ -602,6 +619,14 @@ def _sql_fields(fields) -> list[tuple[str, str]]:
     """The equality terms of a field selector on string fields, with a non-empty value."""
     return [(f.field, f.value) for f in fields or () if f.operator in ("=", "==") and f.value
             and f.field in _STRING_FIELDS]
+
+
+def _scheduled(status: dict, now: str) -> builtins.list[dict]:
+    """A bound pod's conditions: PodScheduled True first, then the others as they were."""
+    conditions = [c for c in status.get("conditions") or [] if c.get("type") != "PodScheduled"]
+    conditions.insert(0, {"type": "PodScheduled", "status": "True", "lastProbeTime": None,
+                          "lastTransitionTime": now})
+    return conditions
 
 
 def _cached_version(read: dict | None, strict: bool, precondition: str | None = None) -> int | None:

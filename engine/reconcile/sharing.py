@@ -11,9 +11,14 @@ by the interned string equal to it. The object reads as it did; its own
 dict and its top-level dicts are kept (they hold what is its own: name, uid,
 resourceVersion, nodeName), their values are replaced in place.
 
-The canonical table is keyed by a flat tuple per container (its keys and
-values, a container child by the id of its shared copy, which the table
-keeps alive through its parent) and bounded: two generations of `limit`
+The canonical table is keyed by each container's marshal bytes (format 0,
+which equal plain values give equal bytes: the same keys in the same order,
+the same scalar types), looked up from the top down, so that a subtree
+equal to one seen before is found at its root, not walked again; a
+container marshal refuses (one holding a str subclass or a FrozenDict) is
+keyed by a flat tuple (its keys and values, a container child by the id of
+its shared copy, which the table keeps alive through its parent). The table
+is bounded: two generations of `limit`
 keys, the older dropped when the younger fills, a key found in the older
 moved to the younger. A value that ages out stays shared by the objects that
 hold it; an equal one seen later gets a copy of its own.
@@ -31,6 +36,7 @@ find who does.
 from __future__ import annotations
 
 import copy
+import marshal
 import sys
 from typing import Any, NoReturn
 
@@ -39,6 +45,7 @@ __all__ = ["FrozenDict", "FrozenList", "SharedMutation", "Sharing", "held", "int
 GENERATION = 32_768  # keys per generation of the canonical table
 
 _intern = sys.intern
+_dumps = marshal.dumps
 _LIST = object()  # the first element of a list's key: no dict's key starts with it
 
 
@@ -157,13 +164,85 @@ class Sharing:
             _rekey(d)
 
     def share(self, v: Any) -> Any:
-        """The shared container equal to the dict or list `v` (`v` itself when it becomes the one)."""
+        """The shared container equal to the dict or list `v` (`v` itself when it becomes the one).
+
+        From the top down: `v` is looked up by its marshal bytes (format 0: no references, no
+        interning flags, so equal plain values give equal bytes; it refuses a str, int, dict or list
+        subclass), so an equal subtree seen before is found without walking it; only a new one is
+        walked, its children shared the same way. A value marshal refuses (a FrozenDict child, an
+        enum) is keyed bottom-up (`_walk`).
+        """
         found = self._ids.get(id(v))
         if found is v:
             return v
         c = v.__class__
         if c is FrozenDict or c is FrozenList:  # shared once, aged out: still immutable
             return v
+        try:
+            key: Any = _dumps(v, 0)
+        except ValueError:
+            return self._walk(v)
+        found = self._young.get(key)
+        if found is not None:
+            return found
+        found = self._old.get(key)
+        if found is not None:  # still in use: into the younger generation
+            self._add(key, found)
+            return found
+        values: list = []
+        changed = False
+        share = self.share
+        if c is dict:
+            for k, x in v.items():
+                if k.__class__ is not str:
+                    return v
+                if _intern(k) is not k:
+                    changed = True
+                xc = x.__class__
+                if xc is str:
+                    y = _intern(x)
+                elif xc is dict or xc is list:
+                    y = share(x)
+                    if self._ids.get(id(y)) is not y:  # kept as it is: the parent is keyed by its identity
+                        return self._walk(v)
+                elif x is None or xc is int or xc is bool or xc is float:
+                    y = x
+                else:  # a tuple, bytes, a set: kept as it is
+                    return v
+                if y is not x:
+                    changed = True
+                values.append(y)
+            if self.frozen:
+                canon: Any = FrozenDict(zip(map(_intern, v), values))
+            else:
+                canon = dict(zip(map(_intern, v), values)) if changed else v
+        else:
+            for x in v:
+                xc = x.__class__
+                if xc is str:
+                    y = _intern(x)
+                elif xc is dict or xc is list:
+                    y = share(x)
+                    if self._ids.get(id(y)) is not y:
+                        return self._walk(v)
+                elif x is None or xc is int or xc is bool or xc is float:
+                    y = x
+                else:
+                    return v
+                if y is not x:
+                    changed = True
+                values.append(y)
+            if self.frozen:
+                canon = FrozenList(values)
+            else:
+                canon = values if changed else v
+        self._add(key, canon)
+        return canon
+
+    def _walk(self, v: Any) -> Any:
+        """`share` keyed bottom-up: a flat tuple of the keys and values, a container child by the id of
+        its shared copy (for what marshal refuses: str subclasses, FrozenDict and FrozenList children)."""
+        c = v.__class__
         key: list = []
         values: list = []
         changed = False

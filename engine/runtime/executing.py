@@ -151,7 +151,8 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
                              read=view.get(action.kind, action.namespace, action.name)),
              base.Key(action.kind, action.namespace, action.name))
     elif isinstance(action, base.Bind):
-        view.put(tx.bind(action.namespace, action.name, action.uid, action.node))
+        view.put(tx.bind(action.namespace, action.name, action.uid, action.node,
+                         read=view.get("Pod", action.namespace, action.name)))
     elif isinstance(action, base.RecordEvent):
         key = events.aggregation_key(action.involved, action.type, action.reason, action.message,
                                      action.component, action.host)

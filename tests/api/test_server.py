@@ -372,6 +372,62 @@ def tx_get(api, kind, name, namespace="default"):
         return tx.get(kind, namespace, name)
 
 
+class TestBindOverTheCachedRead:
+    """The scheduler's binding of a pod it read (`read`, its cache's copy): a compare-and-swap at that
+    resourceVersion, the stored pod not read again, the same pod written; otherwise the stored pod decides."""
+
+    @staticmethod
+    def created(api, name="a", **spec):
+        with api.write(trusted=True) as tx:
+            return tx.create({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name},
+                              "spec": {"containers": [{"name": "web", "image": "nginx:1.27"}], **spec}})
+
+    def test_a_binding_writes_what_the_full_path_writes_without_decoding(self, api):
+        cached = self.created(api)
+        with api.write(dry_run=True, trusted=True) as tx:  # the full path, rolled back
+            full = tx.bind("default", "a", cached["metadata"]["uid"], "node-1")
+        snapshot = copy.deepcopy(cached)
+        with api.write(trusted=True) as tx:
+            before = objects.READS["objects"]
+            fast = tx.bind("default", "a", cached["metadata"]["uid"], "node-1", read=cached)
+            assert objects.READS["objects"] == before
+        assert fast == full == tx_get(api, "Pod", "a")
+        assert fast["spec"]["nodeName"] == "node-1"
+        assert fast["status"]["conditions"][0]["type"] == "PodScheduled"
+        assert fast["spec"]["containers"] is cached["spec"]["containers"]  # shared, not copied
+        assert cached == snapshot  # the cache's copy is left as it was
+
+    def test_a_stale_read_of_a_pod_bound_since_is_the_stored_pods_conflict(self, api):
+        cached = self.created(api)
+        with api.write(trusted=True) as tx:
+            tx.bind("default", "a", "", "node-2")
+        with pytest.raises(errors.Conflict, match='pod a is already assigned to node "node-2"'):
+            with api.write(trusted=True) as tx:
+                tx.bind("default", "a", "", "node-1", read=cached)
+        assert tx_get(api, "Pod", "a")["spec"]["nodeName"] == "node-2"
+
+    def test_a_read_of_a_pod_deleted_since_is_not_found(self, api):
+        cached = self.created(api)
+        with api.write(trusted=True) as tx:
+            tx.remove("Pod", "default", "a")
+        with pytest.raises(errors.NotFound):
+            with api.write(trusted=True) as tx:
+                tx.bind("default", "a", "", "node-1", read=cached)
+
+    def test_a_read_of_another_uid_decides_on_the_stored_pod(self, api):
+        cached = self.created(api)
+        with pytest.raises(errors.NotFound):
+            with api.write(trusted=True) as tx:
+                tx.bind("default", "a", "another-uid", "node-1", read=cached)
+
+    def test_a_request_reads_the_stored_pod(self, api):
+        cached = self.created(api)
+        with api.write() as tx:  # a client's binding: strict
+            before = objects.READS["objects"]
+            tx.bind("default", "a", "", "node-1", read=cached)
+            assert objects.READS["objects"] == before + 1
+
+
 class TestDeleteOverTheCachedRead:
     """The control plane's delete and remove of an object it read (`read`, its cache's copy):
     a compare-and-swap at that resourceVersion, the stored object not read again, the same result."""

@@ -185,3 +185,31 @@ def test_keys_and_values_that_are_not_plain_strings_are_kept_as_they_are():
     # Not shared: an enum equals its string, so a shared copy could hold either.
     assert other["l"] is not extra["fresh-key"] and other["d"] is not extra["d"]
     assert other["s"][0].__class__ is str
+
+
+def test_a_subtree_equal_to_one_seen_before_is_found_at_its_root_without_a_walk():
+    table = sharing.Sharing()
+    tree = {"f:spec": {"f:containers": {'k:{"name":"c"}': {".": {}, "f:image": {}, "f:ports": [{"p": 80}]}}}}
+    first = table.share(json.loads(json.dumps(tree)))
+    calls: list = []
+    real = table.share
+    table.share = lambda v: calls.append(v) or real(v)  # the recursive calls go through the instance
+    again = table.share(json.loads(json.dumps(tree)))
+    assert again is first and calls == [again]  # one lookup, nothing below it walked
+    calls.clear()
+    changed = json.loads(json.dumps(tree))
+    changed["f:spec"]["f:containers"]['k:{"name":"c"}']["f:ports"][0]["p"] = 81
+    other = table.share(changed)
+    assert other is not first and other == changed
+    # walked down the path that changed, the siblings below it found at their roots
+    assert other["f:spec"]["f:containers"]['k:{"name":"c"}']["."] is first["f:spec"]["f:containers"]['k:{"name":"c"}']["."]
+    assert len(calls) == 8  # the six containers on the changed path; "." and "f:image" found at their roots
+
+
+def test_a_container_holding_a_tuple_is_kept_and_its_parent_shared_only_with_that_very_container():
+    table = sharing.Sharing()
+    one, two = {"t": (1, 2)}, {"t": (1, 2)}
+    a, b = table.share({"x": one}), table.share({"x": two})
+    assert a["x"] is one and b["x"] is two and a is not b  # equal, but not shared: kept as they are
+    assert table.share({"x": one}) is a  # a parent holding that very container is
+    assert table.share([1, "a"]) is table.share([1, "a"])  # and plain values still are
