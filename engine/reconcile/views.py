@@ -702,8 +702,14 @@ class MemoryView:
     def services_selecting(self, namespace: str, labels: dict | None) -> builtins.list[dict]:
         """The Services in `namespace` whose non-empty spec.selector matches `labels`, by name."""
         found: set[Key] = set()
-        for pair in (labels or {}).items():
-            found |= self._svc_by_pair.get((namespace, *pair), set())
+        by_pair = self._svc_by_pair
+        if by_pair:
+            for k, v in (labels or {}).items():
+                selecting = by_pair.get((namespace, k, v))
+                if selecting:
+                    found |= selecting
+        if not found:
+            return []
         out = []
         for k in sorted(found):
             svc = self._resolve(k)
