@@ -150,6 +150,11 @@ class ControlPlane:
         # A component's status write of the very key it reconciled, by revision: that change is not
         # mapped back to the same component and key (nothing in it is news to that reconciler).
         self._own: dict[Item, int] = {}
+        # The last state of each object this control plane's own writes removed from the cache (a
+        # pod's removal, a delete without grace), until its DELETED row is polled: the row's body
+        # is that state (see `_tombstone`), so it need not be decoded to map the deletion.
+        self._gone: dict[Key, dict] = {}
+        self._executing = False  # whether the cache's changes now are a reconciler's writes
         self.reconciles: dict[str, int] = defaultdict(int)  # reconcile calls per component (tests, benchmarks)
         self.batch = batch
         self.view = MemoryView(skip=UNCACHED)
@@ -288,6 +293,7 @@ class ControlPlane:
             view.put_state(component, Key(kind, namespace, name), state)
         self.view = view
         self.view.observer = self._observe
+        self._gone.clear()
         self.cursor = revision
 
     def _relist(self) -> None:
@@ -358,6 +364,8 @@ class ControlPlane:
 
     def _observe(self, old: dict | None, new: dict | None) -> None:
         """A change in the cache: wake the parked keys its wake events concern."""
+        if new is None and old is not None and self._executing:
+            self._gone[key_of(old)] = old
         if not self.parked:
             return
         wakers = self.wakers.get((new or old or {}).get("kind", ""))
@@ -385,6 +393,7 @@ class ControlPlane:
                 self._resync()
                 return seen
             if not changes:
+                self._gone.clear()  # caught up: the removals written so far have all been polled
                 return seen
             quiet = self._quiet_until
             for change in changes:
@@ -407,12 +416,27 @@ class ControlPlane:
                         self.view.discard(key)
                         if cached["metadata"].get("uid") == change.uid:
                             known = cached  # its last state: no need to decode the tombstone
+                    elif cached is None:
+                        known = self._tombstone(key, change)
                 elif cached_rv < change.revision:
                     self.view.put(change.body)
                 # Our own writes are in the cache already: map the cached object, skip decoding.
                 self._enqueue(known if known is not None else change.body, revision=change.revision)
                 self.cursor = change.revision
             seen += len(changes)
+
+    def _tombstone(self, key: Key, change) -> dict | None:
+        """The last state this control plane's write removed `key` at, if `change` (its DELETED
+        row) is that removal: same uid, and the row's previous revision is that state's
+        resourceVersion, so the row's body is that state (the changelog's DELETED row holds the
+        object as it was). None otherwise: the body is decoded."""
+        gone = self._gone.pop(key, None)
+        if gone is None or change.prev_revision is None:
+            return None
+        meta = gone.get("metadata") or {}
+        if meta.get("uid") != change.uid or meta.get("resourceVersion") != str(change.prev_revision):
+            return None
+        return gone
 
     def _replay(self, change, key: Key) -> None:
         cached = self.view.get(*key)
@@ -460,7 +484,11 @@ class ControlPlane:
         tx.manager = self._managers[item.component] if self.record_managed_fields else None
         for action in result.actions:
             try:
-                execute(tx, action, self.view, self.index)
+                self._executing = True
+                try:
+                    execute(tx, action, self.view, self.index)
+                finally:
+                    self._executing = False
                 if isinstance(action, UpdateStatus) and key_of(action.obj) == item.key:
                     written = self.view.get(*item.key)
                     if written is not None:
