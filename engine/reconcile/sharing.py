@@ -182,12 +182,8 @@ class Sharing:
             key: Any = _dumps(v, 0)
         except ValueError:
             return self._walk(v)
-        found = self._young.get(key)
+        found = self._lookup(key)
         if found is not None:
-            return found
-        found = self._old.get(key)
-        if found is not None:  # still in use: into the younger generation
-            self._add(key, found)
             return found
         values: list = []
         changed = False
@@ -212,10 +208,7 @@ class Sharing:
                 if y is not x:
                     changed = True
                 values.append(y)
-            if self.frozen:
-                canon: Any = FrozenDict(zip(map(_intern, v), values))
-            else:
-                canon = dict(zip(map(_intern, v), values)) if changed else v
+            canon = self._canon(v, map(_intern, v), values, changed)
         else:
             for x in v:
                 xc = x.__class__
@@ -232,10 +225,7 @@ class Sharing:
                 if y is not x:
                     changed = True
                 values.append(y)
-            if self.frozen:
-                canon = FrozenList(values)
-            else:
-                canon = values if changed else v
+            canon = self._canon(v, None, values, changed)
         self._add(key, canon)
         return canon
 
@@ -305,24 +295,31 @@ class Sharing:
                     changed = True
                 values.append(y)
         t = tuple(key)
-        found = self._young.get(t)
+        found = self._lookup(t)
         if found is not None:
             return found
-        found = self._old.get(t)
-        if found is not None:  # still in use: into the younger generation
-            self._add(t, found)
-            return found
-        if c is dict:
-            if self.frozen:
-                canon: Any = FrozenDict(zip(t[::2], values))
-            else:
-                canon = dict(zip(t[::2], values)) if changed else v
-        elif self.frozen:
-            canon = FrozenList(values)
-        else:
-            canon = values if changed else v
+        canon = self._canon(v, t[::2] if c is dict else None, values, changed)
         self._add(t, canon)
         return canon
+
+    def _lookup(self, key: Any) -> Any:
+        """The shared container under `key`, or None; one found in the older generation moves to the younger."""
+        found = self._young.get(key)
+        if found is None:
+            found = self._old.get(key)
+            if found is not None:  # still in use: into the younger generation
+                self._add(key, found)
+        return found
+
+    def _canon(self, v: Any, keys: Any, values: list, changed: bool) -> Any:
+        """The shared copy of `v` holding `values` (under `keys`, for a dict): `v` itself if nothing changed."""
+        if keys is not None:
+            if self.frozen:
+                return FrozenDict(zip(keys, values))
+            return dict(zip(keys, values)) if changed else v
+        if self.frozen:
+            return FrozenList(values)
+        return values if changed else v
 
     def _add(self, key: tuple, canon: Any) -> None:
         if len(self._young) >= self.limit:
