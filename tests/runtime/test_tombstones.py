@@ -7,25 +7,17 @@ import pytest
 
 from litekube.api import applying
 from litekube.api.server import Api
-from litekube.model import manifests, nodes
+from litekube.model import manifests
 from litekube.reconcile.base import Key
 from litekube.runtime import components, embedded
 from litekube.runtime.controlplane import ControlPlane
-from litekube.store import Store, objects
+from litekube.store import objects
+from tests.runtime.test_cache import api  # noqa: F401  (the fixture: a settled cluster of 2 nodes)
 
 WEB = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web"},
        "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "web"}},
                 "template": {"metadata": {"labels": {"app": "web"}},
                              "spec": {"containers": [{"name": "web", "image": "nginx"}]}}}}
-
-
-@pytest.fixture
-def api(tmp_path):
-    store = Store(str(tmp_path / "tombstones.db"), wall=lambda: 1_700_000_000.0)
-    api = Api(store, nodes.Shape(cpu="2"), 2)
-    embedded.settle(api)
-    yield api
-    store.close()
 
 
 def apply(api: Api, replicas: int) -> None:
