@@ -5,7 +5,9 @@ Run: python -m tests.perf.bench_deployments [--deployments 100] [--replicas 100]
 
 Prints pods/s for each phase and the ratio to the store's own write floor
 measured in the same run (the same number of object writes done directly
-through the store, as in bench_pods).
+through the store, as in bench_pods), and the time of each phase's very writes
+replayed body for body through the store, from a copy of the database taken
+at the phase's start (bench_pods.replay_floor).
 
 Settling is not bounded in wall time (budget=0): the benchmark measures it to the end,
 whatever LITEKUBE_SETTLE_TIMEOUT says.
@@ -23,7 +25,7 @@ from litekube.api.server import Api
 from litekube.model import manifests, nodes
 from litekube.runtime import embedded
 from litekube.store import Store
-from tests.perf.bench_pods import write_floor
+from tests.perf.bench_pods import replay_floor, snapshot_copy, write_floor
 
 
 def manifest(count: int, replicas: int, image: str) -> str:
@@ -37,14 +39,20 @@ def manifest(count: int, replicas: int, image: str) -> str:
     return json.dumps({"apiVersion": "v1", "kind": "List", "items": items})
 
 
-def phase(api: Api, store: Store, text: str) -> tuple[float, int]:
+def phase(api: Api, store: Store, text: str, directory: Path) -> tuple[float, int, float]:
+    """(seconds to apply `text` and settle, the writes it made, seconds of those writes replayed body
+    for body through the store from a copy of the database at the phase's start)."""
     before = store.revision()
+    base = snapshot_copy(store, directory / "base.db")
     started = time.perf_counter()
     applying.apply(api, manifests.parse(text, "deployments.json"))
     report = embedded.settle(api, budget=0)
     elapsed = time.perf_counter() - started
     assert report is not None and report.settled, report
-    return elapsed, store.revision() - before
+    replay = replay_floor(store, before, directory, base=base)
+    base.unlink()
+    (directory / "replay.db").unlink()
+    return elapsed, store.revision() - before, replay
 
 
 def available(api: Api, image: str) -> tuple[int, int]:
@@ -68,10 +76,16 @@ def main() -> None:
         store = Store(str(directory / "bench.db"))
         api = Api(store, nodes.Shape(), args.nodes)
         embedded.settle(api, budget=0)
-        create, create_writes = phase(api, store, manifest(args.deployments, args.replicas, "nginx:1.27"))
-        print(f"apply: {total} pods available={available(api, 'nginx:1.27')} in {create:.1f}s")
-        update, update_writes = phase(api, store, manifest(args.deployments, args.replicas, "nginx:1.28"))
-        print(f"rolling update: available={available(api, 'nginx:1.28')} in {update:.1f}s")
+        create, create_writes, create_replay = phase(
+            api, store, manifest(args.deployments, args.replicas, "nginx:1.27"), directory)
+        print(f"apply: {total} pods available={available(api, 'nginx:1.27')} in {create:.1f}s; the same writes, "
+              f"body for body, straight through the store: {create_replay:.1f}s "
+              f"(ratio control plane / that: {create / create_replay:.1f}x)", flush=True)
+        update, update_writes, update_replay = phase(
+            api, store, manifest(args.deployments, args.replicas, "nginx:1.28"), directory)
+        print(f"rolling update: available={available(api, 'nginx:1.28')} in {update:.1f}s; the same writes, "
+              f"body for body, straight through the store: {update_replay:.1f}s "
+              f"(ratio control plane / that: {update / update_replay:.1f}x)", flush=True)
         store.close()
         floor_create = write_floor(directory, create_writes)
     print(f"apply to available: {total / create:.0f} pods/s, {create_writes} writes, "

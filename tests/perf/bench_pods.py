@@ -75,13 +75,33 @@ def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
         store.close()
 
 
-def replay_floor(source: Store, since: int, directory: Path, batch: int = 256) -> float:
+def snapshot_copy(store: Store, path: Path) -> Path:
+    """A copy of `store`'s SQLite database at this moment, at `path` (the state a replay starts from)."""
+    import sqlite3
+    source, target = sqlite3.connect(store.path), sqlite3.connect(str(path))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return path
+
+
+def replay_floor(source: Store, since: int, directory: Path, batch: int = 256, base: Path | None = None) -> float:
     """Seconds to make the writes `source` made after revision `since` again, body for body, straight
     through the store into a new database, in transactions of `batch`: the store floor for the very
     bodies the control plane wrote (its pods with their managedFields, its Events with their TTL), not
-    for small ones. Only the writes are timed, not reading and decoding the changelog rows."""
-    store = Store(str(directory / "replay.db"))
-    versions: dict[tuple[str, str, str], int] = {}  # what the replay holds: key -> its resource version
+    for small ones. Only the writes are timed, not reading and decoding the changelog rows.
+
+    `base`: a copy of the source's database taken at `since` (snapshot_copy); the replay goes into a copy
+    of it, so a change to an object that existed before `since` is an update and its removal a delete, as
+    in the source. Without it the replay starts empty: such an object is created, its removal skipped."""
+    path = directory / "replay.db"
+    if base is not None:
+        import shutil
+        shutil.copyfile(base, path)
+    store = Store(str(path))
+    versions: dict[tuple[str, str, str], int | None] = {}  # key -> its resource version in the replay
     elapsed = 0.0
     try:
         while True:
@@ -91,6 +111,12 @@ def replay_floor(source: Store, since: int, directory: Path, batch: int = 256) -
             since = rows[-1].revision
             writes = [(row.type, row.kind, row.namespace, row.name, row.uid,
                        None if row.type == "DELETED" else row.body) for row in rows]
+            if base is not None:  # what the copy holds of the keys first met here (read untimed)
+                with store.read() as reader:
+                    for _, kind, namespace, name, _, _ in writes:
+                        if (kind, namespace, name) not in versions:
+                            held = reader.get(kind, namespace, name)
+                            versions[(kind, namespace, name)] = None if held is None else held.resource_version
             started = time.perf_counter()
             with store.write() as writer:
                 for op, kind, namespace, name, uid, body in writes:
@@ -98,9 +124,9 @@ def replay_floor(source: Store, since: int, directory: Path, batch: int = 256) -
                     if op == "DELETED":
                         if versions.pop(key, None) is not None:
                             writer.delete(kind, namespace, name)
-                    elif key in versions:
+                    elif versions.get(key) is not None:
                         versions[key] = writer.update(kind, namespace, name, body, versions[key])
-                    else:  # created in the phase, or before it (a setup object changed in it)
+                    else:  # created in the phase, or (without a base) before it and changed in it
                         versions[key] = writer.create(kind, namespace, name, uid, body)
             elapsed += time.perf_counter() - started
     finally:
