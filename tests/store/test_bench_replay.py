@@ -4,6 +4,8 @@ from a copy of the database at the phase's start, it makes the very writes the s
 revisions."""
 from __future__ import annotations
 
+import pytest
+
 from litekube.api import applying
 from litekube.api.server import Api
 from litekube.model import manifests, nodes
@@ -52,6 +54,7 @@ def test_the_replay_holds_what_the_phase_wrote(tmp_path):
         source.close()
 
 
+@pytest.mark.sqlite_only  # the copy is of the SQLite file itself, as the benchmarks run on SQLite
 def test_from_a_copy_at_the_start_the_replay_makes_the_same_writes(tmp_path):
     source = Store(str(tmp_path / "source.db"))
     try:
