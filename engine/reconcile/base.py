@@ -279,6 +279,10 @@ class Component:
     `wakes` maps a kind to the WakeMapper of keys parked with `Result.park`;
     `backoff` (initial, max seconds) delays a woken key after its n-th
     consecutive park by initial x 2^(n-1), at most max, counted from the park.
+    `quiet` names watched kinds whose writes by this component, where they map
+    back to the very key that wrote them, do not wake that key again (the
+    kubelet renews its node's Lease on a timer; seeing its own renewal is no
+    news to it). A status write of the key itself never wakes it (the runtime).
     """
 
     name: str
@@ -289,6 +293,7 @@ class Component:
     delays: dict[str, float] = field(default_factory=dict)
     wakes: dict[str, WakeMapper] = field(default_factory=dict)
     backoff: tuple[float, float] | None = None
+    quiet: frozenset[str] = frozenset()
 
 
 def self_key(obj: dict, view: View) -> Iterable[Key]:

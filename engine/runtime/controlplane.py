@@ -24,7 +24,7 @@ from typing import Callable, Iterator
 from litekube import errors
 from litekube.api.server import Api
 from litekube.reconcile import sharing
-from litekube.reconcile.base import Component, Key, UpdateStatus, key_of
+from litekube.reconcile.base import Component, Create, Key, Update, UpdateStatus, key_of
 from litekube.reconcile import views
 from litekube.reconcile.views import MemoryView
 from litekube.runtime import progress
@@ -147,9 +147,10 @@ class ControlPlane:
         self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
         self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
         self._attempts: dict[Item, int] = {}
-        # A component's status write of the very key it reconciled, by revision: that change is not
-        # mapped back to the same component and key (nothing in it is news to that reconciler).
-        self._own: dict[Item, int] = {}
+        # A component's status write of the very key it reconciled, and its writes of its `quiet`
+        # kinds that map back to that key, by revision: those changes are not mapped back to the
+        # same component and key (nothing in them is news to that reconciler).
+        self._own: dict[Item, tuple[int, ...]] = {}
         # The last state of each object this control plane's own writes removed from the cache (a
         # pod's removal, a delete without grace), until its DELETED row is polled: the row's body
         # is that state (see `_tombstone`), so it need not be decoded to map the deletion.
@@ -332,9 +333,15 @@ class ControlPlane:
             when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
                 item = Item(component.name, key)
-                if own and own.get(item) == revision:
-                    del own[item]
-                    continue
+                if own:
+                    mine = own.get(item)
+                    if mine is not None and revision in mine:
+                        rest = tuple(r for r in mine if r != revision)
+                        if rest:
+                            own[item] = rest
+                        else:
+                            del own[item]
+                        continue
                 if item not in parked:  # a parked key waits for its wake events
                     self.queue.add(item, when)
 
@@ -490,9 +497,14 @@ class ControlPlane:
                 finally:
                     self._executing = False
                 if isinstance(action, UpdateStatus) and key_of(action.obj) == item.key:
-                    written = self.view.get(*item.key)
-                    if written is not None:
-                        self._own[item] = int(written["metadata"].get("resourceVersion") or 0)
+                    self._mine(item, item.key)
+                elif component.quiet and isinstance(action, (Create, Update)) \
+                        and action.obj.get("kind") in component.quiet:
+                    written = key_of(action.obj)
+                    mapper = component.watches.get(written.kind)
+                    cached = self.view.get(*written)
+                    if mapper is not None and cached is not None and item.key in mapper(cached, self.view):
+                        self._mine(item, written)
             except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
                 self._retry(item)  # level-based: look again once the cache has caught up
                 return
@@ -517,6 +529,14 @@ class ControlPlane:
         if result.requeue_after is not None:
             routine = component.periodic if result.routine is None else result.routine
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
+
+    def _mine(self, item: Item, written: Key) -> None:
+        """`item`'s reconcile just wrote `written`: that revision does not wake `item` again."""
+        cached = self.view.get(*written)
+        revision = int(cached["metadata"].get("resourceVersion") or 0) if cached is not None else 0
+        if revision > self.cursor:  # a write that made a revision (an equal body made none): not polled yet
+            cursor = self.cursor  # what was polled already will not come back
+            self._own[item] = (*(r for r in self._own.get(item, ()) if r > cursor), revision)
 
     def _retry(self, item: Item, routine: bool = False) -> None:
         failures = min(self.failures.get(item, 0), 20)

@@ -48,4 +48,5 @@ PODS = Component(name=kubelet_pods.COMPONENT, reconcile=reconcile_pod,
                           "Secret": kubelet_references.pods_referencing_key,
                           "PersistentVolumeClaim": kubelet_references.pods_referencing_key}, primary="Pod")
 NODES = Component(name="kubelet-heartbeat", reconcile=reconcile_node,
-                  watches={"Node": node_key, "Lease": lease_node_key}, primary="Node", periodic=True)
+                  watches={"Node": node_key, "Lease": lease_node_key}, primary="Node", periodic=True,
+                  quiet=frozenset({"Lease"}))

@@ -1,0 +1,191 @@
+"""A component's writes of its `quiet` kinds do not wake the key that made them; anyone else's do.
+
+On real SQLite, through the control plane's loop: the reconcile counts are what is asserted.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from litekube.api.server import Api
+from litekube.model import values
+from litekube.reconcile.base import Component, Create, Key, Result, Update
+from litekube.runtime import components
+from litekube.runtime.controlplane import ControlPlane
+from litekube.store import Store
+
+WALL = 1_800_000_000.0
+SRC = Key("ConfigMap", "default", "src")
+OTHER = Key("ConfigMap", "default", "other")
+
+
+def configmap(name: str, **data: str) -> dict:
+    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
+            "data": data}
+
+
+@pytest.fixture
+def api(tmp_path) -> Api:
+    return Api(Store(str(tmp_path / "quiet.db"), wall=lambda: WALL), node_count=0)
+
+
+def _mirror(key: Key, view, now: float) -> Result:
+    """ConfigMap `src` is copied to `src-copy` (level-based: written only when they differ)."""
+    if key != SRC:
+        return Result()
+    src, copy = view.get(*SRC), view.get("ConfigMap", "default", "src-copy")
+    if src is None:
+        return Result()
+    if copy is None:
+        return Result([Create(configmap("src-copy", **(src.get("data") or {})))])
+    if copy.get("data") != src.get("data"):
+        updated = values.clone(copy)
+        updated["data"] = dict(src.get("data") or {})
+        return Result([Update(updated)])
+    return Result()
+
+
+def _keys(obj: dict, view) -> list[Key]:
+    name = obj["metadata"]["name"]
+    if name in ("src", "src-copy"):
+        return [SRC]
+    return [OTHER] if name == "other" else []
+
+
+LOUD = Component("mirror", _mirror, {"ConfigMap": _keys})
+QUIET = dataclasses.replace(LOUD, quiet=frozenset({"ConfigMap"}))
+
+
+def _plane(api: Api, component: Component) -> ControlPlane:
+    plane = ControlPlane(api, [component])
+    plane.start()
+    return plane
+
+
+def _copy(api: Api) -> dict:
+    with api.read() as tx:
+        return tx.get("ConfigMap", "default", "src-copy")["data"]
+
+
+class TestQuietKinds:
+    @pytest.mark.parametrize("component, reconciles", [(LOUD, 2), (QUIET, 1)])
+    def test_its_own_copy_wakes_the_key_only_when_not_quiet(self, api, component, reconciles):
+        """src's ADDED row wakes src; the copy's ADDED row, mapped back to src, only when not quiet."""
+        with api.write() as tx:
+            tx.create(configmap("src", a="1"))
+        plane = _plane(api, component)
+        assert plane.settle().settled
+        assert _copy(api) == {"a": "1"}
+        assert plane.reconciles["mirror"] == reconciles
+        assert not plane._own  # every revision it noted came back and was used up
+
+    def test_an_update_of_its_own_is_quiet_too(self, api):
+        with api.write() as tx:
+            tx.create(configmap("src", a="1"))
+        plane = _plane(api, QUIET)
+        assert plane.settle().settled
+        before = plane.reconciles["mirror"]
+        with api.write() as tx:
+            src = tx.get("ConfigMap", "default", "src")
+            src["data"] = {"a": "2"}
+            tx.update(src)
+        assert plane.settle().settled
+        assert _copy(api) == {"a": "2"}
+        assert plane.reconciles["mirror"] == before + 1  # the src change; not the copy's update
+        assert not plane._own
+
+    def test_someone_elses_write_of_the_quiet_kind_wakes_the_key(self, api):
+        """A user edits the copy: src is reconciled and the copy restored; that restore is quiet."""
+        with api.write() as tx:
+            tx.create(configmap("src", a="1"))
+        plane = _plane(api, QUIET)
+        assert plane.settle().settled
+        before = plane.reconciles["mirror"]
+        with api.write() as tx:
+            copy = tx.get("ConfigMap", "default", "src-copy")
+            copy["data"] = {"a": "edited"}
+            tx.update(copy)
+        assert plane.settle().settled
+        assert _copy(api) == {"a": "1"}
+        assert plane.reconciles["mirror"] == before + 1
+
+    def test_a_quiet_write_mapped_to_another_key_still_wakes_that_key(self, api):
+        """`other` is not the key that wrote it: its change reaches `other` as any change would."""
+
+        def write_other(key: Key, view, now: float) -> Result:
+            if key == SRC and view.get(*OTHER) is None:
+                return Result([Create(configmap("other"))])
+            return Result()
+
+        seen: list[Key] = []
+
+        def counting(key: Key, view, now: float) -> Result:
+            seen.append(key)
+            return write_other(key, view, now)
+
+        component = Component("mirror", counting, {"ConfigMap": _keys}, quiet=frozenset({"ConfigMap"}))
+        with api.write() as tx:
+            tx.create(configmap("src"))
+        plane = _plane(api, component)
+        assert plane.settle().settled
+        assert seen.count(OTHER) == 1 and seen.count(SRC) == 1
+        assert not plane._own
+
+
+    def test_a_write_that_made_no_revision_is_not_kept_waiting(self, api):
+        """A reconciler that writes its copy back unchanged: the store makes no revision for an equal
+        body, so no row will ever come back for it; nothing is kept for it."""
+
+        def sloppy(key: Key, view, now: float) -> Result:
+            copy = view.get("ConfigMap", "default", "src-copy")
+            if key != SRC or copy is None:
+                return _mirror(key, view, now)
+            return Result([Update(values.clone(copy))])  # the same body again
+
+        with api.write() as tx:
+            tx.create(configmap("src", a="1"))
+            tx.create(configmap("src-copy", a="1"))
+        plane = _plane(api, Component("mirror", sloppy, {"ConfigMap": _keys}, quiet=frozenset({"ConfigMap"})))
+        assert plane.settle().settled
+        revision = api.store.revision()
+        with api.write() as tx:  # a change to src that leaves the copy as it is
+            src = tx.get("ConfigMap", "default", "src")
+            src["metadata"]["labels"] = {"touched": "yes"}
+            tx.update(src)
+        assert plane.settle().settled
+        assert api.store.revision() == revision + 1  # the label only: the copy's write made none
+        assert not plane._own
+
+
+class TestKubeletHeartbeat:
+    def test_a_lease_renewal_does_not_wake_its_node_again(self, tmp_path):
+        """Two nodes, a minute of cluster time: a renewal every 10 s each, one reconcile each (before
+        the Lease was quiet, the renewal's own Lease row woke the node a second time)."""
+        api = Api(Store(str(tmp_path / "nodes.db"), wall=lambda: WALL), node_count=2)
+        plane = ControlPlane(api, components.ALL)
+        plane.start()
+        assert plane.settle().settled
+        renewals = api.store.revision()
+        before = plane.reconciles["kubelet-heartbeat"]
+        plane.advance(60)
+        with api.read() as tx:
+            leases = tx.list("Lease", "kube-node-lease").items
+        assert len(leases) == 2
+        rows = [row for row in api.store.changes(renewals, limit=10_000) if row.kind == "Lease"
+                and row.namespace == "kube-node-lease"]
+        assert len(rows) == 12  # 6 renewals in 60 s for each of the 2 nodes
+        assert plane.reconciles["kubelet-heartbeat"] - before == 12
+
+    def test_a_lease_someone_else_deleted_is_made_again_at_once(self, tmp_path):
+        api = Api(Store(str(tmp_path / "nodes.db"), wall=lambda: WALL), node_count=1)
+        plane = ControlPlane(api, components.ALL)
+        plane.start()
+        assert plane.settle().settled
+        with api.write() as tx:
+            tx.delete("Lease", "kube-node-lease", "node-1")
+        now = plane.now
+        assert plane.settle().settled
+        with api.read() as tx:
+            lease = tx.get("Lease", "kube-node-lease", "node-1")
+        assert lease is not None and plane.now == now  # recreated at the same instant, not at the next tick
