@@ -147,10 +147,12 @@ class ControlPlane:
         self.parked: dict[Item, tuple[frozenset[str], int, float]] = {}
         self._park_index: dict[tuple[str, str], set[Item]] = defaultdict(set)
         self._attempts: dict[Item, int] = {}
-        # A component's status write of the very key it reconciled, and its writes of its `quiet`
-        # kinds that map back to that key, by revision: those changes are not mapped back to the
-        # same component and key (nothing in them is news to that reconciler).
-        self._own: dict[Item, tuple[int, ...]] = {}
+        # A component's status write of the very key it reconciled, by revision: that change is not
+        # mapped back to the same component and key (nothing in it is news to that reconciler).
+        self._own: dict[Item, int] = {}
+        # Likewise its writes of its `quiet` kinds that map back to that key: every one of them
+        # (a reconcile may write several), until its row is polled.
+        self._quiet: dict[Item, tuple[int, ...]] = {}
         # The last state of each object this control plane's own writes removed from the cache (a
         # pod's removal, a delete without grace), until its DELETED row is polled: the row's body
         # is that state (see `_tombstone`), so it need not be decoded to map the deletion.
@@ -215,7 +217,7 @@ class ControlPlane:
         self.queue.drop(lambda item: item.component in names)
         for item in [i for i in self.parked if i.component in names]:
             self._unpark(item, requeue=False)
-        for kept in (self.failures, self._attempts, self._own):
+        for kept in (self.failures, self._attempts, self._own, self._quiet):
             for item in [i for i in kept if i.component in names]:
                 del kept[item]
 
@@ -327,20 +329,23 @@ class ControlPlane:
                 self._enqueue(obj)
 
     def _enqueue(self, obj: dict, due: float | None = None, revision: int = 0) -> None:
-        parked, own = self.parked, self._own
+        parked, own, quiet = self.parked, self._own, self._quiet
         kind = obj.get("kind", "")
         for component, mapper in self.watchers.get(kind, ()):
             when = (self.now if due is None else due) + component.delays.get(kind, 0.0)
             for key in mapper(obj, self.view):  # type: ignore[operator]
                 item = Item(component.name, key)
-                if own:
-                    mine = own.get(item)
+                if own and own.get(item) == revision:
+                    del own[item]
+                    continue
+                if quiet:
+                    mine = quiet.get(item)
                     if mine is not None and revision in mine:
                         rest = tuple(r for r in mine if r != revision)
                         if rest:
-                            own[item] = rest
+                            quiet[item] = rest
                         else:
-                            del own[item]
+                            del quiet[item]
                         continue
                 if item not in parked:  # a parked key waits for its wake events
                     self.queue.add(item, when)
@@ -497,14 +502,16 @@ class ControlPlane:
                 finally:
                     self._executing = False
                 if isinstance(action, UpdateStatus) and key_of(action.obj) == item.key:
-                    self._mine(item, item.key)
+                    written = self.view.get(*item.key)
+                    if written is not None:
+                        self._own[item] = int(written["metadata"].get("resourceVersion") or 0)
                 elif component.quiet and isinstance(action, (Create, Update)) \
                         and action.obj.get("kind") in component.quiet:
                     written = key_of(action.obj)
                     mapper = component.watches.get(written.kind)
                     cached = self.view.get(*written)
                     if mapper is not None and cached is not None and item.key in mapper(cached, self.view):
-                        self._mine(item, written)
+                        self._quietly(item, cached)
             except (errors.Conflict, errors.NotFound, errors.AlreadyExists):
                 self._retry(item)  # level-based: look again once the cache has caught up
                 return
@@ -530,13 +537,13 @@ class ControlPlane:
             routine = component.periodic if result.routine is None else result.routine
             self.queue.add(item, self.now + max(result.requeue_after, 0.0), routine)
 
-    def _mine(self, item: Item, written: Key) -> None:
-        """`item`'s reconcile just wrote `written`: that revision does not wake `item` again."""
-        cached = self.view.get(*written)
-        revision = int(cached["metadata"].get("resourceVersion") or 0) if cached is not None else 0
+    def _quietly(self, item: Item, written: dict) -> None:
+        """`item`'s reconcile just wrote `written`, of one of its quiet kinds: that revision does not
+        wake `item` again."""
+        revision = int(written["metadata"].get("resourceVersion") or 0)
         if revision > self.cursor:  # a write that made a revision (an equal body made none): not polled yet
             cursor = self.cursor  # what was polled already will not come back
-            self._own[item] = (*(r for r in self._own.get(item, ()) if r > cursor), revision)
+            self._quiet[item] = (*(r for r in self._quiet.get(item, ()) if r > cursor), revision)
 
     def _retry(self, item: Item, routine: bool = False) -> None:
         failures = min(self.failures.get(item, 0), 20)

@@ -185,6 +185,22 @@ class TestComponent:
         other = {"kind": "Lease", "metadata": {"name": "x", "namespace": "kube-system"}}
         assert list(mapper(other, MemoryView())) == []
 
+    @pytest.mark.parametrize("ready, woken", [("True", False), ("False", True), ("Unknown", True), (None, True)])
+    def test_a_renewal_wakes_a_node_only_when_it_is_not_ready(self, ready, woken):
+        """A Ready node's renewal only moves its deadline: the pass due at the old one sees it. A node
+        not Ready (or not reporting yet) is looked at on every renewal: it may be coming back."""
+        mapper = node_lifecycle.COMPONENT.watches["Lease"]
+        assert list(mapper(lease(NOW), MemoryView([node(ready)]))) == ([KEY] if woken else [])
+
+    def test_a_ready_node_waits_for_its_deadline_past_the_renewal(self):
+        """The pass due at the old deadline, after a renewal nothing reconciled: no write, and the next
+        pass at the deadline of the new renewal (grace 50 s, plus the margin past it)."""
+        renewed = NOW - 5
+        result = run(node("True", heartbeat=NOW - 300), lease(renewed))
+        assert result.actions == []
+        assert result.requeue_after == pytest.approx(renewed + node_lifecycle.MONITOR_GRACE_PERIOD - NOW
+                                                     + node_lifecycle._PAST_DEADLINE)
+
     def test_component_shape(self):
         c = node_lifecycle.COMPONENT
         assert (c.name, c.primary, c.periodic) == ("node-lifecycle", "Node", True)

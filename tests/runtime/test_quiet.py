@@ -1,4 +1,5 @@
 """A component's writes of its `quiet` kinds do not wake the key that made them; anyone else's do.
+A Ready node's Lease renewals do not wake the node lifecycle controller; its deadline does.
 
 On real SQLite, through the control plane's loop: the reconcile counts are what is asserted.
 """
@@ -9,6 +10,7 @@ import dataclasses
 import pytest
 
 from litekube.api.server import Api
+from litekube.model import durations
 from litekube.model import values
 from litekube.reconcile.base import Component, Create, Key, Result, Update
 from litekube.runtime import components
@@ -78,7 +80,7 @@ class TestQuietKinds:
         assert plane.settle().settled
         assert _copy(api) == {"a": "1"}
         assert plane.reconciles["mirror"] == reconciles
-        assert not plane._own  # every revision it noted came back and was used up
+        assert not plane._quiet  # every revision it noted came back and was used up
 
     def test_an_update_of_its_own_is_quiet_too(self, api):
         with api.write() as tx:
@@ -93,7 +95,7 @@ class TestQuietKinds:
         assert plane.settle().settled
         assert _copy(api) == {"a": "2"}
         assert plane.reconciles["mirror"] == before + 1  # the src change; not the copy's update
-        assert not plane._own
+        assert not plane._quiet
 
     def test_someone_elses_write_of_the_quiet_kind_wakes_the_key(self, api):
         """A user edits the copy: src is reconciled and the copy restored; that restore is quiet."""
@@ -130,7 +132,7 @@ class TestQuietKinds:
         plane = _plane(api, component)
         assert plane.settle().settled
         assert seen.count(OTHER) == 1 and seen.count(SRC) == 1
-        assert not plane._own
+        assert not plane._quiet
 
 
     def test_a_write_that_made_no_revision_is_not_kept_waiting(self, api):
@@ -155,7 +157,7 @@ class TestQuietKinds:
             tx.update(src)
         assert plane.settle().settled
         assert api.store.revision() == revision + 1  # the label only: the copy's write made none
-        assert not plane._own
+        assert not plane._quiet
 
 
 class TestKubeletHeartbeat:
@@ -189,3 +191,39 @@ class TestKubeletHeartbeat:
         with api.read() as tx:
             lease = tx.get("Lease", "kube-node-lease", "node-1")
         assert lease is not None and plane.now == now  # recreated at the same instant, not at the next tick
+
+
+class TestNodeLifecycle:
+    def _plane(self, tmp_path, count: int) -> tuple[Api, ControlPlane]:
+        api = Api(Store(str(tmp_path / "nodes.db"), wall=lambda: WALL), node_count=count)
+        plane = ControlPlane(api, components.ALL)
+        plane.start()
+        assert plane.settle().settled
+        return api, plane
+
+    def test_a_healthy_node_is_looked_at_once_a_grace_period_not_once_a_renewal(self, tmp_path):
+        """Ten minutes of two healthy nodes: 120 renewals; one pass per node every 50 s, 24 in all
+        (one per renewal, 120, before renewals of a Ready node stopped waking it)."""
+        api, plane = self._plane(tmp_path, 2)
+        before = plane.reconciles["node-lifecycle"]
+        plane.advance(600)
+        assert plane.reconciles["node-lifecycle"] - before == 24
+
+    def test_a_silent_node_still_goes_unknown_at_its_deadline(self, tmp_path):
+        """The kubelet stops: Ready turns Unknown 50 s after the last renewal, at the first pass past
+        the deadline (1 s after it), though no renewal woke the node since it was Ready."""
+        api, plane = self._plane(tmp_path, 2)
+        plane.advance(25)
+        with api.write() as tx:
+            node = tx.get("Node", "", "node-2")
+            node["metadata"].setdefault("annotations", {})["sim.litekube.io/down"] = "true"
+            tx.update(node)
+        assert plane.settle().settled
+        with api.read() as tx:
+            renewed = durations.parse_time(tx.get("Lease", "kube-node-lease", "node-2")["spec"]["renewTime"])
+        plane.advance(120)
+        with api.read() as tx:
+            ready = next(c for c in tx.get("Node", "", "node-2")["status"]["conditions"] if c["type"] == "Ready")
+        assert ready["status"] == "Unknown"
+        went = durations.parse_time(ready["lastTransitionTime"]).timestamp()
+        assert went == int(renewed.timestamp()) + 50 + 1

@@ -203,7 +203,8 @@ def reconcile(key: Key, view: View, now: float) -> Result:
     if ready is not None and ready.get("status") != "True":
         actions += _mark_pods_not_ready(view, key.name, now)
     # 6. Ready (or not reporting yet) and fresh: only the deadline can change
-    #    anything, so a healthy node costs one pass per heartbeat. Not Ready:
+    #    anything, so a healthy node costs one pass per deadline (its Lease's
+    #    renewals do not wake it: _lease_node). Not Ready:
     #    poll every monitor period for pods bound since (recovery arrives as a
     #    Node or Lease change).
     if now <= deadline and (ready is None or ready.get("status") == "True"):
@@ -212,8 +213,15 @@ def reconcile(key: Key, view: View, now: float) -> Result:
 
 
 def _lease_node(obj: dict, view: View) -> Iterable[Key]:
+    """A node Lease's change concerns its node, unless the node is Ready: then a renewal only moves
+    the deadline later, and the pass already due at the old deadline (step 6) finds it and waits
+    for the new one, so a healthy node costs one pass per grace period, not one per renewal."""
     meta = obj.get("metadata") or {}
     if meta.get("namespace") == LEASE_NAMESPACE and meta.get("name"):
+        node = view.get("Node", "", meta["name"])
+        ready = _condition(node, "Ready") if node is not None else None
+        if ready is not None and ready.get("status") == "True":
+            return ()
         return (Key("Node", "", meta["name"]),)
     return ()
 
