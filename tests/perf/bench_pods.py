@@ -1,6 +1,6 @@
 """Benchmark: schedule and start N pods on M nodes from one apply (issue 3).
 
-Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only] [--plain]
+Run: python -m tests.perf.bench_pods [--pods 10000] [--nodes 1000] [--compare-managed-fields] [--nodes-only [--idle S]] [--plain]
 
 Prints pods/s for the whole apply (admission, scheduling, kubelet start-up,
 all in virtual time) and the ratio to the store's own write floor measured
@@ -10,7 +10,9 @@ It also prints the time of the very writes the apply made (its changelog
 replayed, body for body, through the store into a new database): how much
 of the run the store itself costs for bodies of that size.
 With --nodes-only it sets up the cluster of M nodes (every node Ready with
-its DaemonSet pods Running) and prints how long that took, and nothing else.
+its DaemonSet pods Running) and prints how long that took, and nothing else;
+with --idle S, then lets S seconds of cluster time pass with nothing to do but
+the heartbeats, and prints their cost (wall, CPU, reconciles, writes).
 """
 from __future__ import annotations
 
@@ -138,8 +140,32 @@ def peak_rss() -> str:
     return f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"
 
 
+def idle(api: Api, store: Store, seconds: float) -> str:
+    """`seconds` of cluster time on the settled cluster with nothing to do but keep it alive (the
+    kubelets' Lease renewals, the node lifecycle controller's deadlines): what that costs, as one line."""
+    from litekube.runtime.controlplane import ControlPlane
+    calls = [0]
+    reconcile = ControlPlane._reconcile
+
+    def counting(self, tx, item):
+        calls[0] += 1
+        return reconcile(self, tx, item)
+
+    ControlPlane._reconcile = counting
+    before = store.revision()
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        embedded.advance(api, seconds, budget=0)
+    finally:
+        ControlPlane._reconcile = reconcile
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return (f"{seconds:.0f}s of cluster time idle: {elapsed:.1f}s (cpu {cpu:.1f}s), {calls[0]} reconciles, "
+            f"{store.revision() - before} writes")
+
+
 def setup_nodes(args, directory: Path) -> str:
-    """The node setup phase alone: a new cluster of `args.nodes` nodes, settled."""
+    """The node setup phase alone: a new cluster of `args.nodes` nodes, settled (then, with
+    `args.idle`, that many seconds of cluster time with nothing to do)."""
     store = Store(str(directory / "nodes.db"))
     started, cpu = time.perf_counter(), time.process_time()
     api = Api(store, nodes.Shape(), args.nodes)
@@ -152,9 +178,10 @@ def setup_nodes(args, directory: Path) -> str:
         running = sum(1 for p in tx.list("Pod", paths=(("status", "phase"),)).items
                       if (p.get("status") or {}).get("phase") == "Running")
     writes = store.revision()
+    quiet = f"\n{idle(api, store, args.idle)}" if args.idle else ""
     store.close()
     return (f"cluster of {args.nodes} nodes ready in {elapsed:.1f}s (cpu {cpu:.1f}s): {ready} nodes Ready, "
-            f"{running} pods Running, {writes} revisions, settled={report.settled}")
+            f"{running} pods Running, {writes} revisions, settled={report.settled}{quiet}")
 
 
 def run_once(args, directory: Path, record_managed_fields: bool) -> tuple[float, int, str]:
@@ -198,6 +225,8 @@ def main() -> None:
     parser.add_argument("--pods", type=int, default=10_000)
     parser.add_argument("--nodes", type=int, default=1_000)
     parser.add_argument("--nodes-only", action="store_true", help="only set up the nodes, and print how long it took")
+    parser.add_argument("--idle", type=float, default=0.0,
+                        help="with --nodes-only: then let this many seconds of cluster time pass, and print the cost")
     parser.add_argument("--compare-managed-fields", action="store_true",
                         help="also run with the components' managedFields off and print the ratio")
     parser.add_argument("--plain", action="store_true",
