@@ -306,7 +306,8 @@ class Transaction:
         transaction's manager, if any, takes what the write changed (an Update), recorded
         as a write to `record_as` (default: `subresource`; a scale write changes the
         object itself but is the scale subresource's). `read` is the object as the
-        control plane read it (from its cache), which a status write compares with.
+        control plane read it (from its cache): a status write compares with it, and a
+        control-plane update of what it read at the body's resourceVersion starts from it.
         """
         from litekube.api import admission
         kind = kinds.lookup(obj.get("kind", ""))
@@ -324,6 +325,17 @@ class Transaction:
             if self.manager:  # what it read is what is stored at `expected`, if the write succeeds
                 new["metadata"]["managedFields"] = ssa_update_status(read, new, self.manager, kind,
                                                                      timestamp(self.now()))
+            return self._write(kind, ns, name, new, int(expected))
+        if subresource is None and not self.strict and read is not None and expected not in (None, "") \
+                and kind.kind != "Service" and (read.get("metadata") or {}).get("resourceVersion") == expected:
+            # The control plane's update of the object it read at `expected`, from its cache: that is
+            # the stored object if the write's compare-and-swap succeeds (NotFound and Conflict as
+            # below), so it is not read and decoded again. `read` is only read, never changed.
+            new = admission.prepare_update(obj, read, strict=False)
+            if managed is not None:
+                new["metadata"]["managedFields"] = managed
+            elif self.manager:
+                self._record(kind, read, read.get("status"), obj, new, None, record_as)
             return self._write(kind, ns, name, new, int(expected))
         self._lock()  # read the stored object as of the last commit: the update applies to it
         stored = self.reader.get(kind.kind, ns, name)

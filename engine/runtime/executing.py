@@ -133,8 +133,9 @@ def execute(tx: Transaction, action: base.Action, view: MemoryView, index: Event
             execute(tx, dataclasses.replace(action.event, message=named), view, index)
         index.fresh(*base.key_of(created))
     elif isinstance(action, base.Update):
-        _put(view, tx.update(action.obj, namespace=base.key_of(action.obj).namespace,
-                             subresource=action.subresource, record_as=action.record_as), base.key_of(action.obj))
+        key = base.key_of(action.obj)
+        _put(view, tx.update(action.obj, namespace=key.namespace, subresource=action.subresource,
+                             record_as=action.record_as, read=view.get(*key)), key)
     elif isinstance(action, base.UpdateStatus):
         obj = _with_resolved_refs(action.obj, action.resolve_refs, view) if action.resolve_refs else action.obj
         key = base.key_of(obj)

@@ -428,6 +428,79 @@ class TestBindOverTheCachedRead:
             assert objects.READS["objects"] == before + 1
 
 
+class TestUpdateOverTheCachedRead:
+    """The control plane's update of an object it read at the body's resourceVersion (`read`, its
+    cache's copy): admission and managedFields start from that copy, the stored object not read again;
+    the write's compare-and-swap decides whether it was still the stored one."""
+
+    @staticmethod
+    def created(api, name="web", data=None):
+        with api.write(trusted=True) as tx:
+            return tx.create({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name},
+                              "data": data or {"a": "1"}})
+
+    @staticmethod
+    def changed(cached, **data):
+        return {**cached, "data": {**cached["data"], **data}}
+
+    def test_an_update_writes_what_the_full_path_writes_without_decoding(self, api):
+        cached = self.created(api)
+        with api.write(dry_run=True, trusted=True, manager="kube-controller-manager") as tx:  # rolled back
+            full = tx.update(self.changed(cached, b="2"))
+        snapshot = copy.deepcopy(cached)
+        with api.write(trusted=True, manager="kube-controller-manager") as tx:
+            before = objects.READS["objects"]
+            fast = tx.update(self.changed(cached, b="2"), read=cached)
+            assert objects.READS["objects"] == before
+        assert fast == full == tx_get(api, "ConfigMap", "web")
+        assert fast["data"] == {"a": "1", "b": "2"}
+        assert [m["manager"] for m in fast["metadata"]["managedFields"]] == ["kube-controller-manager"]
+        assert cached == snapshot  # the cache's copy is left as it was
+
+    def test_a_stale_read_is_a_conflict(self, api):
+        cached = self.created(api)
+        with api.write(trusted=True) as tx:  # someone else writes it since
+            tx.update(self.changed(cached, a="other"))
+        with pytest.raises(errors.Conflict):
+            with api.write(trusted=True) as tx:
+                tx.update(self.changed(cached, b="2"), read=cached)
+        assert tx_get(api, "ConfigMap", "web")["data"] == {"a": "other"}
+
+    def test_a_read_of_an_object_deleted_since_is_not_found(self, api):
+        cached = self.created(api)
+        with api.write(trusted=True) as tx:
+            tx.delete("ConfigMap", "default", "web")
+        with pytest.raises(errors.NotFound):
+            with api.write(trusted=True) as tx:
+                tx.update(self.changed(cached, b="2"), read=cached)
+
+    def test_a_read_at_another_version_reads_the_stored_object(self, api):
+        """The body's resourceVersion is not the copy's: the stored object decides (here: it is the
+        body's, so the update goes through, read from the store)."""
+        cached = self.created(api)
+        with api.write(trusted=True) as tx:
+            newer = tx.update(self.changed(cached, a="other"))
+        with api.write(trusted=True) as tx:
+            before = objects.READS["objects"]
+            written = tx.update(self.changed(newer, b="2"), read=cached)
+            assert objects.READS["objects"] == before + 1
+        assert written["data"] == {"a": "other", "b": "2"}
+
+    def test_a_request_and_a_service_read_the_stored_object(self, api):
+        cached = self.created(api)
+        with api.write() as tx:  # a client's update: strict
+            before = objects.READS["objects"]
+            tx.update(self.changed(cached, b="2"), read=cached)
+            assert objects.READS["objects"] == before + 1
+        with api.write(trusted=True) as tx:
+            service = tx.create({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
+                                 "spec": {"selector": {"app": "web"}, "ports": [{"port": 80}]}})
+        with api.write(trusted=True) as tx:  # its allocators decide from the stored Service
+            before = objects.READS["objects"]
+            tx.update({**service, "metadata": {**service["metadata"], "labels": {"x": "y"}}}, read=service)
+            assert objects.READS["objects"] > before
+
+
 class TestDeleteOverTheCachedRead:
     """The control plane's delete and remove of an object it read (`read`, its cache's copy):
     a compare-and-swap at that resourceVersion, the stored object not read again, the same result."""

@@ -411,6 +411,18 @@ class TestHeartbeat:
                 view.put(obj)
         return result.actions
 
+    def test_a_renewal_changes_only_the_spec_and_leaves_the_cached_lease_as_it_was(self) -> None:
+        view = MemoryView([make_node()])
+        self.run(view, 0)
+        cached = view.get("Lease", "kube-node-lease", "n1")
+        snapshot = copy.deepcopy(cached)
+        (renewal,) = kubelet.reconcile_node(self.NODE, view, T0 + 10).actions
+        assert renewal.obj["spec"]["renewTime"] == "2026-01-01T00:00:10.000000Z"
+        assert {k: v for k, v in renewal.obj.items() if k != "spec"} == \
+            {k: v for k, v in cached.items() if k != "spec"}
+        assert renewal.obj["metadata"] is cached["metadata"]  # shared, not copied
+        assert cached == snapshot
+
     @pytest.mark.parametrize("at, renews", [(5, False), (9.9, False), (10, True), (25, True)],
                              ids=["5s", "9.9s", "10s", "25s"])
     def test_renews_only_when_due(self, at: float, renews: bool) -> None:

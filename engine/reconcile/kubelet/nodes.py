@@ -55,7 +55,8 @@ def _ts(text: str | None) -> float | None:
 
 def _lease(node: dict, now: float, existing: dict | None) -> dict:
     name = node["metadata"]["name"]
-    lease: dict = values.clone(existing) if existing else {
+    # A renewal changes only the spec: the rest is shared with the cached Lease (never changed).
+    lease: dict = {**existing, "spec": dict(existing.get("spec") or {})} if existing else {
         "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
         "metadata": {"name": name, "namespace": LEASE_NAMESPACE, "ownerReferences": [
             {"apiVersion": "v1", "kind": "Node", "name": name, "uid": node["metadata"].get("uid", "")}]},
