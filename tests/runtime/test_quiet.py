@@ -16,20 +16,11 @@ from litekube.reconcile.base import Component, Create, Key, Result, Update
 from litekube.runtime import components, embedded
 from litekube.runtime.controlplane import ControlPlane
 from litekube.store import Store
+from tests.runtime.test_controlplane import api, configmap  # noqa: F401  (api: a fixture)
 
 WALL = 1_800_000_000.0
 SRC = Key("ConfigMap", "default", "src")
 OTHER = Key("ConfigMap", "default", "other")
-
-
-def configmap(name: str, **data: str) -> dict:
-    return {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": name, "namespace": "default"},
-            "data": data}
-
-
-@pytest.fixture
-def api(tmp_path) -> Api:
-    return Api(Store(str(tmp_path / "quiet.db"), wall=lambda: WALL), node_count=0)
 
 
 def _mirror(key: Key, view, now: float) -> Result:
@@ -82,33 +73,31 @@ class TestQuietKinds:
         assert plane.reconciles["mirror"] == reconciles
         assert not plane._quiet  # every revision it noted came back and was used up
 
-    def test_an_update_of_its_own_is_quiet_too(self, api):
+    @staticmethod
+    def _edited(api, name: str, **data: str) -> tuple[ControlPlane, int]:
+        """src copied and settled, then ConfigMap `name` edited by someone else: the plane, settled
+        again, and its reconciles of the mirror before the edit."""
         with api.write() as tx:
             tx.create(configmap("src", a="1"))
         plane = _plane(api, QUIET)
         assert plane.settle().settled
         before = plane.reconciles["mirror"]
         with api.write() as tx:
-            src = tx.get("ConfigMap", "default", "src")
-            src["data"] = {"a": "2"}
-            tx.update(src)
+            edited = tx.get("ConfigMap", "default", name)
+            edited["data"] = data
+            tx.update(edited)
         assert plane.settle().settled
+        return plane, before
+
+    def test_an_update_of_its_own_is_quiet_too(self, api):
+        plane, before = self._edited(api, "src", a="2")
         assert _copy(api) == {"a": "2"}
         assert plane.reconciles["mirror"] == before + 1  # the src change; not the copy's update
         assert not plane._quiet
 
     def test_someone_elses_write_of_the_quiet_kind_wakes_the_key(self, api):
         """A user edits the copy: src is reconciled and the copy restored; that restore is quiet."""
-        with api.write() as tx:
-            tx.create(configmap("src", a="1"))
-        plane = _plane(api, QUIET)
-        assert plane.settle().settled
-        before = plane.reconciles["mirror"]
-        with api.write() as tx:
-            copy = tx.get("ConfigMap", "default", "src-copy")
-            copy["data"] = {"a": "edited"}
-            tx.update(copy)
-        assert plane.settle().settled
+        plane, before = self._edited(api, "src-copy", a="edited")
         assert _copy(api) == {"a": "1"}
         assert plane.reconciles["mirror"] == before + 1
 
