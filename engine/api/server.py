@@ -326,36 +326,32 @@ class Transaction:
                 new["metadata"]["managedFields"] = ssa_update_status(read, new, self.manager, kind,
                                                                      timestamp(self.now()))
             return self._write(kind, ns, name, new, int(expected))
+        mutate = None
         if subresource is None and not self.strict and read is not None and expected not in (None, "") \
                 and kind.kind != "Service" and (read.get("metadata") or {}).get("resourceVersion") == expected:
             # The control plane's update of the object it read at `expected`, from its cache: that is
             # the stored object if the write's compare-and-swap succeeds (NotFound and Conflict as
             # below), so it is not read and decoded again. `read` is only read, never changed.
-            new = admission.prepare_update(obj, read, strict=False)
-            if managed is not None:
-                new["metadata"]["managedFields"] = managed
-            elif self.manager:
-                self._record(kind, read, read.get("status"), obj, new, None, record_as)
-            return self._write(kind, ns, name, new, int(expected))
-        self._lock()  # read the stored object as of the last commit: the update applies to it
-        stored = self.reader.get(kind.kind, ns, name)
-        if stored is None:
-            raise errors.NotFound.of(kind.resource, name)
-        if expected not in (None, "") and str(expected) != str(stored.resource_version):
-            raise errors.Conflict.of(kind.resource, name)
-        mutate = None
-        if kind.kind == "Service" and subresource is None:
-            from litekube.api import services
-            def mutate(new: dict, old: dict) -> None:
-                services.allocate_update(self, new, old, obj)
-        old = stored.body
+            old, version = read, int(expected)
+        else:
+            self._lock()  # read the stored object as of the last commit: the update applies to it
+            stored = self.reader.get(kind.kind, ns, name)
+            if stored is None:
+                raise errors.NotFound.of(kind.resource, name)
+            if expected not in (None, "") and str(expected) != str(stored.resource_version):
+                raise errors.Conflict.of(kind.resource, name)
+            if kind.kind == "Service" and subresource is None:
+                from litekube.api import services
+                def mutate(new: dict, old: dict) -> None:
+                    services.allocate_update(self, new, old, obj)
+            old, version = stored.body, stored.resource_version
         old_status = old.get("status")  # a status write changes `old` in place (admission._subresource_update)
         new = admission.prepare_update(obj, old, subresource=subresource, strict=self.strict, mutate=mutate)
         if managed is not None:
             new["metadata"]["managedFields"] = managed
         elif self.manager:
             self._record(kind, old, old_status, obj, new, subresource, record_as)
-        return self._write(kind, ns, name, new, stored.resource_version)
+        return self._write(kind, ns, name, new, version)
 
     def _record(self, kind: kinds.Kind, old: dict, old_status: object, request: dict, new: dict,
                 subresource: str | None, record_as: str | None) -> None:

@@ -152,7 +152,7 @@ class ControlPlane:
         self._own: dict[Item, int] = {}
         # Likewise its writes of its `quiet` kinds that map back to that key: every one of them
         # (a reconcile may write several), until its row is polled.
-        self._quiet: dict[Item, tuple[int, ...]] = {}
+        self._quiet: dict[Item, set[int]] = {}
         # The last state of each object this control plane's own writes removed from the cache (a
         # pod's removal, a delete without grace), until its DELETED row is polled: the row's body
         # is that state (see `_tombstone`), so it need not be decoded to map the deletion.
@@ -338,15 +338,11 @@ class ControlPlane:
                 if own and own.get(item) == revision:
                     del own[item]
                     continue
-                if quiet:
-                    mine = quiet.get(item)
-                    if mine is not None and revision in mine:
-                        rest = tuple(r for r in mine if r != revision)
-                        if rest:
-                            quiet[item] = rest
-                        else:
-                            del quiet[item]
-                        continue
+                if quiet and revision in quiet.get(item, ()):
+                    quiet[item].discard(revision)
+                    if not quiet[item]:
+                        del quiet[item]
+                    continue
                 if item not in parked:  # a parked key waits for its wake events
                     self.queue.add(item, when)
 
@@ -543,7 +539,7 @@ class ControlPlane:
         revision = int(written["metadata"].get("resourceVersion") or 0)
         if revision > self.cursor:  # a write that made a revision (an equal body made none): not polled yet
             cursor = self.cursor  # what was polled already will not come back
-            self._quiet[item] = (*(r for r in self._quiet.get(item, ()) if r > cursor), revision)
+            self._quiet[item] = {r for r in self._quiet.get(item, ()) if r > cursor} | {revision}
 
     def _retry(self, item: Item, routine: bool = False) -> None:
         failures = min(self.failures.get(item, 0), 20)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
+import sqlite3
 import tempfile
 import time
 from pathlib import Path
@@ -79,7 +81,6 @@ def write_floor(directory: Path, writes: int, batch: int = 256) -> float:
 
 def snapshot_copy(store: Store, path: Path) -> Path:
     """A copy of `store`'s SQLite database at this moment, at `path` (the state a replay starts from)."""
-    import sqlite3
     source, target = sqlite3.connect(store.path), sqlite3.connect(str(path))
     try:
         source.backup(target)
@@ -100,7 +101,6 @@ def replay_floor(source: Store, since: int, directory: Path, batch: int = 256, b
     in the source. Without it the replay starts empty: such an object is created, its removal skipped."""
     path = directory / "replay.db"
     if base is not None:
-        import shutil
         shutil.copyfile(base, path)
     store = Store(str(path))
     versions: dict[tuple[str, str, str], int | None] = {}  # key -> its resource version in the replay
