@@ -149,6 +149,28 @@ class TestQuietKinds:
         assert not plane._quiet
 
 
+    def test_an_unchanged_write_of_the_newest_row_is_not_kept_either(self, api):
+        """The copy's row is the last one polled (its revision is the cursor) when a timer brings the
+        reconciler back to write it unchanged: no row will come for that revision again."""
+        calls: list[float] = []
+
+        def timed(key: Key, view, now: float) -> Result:
+            copy = view.get("ConfigMap", "default", "src-copy")
+            calls.append(now)
+            if copy is None:  # the copy, and a look again in 5 s
+                return dataclasses.replace(_mirror(key, view, now), requeue_after=5)
+            return Result([Update(values.clone(copy))])  # the same body again
+
+        with api.write() as tx:
+            tx.create(configmap("src", a="1"))
+        plane = _plane(api, Component("mirror", timed, {"ConfigMap": _keys}, quiet=frozenset({"ConfigMap"})))
+        assert plane.settle().settled
+        with api.read() as tx:
+            copied = int(tx.get("ConfigMap", "default", "src-copy")["metadata"]["resourceVersion"])
+        assert len(calls) == 2 and plane.cursor == copied == api.store.revision()
+        assert not plane._quiet
+
+
 class TestKubeletHeartbeat:
     def test_a_lease_renewal_does_not_wake_its_node_again(self, tmp_path):
         """Two nodes, a minute of cluster time: a renewal every 10 s each, one reconcile each (before
